@@ -1,0 +1,3 @@
+from lodestar.cli.main import run
+
+run()

@@ -1,0 +1,29 @@
+"""`lodestar`: the command line. Heavy modules are imported inside commands so --help is fast."""
+
+from __future__ import annotations
+
+import typer
+
+from lodestar.cli import db as db_cmd
+from lodestar.cli import demo as demo_cmd
+from lodestar.cli import priorities as priorities_cmd
+from lodestar.cli import requests as requests_cmd
+from lodestar.cli import serve as serve_cmd
+from lodestar.cli import users as users_cmd
+
+app = typer.Typer(
+    name="lodestar",
+    help="Lodestar: strategy-led Learning & Development. Start with `lodestar serve --demo`.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command("serve")(serve_cmd.serve)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(demo_cmd.app, name="demo")
+app.add_typer(requests_cmd.app, name="requests")
+app.add_typer(priorities_cmd.app, name="priorities")
+app.add_typer(users_cmd.app, name="users")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,54 @@
+"""Settings, read from the environment with the ``LODESTAR_`` prefix.
+
+Zero configuration works: the database is a SQLite file in the working folder.
+Nested settings use ``__`` (for example ``LODESTAR_SECURITY__MIN_GROUP_SIZE``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lodestar.errors import ConfigurationError
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class SecuritySettings(BaseModel):
+    min_group_size: int = Field(5, ge=1, description="Aggregates over fewer people are hidden.")
+    session_max_age_seconds: int = Field(8 * 3600, ge=60)
+    cookie_secure: bool = Field(False, description="Send the session cookie over HTTPS only.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
+
+    database_url: str = Field(
+        "sqlite:///lodestar.db",
+        description="Any SQLAlchemy URL; a SQLite file in the working folder by default.",
+    )
+    secret_key: str = Field(
+        PLACEHOLDER_SECRET, description="Signs session cookies; required outside demo mode."
+    )
+    demo: bool = Field(False, description="Demo mode: one-click sign-in as each demo persona.")
+    organisation_name: str = Field("Lodestar", description="Shown in the page header.")
+    security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
+
+    def checked_secret(self) -> str:
+        """The signing secret, refusing the placeholder outside demo mode."""
+        if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 16:
+            if self.demo:
+                return "lodestar-demo-mode-secret-not-for-production"
+            raise ConfigurationError(
+                "The secret key is missing or still the placeholder. Set LODESTAR_SECRET_KEY to a "
+                'long random value (for example the output of `python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))"`), or start with --demo to try Lodestar.'
+            )
+        return self.secret_key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

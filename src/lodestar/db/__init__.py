@@ -1,0 +1,1 @@
+"""Persistence: ORM models, sessions, migrations, bulk loaders, permission-checked lookups."""

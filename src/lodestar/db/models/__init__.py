@@ -1,0 +1,37 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from lodestar.db.models.facts import KpiObservation
+from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
+from lodestar.db.models.org import Department, Employee, JobRole, Team
+from lodestar.db.models.programs import Program, ProgramEnrolment
+from lodestar.db.models.requests import (
+    Diagnosis,
+    DiagnosisFinding,
+    RequestTransition,
+    StakeholderAnswer,
+    TrainingRequest,
+)
+from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
+from lodestar.db.models.users import User
+
+__all__ = [
+    "AuditEvent",
+    "Department",
+    "Diagnosis",
+    "DiagnosisFinding",
+    "Employee",
+    "JobRole",
+    "KeyResult",
+    "Kpi",
+    "KpiObservation",
+    "Objective",
+    "Program",
+    "ProgramEnrolment",
+    "RequestTransition",
+    "StakeholderAnswer",
+    "StrategicPriority",
+    "Team",
+    "TrainingRequest",
+    "User",
+    "WorkspaceMeta",
+]

@@ -1,0 +1,30 @@
+"""Long, narrow fact tables written in bulk and read as columns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Float, ForeignKey, Index, SmallInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lodestar.db.base import Base, BigId
+
+
+class KpiObservation(Base):
+    """One value of one KPI for one subject (employee, team or the organisation) in one period."""
+
+    __tablename__ = "kpi_observations"
+    __table_args__ = (
+        Index("ix_kpi_observations_kpi_period", "kpi_id", "period"),
+        Index("ix_kpi_observations_kpi_employee", "kpi_id", "employee_id"),
+        Index("ix_kpi_observations_kpi_team", "kpi_id", "team_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    # Weight of the observation (e.g. meetings held that week); 1 when not applicable.
+    weight: Mapped[int] = mapped_column(SmallInteger, default=1)

@@ -1,0 +1,1 @@
+"""Pure model and rules: no I/O, no framework."""

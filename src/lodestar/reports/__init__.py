@@ -1,0 +1,1 @@
+"""Typed contexts, templates and charts for briefs (HTML, PDF)."""

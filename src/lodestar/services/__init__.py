@@ -1,0 +1,1 @@
+"""Use cases: the only door the adapters (web, CLI, library) use."""

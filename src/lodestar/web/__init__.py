@@ -1,0 +1,1 @@
+"""The web adapter: server-rendered pages (Jinja2 + htmx) and the JSON API under /api."""

@@ -1,0 +1,69 @@
+"""Dependencies shared by routes: database session, signed-in user and actor, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import User
+from lodestar.domain.roles import Actor
+from lodestar.errors import NotSignedIn
+from lodestar.services import accounts
+from lodestar.web.security import verify_csrf
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; committed at the end unless an error escaped."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_current_user(request: Request, db: SessionDep) -> User:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        user = accounts.user_for_token(db, auth[7:].strip())
+        request.state.token_auth = True
+    else:
+        uid = request.session.get("uid")
+        if uid is None:
+            raise NotSignedIn("Sign in to continue.")
+        user = accounts.active_user(db, int(uid))
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def csrf_protect(request: Request) -> None:
+    if getattr(request.state, "token_auth", False):
+        return
+    await verify_csrf(request)
+
+
+def get_actor(user: CurrentUser) -> Actor:
+    return accounts.actor_of(user)
+
+
+def get_checked_actor(
+    request: Request, actor: Annotated[Actor, Depends(get_actor)], _: None = Depends(csrf_protect)
+) -> Actor:
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+# For unsafe methods: the actor, after the CSRF check (skipped for bearer-token API calls).
+WritingActor = Annotated[Actor, Depends(get_checked_actor)]

@@ -1,0 +1,25 @@
+"""Every router the app mounts, in one list."""
+
+from lodestar.web.routes import (
+    api_me,
+    api_requests,
+    api_strategy,
+    auth,
+    home,
+    kpi_pages,
+    priority_pages,
+    request_pages,
+    triage_pages,
+)
+
+ROUTERS = [
+    auth.router,
+    home.router,
+    request_pages.router,
+    triage_pages.router,
+    priority_pages.router,
+    kpi_pages.router,
+    api_me.router,
+    api_requests.router,
+    api_strategy.router,
+]
