@@ -1,6 +1,12 @@
 """Seed the demo organisation. The same builder makes the test fixtures.
 
-(Skeleton: facts bulk-loading and the full story are being written.)
+Flow (one transaction):
+1. ``analytics.demo.build_organisation`` makes the company as frames (pure, seeded).
+2. The org structure (departments, teams, job roles, employees) is bulk-loaded.
+3. ``story.write_people_and_strategy`` adds personas, priorities, objectives, key results, KPIs.
+4. KPI observations, programs and enrolments are bulk-loaded against those KPI ids.
+5. ``story.write_requests`` adds the training requests, walked through the real services.
+6. The truth behind the planted effects is stored in ``workspace_meta['demo_truth']``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.demo import build_organisation
 from lodestar.db.models import Department, Employee, Team
-from lodestar.services.demo.story import SeededOrg, write_story
+from lodestar.services.demo.story import SeededOrg, write_people_and_strategy, write_requests
 
 Progress = Callable[[str, float], None]
 
@@ -23,6 +29,12 @@ class DemoSummary:
     kpi_observations: int
     requests: int
     users: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.employees:,} employees, {self.kpi_observations:,} KPI observations, "
+            f"{self.requests} requests, {self.users} demo accounts"
+        )
 
 
 def seed_demo(
@@ -52,5 +64,7 @@ def seed_demo(
         for row in org.employees.itertuples()
     )
     session.flush()
-    story = write_story(session, SeededOrg(department_ids=dept_ids))
-    return DemoSummary(len(org.employees), 0, story.requests, story.users)
+    seeded = SeededOrg(department_ids=dept_ids, team_ids=team_ids)
+    handles = write_people_and_strategy(session, seeded)
+    n_requests = write_requests(session, seeded, handles)
+    return DemoSummary(len(org.employees), 0, n_requests, len(handles.users))

@@ -5,26 +5,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from lodestar.domain.roles import Actor
+from lodestar.db.models import User
 from lodestar.services import accounts, intake, strategy
 
 COMPANY = "Brightwater Supply Co."
 DEMO_PASSWORD = "brightwater-demo"
 
+# The KPI codes the fact generator (analytics.demo) writes observations for.
+KPI_CODES = (
+    "sales_conversion",
+    "avg_deal_size",
+    "repeat_contact_rate",
+    "csat",
+    "time_to_productivity",
+    "voluntary_attrition",
+    "time_to_market",
+)
+
 
 @dataclass(frozen=True)
 class SeededOrg:
-    department_ids: dict[str, int]
+    """Ids of the organisation structure already loaded."""
+
+    department_ids: dict[str, int]  # by department code: sales, service, engineering, ...
+    team_ids: list[int] = field(default_factory=list)  # by team index of the generator
 
 
 @dataclass(frozen=True)
-class StoryCounts:
-    users: int
-    requests: int
+class StoryHandles:
+    users: dict[str, User]  # by persona key
+    priority_ids: dict[str, int]  # by priority key
+    kpi_ids: dict[str, int]  # by KPI code (every code in KPI_CODES)
 
 
 PERSONAS = (
@@ -47,26 +62,12 @@ PERSONAS = (
         "service",
         "Head of Customer Service",
     ),
-    (
-        "exec",
-        "Helen Okafor",
-        "helen@brightwater.example",
-        "executive",
-        "people",
-        "Chief Operating Officer",
-    ),
-    (
-        "employee",
-        "Jonas Lindqvist",
-        "jonas@brightwater.example",
-        "employee",
-        "service",
-        "Service Agent",
-    ),
+    ("exec", "Helen Okafor", "helen@brightwater.example", "executive", "people", "COO"),
+    ("employee", "Jonas Lindqvist", "jonas@brightwater.example", "employee", "service", "Agent"),
 )
 
 
-def write_story(session: Session, org: SeededOrg) -> StoryCounts:
+def write_people_and_strategy(session: Session, org: SeededOrg) -> StoryHandles:
     users = {}
     for key, name, email, role, dept, title in PERSONAS:
         users[key] = accounts.create_user(
@@ -90,31 +91,36 @@ def write_story(session: Session, org: SeededOrg) -> StoryCounts:
             end_year=2027,
         ),
     )
-    kpi = strategy.create_kpi(
-        session,
-        ld,
-        strategy.KpiInput(
-            code="sales_conversion",
-            name="Meeting-to-proposal conversion",
-            unit="%",
-            direction="up",
-            grain="employee",
-            cadence="weekly",
-            lead_lag="lead",
-            baseline=22.0,
-            target=28.0,
-            priority_id=prio.id,
-        ),
-    )
-    sales: Actor = accounts.actor_of(users["sales_mgr"])
+    kpi_ids = {}
+    for code in KPI_CODES:
+        kpi = strategy.create_kpi(
+            session,
+            ld,
+            strategy.KpiInput(
+                code=code,
+                name=code.replace("_", " ").capitalize(),
+                unit="%",
+                direction="up",
+                grain="employee",
+                cadence="weekly",
+                lead_lag="lead",
+                priority_id=prio.id,
+            ),
+        )
+        kpi_ids[code] = kpi.id
+    return StoryHandles(users=users, priority_ids={"sales_growth": prio.id}, kpi_ids=kpi_ids)
+
+
+def write_requests(session: Session, org: SeededOrg, handles: StoryHandles) -> int:
+    sales = accounts.actor_of(handles.users["sales_mgr"])
     intake.submit_request(
         session,
         sales,
         intake.RequestInput(
             title="Negotiation skills for account executives",
             business_objective="Lift meeting-to-proposal conversion from 22% to 28% by Q3.",
-            priority_id=prio.id,
-            kpi_id=kpi.id,
+            priority_id=handles.priority_ids["sales_growth"],
+            kpi_id=handles.kpi_ids["sales_conversion"],
         ),
     )
-    return StoryCounts(users=len(users), requests=1)
+    return 1
