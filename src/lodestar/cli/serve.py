@@ -26,6 +26,7 @@ def serve(
 
     if demo:
         os.environ["LODESTAR_DEMO"] = "true"
+        os.environ.setdefault("LODESTAR_ORGANISATION_NAME", "Brightwater Supply Co. (demo)")
         get_settings.cache_clear()
     settings = get_settings()
     try:
@@ -33,7 +34,7 @@ def serve(
 
         created = prepare_database(settings.database_url, demo=demo, employees=employees)
         if created:
-            typer.echo(f"Seeded the demo organisation: {created}.")
+            typer.echo(f"Seeded the demo company: {created}.")
         from lodestar.db.session import check_ready, make_engine
 
         check_ready(make_engine(settings.database_url))

@@ -12,7 +12,9 @@ from lodestar.errors import NotFound
 
 def visible_requests(actor: Actor) -> Select[tuple[TrainingRequest]]:
     """A query of the training requests this actor may see."""
-    stmt = select(TrainingRequest)
+    mine = TrainingRequest.requester_id == actor.user_id
+    # Drafts stay private to their requester until submitted.
+    stmt = select(TrainingRequest).where(or_(mine, TrainingRequest.state != "draft"))
     if actor.role in ("ld", "admin", "executive"):
         return stmt
     if actor.role == "manager":
@@ -29,7 +31,7 @@ def get_request_for(session: Session, actor: Actor, request_id: int) -> Training
     """The request, or NotFound when it does not exist or this actor may not see it."""
     req = session.get(TrainingRequest, request_id)
     if req is None or not can_see_request(
-        actor, requester_id=req.requester_id, department_id=req.department_id
+        actor, requester_id=req.requester_id, department_id=req.department_id, state=req.state
     ):
         # Same answer for "absent" and "not yours": existence is not leaked.
         raise NotFound(

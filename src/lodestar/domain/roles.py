@@ -37,8 +37,15 @@ class Actor:
         return self.role in ("ld", "admin")
 
 
-def can_see_request(actor: Actor, *, requester_id: int, department_id: int | None) -> bool:
-    """L&D, admins and executives see all; managers their department's; others their own."""
+def can_see_request(
+    actor: Actor, *, requester_id: int, department_id: int | None, state: str = "submitted"
+) -> bool:
+    """A draft is its requester's alone. Otherwise L&D, admins and executives see every
+    request, managers their own and their department's, everyone else only their own."""
+    if requester_id == actor.user_id:
+        return True
+    if state == "draft":
+        return False
     if actor.role in ("ld", "admin", "executive"):
         return True
     if actor.role == "manager":

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.access import get_request_for
 from lodestar.db.models import Diagnosis, DiagnosisFinding, TrainingRequest, User
 from lodestar.domain.diagnosis import CELL_GUIDES, CellAnswer, Recommendation, recommend
+from lodestar.domain.intake import FIELD_NAMES
 from lodestar.domain.options import (
     CELL_FINDINGS,
     DIAGNOSIS_OUTCOMES,
@@ -23,7 +24,7 @@ from lodestar.domain.options import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services import audit, history
-from lodestar.services.views import DiagnosisView, FindingView
+from lodestar.services.views import DiagnosisPage, DiagnosisView, FindingView
 
 
 class FindingInput(BaseModel):
@@ -163,3 +164,44 @@ def blank_findings() -> tuple[FindingView, ...]:
     return tuple(
         FindingView(g.cell, g.title, g.side, g.questions, "unknown", "", None) for g in CELL_GUIDES
     )
+
+
+def diagnosis_page(session: Session, actor: Actor, request_id: int) -> DiagnosisPage:
+    """The guided diagnosis of a request for the L&D team: the request's five fields, the
+    six cells (saved findings or blank) and the recommendation they point to now."""
+    if not actor.can_diagnose:
+        raise PermissionDenied(
+            "Only the L&D team diagnoses requests. The request page shows the conclusion "
+            "once the diagnosis is done."
+        )
+    req = get_request_for(session, actor, request_id)
+    view = diagnosis_view(session, req.id)
+    findings = view.findings if view is not None else blank_findings()
+    rec = recommend({f.cell: CellAnswer(f.cell, f.finding, f.evidence, f.fix) for f in findings})  # type: ignore[arg-type]
+    return DiagnosisPage(
+        request_id=req.id,
+        title=req.title,
+        state=req.state,
+        fields={name: getattr(req, name) or "" for name in FIELD_NAMES},
+        findings=findings,
+        default_fixes={g.cell: g.default_fix for g in CELL_GUIDES},
+        recommended_outcome=rec.outcome,
+        recommended_fixes=rec.fixes,
+        recommended_explanation=rec.explanation,
+        recommended_state=rec.next_state,
+        diagnosis=view,
+        can_save=req.state in ("submitted", "in_diagnosis"),
+    )
+
+
+def preview_recommendation(data: DiagnosisInput) -> Recommendation:
+    """The recommendation typed findings point to, without saving anything."""
+    answers: dict[str, CellAnswer] = {}
+    for cell, item in data.findings.items():
+        answers[cell] = CellAnswer(
+            check_option(cell, GILBERT_CELLS, "diagnosis cell"),
+            check_option(item.finding, CELL_FINDINGS, "finding"),
+            item.evidence,
+            check_option(item.fix, FIX_CATEGORIES, "fix category") if item.fix else None,
+        )
+    return recommend(answers)

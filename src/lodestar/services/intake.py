@@ -32,7 +32,10 @@ from lodestar.errors import InvalidInput, NotFound, PermissionDenied
 from lodestar.services import audit, history
 from lodestar.services.diagnosis import diagnosis_view
 from lodestar.services.views import (
+    Choice,
+    RequestChoices,
     RequestDetail,
+    RequestForm,
     RequestSummary,
     SubmitOutcome,
     TransitionView,
@@ -92,6 +95,11 @@ def save_request(
         )
     _apply(req, data)
     req.updated_at = datetime.now(UTC)
+    missing = missing_fields(_answers(req))
+    if req.state == "submitted" and missing:
+        # An edit may not leave a submitted request incomplete: it goes back to the requester.
+        reason = "Edited after submission; missing: " + ", ".join(m.label for m in missing) + "."
+        history.move(session, req, "needs_information", actor, reason)
     session.flush()
     audit.record(session, actor, "request.update", "training_request", req.id)
     return req
@@ -140,6 +148,11 @@ def transition_request(
         )
     if target == "needs_information" and not actor.is_ld:
         raise PermissionDenied("Only the L&D team can return a request for more information.")
+    if target in ("accepted", "redirected"):
+        raise InvalidInput(
+            "Accepting or redirecting a request is the conclusion of its diagnosis. Open the "
+            "diagnosis, record the findings and conclude it there."
+        )
     if target == "submitted":
         raise InvalidInput(
             "Use 'submit' to send a request; it checks that all fields are answered."
@@ -263,11 +276,13 @@ def triage_board(
     for item in items:
         columns[item.state].append(item)
     open_items = [i for i in items if i.state in OPEN_STATES]
+    without_metric = sum(1 for i in open_items if i.kpi_id is None)
     return TriageBoard(
         columns={k: v for k, v in columns.items() if v},
         total=len(items),
-        without_metric=sum(1 for i in open_items if i.kpi_id is None),
+        without_metric=without_metric,
         open_total=len(open_items),
+        share_without_metric=without_metric / len(open_items) if open_items else 0.0,
         filters={k: str(v) for k, v in (filters or RequestFilters()).model_dump().items() if v},
     )
 
@@ -352,4 +367,48 @@ def _names(session: Session, model: type, ids: set[int]) -> dict[int, str]:
         return {}
     return dict(
         session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()  # type: ignore[attr-defined]
+    )
+
+
+def request_choices(session: Session, actor: Actor) -> RequestChoices:
+    """The priorities, metrics (KPIs) and departments a request can be linked to."""
+    prios = session.execute(
+        select(StrategicPriority.id, StrategicPriority.title)
+        .where(StrategicPriority.archived_at.is_(None))
+        .order_by(StrategicPriority.title)
+    ).all()
+    kpis = session.execute(
+        select(Kpi.id, Kpi.name, Kpi.unit).where(Kpi.archived_at.is_(None)).order_by(Kpi.name)
+    ).all()
+    depts = session.execute(select(Department.id, Department.name).order_by(Department.name)).all()
+    return RequestChoices(
+        priorities=tuple(Choice(i, t) for i, t in prios),
+        kpis=tuple(Choice(i, f"{n} ({u})" if u else n) for i, n, u in kpis),
+        departments=tuple(Choice(i, n) for i, n in depts),
+    )
+
+
+def request_form(session: Session, actor: Actor, request_id: int | None = None) -> RequestForm:
+    """What the intake form needs to create (``request_id`` None) or edit a request.
+
+    Raises PermissionDenied when the actor may not raise a request, or may not edit this one.
+    """
+    detail = None
+    if request_id is None:
+        if not actor.can_submit_requests:
+            raise PermissionDenied(
+                "Your role cannot raise training requests. Ask your manager or the L&D team."
+            )
+    else:
+        detail = get_request(session, actor, request_id)
+        if not detail.can_edit:
+            raise PermissionDenied(
+                f"Request #{request_id} is '{detail.summary.state.replace('_', ' ')}' and can no "
+                "longer be edited by you. Ask the L&D team to return it to you if something "
+                "must change."
+            )
+    return RequestForm(
+        choices=request_choices(session, actor),
+        detail=detail,
+        default_department_id=actor.department_id,
     )

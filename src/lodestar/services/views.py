@@ -93,14 +93,59 @@ class TriageBoard:
     total: int
     without_metric: int
     open_total: int
+    share_without_metric: float  # of open requests, 0..1
     filters: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def share_without_metric(self) -> float:
-        return self.without_metric / self.open_total if self.open_total else 0.0
 
 
 @dataclass(frozen=True)
 class KpiPoint:
     period: date
     value: float
+
+
+# --- Read models for the intake and diagnosis pages (web) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a select list: an id and the words users see."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RequestChoices:
+    """What a request can be linked to: priorities, metrics and departments."""
+
+    priorities: tuple[Choice, ...]
+    kpis: tuple[Choice, ...]
+    departments: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """Everything the intake form needs; ``detail`` is None for a new request."""
+
+    choices: RequestChoices
+    detail: RequestDetail | None
+    default_department_id: int | None
+
+
+@dataclass(frozen=True)
+class DiagnosisPage:
+    """The guided diagnosis of one request: its fields, the six cells and the live
+    recommendation. ``can_save`` is False once the request has left diagnosis."""
+
+    request_id: int
+    title: str
+    state: str
+    fields: dict[str, str]
+    findings: tuple[FindingView, ...]
+    default_fixes: dict[str, str | None]
+    recommended_outcome: str
+    recommended_fixes: tuple[str, ...]
+    recommended_explanation: str
+    recommended_state: str
+    diagnosis: DiagnosisView | None
+    can_save: bool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +14,15 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import NotSignedIn
 from lodestar.services import accounts
 from lodestar.web.security import verify_csrf
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    id: int
+    name: str
+    email: str
+    role: str
+    department_id: int | None
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -41,7 +51,8 @@ def get_current_user(request: Request, db: SessionDep) -> User:
         if uid is None:
             raise NotSignedIn("Sign in to continue.")
         user = accounts.active_user(db, int(uid))
-    request.state.user = user
+    # Templates get a plain snapshot: the ORM row expires when an error rolls the session back.
+    request.state.user = SignedInUser(user.id, user.name, user.email, user.role, user.department_id)
     return user
 
 

@@ -1,16 +1,34 @@
 """The demo company's story: personas, must-wins, KPIs, OKRs and the training requests.
 
-(Skeleton: the full set of 20–40 requests is being written.)
+Everything is written through the real services (accounts, strategy, intake, diagnosis), so
+the demo shows what a user would have produced, history and audit trail included. The story
+depends only on the department codes, never on how many employees were generated, and it
+has no randomness: the same call gives the same story.
+
+- :mod:`.story_strategy` holds the four must-wins, their OKRs and the seven KPIs;
+- the thirty training requests, by where they stand: :mod:`.story_requests_new` (drafts,
+  needs information), :mod:`.story_requests_queue` (submitted, in diagnosis),
+  :mod:`.story_requests_accepted`, :mod:`.story_requests_programs` (in design, pilot) and
+  :mod:`.story_requests_redirected` (redirected to a non-training fix, declined);
+- :mod:`.story_script` plays a request through the services and dates its steps.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import User
-from lodestar.services import accounts, intake, strategy
+from lodestar.services import accounts, strategy
+from lodestar.services.demo.story_requests_accepted import ACCEPTED
+from lodestar.services.demo.story_requests_new import NEW_REQUESTS
+from lodestar.services.demo.story_requests_programs import PROGRAM_REQUESTS
+from lodestar.services.demo.story_requests_queue import QUEUED_REQUESTS
+from lodestar.services.demo.story_requests_redirected import REDIRECTED_AND_DECLINED
+from lodestar.services.demo.story_script import RequestSpec, play
+from lodestar.services.demo.story_strategy import KPIS, PRIORITIES
 
 COMPANY = "Brightwater Supply Co."
 DEMO_PASSWORD = "brightwater-demo"
@@ -42,15 +60,17 @@ class StoryHandles:
     kpi_ids: dict[str, int]  # by KPI code (every code in KPI_CODES)
 
 
-PERSONAS = (
+# The first persona of each role is the one tests and one-click sign-in pick for that role,
+# so the order matters: admin, Priya (ld), Tomás (manager), Helen (executive), Jonas (employee).
+PERSONAS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     # key, name, email, role, department code, job title
     (
         "admin",
-        "Morgan Admin",
+        "Morgan Blake",
         "admin@brightwater.example",
         "admin",
         "people",
-        "System administrator",
+        "Systems Administrator",
     ),
     ("ld", "Priya Natarajan", "priya@brightwater.example", "ld", "people", "Head of Learning"),
     ("sales_mgr", "Tomás Reyes", "tomas@brightwater.example", "manager", "sales", "Sales Director"),
@@ -62,13 +82,75 @@ PERSONAS = (
         "service",
         "Head of Customer Service",
     ),
-    ("exec", "Helen Okafor", "helen@brightwater.example", "executive", "people", "COO"),
-    ("employee", "Jonas Lindqvist", "jonas@brightwater.example", "employee", "service", "Agent"),
+    (
+        "exec",
+        "Helen Okafor",
+        "helen@brightwater.example",
+        "executive",
+        "operations",
+        "Chief Operating Officer",
+    ),
+    (
+        "employee",
+        "Jonas Lindqvist",
+        "jonas@brightwater.example",
+        "employee",
+        "service",
+        "Customer Service Agent",
+    ),
+    ("ld_partner", "Kofi Mensah", "kofi@brightwater.example", "ld", "people", "Learning Partner"),
+    (
+        "sales_mgr_south",
+        "Grace Whitfield",
+        "grace@brightwater.example",
+        "manager",
+        "sales",
+        "Regional Sales Manager, South",
+    ),
+    (
+        "eng_mgr",
+        "Lena Hoffmann",
+        "lena@brightwater.example",
+        "manager",
+        "engineering",
+        "Head of Engineering",
+    ),
+    (
+        "ops_mgr",
+        "Marek Nowak",
+        "marek@brightwater.example",
+        "manager",
+        "operations",
+        "Head of Warehouse Operations",
+    ),
+    ("hr_mgr", "Sofia Ricci", "sofia@brightwater.example", "manager", "people", "HR Director"),
+    (
+        "cfo",
+        "Daniel Aho",
+        "daniel@brightwater.example",
+        "executive",
+        None,
+        "Chief Financial Officer",
+    ),
+    (
+        "employee_sales",
+        "Elif Demir",
+        "elif@brightwater.example",
+        "employee",
+        "sales",
+        "Account Executive",
+    ),
+)
+
+# Open requests first, then the decided ones; the order fixes the ids.
+REQUESTS: tuple[RequestSpec, ...] = (
+    NEW_REQUESTS + QUEUED_REQUESTS + ACCEPTED + PROGRAM_REQUESTS + REDIRECTED_AND_DECLINED
 )
 
 
 def write_people_and_strategy(session: Session, org: SeededOrg) -> StoryHandles:
-    users = {}
+    """Create the personas, the must-wins with their OKRs, and a KPI for every code."""
+    users: dict[str, User] = {}
     for key, name, email, role, dept, title in PERSONAS:
         users[key] = accounts.create_user(
             session,
@@ -76,51 +158,61 @@ def write_people_and_strategy(session: Session, org: SeededOrg) -> StoryHandles:
             name=name,
             role=role,
             password=DEMO_PASSWORD,
-            department_id=org.department_ids[dept],
+            department_id=org.department_ids[dept] if dept else None,
             job_title=title,
+            fast_hash=True,  # demo passwords are public; authenticate() verifies either hash
         )
     ld = accounts.actor_of(users["ld"])
-    prio = strategy.create_priority(
-        session,
-        ld,
-        strategy.PriorityInput(
-            title="Win more of the deals we already qualify",
-            description="Grow revenue from the existing pipeline.",
-            owner_id=users["exec"].id,
-            start_year=2026,
-            end_year=2027,
-        ),
-    )
-    kpi_ids = {}
-    for code in KPI_CODES:
-        kpi = strategy.create_kpi(
+    priority_ids: dict[str, int] = {}
+    for p in PRIORITIES:
+        prio = strategy.create_priority(
             session,
             ld,
-            strategy.KpiInput(
-                code=code,
-                name=code.replace("_", " ").capitalize(),
-                unit="%",
-                direction="up",
-                grain="employee",
-                cadence="weekly",
-                lead_lag="lead",
-                priority_id=prio.id,
+            strategy.PriorityInput(
+                title=p.title,
+                description=p.description,
+                owner_id=users[p.owner].id,
+                start_year=p.start_year,
+                end_year=p.end_year,
             ),
         )
-        kpi_ids[code] = kpi.id
-    return StoryHandles(users=users, priority_ids={"sales_growth": prio.id}, kpi_ids=kpi_ids)
+        priority_ids[p.key] = prio.id
+    kpi_ids: dict[str, int] = {}
+    for priority_key, data in KPIS:
+        kpi = strategy.create_kpi(
+            session, ld, data.model_copy(update={"priority_id": priority_ids[priority_key]})
+        )
+        kpi_ids[kpi.code] = kpi.id
+    missing = set(KPI_CODES) - set(kpi_ids)
+    if missing:
+        raise RuntimeError(f"The story defines no KPI for: {', '.join(sorted(missing))}.")
+    for p in PRIORITIES:
+        for o in p.objectives:
+            obj = strategy.add_objective(
+                session, ld, priority_ids[p.key], strategy.ObjectiveInput(title=o.title)
+            )
+            for kr in o.key_results:
+                strategy.add_key_result(
+                    session,
+                    ld,
+                    obj.id,
+                    strategy.KeyResultInput(
+                        description=kr.description,
+                        kpi_id=kpi_ids[kr.kpi],
+                        target=kr.target,
+                        due_date=kr.due,
+                    ),
+                )
+    return StoryHandles(users=users, priority_ids=priority_ids, kpi_ids=kpi_ids)
 
 
 def write_requests(session: Session, org: SeededOrg, handles: StoryHandles) -> int:
-    sales = accounts.actor_of(handles.users["sales_mgr"])
-    intake.submit_request(
-        session,
-        sales,
-        intake.RequestInput(
-            title="Negotiation skills for account executives",
-            business_objective="Lift meeting-to-proposal conversion from 22% to 28% by Q3.",
-            priority_id=handles.priority_ids["sales_growth"],
-            kpi_id=handles.kpi_ids["sales_conversion"],
-        ),
-    )
-    return 1
+    """Play every scripted request through the services; return how many were written.
+
+    Ages count back from a full hour shortly before now, so "raised 12 days ago" stays true
+    whenever the demo is seeded, and no step lies in the future.
+    """
+    anchor = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    for spec in REQUESTS:
+        play(session, spec, handles, anchor)
+    return len(REQUESTS)

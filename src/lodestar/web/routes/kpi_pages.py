@@ -1,5 +1,173 @@
-"""(to be written)"""
+"""The KPI catalogue as pages: the table, the KPI form, and the KPI page with a large trend
+chart and everything that uses the KPI (key results, requests, programs).
 
-from fastapi import APIRouter
+Every page works without JavaScript; POSTs follow Post/Redirect/Get, and a refused form is
+shown again with the service's message next to the field and everything that was typed.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from lodestar.domain.roles import Actor
+from lodestar.errors import LodestarError
+from lodestar.reports.charts import fmt_value
+from lodestar.services import strategy
+from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.routes.priority_pages import (
+    FormDep,
+    fixable,
+    kpi_chart,
+    see_other,
+    show_archived,
+    values_of,
+)
+from lodestar.web.templating import flash, render
+
+if TYPE_CHECKING:
+    from lodestar.db.models import Kpi
+
+router = APIRouter(include_in_schema=False)
+
+KPI_FIELDS = tuple(strategy.KpiInput.model_fields)
+
+
+@router.get("/kpis")
+def kpi_list(
+    request: Request, db: SessionDep, actor: CurrentActor, archived: str | None = None
+) -> Response:
+    include = show_archived(archived)
+    return render(
+        request,
+        "kpis/list.html",
+        {
+            "rows": strategy.kpi_catalogue(db, actor, include_archived=include),
+            "show_archived": include,
+            "can_edit": strategy.can_edit_strategy(actor),
+            "choices": strategy.KPI_CHOICES,
+            "qty": fmt_value,
+        },
+    )
+
+
+def render_form(
+    request: Request,
+    db: Session,
+    actor: Actor,
+    *,
+    kpi: Kpi | None = None,
+    values: dict[str, str] | None = None,
+    error: LodestarError | None = None,
+) -> Response:
+    if values is None:
+        if kpi is None:
+            defaults = strategy.KpiInput.model_construct()
+            values = {
+                n: "" if (v := getattr(defaults, n, None)) is None else str(v) for n in KPI_FIELDS
+            }
+            values["priority_id"] = request.query_params.get("priority_id", "")
+        else:
+            values = {n: "" if (v := getattr(kpi, n)) is None else str(v) for n in KPI_FIELDS}
+    return render(
+        request,
+        "kpis/form.html",
+        {
+            "kpi": kpi,
+            "values": values,
+            "error": error.message if error else None,
+            "errors": (error.details.get("fields") or {}) if error else {},
+            "fields": strategy.KpiInput.model_fields,
+            "choices": strategy.KPI_CHOICES,
+            "priorities": strategy.list_priorities(db, actor),
+            "action": f"/kpis/{kpi.id}/edit" if kpi else "/kpis/new",
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/kpis/new")
+def new_kpi_form(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
+    strategy.require_editor(actor)
+    return render_form(request, db, actor)
+
+
+@router.post("/kpis/new")
+def create_kpi(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+    strategy.require_editor(actor)
+    values = values_of(form, KPI_FIELDS)
+    try:
+        kpi = strategy.create_kpi(db, actor, strategy.read_form(strategy.KpiInput, values))
+    except LodestarError as exc:
+        if not fixable(exc):
+            raise
+        db.rollback()
+        return render_form(request, db, actor, values=values, error=exc)
+    db.commit()
+    flash(request, f"The KPI “{kpi.name}” was added to the catalogue.", "success")
+    return see_other(f"/kpis/{kpi.id}")
+
+
+@router.get("/kpis/{kpi_id:int}/edit")
+def edit_kpi_form(request: Request, db: SessionDep, actor: CurrentActor, kpi_id: int) -> Response:
+    strategy.require_editor(actor)
+    return render_form(request, db, actor, kpi=strategy.get_kpi(db, actor, kpi_id))
+
+
+@router.post("/kpis/{kpi_id:int}/edit")
+def update_kpi(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, kpi_id: int
+) -> Response:
+    strategy.require_editor(actor)
+    strategy.get_kpi(db, actor, kpi_id)
+    values = values_of(form, KPI_FIELDS)
+    try:
+        strategy.update_kpi(db, actor, kpi_id, strategy.read_form(strategy.KpiInput, values))
+    except LodestarError as exc:
+        if not fixable(exc):
+            raise
+        db.rollback()
+        kpi = strategy.get_kpi(db, actor, kpi_id)
+        return render_form(request, db, actor, kpi=kpi, values=values, error=exc)
+    db.commit()
+    flash(request, "Your changes to the KPI were saved.", "success")
+    return see_other(f"/kpis/{kpi_id}")
+
+
+@router.post("/kpis/{kpi_id:int}/archive")
+def archive_kpi(request: Request, db: SessionDep, actor: WritingActor, kpi_id: int) -> Response:
+    kpi = strategy.set_kpi_archived(db, actor, kpi_id, True)
+    db.commit()
+    flash(
+        request,
+        f"“{kpi.name}” is archived: it no longer appears on priority pages or in pickers. "
+        "Its observations are kept; restore it from this page if that was a mistake.",
+        "success",
+    )
+    return see_other(f"/kpis/{kpi_id}")
+
+
+@router.post("/kpis/{kpi_id:int}/restore")
+def restore_kpi(request: Request, db: SessionDep, actor: WritingActor, kpi_id: int) -> Response:
+    kpi = strategy.set_kpi_archived(db, actor, kpi_id, False)
+    db.commit()
+    flash(request, f"“{kpi.name}” is active again.", "success")
+    return see_other(f"/kpis/{kpi_id}")
+
+
+@router.get("/kpis/{kpi_id:int}")
+def kpi_detail(request: Request, db: SessionDep, actor: CurrentActor, kpi_id: int) -> Response:
+    page = strategy.kpi_page(db, actor, kpi_id)
+    ctx: dict[str, Any] = {
+        "page": page,
+        "k": page.kpi,
+        "card": page.card,
+        "chart": kpi_chart(page.card, large=True),
+        "can_edit": page.can_edit,
+        "choices": {k: dict(v) for k, v in strategy.KPI_CHOICES.items()},
+        "qty": fmt_value,
+    }
+    return render(request, "kpis/detail.html", ctx)

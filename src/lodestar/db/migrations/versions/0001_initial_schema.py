@@ -92,6 +92,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("employees", schema=None) as batch_op:
         batch_op.create_index("ix_employees_team_hire", ["team_id", "hire_date"], unique=False)
+    if op.get_bind().dialect.name != "sqlite":
+        # teams <-> employees reference each other: PostgreSQL gets this key once both exist
+        # (SQLite created it inline above, as it checks keys only when rows are written).
+        op.create_foreign_key(
+            "fk_teams_manager_employee_id_employees",
+            "teams",
+            "employees",
+            ["manager_employee_id"],
+            ["id"],
+        )
 
     op.create_table(
         "users",
@@ -511,6 +521,8 @@ def downgrade() -> None:
     with op.batch_alter_table("employees", schema=None) as batch_op:
         batch_op.drop_index("ix_employees_team_hire")
 
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_teams_manager_employee_id_employees", "teams", type_="foreignkey")
     op.drop_table("employees")
     with op.batch_alter_table("teams", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_teams_department_id"))

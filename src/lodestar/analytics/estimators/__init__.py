@@ -1,0 +1,1 @@
+"""Estimators: one module per design family, each returning an EffectEstimate."""

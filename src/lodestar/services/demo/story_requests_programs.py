@@ -1,0 +1,335 @@
+"""Accepted requests that moved on: programs in design, and pilots running with a
+comparison group and a pre-registered expected result."""
+
+from __future__ import annotations
+
+from lodestar.services.demo.story_script import (
+    Answer,
+    Diagnose,
+    Move,
+    RequestSpec,
+    Submit,
+    barrier,
+    clear,
+)
+
+IN_DESIGN: tuple[RequestSpec, ...] = (
+    RequestSpec(
+        title="The first 90 days for new account executives",
+        requester="sales_mgr_south",
+        partner="ld_partner",
+        age=70,
+        idle=15,
+        priority="talent",
+        kpi="time_to_productivity",
+        business_objective=(
+            "Cut time to productivity for new account executives from 120 to 80 days, measured "
+            "as the first month at 80% of the team-average pipeline."
+        ),
+        audience_and_behaviours=(
+            "New account executives and their sales managers: book ten customer meetings in "
+            "the first month, with the manager joining the first three."
+        ),
+        context_of_work=(
+            "The first three months in the role, in the field, working from the CRM and the "
+            "product catalogue."
+        ),
+        cost_of_inaction=(
+            "Each extra month of ramp-up costs about 22,000 EUR of gross margin per new hire, "
+            "and we hire about 15 a year."
+        ),
+        horizon_and_constraints="Ready for the September intake of six; budget 40,000 EUR.",
+        steps=(
+            Submit(),
+            Answer(
+                {
+                    "quarterly_goals": "Two territories are uncovered until the new hires are "
+                    "up to speed; the South region's Q4 target assumes they are.",
+                }
+            ),
+            Diagnose(
+                {
+                    "knowledge": barrier(
+                        "New hires could not name the three product families that make up 60% "
+                        "of regional revenue after four weeks."
+                    ),
+                    "information": barrier(
+                        "Nobody tells new hires what a good first month looks like; each manager "
+                        "has their own idea.",
+                        "communication",
+                    ),
+                }
+            ),
+            Diagnose(
+                {
+                    "resources": clear("Territory and account lists are ready on day one."),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design started: a 90-day path with a first-month target, fortnightly manager "
+                "ride-alongs, a product quiz in week three and a first-meeting checklist.",
+            ),
+        ),
+    ),
+    RequestSpec(
+        title="Launch readiness for new products",
+        requester="eng_mgr",
+        partner="ld",
+        age=60,
+        idle=18,
+        priority="ship_faster",
+        kpi="time_to_market",
+        business_objective=(
+            "Cut time to market for new private-label and configured products from 14 to 10 "
+            "weeks within eighteen months."
+        ),
+        audience_and_behaviours=(
+            "Product managers and engineers, about 30 people: complete the launch checklist at "
+            "each gate instead of finding missing data in the final week."
+        ),
+        context_of_work=(
+            "The stage-gate meetings for new products and the last two weeks before a product "
+            "is listed in the catalogue."
+        ),
+        cost_of_inaction=(
+            "Each week of delay postpones about 12,000 EUR of gross margin per launch, and we "
+            "run about 25 launches a year."
+        ),
+        horizon_and_constraints=(
+            "Trial on the next four launches in Q3; no budget beyond people's time."
+        ),
+        steps=(
+            Submit(),
+            Answer(
+                {
+                    "no_course": "We would agree one checklist and make someone check it at "
+                    "every gate. People would still need to learn what the catalogue needs.",
+                }
+            ),
+            Diagnose(
+                {
+                    "knowledge": barrier(
+                        "Half the product managers could not say which product data the "
+                        "catalogue team needs, or by when."
+                    ),
+                    "resources": barrier(
+                        "There is no shared launch checklist; each team keeps its own spreadsheet.",
+                        "process_workflow",
+                    ),
+                }
+            ),
+            Diagnose(
+                {
+                    "information": clear("Gate dates are published and agreed."),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design started together with one shared launch checklist owned by product "
+                "management: a 20-minute walkthrough per gate and the checklist as a job aid.",
+            ),
+        ),
+    ),
+    RequestSpec(
+        title="Writing clear replies in email and chat",
+        requester="service_mgr",
+        partner="ld_partner",
+        age=55,
+        idle=14,
+        priority="customer_experience",
+        kpi="csat",
+        business_objective=(
+            "Lift satisfaction on written contacts from 3.8 to 4.2, level with the phone "
+            "channel at 4.3."
+        ),
+        audience_and_behaviours=(
+            "The 40 agents who answer email and chat: put the answer first, name the next "
+            "step, and leave out internal jargon."
+        ),
+        context_of_work=(
+            "Email and chat queues in the service desk tool; agents handle about 70 written "
+            "contacts a day and switch between the two."
+        ),
+        cost_of_inaction=(
+            "Written contacts are a third of our volume and growing; they also produce twice "
+            "as many follow-up questions as calls."
+        ),
+        horizon_and_constraints=(
+            "Within one quarter; agents cannot leave the queues for more than 30 minutes a day."
+        ),
+        steps=(
+            Submit(),
+            Diagnose(
+                {
+                    "knowledge": barrier(
+                        "In 50 sampled replies, 31 opened with process detail before the "
+                        "answer; agents have templates but no guidance on writing."
+                    ),
+                    "information": clear("Quality criteria for written replies are published."),
+                }
+            ),
+            Diagnose(
+                {
+                    "resources": clear(),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design started: five-minute daily writing drills inside the queue, a reply "
+                "checklist in the service desk tool and peer review of two replies a week.",
+            ),
+        ),
+    ),
+)
+
+PILOTS: tuple[RequestSpec, ...] = (
+    RequestSpec(
+        title="Discovery-call coaching for account executives",
+        requester="sales_mgr",
+        partner="ld",
+        age=115,
+        idle=30,
+        urgency="high",
+        priority="sales_growth",
+        kpi="sales_conversion",
+        business_objective=(
+            "Lift meeting-to-proposal conversion from 22% to 27% across all account executives "
+            "within a year."
+        ),
+        audience_and_behaviours=(
+            "All 38 account executives: run a structured discovery (current process, cost of "
+            "downtime, who decides) before offering any product."
+        ),
+        context_of_work=(
+            "First customer meetings, half on site and half by video; notes go into the CRM "
+            "the same day."
+        ),
+        cost_of_inaction=(
+            "One point of conversion is worth about 4,000 EUR of gross margin per account "
+            "executive a year; five points across the team is about 760,000 EUR."
+        ),
+        horizon_and_constraints=(
+            "Pilot in one region in Q2 with results by the end of Q3; budget 45,000 EUR; no "
+            "sessions in the last two weeks of a quarter."
+        ),
+        steps=(
+            Submit(),
+            Answer(
+                {
+                    "quarterly_goals": "Pipeline coverage is fine; what we lose is the step "
+                    "from first meeting to proposal.",
+                    "lead_and_lag": "Lead: discovery notes complete in the CRM. Lag: "
+                    "meeting-to-proposal conversion, then revenue.",
+                    "one_metric": "Meeting-to-proposal conversion.",
+                    "no_course": "Managers would have to review calls every week. They do not "
+                    "today, and they would need a guide for it.",
+                }
+            ),
+            Diagnose(
+                {
+                    "knowledge": barrier(
+                        "In 20 call reviews, 14 meetings went to product features within five "
+                        "minutes; few account executives asked about the cost of downtime."
+                    ),
+                    "information": clear("The discovery questions are in the sales playbook."),
+                }
+            ),
+            Diagnose(
+                {
+                    "resources": clear("The CRM has a discovery template."),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design: three micro-lessons, a one-page discovery guide in the CRM, and "
+                "fortnightly call reviews by managers.",
+            ),
+            Move(
+                "pilot",
+                "Pilot launched in the North region (19 account executives); the South region "
+                "is the comparison group. Pre-registered: +3 points conversion within 12 weeks.",
+            ),
+        ),
+    ),
+    RequestSpec(
+        title="Structured onboarding for seasonal warehouse staff",
+        requester="ops_mgr",
+        partner="ld_partner",
+        age=105,
+        idle=25,
+        priority="talent",
+        kpi="time_to_productivity",
+        business_objective=(
+            "Get seasonal pickers to the standard pick rate in 10 days instead of 21, cutting "
+            "time to productivity for warehouse hires."
+        ),
+        audience_and_behaviours=(
+            "The 60 to 80 seasonal pickers hired each autumn and their shift leads: follow the "
+            "scanner's pick route, and ask a named buddy when a location is unclear."
+        ),
+        context_of_work=(
+            "The first two weeks on the warehouse floor during the Q4 peak, on handheld scanners."
+        ),
+        cost_of_inaction=(
+            "A seasonal picker below standard rate costs about 35 EUR a day in lost output and "
+            "overtime; across 70 hires that is about 50,000 EUR a season, plus late orders."
+        ),
+        horizon_and_constraints=(
+            "Ready before the October intake; budget 15,000 EUR; no training in the December "
+            "peak weeks."
+        ),
+        steps=(
+            Submit(blank=("horizon_and_constraints",)),
+            Submit(),
+            Diagnose(
+                {
+                    "knowledge": barrier(
+                        "New pickers lose most time on scanner exceptions they were never shown."
+                    ),
+                    "information": barrier(
+                        "Starters get a 40-page handbook and no clear daily target.",
+                        "communication",
+                    ),
+                }
+            ),
+            Diagnose(
+                {
+                    "resources": clear(),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design: a daily target card, three ten-minute scanner drills and a named buddy "
+                "per starter.",
+            ),
+            Move(
+                "pilot",
+                "Pilot with the October intake in DC North; DC South onboards as before and is "
+                "the comparison. Pre-registered: standard rate reached 5 days sooner.",
+            ),
+        ),
+    ),
+)
+
+PROGRAM_REQUESTS: tuple[RequestSpec, ...] = IN_DESIGN + PILOTS

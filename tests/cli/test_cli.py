@@ -1,0 +1,135 @@
+"""The CLI end to end on a real SQLite file: upgrade, seed, list, show, submit, users."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from lodestar.cli.main import app
+from lodestar.config import get_settings
+from lodestar.domain.intake import FIELD_NAMES
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LODESTAR_DATABASE_URL", url)
+    mp.delenv("LODESTAR_CLI_USER", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        get_settings.cache_clear()
+        return runner.invoke(app, list(args), input=input, env={"LODESTAR_DATABASE_URL": url})
+
+    assert run("db", "upgrade").exit_code == 0
+    seeded = run("demo", "seed", "--employees", "120", "--seed", "3")
+    assert seeded.exit_code == 0, seeded.output
+    yield run
+    mp.undo()
+    get_settings.cache_clear()
+
+
+def test_commands_before_the_database_exists_say_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("LODESTAR_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["requests", "list"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "lodestar db upgrade" in result.output
+
+
+def test_upgrade_is_idempotent_and_a_second_seed_is_refused(cli):
+    assert cli("db", "upgrade").exit_code == 0
+    again = cli("demo", "seed", "--employees", "120")
+    assert again.exit_code == 1
+    assert "--replace" in again.output
+
+
+def test_list_show_and_priorities(cli):
+    listing = cli("requests", "list")
+    assert listing.exit_code == 0, listing.output
+    assert "Title" in listing.output
+    import re
+
+    first = re.search(r"│ (\d+) +│", cli("requests", "list", "--state", "submitted").output)
+    assert first, "no submitted request listed"
+    shown = cli("requests", "show", first.group(1))
+    assert shown.exit_code == 0 and "Business objective" in shown.output
+    missing = cli("requests", "show", "99999")
+    assert missing.exit_code == 1 and "no training request #99999" in missing.output
+    assert cli("priorities", "list").exit_code == 0
+    assert "KPIs:" in cli("priorities", "show", "1").output
+
+
+def test_submit_from_file_complete_and_incomplete(cli, tmp_path):
+    manager = "tomas@brightwater.example"
+    incomplete = tmp_path / "incomplete.json"
+    incomplete.write_text(json.dumps({"title": "Coaching", "business_objective": "More wins"}))
+    result = cli("requests", "submit", str(incomplete), "--as", manager)
+    assert result.exit_code == 2
+    assert "needs information" in result.output and "Context of work is empty" in result.output
+    complete = tmp_path / "complete.json"
+    complete.write_text(
+        json.dumps({"title": "Coaching", **{f: f"Answer for {f} here." for f in FIELD_NAMES}})
+    )
+    result = cli("requests", "submit", str(complete), "--as", manager)
+    assert result.exit_code == 0 and "was submitted" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = cli("requests", "submit", str(broken))
+    assert result.exit_code == 1 and "not a valid request file" in result.output
+
+
+def test_users_create_token_and_unknown_actor(cli):
+    result = cli(
+        "users",
+        "create",
+        "--email",
+        "new@x.example",
+        "--name",
+        "New Person",
+        "--role",
+        "ld",
+        input="a long enough password\na long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "new@x.example" in cli("users", "list").output
+    token = cli("users", "token", "new@x.example")
+    assert token.exit_code == 0 and token.output.strip().startswith("lsk_")
+    bad_role = cli(
+        "users",
+        "create",
+        "--email",
+        "b@x.example",
+        "--name",
+        "B",
+        "--role",
+        "boss",
+        input="a long enough password\na long enough password\n",
+    )
+    assert bad_role.exit_code == 1 and "'admin', 'ld'" in bad_role.output
+    nobody = cli("requests", "list", "--as", "ghost@x.example")
+    assert nobody.exit_code == 1 and "No account uses ghost@x.example" in nobody.output
+
+
+def test_help_does_not_import_the_heavy_stack():
+    code = (
+        "import sys; import lodestar.cli.main; "
+        "heavy = [m for m in ('fastapi', 'pandas', 'numpy', 'sqlalchemy.orm', 'uvicorn', 'altair') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_python_dash_m_works():
+    out = subprocess.run(
+        [sys.executable, "-m", "lodestar", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "serve" in out.stdout and "demo" in out.stdout

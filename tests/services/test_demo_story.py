@@ -1,0 +1,213 @@
+"""The demo company's story, as seeded into the test database by the demo builder."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import (
+    Diagnosis,
+    KeyResult,
+    Kpi,
+    Objective,
+    RequestTransition,
+    StakeholderAnswer,
+    StrategicPriority,
+    TrainingRequest,
+    User,
+)
+from lodestar.domain.options import ROLES
+from lodestar.domain.roles import Actor
+from lodestar.services import accounts, intake
+from lodestar.services.demo.story import DEMO_PASSWORD, KPI_CODES, PERSONAS, REQUESTS
+
+EXPECTED_KPIS = {
+    # code: (grain, direction, cadence, lead/lag)
+    "sales_conversion": ("employee", "up", "weekly", "lead"),
+    "avg_deal_size": ("employee", "up", "weekly", "lag"),
+    "repeat_contact_rate": ("employee", "down", "weekly", "lead"),
+    "csat": ("employee", "up", "weekly", "lag"),
+    "time_to_productivity": ("employee", "down", "monthly", "lag"),
+    "voluntary_attrition": ("team", "down", "monthly", "lag"),
+    "time_to_market": ("team", "down", "monthly", "lag"),
+}
+STATES_SHOWN = (
+    "draft",
+    "needs_information",
+    "submitted",
+    "in_diagnosis",
+    "accepted",
+    "redirected",
+    "declined",
+    "in_design",
+    "pilot",
+)
+
+
+def _requests(db: Session) -> list[TrainingRequest]:
+    return list(db.scalars(select(TrainingRequest).order_by(TrainingRequest.id)))
+
+
+def test_between_twenty_and_forty_requests(db: Session) -> None:
+    assert 20 <= len(_requests(db)) <= 40
+    assert len(_requests(db)) == len(REQUESTS)
+
+
+def test_every_reachable_state_is_shown(db: Session) -> None:
+    states = Counter(r.state for r in _requests(db))
+    missing = [s for s in STATES_SHOWN if states[s] == 0]
+    assert not missing, f"no demo request in: {missing}"
+
+
+def test_teamwork_request_is_redirected_to_a_workflow_fix(db: Session) -> None:
+    rows = db.execute(
+        select(TrainingRequest.title, Diagnosis.outcome, Diagnosis.fixes)
+        .join(Diagnosis, Diagnosis.request_id == TrainingRequest.id)
+        .where(TrainingRequest.state == "redirected")
+    ).all()
+    workflow = [title for title, outcome, fixes in rows if "process_workflow" in fixes.split(",")]
+    assert workflow, "no redirected request names a process or workflow fix"
+    assert any("teamwork" in t.lower() for t in workflow)
+    assert all(outcome == "non_training_fix" for _, outcome, _ in rows)
+    # The other non-training fixes are shown too.
+    fixes = {f for _, _, fx in rows for f in fx.split(",") if f}
+    assert {"process_workflow", "tools", "incentives", "communication"} <= fixes
+
+
+def test_decisions_follow_the_diagnosis(db: Session) -> None:
+    outcome_of = dict(
+        db.execute(select(Diagnosis.request_id, Diagnosis.outcome)).all()  # type: ignore[arg-type]
+    )
+    for req in _requests(db):
+        if req.state in ("accepted", "in_design", "pilot"):
+            assert outcome_of.get(req.id) == "learning_solution", req.title
+        if req.state == "in_diagnosis":
+            assert req.id in outcome_of and outcome_of[req.id] is None, req.title
+    in_diagnosis = [r.id for r in _requests(db) if r.state == "in_diagnosis"]
+    found = db.scalar(
+        select(func.count())
+        .select_from(Diagnosis)
+        .where(Diagnosis.request_id.in_(in_diagnosis), Diagnosis.recommended_outcome.is_not(None))
+    )
+    assert found == len(in_diagnosis), "requests in diagnosis carry partial findings"
+
+
+def test_every_history_starts_with_creation_and_runs_forward(db: Session) -> None:
+    now = datetime.now(UTC)
+    for req in _requests(db):
+        steps = list(
+            db.scalars(
+                select(RequestTransition)
+                .where(RequestTransition.request_id == req.id)
+                .order_by(RequestTransition.at, RequestTransition.id)
+            )
+        )
+        assert steps[0].from_state is None and steps[0].to_state == "draft", req.title
+        assert steps[-1].to_state == req.state, req.title
+        for before, after in zip(steps, steps[1:], strict=False):
+            assert after.from_state == before.to_state, req.title
+        assert [s.id for s in steps] == sorted(s.id for s in steps), "dates keep the order"
+        created = req.created_at if req.created_at.tzinfo else req.created_at.replace(tzinfo=UTC)
+        assert created <= now
+
+
+def test_requests_have_varied_ages(db: Session, actors: dict[str, Actor]) -> None:
+    # Every request, drafts included (those are visible to their requesters only).
+    ages = list(
+        {r.id: r.age_days for a in actors.values() for r in intake.list_requests(db, a)}.values()
+    )
+    assert min(ages) <= 3 and 90 <= max(ages) <= 120
+    assert len(set(ages)) >= len(ages) * 2 // 3
+
+
+def test_a_fifth_to_a_third_of_open_requests_name_no_metric(
+    db: Session, actors: dict[str, Actor]
+) -> None:
+    board = intake.triage_board(db, actors["ld"])
+    assert board.open_total >= 10
+    share = board.without_metric / board.open_total
+    assert 0.2 <= share <= 0.3, f"{board.without_metric} of {board.open_total} open lack a metric"
+
+
+def test_incomplete_requests_say_what_is_missing(db: Session, actors: dict[str, Actor]) -> None:
+    waiting = intake.list_requests(
+        db, actors["ld"], intake.RequestFilters(state="needs_information")
+    )
+    assert any(r.missing_count == 5 for r in waiting), "the 'Excel for everyone' request"
+    assert any(r.missing_count == 0 for r in waiting), "one returned by L&D although complete"
+
+
+def test_stakeholder_answers_are_recorded(db: Session) -> None:
+    per_request = db.execute(
+        select(StakeholderAnswer.request_id, func.count()).group_by(StakeholderAnswer.request_id)
+    ).all()
+    assert len(per_request) >= 5
+    assert {a for (a,) in db.execute(select(StakeholderAnswer.question_key).distinct())} == {
+        "quarterly_goals",
+        "lead_and_lag",
+        "risk_and_cost",
+        "one_metric",
+        "no_course",
+    }
+
+
+def test_every_kpi_code_exists_with_its_grain_and_direction(db: Session) -> None:
+    kpis = {k.code: k for k in db.scalars(select(Kpi))}
+    assert set(KPI_CODES) <= set(kpis)
+    for code, (grain, direction, cadence, lead_lag) in EXPECTED_KPIS.items():
+        k = kpis[code]
+        assert (k.grain, k.direction, k.cadence, k.lead_lag) == (
+            grain,
+            direction,
+            cadence,
+            lead_lag,
+        ), code
+        assert k.baseline is not None and k.target is not None and k.horizon_date, code
+        assert k.priority_id is not None, code
+        better = k.target > k.baseline if direction == "up" else k.target < k.baseline
+        assert better, code
+        assert (k.value_per_unit is None) == (k.currency is None), code
+    assert kpis["avg_deal_size"].currency == "EUR"
+
+
+def test_priorities_carry_objectives_and_key_results_on_kpis(db: Session) -> None:
+    priorities = list(db.scalars(select(StrategicPriority)))
+    assert 3 <= len(priorities) <= 4
+    assert any(p.title.startswith("Win more of the deals") for p in priorities)
+    for p in priorities:
+        assert 2026 <= p.start_year <= p.end_year <= 2028 and p.end_year - p.start_year <= 2
+        assert p.owner_id is not None
+        owner = db.get(User, p.owner_id)
+        assert owner is not None and owner.role in ("executive", "manager")
+        objectives = list(db.scalars(select(Objective).where(Objective.priority_id == p.id)))
+        assert 1 <= len(objectives) <= 3, p.title
+        for o in objectives:
+            krs = list(db.scalars(select(KeyResult).where(KeyResult.objective_id == o.id)))
+            assert krs, o.title
+            assert all(kr.kpi_id and kr.target is not None and kr.due_date for kr in krs)
+
+
+def test_personas_cover_every_role(db: Session) -> None:
+    users = {u.email: u for u in db.scalars(select(User))}
+    for _, name, email, role, _, title in PERSONAS:
+        assert users[email].role == role and users[email].job_title == title, name
+    assert {u.role for u in users.values()} == set(ROLES)
+    assert users["priya@brightwater.example"].job_title == "Head of Learning"
+    for local in ("admin", "tomas", "aisha", "helen", "jonas"):
+        assert f"{local}@brightwater.example" in users
+
+
+def test_first_persona_of_each_role_is_stable(actors: dict[str, Actor]) -> None:
+    assert actors["ld"].name == "Priya Natarajan"
+    assert actors["manager"].name == "Tomás Reyes"
+    assert actors["executive"].name == "Helen Okafor"
+    assert actors["employee"].name == "Jonas Lindqvist"
+
+
+def test_demo_persona_signs_in_with_the_demo_password(db: Session) -> None:
+    user = accounts.authenticate(db, "priya@brightwater.example", DEMO_PASSWORD)
+    assert user.name == "Priya Natarajan"
+    assert accounts.authenticate(db, "Jonas@Brightwater.example", DEMO_PASSWORD).role == "employee"

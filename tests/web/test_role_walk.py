@@ -1,0 +1,250 @@
+"""Every route × every role: what each role may reach is decided by the services, and holds.
+
+Each route is listed with the roles allowed to use it. For a role not allowed, the answer must
+be 403 (or 404 where even the object's existence is hidden); for an allowed role, anything but
+401/403/404/5xx (a 409 or 422 about the object's state still means "allowed"); anonymous
+visitors are sent to sign in (303 to /login for pages, 401 for the API). A new route fails
+this test until it is added to the table.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import KeyResult, Kpi, Objective, StrategicPriority, User
+from lodestar.db.session import make_engine
+from lodestar.domain.intake import FIELD_NAMES
+from lodestar.services import accounts, diagnosis, intake, strategy
+
+ROLES = ("admin", "ld", "manager", "executive", "employee")
+EVERYONE = frozenset(ROLES)
+LD = frozenset({"admin", "ld"})
+READERS_OF_REQUEST = frozenset({"admin", "ld", "executive", "manager"})  # employee: 404
+RAISERS = frozenset({"admin", "ld", "manager"})
+PORTFOLIO = frozenset({"admin", "ld", "executive"})
+FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
+
+# (method, path template) -> (allowed roles, denial status for the others, body kind)
+ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
+    ("GET", "/"): (EVERYONE, 403, None),
+    ("GET", "/requests"): (EVERYONE, 403, None),
+    ("GET", "/requests/new"): (RAISERS, 403, None),
+    ("POST", "/requests/new"): (RAISERS, 403, "request_form"),
+    ("GET", "/requests/{request_id:int}"): (READERS_OF_REQUEST, 404, None),
+    ("GET", "/requests/{request_id:int}/edit"): (RAISERS, 403, None),
+    ("POST", "/requests/{request_id:int}/edit"): (RAISERS, 403, "request_form"),
+    ("POST", "/requests/{request_id:int}/submit"): (RAISERS, 403, "form"),
+    ("POST", "/requests/{request_id:int}/answers"): (RAISERS, 403, "answers_form"),
+    ("POST", "/requests/{request_id:int}/transition"): (LD, 403, "transition_form"),
+    ("GET", "/triage"): (PORTFOLIO, 403, None),
+    ("GET", "/requests/{request_id:int}/diagnosis"): (LD, 403, None),
+    ("POST", "/requests/{request_id:int}/diagnosis"): (LD, 403, "diagnosis_form"),
+    ("GET", "/priorities"): (EVERYONE, 403, None),
+    ("GET", "/priorities/new"): (LD, 403, None),
+    ("POST", "/priorities/new"): (LD, 403, "priority_form"),
+    ("GET", "/priorities/{priority_id:int}/edit"): (LD, 403, None),
+    ("POST", "/priorities/{priority_id:int}/edit"): (LD, 403, "priority_form"),
+    ("POST", "/priorities/{priority_id:int}/archive"): (LD, 403, "form"),
+    ("POST", "/priorities/{priority_id:int}/restore"): (LD, 403, "form"),
+    ("GET", "/priorities/{priority_id:int}"): (EVERYONE, 403, None),
+    ("POST", "/priorities/{priority_id:int}/objectives"): (LD, 403, "objective_form"),
+    (
+        "POST",
+        "/priorities/{priority_id:int}/objectives/{objective_id:int}/key-results",
+    ): (LD, 403, "key_result_form"),
+    ("POST", "/priorities/{priority_id:int}/objectives/{objective_id:int}/archive"): (
+        LD,
+        403,
+        "form",
+    ),
+    ("POST", "/priorities/{priority_id:int}/key-results/{key_result_id:int}/archive"): (
+        LD,
+        403,
+        "form",
+    ),
+    ("GET", "/kpis"): (EVERYONE, 403, None),
+    ("GET", "/kpis/new"): (LD, 403, None),
+    ("POST", "/kpis/new"): (LD, 403, "kpi_form"),
+    ("GET", "/kpis/{kpi_id:int}/edit"): (LD, 403, None),
+    ("POST", "/kpis/{kpi_id:int}/edit"): (LD, 403, "kpi_form"),
+    ("POST", "/kpis/{kpi_id:int}/archive"): (LD, 403, "form"),
+    ("POST", "/kpis/{kpi_id:int}/restore"): (LD, 403, "form"),
+    ("GET", "/kpis/{kpi_id:int}"): (EVERYONE, 403, None),
+    ("GET", "/api/me"): (EVERYONE, 403, None),
+    ("GET", "/api/intake/guide"): (EVERYONE, 403, None),
+    ("GET", "/api/requests"): (EVERYONE, 403, None),
+    ("POST", "/api/requests"): (RAISERS, 403, "request_json"),
+    ("GET", "/api/requests/{request_id}"): (READERS_OF_REQUEST, 404, None),
+    ("PUT", "/api/requests/{request_id}"): (RAISERS, 403, "request_json"),
+    ("POST", "/api/requests/{request_id}/submit"): (RAISERS, 403, None),
+    ("POST", "/api/requests/{request_id}/transitions"): (LD, 403, "transition_json"),
+    ("PUT", "/api/requests/{request_id}/answers"): (RAISERS, 403, "answers_json"),
+    ("GET", "/api/requests/{request_id}/diagnosis"): (READERS_OF_REQUEST, 404, None),
+    ("PUT", "/api/requests/{request_id}/diagnosis"): (LD, 403, "diagnosis_json"),
+    ("GET", "/api/triage"): (PORTFOLIO, 403, None),
+    ("GET", "/api/priorities"): (EVERYONE, 403, None),
+    ("POST", "/api/priorities"): (LD, 403, "priority_json"),
+    ("GET", "/api/priorities/{priority_id}"): (EVERYONE, 403, None),
+    ("PUT", "/api/priorities/{priority_id}"): (LD, 403, "priority_json"),
+    ("POST", "/api/priorities/{priority_id}/archive"): (LD, 403, None),
+    ("POST", "/api/priorities/{priority_id}/restore"): (LD, 403, None),
+    ("GET", "/api/priorities/{priority_id}/page"): (EVERYONE, 403, None),
+    ("POST", "/api/priorities/{priority_id}/objectives"): (LD, 403, "objective_json"),
+    ("POST", "/api/objectives/{objective_id}/key-results"): (LD, 403, "key_result_json"),
+    ("GET", "/api/kpis"): (EVERYONE, 403, None),
+    ("POST", "/api/kpis"): (LD, 403, "kpi_json"),
+    ("GET", "/api/kpis/{kpi_id}"): (EVERYONE, 403, None),
+    ("PUT", "/api/kpis/{kpi_id}"): (LD, 403, "kpi_json"),
+    ("POST", "/api/kpis/{kpi_id}/archive"): (LD, 403, None),
+    ("POST", "/api/kpis/{kpi_id}/restore"): (LD, 403, None),
+    ("GET", "/api/kpis/{kpi_id}/trend"): (EVERYONE, 403, None),
+}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/login/persona/{user_id}"),
+    ("POST", "/logout"),
+    ("GET", "/healthz"),
+}
+
+
+def app_routes() -> set[tuple[str, str]]:
+    from lodestar.web.routes import ROUTERS
+
+    out = set()
+    for route in (r for router in ROUTERS for r in router.routes):
+        for method in getattr(route, "methods", set()) - {"HEAD"}:
+            if route.path.startswith(("/static", "/api/docs", "/api/openapi", "/docs")):
+                continue
+            out.add((method, route.path))
+    return out
+
+
+@pytest.fixture
+def objects(web_database: str) -> dict[str, int]:
+    """Fresh for each walk, so one role cannot change what the next role meets: two requests
+    raised by the Sales manager (one submitted, one in diagnosis), and a priority, objective,
+    key result and KPI made for the walk, so the demo's own objects are left alone."""
+    engine = make_engine(web_database)
+    with Session(engine) as s, s.begin():
+        users = {u.role: u for u in reversed(s.scalars(select(User).order_by(User.id)).all())}
+        ld = accounts.actor_of(users["ld"])
+        manager = accounts.actor_of(users["manager"])
+        req = intake.submit_request(s, manager, intake.RequestInput(title="Walk", **FULL))
+        diagnosed = intake.submit_request(s, manager, intake.RequestInput(title="Diag", **FULL))
+        diagnosis.save_diagnosis(s, ld, diagnosed.request_id, diagnosis.DiagnosisInput())
+        prio = strategy.create_priority(
+            s, ld, strategy.PriorityInput(title="Walk priority", start_year=2026, end_year=2027)
+        )
+        obj = strategy.add_objective(s, ld, prio.id, strategy.ObjectiveInput(title="Walk goal"))
+        kr = strategy.add_key_result(s, ld, obj.id, strategy.KeyResultInput(description="Walk KR"))
+        kpi = strategy.create_kpi(
+            s, ld, strategy.KpiInput(code=f"walk_{uuid.uuid4().hex[:8]}", name="Walk KPI", unit="%")
+        )
+        ids = {
+            "request_id": req.request_id,
+            "diagnosed_id": diagnosed.request_id,
+            "priority_id": prio.id,
+            "objective_id": obj.id,
+            "key_result_id": kr.id,
+            "kpi_id": kpi.id,
+            "user_id": users["employee"].id,
+        }
+        assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
+        assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)
+    engine.dispose()
+    return ids
+
+
+def body(kind: str | None, role: str) -> dict:
+    kpi = {"code": "walk_kpi", "name": "Walk KPI", "unit": "%", "direction": "up",
+           "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
+    forms = {
+        "form": {},
+        "request_form": {"title": "Walk", "action": "save", "urgency": "normal", **FULL},
+        "answers_form": {"q_one_metric": "Conversion."},
+        "transition_form": {"target": "needs_information", "reason": "Walk check."},
+        "diagnosis_form": {"action": "save", "finding_knowledge": "unknown"},
+        "priority_form": {"title": "Walk priority", "start_year": "2026", "end_year": "2027"},
+        "objective_form": {"title": f"Walk objective {role}"},
+        "key_result_form": {"description": f"Walk KR {role}"},
+        "kpi_form": kpi,
+    }
+    jsons = {
+        "request_json": {"title": "Walk", **FULL},
+        "answers_json": {"one_metric": "Conversion."},
+        "transition_json": {"to": "needs_information", "reason": "Walk check."},
+        "diagnosis_json": {"findings": {"knowledge": {"finding": "unknown"}}},
+        "priority_json": {"title": "Walk priority", "start_year": 2026, "end_year": 2027},
+        "objective_json": {"title": f"Walk objective {role}"},
+        "key_result_json": {"description": f"Walk KR {role}"},
+        "kpi_json": kpi,
+    }
+    if kind is None:
+        return {}
+    if kind in forms:
+        return {"data": forms[kind]}
+    return {"json": jsons[kind]}
+
+
+def call(client, method: str, template: str, ids: dict[str, int], kind: str | None, role: str):  # type: ignore[no-untyped-def]
+    path = template
+    if method == "GET" and template.endswith("/diagnosis") and template.startswith("/api"):
+        # Reading a diagnosis needs one to exist: use the request that is in diagnosis.
+        path = path.replace("{request_id}", str(ids["diagnosed_id"]))
+    for key, value in ids.items():
+        path = path.replace(f"{{{key}:int}}", str(value)).replace(f"{{{key}}}", str(value))
+    return client.request(method, path, **body(kind, role))
+
+
+def test_the_table_covers_every_route():
+    routes = app_routes()
+    assert routes - PUBLIC == set(ROUTES), "add new routes to ROUTES (or PUBLIC)"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_what_it_may(client_as, objects, role):
+    client = client_as(role)
+    failures = []
+    for (method, template), (allowed, denial, kind) in ROUTES.items():
+        resp = call(client, method, template, objects, kind, role)
+        if role in allowed:
+            ok = resp.status_code < 500 and resp.status_code not in (401, 403, 404)
+        else:
+            ok = resp.status_code in (denial, 403, 404) and resp.status_code != 200
+        if not ok:
+            failures.append(f"{method} {template} as {role}: {resp.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client_as, objects):
+    client = client_as(None)
+    for (method, template), (_, _, kind) in ROUTES.items():
+        resp = call(client, method, template, objects, kind, "anonymous")
+        if template.startswith("/api"):
+            assert resp.status_code in (401, 403), f"{method} {template}: {resp.status_code}"
+            if resp.status_code == 401:
+                assert resp.headers["content-type"].startswith("application/problem+json")
+        elif method == "GET":
+            assert resp.status_code == 303, f"{method} {template}: {resp.status_code}"
+            assert resp.headers["location"].startswith("/login")
+        else:
+            # Unsafe page routes without a session are refused (CSRF or sign-in), never served.
+            assert resp.status_code in (303, 401, 403), f"{method} {template}: {resp.status_code}"
+
+
+def test_every_api_error_has_the_one_problem_shape(client_as, objects):
+    client = client_as("employee")
+    for (method, template), (allowed, _, kind) in ROUTES.items():
+        if not template.startswith("/api") or "employee" in allowed:
+            continue
+        resp = call(client, method, template, objects, kind, "employee")
+        assert resp.headers["content-type"].startswith("application/problem+json")
+        problem = resp.json()
+        assert {"type", "title", "status", "detail", "code"} <= problem.keys()
+        assert problem["status"] == resp.status_code
+        assert problem["detail"].endswith(".") and len(problem["detail"].split()) >= 5
