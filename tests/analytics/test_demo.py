@@ -161,6 +161,18 @@ def test_observation_shape(org: DemoOrganisation) -> None:
     assert (obs["weight"] >= 1).all()
 
 
+def test_time_to_productivity_is_not_biased_at_the_start(org: DemoOrganisation) -> None:
+    """Recent hires from before the history count too, so early months are not only the
+    fast starters: the first 26 weeks sit near the level of the rest of the history."""
+    rows = _kpi(org, "time_to_productivity")
+    hired = org.employees["hire_date"].to_numpy()[rows["person"].to_numpy()]
+    assert (hired < np.datetime64(FIRST_WEEK)).any() and (hired >= np.datetime64(FIRST_WEEK)).any()
+    early = rows["period"] < pd.Timestamp(FIRST_WEEK) + pd.Timedelta(weeks=26)
+    assert rows.loc[early, "value"].mean() == pytest.approx(
+        rows.loc[~early, "value"].mean(), rel=0.15
+    )
+
+
 def test_subject_effects_track_performance_rating(org: DemoOrganisation) -> None:
     obs, emp = org.kpi_observations, org.employees
     conv = obs[obs["kpi_code"] == "sales_conversion"]

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pandas as pd
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lodestar.analytics.demo import PROGRAMS, build_organisation
 from lodestar.db.models import (
+    Department,
     Diagnosis,
+    Employee,
+    JobRole,
     KeyResult,
     Kpi,
+    KpiObservation,
     Objective,
+    Program,
     RequestTransition,
     StakeholderAnswer,
     StrategicPriority,
+    Team,
     TrainingRequest,
     User,
+    WorkspaceMeta,
 )
 from lodestar.domain.options import ROLES
 from lodestar.domain.roles import Actor
 from lodestar.services import accounts, intake
-from lodestar.services.demo.story import DEMO_PASSWORD, KPI_CODES, PERSONAS, REQUESTS
+from lodestar.services.demo.story import (
+    DEMO_PASSWORD,
+    KPI_CODES,
+    PERSONA_EMPLOYEES,
+    PERSONAS,
+    PROGRAM_REQUEST_TITLES,
+    REQUESTS,
+)
+from lodestar.services.demo.story_strategy import KPIS
 
 EXPECTED_KPIS = {
     # code: (grain, direction, cadence, lead/lag)
@@ -211,3 +230,114 @@ def test_demo_persona_signs_in_with_the_demo_password(db: Session) -> None:
     user = accounts.authenticate(db, "priya@brightwater.example", DEMO_PASSWORD)
     assert user.name == "Priya Natarajan"
     assert accounts.authenticate(db, "Jonas@Brightwater.example", DEMO_PASSWORD).role == "employee"
+
+
+# --- the story agrees with the generated data and the org chart ----------------------------
+
+FIRST_WEEKS = 26  # the pre-program window the baselines describe
+BASELINE_TOLERANCE = 0.10
+
+
+def _early_means(db: Session) -> dict[str, tuple[float, float, int]]:
+    """Per KPI code: mean, standard error and count of the first 26 weeks' observations."""
+    info = db.get(WorkspaceMeta, "demo_info")
+    assert info is not None
+    cutoff = date.fromisoformat(info.value["first_week"]) + timedelta(weeks=FIRST_WEEKS)
+    rows = db.execute(
+        select(
+            Kpi.code,
+            func.avg(KpiObservation.value),
+            func.avg(KpiObservation.value * KpiObservation.value),
+            func.count(),
+        )
+        .join(Kpi, Kpi.id == KpiObservation.kpi_id)
+        .where(KpiObservation.period < cutoff)
+        .group_by(Kpi.code)
+    ).all()
+    out = {}
+    for code, mean, mean_sq, n in rows:
+        var = max(float(mean_sq) - float(mean) ** 2, 0.0) * n / max(n - 1, 1)
+        out[code] = (float(mean), math.sqrt(var / n), int(n))
+    return out
+
+
+def test_kpi_baselines_match_the_first_weeks_of_data(db: Session) -> None:
+    """Each stored baseline lies within ~10% of the mean of its KPI's first 26 weeks.
+
+    The fixture org is small (150 positions), so where the sampling error of that mean is
+    larger than 10% (voluntary attrition, time to productivity: a few dozen rows), three
+    standard errors are allowed instead; at the default 2,000 positions the next test holds
+    every KPI to 10%.
+    """
+    early = _early_means(db)
+    for kpi in db.scalars(select(Kpi).where(Kpi.code.in_(KPI_CODES))):
+        mean, se, n = early[kpi.code]
+        assert kpi.baseline is not None and n > 0, kpi.code
+        allowed = max(BASELINE_TOLERANCE * abs(mean), 3 * se)
+        assert abs(kpi.baseline - mean) <= allowed, (kpi.code, kpi.baseline, mean, se, n)
+
+
+def test_kpi_baselines_match_the_default_demo_company() -> None:
+    org = build_organisation(2000, 42)
+    obs = org.kpi_observations
+    early = obs[obs["period"] < pd.Timestamp(org.first_week + timedelta(weeks=FIRST_WEEKS))]
+    means = early.groupby("kpi_code", observed=True)["value"].mean()
+    baselines = {data.code: data.baseline for _, data in KPIS}
+    assert set(baselines) == set(KPI_CODES)
+    for code, baseline in baselines.items():
+        assert baseline is not None
+        assert baseline == pytest.approx(means[code], rel=BASELINE_TOLERANCE), code
+
+
+def test_key_results_head_the_right_way_from_the_baseline(db: Session) -> None:
+    for kr, kpi in db.execute(select(KeyResult, Kpi).join(Kpi, Kpi.id == KeyResult.kpi_id)):
+        assert kpi.baseline is not None
+        better = kr.target > kpi.baseline if kpi.direction == "up" else kr.target < kpi.baseline
+        assert better, kr.description
+
+
+def test_csat_is_a_share_of_satisfied_customers(db: Session) -> None:
+    csat = db.scalar(select(Kpi).where(Kpi.code == "csat"))
+    assert csat is not None and csat.unit == "% satisfied"
+    assert csat.baseline is not None and csat.target is not None
+    assert 50 < csat.baseline < csat.target <= 100
+
+
+def test_manager_and_employee_personas_are_employees(db: Session) -> None:
+    users = {u.email: u for u in db.scalars(select(User))}
+    by_key = {key: users[email] for key, _, email, *_ in PERSONAS}
+    dept_of = {key: dept for key, _, _, _, dept, _ in PERSONAS}
+    title_of = {key: title for key, *_, title in PERSONAS}
+    managed = set(db.scalars(select(Team.manager_employee_id)))
+    for key, position in PERSONA_EMPLOYEES.items():
+        user = by_key[key]
+        assert user.employee_id is not None, key
+        person = db.get(Employee, user.employee_id)
+        assert person is not None
+        assert (person.name, person.email) == (user.name, user.email), key
+        team = db.get(Team, person.team_id)
+        department = db.get(Department, team.department_id) if team else None
+        assert department is not None and department.code == dept_of[key], key
+        assert person.exit_date is None, key
+        if position == "head":
+            assert person.manager_id is None and person.id in managed, key
+        elif position == "team lead":
+            assert person.manager_id is not None and person.id in managed, key
+        else:
+            role = db.get(JobRole, person.job_role_id)
+            assert role is not None and role.title == position == title_of[key], key
+            assert person.id not in managed
+    linked = [u.employee_id for u in by_key.values() if u.employee_id is not None]
+    assert len(linked) == len(set(linked)) == len(PERSONA_EMPLOYEES)
+
+
+def test_planted_programs_point_at_the_requests_they_answer(db: Session) -> None:
+    programs = dict(db.execute(select(Program.code, Program.request_id)).all())
+    assert set(PROGRAM_REQUEST_TITLES) <= {p.code for p in PROGRAMS} == set(programs)
+    for code, request_id in programs.items():
+        if code not in PROGRAM_REQUEST_TITLES:
+            assert request_id is None, code
+            continue
+        request = db.get(TrainingRequest, request_id)
+        assert request is not None and request.title == PROGRAM_REQUEST_TITLES[code]
+        assert request.state in ("in_design", "pilot")

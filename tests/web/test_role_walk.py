@@ -19,6 +19,7 @@ from lodestar.db.models import KeyResult, Kpi, Objective, StrategicPriority, Use
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, strategy
+from lodestar.services.imports import ImportReport, record_run
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
 EVERYONE = frozenset(ROLES)
@@ -74,6 +75,10 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/kpis/{kpi_id:int}/archive"): (LD, 403, "form"),
     ("POST", "/kpis/{kpi_id:int}/restore"): (LD, 403, "form"),
     ("GET", "/kpis/{kpi_id:int}"): (EVERYONE, 403, None),
+    ("GET", "/imports"): (LD, 403, None),
+    ("POST", "/imports"): (LD, 403, "form"),
+    ("GET", "/imports/{run_id:int}"): (LD, 403, None),
+    ("GET", "/imports/{run_id:int}/report.csv"): (LD, 403, None),
     ("GET", "/api/me"): (EVERYONE, 403, None),
     ("GET", "/api/intake/guide"): (EVERYONE, 403, None),
     ("GET", "/api/requests"): (EVERYONE, 403, None),
@@ -145,7 +150,9 @@ def objects(web_database: str) -> dict[str, int]:
         kpi = strategy.create_kpi(
             s, ld, strategy.KpiInput(code=f"walk_{uuid.uuid4().hex[:8]}", name="Walk KPI", unit="%")
         )
+        run = record_run(s, ld, ImportReport("kpis", "walk.csv"))
         ids = {
+            "run_id": run.id,
             "request_id": req.request_id,
             "diagnosed_id": diagnosed.request_id,
             "priority_id": prio.id,

@@ -66,9 +66,9 @@ class EffectEstimate:
 
     @property
     def percent_of_baseline(self) -> float | None:
-        if self.baseline in (None, 0) or self.estimand == "hazard_ratio":
+        if self.baseline is None or self.baseline == 0 or self.estimand == "hazard_ratio":
             return None
-        return 100.0 * self.estimate / abs(self.baseline)  # type: ignore[arg-type]
+        return 100.0 * self.estimate / abs(self.baseline)
 
     @property
     def interval_includes_zero(self) -> bool:

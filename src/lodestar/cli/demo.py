@@ -9,7 +9,14 @@ app = typer.Typer(help="Build the demo organisation.", no_args_is_help=True)
 
 @app.command("seed")
 def seed(
-    employees: int = typer.Option(2000, min=50, help="How many employees the company has."),
+    employees: int = typer.Option(
+        2000,
+        min=50,
+        help=(
+            "How many positions the company has: about that many people work there in any "
+            "week. Leavers are replaced, so the employees table holds more people."
+        ),
+    ),
     seed: int = typer.Option(42, help="Random seed: the same seed gives the same company."),
     replace: bool = typer.Option(False, help="Drop existing data first."),
 ) -> None:
@@ -45,6 +52,7 @@ def seed(
         bar.update(task, completed=1.0, description="Done")
     took = time.perf_counter() - started
     typer.echo(
-        f"Seeded {summary.employees:,} employees, {summary.kpi_observations:,} KPI observations, "
-        f"{summary.requests} requests and {summary.users} demo accounts in {took:.1f} s."
+        f"Seeded {summary.employees:,} people in {summary.positions:,} positions, "
+        f"{summary.kpi_observations:,} KPI observations, {summary.requests} requests and "
+        f"{summary.users} demo accounts in {took:.1f} s."
     )

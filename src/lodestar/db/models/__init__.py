@@ -1,6 +1,14 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from lodestar.db.models.facts import KpiObservation
+from lodestar.db.models.impact import ImpactResult
+from lodestar.db.models.measurement import (
+    BehaviourObservation,
+    EmployeeMove,
+    EnrolmentSatisfaction,
+    ImportRun,
+    LearningStatement,
+)
 from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
 from lodestar.db.models.org import Department, Employee, JobRole, Team
 from lodestar.db.models.programs import Program, ProgramEnrolment
@@ -16,14 +24,20 @@ from lodestar.db.models.users import User
 
 __all__ = [
     "AuditEvent",
+    "BehaviourObservation",
     "Department",
     "Diagnosis",
     "DiagnosisFinding",
     "Employee",
+    "ImpactResult",
+    "EmployeeMove",
+    "EnrolmentSatisfaction",
+    "ImportRun",
     "JobRole",
     "KeyResult",
     "Kpi",
     "KpiObservation",
+    "LearningStatement",
     "Objective",
     "Program",
     "ProgramEnrolment",

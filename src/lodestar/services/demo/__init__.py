@@ -3,9 +3,11 @@
 Flow (one transaction):
 1. ``analytics.demo.build_organisation`` makes the company as frames (pure, seeded).
 2. The org structure (departments, teams, job roles, employees) is bulk-loaded.
-3. ``story.write_people_and_strategy`` adds personas, priorities, objectives, key results, KPIs.
+3. ``story.write_people_and_strategy`` adds personas, priorities, objectives, key results, KPIs;
+   manager and employee personas are linked to (and rename) generated employees.
 4. KPI observations, programs and enrolments are bulk-loaded against those KPI ids.
-5. ``story.write_requests`` adds the training requests, walked through the real services.
+5. ``story.write_requests`` adds the training requests, walked through the real services;
+   planted programs that answer one of them point at it (``Program.request_id``).
 6. The truth behind the planted effects is stored in ``workspace_meta['demo_truth']``.
 
 Rows are written with ``db.bulk`` (executemany on SQLite, COPY on PostgreSQL), never one
@@ -49,6 +51,7 @@ from lodestar.db.models import (
 from lodestar.services.demo.story import (
     SeededOrg,
     StoryHandles,
+    link_programs_to_requests,
     write_people_and_strategy,
     write_requests,
 )
@@ -68,17 +71,23 @@ _STEP_START = {
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """What the seed wrote: rows loaded, and what the database holds after it."""
+    """What the seed wrote: rows loaded, and what the database holds after it.
+
+    ``positions`` is the size asked for (``employees=``); ``employees`` counts the people
+    written, leavers and their replacements included, so it is larger.
+    """
 
     employees: int
     kpi_observations: int
     requests: int
     users: int
+    positions: int = 0
 
     def __str__(self) -> str:
         return (
-            f"{self.employees:,} employees, {self.kpi_observations:,} KPI observations, "
-            f"{self.requests} requests, {self.users} demo accounts"
+            f"{self.employees:,} people in {self.positions:,} positions, "
+            f"{self.kpi_observations:,} KPI observations, {self.requests} requests, "
+            f"{self.users} demo accounts"
         )
 
 
@@ -97,6 +106,9 @@ def seed_demo(
 ) -> DemoSummary:
     """Write Brightwater Supply Co. with ``employees`` positions into the session's database.
 
+    Leavers are replaced, so more people than positions are written (about 1.27 times as
+    many over the two years).
+
     Raises ``InvalidInput`` for fewer than 50 employees. ``progress(step, fraction_done)`` is
     called as each step starts and while the KPI history loads.
     """
@@ -106,17 +118,14 @@ def seed_demo(
     report("Loading departments, teams and employees", _STEP_START["org"])
     offsets = _load_structure(session, org)
     report("Writing personas, priorities and KPIs", _STEP_START["story"])
-    codes = org.departments["code"]
-    seeded = SeededOrg(
-        department_ids={code: offsets.department + i for i, code in enumerate(codes)},
-        team_ids=(offsets.team + np.arange(len(org.teams))).tolist(),
-    )
+    seeded = _seeded_org(org, offsets)
     handles = write_people_and_strategy(session, seeded)
     session.flush()
     report("Loading KPI observations", _STEP_START["facts"])
     n_obs = _load_facts(session, org, offsets, handles, report)
     report("Writing training requests", _STEP_START["requests"])
     write_requests(session, seeded, handles)
+    link_programs_to_requests(session)
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()
@@ -125,6 +134,7 @@ def seed_demo(
         kpi_observations=n_obs,
         requests=_count(session, TrainingRequest),
         users=_count(session, User),
+        positions=employees,
     )
     report("Done", 1.0)
     return summary
@@ -139,6 +149,39 @@ def _count(session: Session, model: type[Any]) -> int:
 
 
 # --- step 2: the organisation ----------------------------------------------------------
+
+
+def _seeded_org(org: DemoOrganisation, offsets: _IdOffsets) -> SeededOrg:
+    """The ids the story needs: departments, teams, heads, team managers, and one
+    long-serving member per job title (employed before the history and to its end; the
+    lowest team, then the first row, breaks ties) for the employee personas."""
+    codes = org.departments["code"].tolist()
+    emp, teams = org.employees, org.teams
+    team_dept = [codes[d] for d in teams["department_idx"]]
+    heads = np.flatnonzero(emp["manager_idx"].isna().to_numpy())
+    head_ids = {team_dept[emp["team_idx"].iloc[h]]: offsets.employee + int(h) for h in heads}
+    managers = teams["manager_employee_idx"].to_numpy()
+    members = pd.DataFrame(
+        {
+            "title": org.job_roles["title"].to_numpy()[emp["job_role_idx"].to_numpy()],
+            "left": emp["exit_date"].notna().to_numpy(),
+            "new": (emp["hire_date"] >= pd.Timestamp(org.first_week)).to_numpy(),
+            "team": emp["team_idx"].to_numpy(),
+            "row": np.arange(len(emp)),
+        }
+    )
+    members = members[~np.isin(members["row"], managers)]
+    first = members.sort_values(["title", "left", "new", "team", "row"]).groupby("title").head(1)
+    return SeededOrg(
+        department_ids={code: offsets.department + i for i, code in enumerate(codes)},
+        team_ids=(offsets.team + np.arange(len(teams))).tolist(),
+        head_employee_ids=head_ids,
+        team_manager_ids=(offsets.employee + managers).tolist(),
+        team_departments=team_dept,
+        member_ids_by_title={
+            t: offsets.employee + int(r) for t, r in zip(first["title"], first["row"], strict=True)
+        },
+    )
 
 
 def _load_structure(session: Session, org: DemoOrganisation) -> _IdOffsets:

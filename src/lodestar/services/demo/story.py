@@ -11,6 +11,10 @@ has no randomness: the same call gives the same story.
   :mod:`.story_requests_accepted`, :mod:`.story_requests_programs` (in design, pilot) and
   :mod:`.story_requests_redirected` (redirected to a non-training fix, declined);
 - :mod:`.story_script` plays a request through the services and dates its steps.
+
+Manager and employee personas are linked to generated employees (``PERSONA_EMPLOYEES``), who
+take the persona's name and email, and the planted programs that answer a story request
+point at it (``PROGRAM_REQUEST_TITLES``).
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import User
+from lodestar.analytics.demo import CONSULTATIVE_DISCOVERY
+from lodestar.db.models import Employee, Program, TrainingRequest, User
 from lodestar.services import accounts, strategy
 from lodestar.services.demo.story_requests_accepted import ACCEPTED
 from lodestar.services.demo.story_requests_new import NEW_REQUESTS
@@ -51,6 +57,11 @@ class SeededOrg:
 
     department_ids: dict[str, int]  # by department code: sales, service, engineering, ...
     team_ids: list[int] = field(default_factory=list)  # by team index of the generator
+    head_employee_ids: dict[str, int] = field(default_factory=dict)  # by department code
+    team_manager_ids: list[int] = field(default_factory=list)  # by team index
+    team_departments: list[str] = field(default_factory=list)  # department code by team index
+    # One long-serving member per member job title ("Customer Service Agent", ...).
+    member_ids_by_title: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,26 @@ PERSONAS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     ),
 )
 
+# Which generated employee each persona is, so the org chart and the account agree: "head"
+# is the head of the persona's department, "team lead" the manager of its second team, and
+# a job title a long-serving member with that title. That employee is renamed to the persona.
+PERSONA_EMPLOYEES: dict[str, str] = {
+    "sales_mgr": "head",
+    "service_mgr": "head",
+    "eng_mgr": "head",
+    "ops_mgr": "head",
+    "hr_mgr": "head",
+    "sales_mgr_south": "team lead",
+    "employee": "Customer Service Agent",
+    "employee_sales": "Account Executive",
+}
+
+# The planted programs (``analytics.demo.PROGRAMS``) that answer a story request, by program
+# code: the request's title. The other three planted programs were never requested.
+PROGRAM_REQUEST_TITLES: dict[str, str] = {
+    CONSULTATIVE_DISCOVERY.code: "Discovery-call coaching for account executives",
+}
+
 # Open requests first, then the decided ones; the order fixes the ids.
 REQUESTS: tuple[RequestSpec, ...] = (
     NEW_REQUESTS + QUEUED_REQUESTS + ACCEPTED + PROGRAM_REQUESTS + REDIRECTED_AND_DECLINED
@@ -162,6 +193,7 @@ def write_people_and_strategy(session: Session, org: SeededOrg) -> StoryHandles:
             job_title=title,
             fast_hash=True,  # demo passwords are public; authenticate() verifies either hash
         )
+    _link_personas_to_employees(session, org, users)
     ld = accounts.actor_of(users["ld"])
     priority_ids: dict[str, int] = {}
     for p in PRIORITIES:
@@ -204,6 +236,53 @@ def write_people_and_strategy(session: Session, org: SeededOrg) -> StoryHandles:
                     ),
                 )
     return StoryHandles(users=users, priority_ids=priority_ids, kpi_ids=kpi_ids)
+
+
+def _persona_employee(org: SeededOrg, dept: str | None, position: str) -> int | None:
+    """The employee id a persona stands for (see ``PERSONA_EMPLOYEES``), if the org has one."""
+    if dept is None:
+        return None
+    if position == "head":
+        return org.head_employee_ids.get(dept)
+    if position == "team lead":
+        leads = [
+            m
+            for m, d in zip(org.team_manager_ids, org.team_departments, strict=True)
+            if d == dept and m != org.head_employee_ids.get(dept)
+        ]
+        return leads[0] if leads else None
+    return org.member_ids_by_title.get(position)
+
+
+def _link_personas_to_employees(session: Session, org: SeededOrg, users: dict[str, User]) -> None:
+    """Set each persona's ``employee_id`` and give that employee the persona's name and email."""
+    departments = {key: dept for key, _, _, _, dept, _ in PERSONAS}
+    for key, position in PERSONA_EMPLOYEES.items():
+        employee_id = _persona_employee(org, departments[key], position)
+        if employee_id is None:  # a small org may lack a second team
+            continue
+        user = users[key]
+        session.execute(
+            update(Employee)
+            .where(Employee.id == employee_id)
+            .values(name=user.name, email=user.email)
+        )
+        user.employee_id = employee_id
+
+
+def link_programs_to_requests(session: Session) -> int:
+    """Point each planted program that answers a story request at it; return how many."""
+    linked = 0
+    for code, title in PROGRAM_REQUEST_TITLES.items():
+        request_id = session.scalar(
+            select(TrainingRequest.id).where(TrainingRequest.title == title)
+        )
+        if request_id is not None:
+            session.execute(
+                update(Program).where(Program.code == code).values(request_id=request_id)
+            )
+            linked += 1
+    return linked
 
 
 def write_requests(session: Session, org: SeededOrg, handles: StoryHandles) -> int:

@@ -27,7 +27,7 @@ ACCEPTED: tuple[RequestSpec, ...] = (
         kpi="sales_conversion",
         business_objective=(
             "Lift meeting-to-proposal conversion of account executives in their first year "
-            "from 15% to the team average of 22%."
+            "from 17% to the team average of 24%."
         ),
         audience_and_behaviours=(
             "The 12 account executives hired in the last twelve months: answer price and "
@@ -146,8 +146,8 @@ ACCEPTED: tuple[RequestSpec, ...] = (
         priority="talent",
         kpi="voluntary_attrition",
         business_objective=(
-            "Bring voluntary attrition from 13% to 11% within twelve months, starting with the "
-            "teams above 18%."
+            "Bring voluntary attrition from 12.5% to 11% within twelve months, starting with "
+            "the teams above 18%."
         ),
         audience_and_behaviours=(
             "Managers of the 15 teams with the highest attrition: hold a stay conversation "
@@ -159,7 +159,7 @@ ACCEPTED: tuple[RequestSpec, ...] = (
         ),
         cost_of_inaction=(
             "Replacing a warehouse or service colleague costs about 9,000 EUR, an account "
-            "executive about 45,000 EUR; last year's 260 leavers cost an estimated 3.4 M EUR."
+            "executive about 45,000 EUR; last year's 280 leavers cost an estimated 3.6 M EUR."
         ),
         horizon_and_constraints=(
             "First conversations before the pay review in March; budget 35,000 EUR."
@@ -170,7 +170,7 @@ ACCEPTED: tuple[RequestSpec, ...] = (
             Answer(
                 {
                     "risk_and_cost": "Three of the 15 teams lost a third of their people last "
-                    "year; each vacancy stays open for about ten weeks.",
+                    "year; each vacancy stays open for about five weeks.",
                 }
             ),
             Diagnose(

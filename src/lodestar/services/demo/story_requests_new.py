@@ -102,7 +102,8 @@ NEEDS_INFORMATION: tuple[RequestSpec, ...] = (
         kpi="avg_deal_size",
         business_objective=(
             "Hold price on the renewals of our 60 largest accounts: average deal size on "
-            "renewals back above 18,000 EUR, with discounts under 12%."
+            "renewals back above 18,000 EUR (about twice our overall average), with discounts "
+            "under 12%."
         ),
         audience_and_behaviours=(
             "The eight key account managers: defend price with a value case instead of "

@@ -23,7 +23,7 @@ IN_DESIGN: tuple[RequestSpec, ...] = (
         priority="talent",
         kpi="time_to_productivity",
         business_objective=(
-            "Cut time to productivity for new account executives from 120 to 80 days, measured "
+            "Cut time to productivity for new account executives from 100 to 70 days, measured "
             "as the first month at 80% of the team-average pipeline."
         ),
         audience_and_behaviours=(
@@ -148,8 +148,8 @@ IN_DESIGN: tuple[RequestSpec, ...] = (
         priority="customer_experience",
         kpi="csat",
         business_objective=(
-            "Lift satisfaction on written contacts from 3.8 to 4.2, level with the phone "
-            "channel at 4.3."
+            "Lift the share of satisfied customers on written contacts from 78% to 87%, level "
+            "with the phone channel."
         ),
         audience_and_behaviours=(
             "The 40 agents who answer email and chat: put the answer first, name the next "
@@ -206,7 +206,7 @@ PILOTS: tuple[RequestSpec, ...] = (
         priority="sales_growth",
         kpi="sales_conversion",
         business_objective=(
-            "Lift meeting-to-proposal conversion from 22% to 27% across all account executives "
+            "Lift meeting-to-proposal conversion from 24% to 28% across all account executives "
             "within a year."
         ),
         audience_and_behaviours=(
@@ -219,7 +219,7 @@ PILOTS: tuple[RequestSpec, ...] = (
         ),
         cost_of_inaction=(
             "One point of conversion is worth about 4,000 EUR of gross margin per account "
-            "executive a year; five points across the team is about 760,000 EUR."
+            "executive a year; four points across the team is about 610,000 EUR."
         ),
         horizon_and_constraints=(
             "Pilot in one region in Q2 with results by the end of Q3; budget 45,000 EUR; no "
@@ -263,8 +263,9 @@ PILOTS: tuple[RequestSpec, ...] = (
             ),
             Move(
                 "pilot",
-                "Pilot launched in the North region (19 account executives); the South region "
-                "is the comparison group. Pre-registered: +3 points conversion within 12 weeks.",
+                "Rolled out team by team in four cohorts a quarter apart; about a quarter of the "
+                "sales teams wait and are the comparison group. Pre-registered: +3 points "
+                "conversion once a team has coached for four weeks.",
             ),
         ),
     ),

@@ -27,7 +27,7 @@ SUBMITTED: tuple[RequestSpec, ...] = (
         priority="sales_growth",
         kpi="avg_deal_size",
         business_objective=(
-            "Raise average deal size from 18,000 EUR to 20,000 EUR by adding consumables and "
+            "Raise average deal size from 9,200 EUR to 10,000 EUR by adding consumables and "
             "service contracts to equipment orders."
         ),
         audience_and_behaviours=(
@@ -66,8 +66,8 @@ SUBMITTED: tuple[RequestSpec, ...] = (
         priority="customer_experience",
         kpi="csat",
         business_objective=(
-            "Lift satisfaction on complaint contacts from 3.4 to 4.0 within six months; the "
-            "overall score is 4.1."
+            "Lift the share of satisfied customers on complaint contacts from 60% to 75% within "
+            "six months; overall, 84% of surveyed customers are satisfied."
         ),
         audience_and_behaviours=(
             "The 18 agents on the complaints desk: acknowledge the problem, state the next "
@@ -159,8 +159,8 @@ IN_DIAGNOSIS: tuple[RequestSpec, ...] = (
         priority="sales_growth",
         kpi="avg_deal_size",
         business_objective=(
-            "Raise average deal size on hydraulic and pneumatic orders from 18,000 EUR to "
-            "20,000 EUR by quoting complete assemblies instead of single parts."
+            "Raise average deal size on hydraulic and pneumatic orders from 8,500 EUR to "
+            "9,500 EUR by quoting complete assemblies instead of single parts."
         ),
         audience_and_behaviours=(
             "The 22 inside-sales reps: ask what the part is used for and quote the full "
@@ -211,7 +211,9 @@ IN_DIAGNOSIS: tuple[RequestSpec, ...] = (
         urgency="high",
         priority="customer_experience",
         kpi="repeat_contact_rate",
-        business_objective="Bring the repeat-contact rate from 14% to 10% by the end of the year.",
+        business_objective=(
+            "Bring the repeat-contact rate from 18.5% to 15% by the end of the year."
+        ),
         audience_and_behaviours=(
             "The 95 tier-1 agents: settle order-status and delivery questions in the first "
             "contact instead of promising a call back."
@@ -221,8 +223,9 @@ IN_DIAGNOSIS: tuple[RequestSpec, ...] = (
             "service desk tool and the ERP."
         ),
         cost_of_inaction=(
-            "A repeat contact costs about 6.50 EUR to handle; at 14% that is some 380,000 EUR a "
-            "year, and customers who call twice give us 3.2 out of 5."
+            "A repeat contact costs about 10 EUR to handle; at 18.5% that is about 1 M EUR a "
+            "year on tier-1 contacts alone, and only 55% of customers who call twice are "
+            "satisfied."
         ),
         horizon_and_constraints=(
             "A visible change within one quarter; no classroom time in the January and "

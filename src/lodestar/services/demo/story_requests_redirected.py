@@ -92,7 +92,7 @@ REDIRECTED: tuple[RequestSpec, ...] = (
         priority="customer_experience",
         kpi="repeat_contact_rate",
         business_objective=(
-            "Cut the repeat-contact rate from 14% to 11% by making agents faster and surer in "
+            "Cut the repeat-contact rate from 18.5% to 15.5% by making agents faster and surer in "
             "the service desk tool."
         ),
         audience_and_behaviours=(
@@ -105,7 +105,7 @@ REDIRECTED: tuple[RequestSpec, ...] = (
         ),
         cost_of_inaction=(
             "Call backs promised because information was not at hand cause about a third of "
-            "repeat contacts, around 120,000 EUR a year."
+            "repeat contacts, around 560,000 EUR a year."
         ),
         horizon_and_constraints="Before the September peak; budget 15,000 EUR.",
         steps=(
@@ -271,7 +271,7 @@ DECLINED: tuple[RequestSpec, ...] = (
         urgency="low",
         priority="customer_experience",
         kpi="csat",
-        business_objective="Keep satisfaction on phone contacts at 4.3 or above.",
+        business_objective="Keep the share of satisfied customers on phone calls at 87% or above.",
         audience_and_behaviours=(
             "All phone agents: greet, verify and close calls to the house standard."
         ),

@@ -6,6 +6,10 @@ executives and inside sales win the orders, a contact centre answers customers, 
 distribution centres pick and ship, and an engineering team builds the ordering portal and
 brings private-label and configured products to market.
 
+Numbers: each KPI's baseline is the level the demo generator (``analytics.demo``) writes in
+its first 26 weeks, before any planted program starts (at the default 2,000 employees), and
+the key results and request texts quote the same levels; a test holds them together.
+
 Money values: ``value_per_unit`` is what one unit of the KPI is worth in EUR, as finance
 agreed it; each KPI's description says per what (per person or team a year, per hire, per
 launch). CSAT has none: finance has not signed off a link between satisfaction and repeat
@@ -62,10 +66,10 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
                 "Turn more first meetings into proposals",
                 (
                     KeyResultSpec(
-                        "Meeting-to-proposal conversion rises from 22% to 27% across all "
+                        "Meeting-to-proposal conversion rises from 24% to 28% across all "
                         "account executives",
                         "sales_conversion",
-                        27.0,
+                        28.0,
                         date(2027, 9, 30),
                     ),
                 ),
@@ -74,15 +78,15 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
                 "Sell the complete solution, not the single part",
                 (
                     KeyResultSpec(
-                        "Average deal size grows from 18,000 EUR to 19,500 EUR",
+                        "Average deal size grows from 9,200 EUR to 9,800 EUR",
                         "avg_deal_size",
-                        19_500.0,
+                        9_800.0,
                         date(2027, 3, 31),
                     ),
                     KeyResultSpec(
-                        "Average deal size reaches 20,500 EUR",
+                        "Average deal size reaches 10,200 EUR",
                         "avg_deal_size",
-                        20_500.0,
+                        10_200.0,
                         date(2027, 12, 31),
                     ),
                 ),
@@ -93,9 +97,10 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
         key="customer_experience",
         title="Solve it the first time: a customer experience worth coming back to",
         description=(
-            "One customer in seven contacts us again about the same issue because the first "
-            "answer was wrong, late or incomplete. Remove the causes at the source, in the "
-            "contact centre, in the warehouses and in our systems, and satisfaction follows."
+            "Nearly one customer in five contacts us again about the same issue because the "
+            "first answer was wrong, late or incomplete. Remove the causes at the source, in "
+            "the contact centre, in the warehouses and in our systems, and satisfaction "
+            "follows."
         ),
         owner="exec",
         start_year=2026,
@@ -105,15 +110,15 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
                 "Resolve customer issues in the first contact",
                 (
                     KeyResultSpec(
-                        "Repeat-contact rate falls from 14% to 12%",
+                        "Repeat-contact rate falls from 18.5% to 16.5%",
                         "repeat_contact_rate",
-                        12.0,
+                        16.5,
                         date(2027, 3, 31),
                     ),
                     KeyResultSpec(
-                        "Repeat-contact rate falls to 10%",
+                        "Repeat-contact rate falls to 15%",
                         "repeat_contact_rate",
-                        10.0,
+                        15.0,
                         date(2027, 9, 30),
                     ),
                 ),
@@ -122,9 +127,9 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
                 "Make customers glad they contacted us",
                 (
                     KeyResultSpec(
-                        "Customer satisfaction rises from 4.1 to 4.4 out of 5",
+                        "Satisfied customers rise from 84% to 87% of those surveyed",
                         "csat",
-                        4.4,
+                        87.0,
                         date(2027, 12, 31),
                     ),
                 ),
@@ -135,7 +140,7 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
         key="talent",
         title="Get new hires productive faster and keep the people we have",
         description=(
-            "We hire about 400 people a year and lose about 260 of them again. Shorten the "
+            "We hire about 300 people a year and lose about 280 again. Shorten the "
             "months before a new colleague pulls their weight, and give people reasons to "
             "stay, starting with the conversations they have with their manager."
         ),
@@ -144,12 +149,12 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
         end_year=2028,
         objectives=(
             ObjectiveSpec(
-                "Cut the ramp-up of new hires by a third",
+                "Cut the ramp-up of new hires by a quarter",
                 (
                     KeyResultSpec(
-                        "Time to productivity falls from 120 to 80 days",
+                        "Time to productivity falls from 85 to 64 days",
                         "time_to_productivity",
-                        80.0,
+                        64.0,
                         date(2027, 12, 31),
                     ),
                 ),
@@ -158,7 +163,7 @@ PRIORITIES: tuple[PrioritySpec, ...] = (
                 "Keep the people we have invested in",
                 (
                     KeyResultSpec(
-                        "Voluntary attrition falls from 13% to 11%",
+                        "Voluntary attrition falls from 12.5% to 11%",
                         "voluntary_attrition",
                         11.0,
                         date(2027, 12, 31),
@@ -226,8 +231,8 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             lead_lag="lead",
             value_per_unit=4_000.0,
             currency="EUR",
-            baseline=22.0,
-            target=27.0,
+            baseline=24.0,
+            target=28.0,
             horizon_date=date(2027, 9, 30),
         ),
     ),
@@ -248,8 +253,8 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             lead_lag="lag",
             value_per_unit=17.0,
             currency="EUR",
-            baseline=18_000.0,
-            target=20_500.0,
+            baseline=9_200.0,
+            target=10_200.0,
             horizon_date=date(2027, 12, 31),
         ),
     ),
@@ -261,7 +266,7 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             description=(
                 "Share of an agent's resolved contacts followed by another contact from the "
                 "same customer about the same issue within seven days. One point lower saves "
-                "about 570 EUR of handling cost per agent a year (8,800 contacts at 6.50 EUR)."
+                "about 570 EUR of handling cost per agent a year (5,700 contacts at 10 EUR)."
             ),
             unit="%",
             direction="down",
@@ -270,8 +275,8 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             lead_lag="lead",
             value_per_unit=570.0,
             currency="EUR",
-            baseline=14.0,
-            target=10.0,
+            baseline=18.5,
+            target=15.0,
             horizon_date=date(2027, 9, 30),
         ),
     ),
@@ -281,17 +286,17 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             code="csat",
             name="Customer satisfaction (CSAT)",
             description=(
-                "Average score an agent receives in the post-contact survey, from 1 (very "
-                "dissatisfied) to 5 (very satisfied). No money value yet: finance has not "
-                "agreed how satisfaction translates into repeat orders."
+                "Share of an agent's surveyed customers who are satisfied: 4 (satisfied) or 5 "
+                "(very satisfied) in the 1-to-5 post-contact survey. No money value yet: "
+                "finance has not agreed how satisfaction translates into repeat orders."
             ),
-            unit="score (1-5)",
+            unit="% satisfied",
             direction="up",
             grain="employee",
             cadence="weekly",
             lead_lag="lag",
-            baseline=4.1,
-            target=4.4,
+            baseline=84.0,
+            target=87.0,
             horizon_date=date(2027, 12, 31),
         ),
     ),
@@ -312,8 +317,8 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             lead_lag="lag",
             value_per_unit=260.0,
             currency="EUR",
-            baseline=120.0,
-            target=80.0,
+            baseline=85.0,
+            target=64.0,
             horizon_date=date(2027, 12, 31),
         ),
     ),
@@ -334,7 +339,7 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             lead_lag="lag",
             value_per_unit=1_560.0,
             currency="EUR",
-            baseline=13.0,
+            baseline=12.5,
             target=10.0,
             horizon_date=date(2028, 6, 30),
         ),

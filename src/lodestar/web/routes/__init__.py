@@ -2,12 +2,15 @@
 
 from lodestar.web.routes import (
     api_me,
+    api_programs,
     api_requests,
     api_strategy,
     auth,
     home,
+    import_pages,
     kpi_pages,
     priority_pages,
+    program_pages,
     request_pages,
     triage_pages,
 )
@@ -19,7 +22,10 @@ ROUTERS = [
     triage_pages.router,
     priority_pages.router,
     kpi_pages.router,
+    import_pages.router,
+    program_pages.router,
     api_me.router,
     api_requests.router,
     api_strategy.router,
+    api_programs.router,
 ]

@@ -1,0 +1,247 @@
+"""Difference-in-differences with a comparison group, one start date.
+
+Participants' KPI change from before to after the start is compared with the change over the
+same periods among people who were not trained. Estimated as a two-way fixed-effects
+regression (unit and period fixed effects) with standard errors clustered by person or by
+``cluster`` (pyfixest ``feols``, CRV1). An event study (one coefficient per period relative to
+the start, reference period -1) shows the path of the effect and gives the pre-trend test: a
+joint Wald test that all pre-start coefficients are zero.
+
+When people start at different times, a single two-way fixed-effects coefficient is a
+weighted average of 2x2 comparisons that uses already-trained people as controls and can even
+have the wrong sign (Goodman-Bacon 2021). Then this estimator does not report that number: it
+hands over to Callaway & Sant'Anna (2021) group-time effects (``on_staggered="delegate"``,
+default) or refuses (``"refuse"``).
+
+Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment timing.
+Journal of Econometrics 225(2), 254-277. Callaway, B. & Sant'Anna, P. H. C. (2021), same issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from lodestar.analytics.estimators.staggered import (
+    PRE_TREND_ALPHA,
+    effect_from_group_time,
+    group_time_effects,
+)
+from lodestar.analytics.panels import prepare_panel
+from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
+from lodestar.errors import InvalidInput
+
+OnStaggered = Literal["delegate", "refuse"]
+ON_STAGGERED: tuple[OnStaggered, ...] = get_args(OnStaggered)
+
+CITATION = (
+    "Angrist, J. D. & Pischke, J.-S. (2009). Mostly Harmless Econometrics, ch. 5; event-study "
+    "pre-trend test as in Roth, J. (2022). Pretest with caution. AER: Insights 4(3), 305-322."
+)
+STAGGERED_REASON = (
+    "Participants started at different times. A single two-way fixed-effects estimate would "
+    "compare later starters with earlier starters whose effect is still unfolding, which can "
+    "bias it or even flip its sign (Goodman-Bacon 2021), so the effect is estimated cohort by "
+    "cohort with Callaway & Sant'Anna (2021) group-time effects instead."
+)
+
+
+def _event_name(e: int) -> str:
+    return f"ev_m{-e}" if e < 0 else f"ev_p{e}"
+
+
+def estimate_did(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    unit: str,
+    time: str,
+    cluster: str | None = None,
+    covariates: Sequence[str] = (),
+    info: OutcomeInfo | None = None,
+    confidence: float = 0.95,
+    on_staggered: OnStaggered = "delegate",
+    **options: Any,
+) -> EffectEstimate:
+    """Two-way fixed-effects difference-in-differences with an event study and pre-trend test.
+
+    ``treatment`` is 0/1 per row: 1 from the period a person was first trained onwards.
+    """
+    if options:
+        raise InvalidInput(
+            "Unknown options for difference-in-differences: "
+            + ", ".join(sorted(options))
+            + ". Allowed: cluster, covariates, confidence, on_staggered."
+        )
+    if on_staggered not in ON_STAGGERED:
+        raise InvalidInput(
+            f"'{on_staggered}' is not a known choice for on_staggered. Choose one of: "
+            + ", ".join(ON_STAGGERED)
+            + "."
+        )
+    info = info or OutcomeInfo(name=outcome)
+    panel = prepare_panel(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        treatment=treatment,
+        covariates=covariates,
+        cluster=cluster,
+        outcome_label=info.name,
+    )
+    if panel.staggered:
+        if on_staggered == "refuse":
+            raise InvalidInput(
+                STAGGERED_REASON.replace(" is estimated", " must be estimated")
+                + " Use the staggered design (estimate_staggered) for this program."
+            )
+        effects, notes = group_time_effects(panel, control_group="never_treated")
+        result = effect_from_group_time(panel, effects, info, notes, "never_treated", confidence)
+        return replace(
+            result,
+            design_reason=STAGGERED_REASON,
+            warnings=(
+                "Start dates differ across participants, so no single two-way fixed-effects "
+                "number is reported; the headline is the Callaway & Sant'Anna average effect.",
+                *result.warnings,
+            ),
+        )
+
+    import pyfixest as pf
+
+    frame = panel.frame.copy()
+    cohort_start = next(iter(panel.cohort_sizes))
+    treated = np.isfinite(frame["cohort"].to_numpy())
+    frame["treat_post"] = (treated & (frame["time"] >= cohort_start)).astype(float)
+    periods = np.asarray(panel.periods)
+    start_idx = int(np.searchsorted(periods, cohort_start))
+    rel = np.searchsorted(periods, frame["time"].to_numpy()) - start_idx
+    event_times = [int(e) for e in np.unique(rel[treated]) if e != -1]
+    for e in event_times:
+        frame[_event_name(e)] = (treated & (rel == e)).astype(float)
+    cluster_col = cluster or "unit"
+    vcov = {"CRV1": cluster_col}
+    covs = "".join(f" + {c}" for c in panel.covariates)
+
+    fit = pf.feols(f"y ~ treat_post{covs} | unit + time", data=frame, vcov=vcov)
+    est = float(fit.coef()["treat_post"])
+    se = float(fit.se()["treat_post"])
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    p_value = float(fit.pvalue()["treat_post"])
+    ci = fit.confint(alpha=1 - confidence).loc["treat_post"].to_numpy(dtype=float)
+
+    ev_terms = " + ".join(_event_name(e) for e in event_times)
+    ev_fit = pf.feols(f"y ~ {ev_terms}{covs} | unit + time", data=frame, vcov=vcov)
+    coef = ev_fit.coef()
+    ev_se = ev_fit.se()
+    table: list[dict[str, Any]] = []
+    for e in sorted([*event_times, -1]):
+        b = 0.0 if e == -1 else float(coef[_event_name(e)])
+        s = 0.0 if e == -1 else float(ev_se[_event_name(e)])
+        table.append(
+            {
+                "event_time": e,
+                "estimate": b,
+                "se": s,
+                "ci_low": b - z * s,
+                "ci_high": b + z * s,
+                "pre_period": e < 0,
+                "reference": e == -1,
+            }
+        )
+    pre_names = [_event_name(e) for e in event_times if e < -1]
+    warnings = list(panel.notes)
+    if pre_names:
+        names = list(coef.index)
+        idx = [names.index(n) for n in pre_names]
+        theta = coef.to_numpy()[idx]
+        cov = np.asarray(ev_fit._vcov)[np.ix_(idx, idx)]
+        stat = float(theta @ np.linalg.pinv(cov) @ theta)
+        df = int(np.linalg.matrix_rank(cov))
+        p_pre = float(stats.chi2.sf(stat, df))
+        passed = p_pre >= PRE_TREND_ALPHA
+        pre = Diagnostic(
+            name="pre_trends",
+            label="Pre-trend joint test",
+            passed=passed,
+            value=p_pre,
+            detail=(
+                f"Joint Wald test that the {len(pre_names)} pre-start event-study coefficients "
+                f"are zero (reference period -1): chi-squared {stat:.2f} on {df} df, "
+                f"p = {p_pre:.3f}. "
+                + (
+                    "No evidence that participants were already drifting away before the start."
+                    if passed
+                    else "Participants were already moving differently before the start, so "
+                    "the comparison group is not a reliable picture of what would have happened."
+                )
+            ),
+            data={"event_study": table},
+        )
+        if not passed:
+            warnings.append(
+                f"Before the program started, participants' {info.name} already moved "
+                f"differently from the comparison group (pre-trend test p = {p_pre:.3f} < "
+                f"{PRE_TREND_ALPHA}); treat the estimate as weak evidence."
+            )
+    else:
+        pre = Diagnostic(
+            name="pre_trends",
+            label="Pre-trend joint test",
+            passed=None,
+            detail="Only one period before the start was loaded, so parallel trends cannot be "
+            "tested. Load at least two periods of history before the start to test them.",
+            data={"event_study": table},
+        )
+        warnings.append(
+            "Parallel trends could not be tested: load at least two periods before the start."
+        )
+    n_clusters = int(frame[cluster_col].nunique())
+    if n_clusters < 30:
+        warnings.append(
+            f"Only {n_clusters} clusters: clustered standard errors are unreliable below about "
+            "30; use a wild bootstrap or randomisation inference."
+        )
+    if ci[0] <= 0 <= ci[1]:
+        warnings.append(
+            "The confidence interval includes zero: no effect is also consistent with the data."
+        )
+    base_rows = frame.loc[treated & (frame["time"] < cohort_start), "y"]
+    return EffectEstimate(
+        estimate=est,
+        se=se,
+        ci_low=float(ci[0]),
+        ci_high=float(ci[1]),
+        estimand="ATT",
+        method="twfe_did",
+        method_label="Difference-in-differences (two-way fixed effects)",
+        citation=CITATION,
+        design="did",
+        causal=True,
+        n_treated=panel.n_treated,
+        n_comparison=panel.n_never_treated,
+        outcome=info.name,
+        unit=info.unit,
+        baseline=float(base_rows.mean()) if len(base_rows) else None,
+        direction=info.direction,
+        p_value=p_value,
+        confidence=confidence,
+        n_clusters=n_clusters,
+        diagnostics=(pre,),
+        warnings=tuple(warnings),
+        design_reason="All participants started at the same time, so their change is compared "
+        "with the change among people not trained over the same periods.",
+        details={
+            "event_study": table,
+            "start_period": cohort_start,
+            "cluster": cluster_col,
+            "balanced": panel.balanced,
+        },
+    )

@@ -1,0 +1,168 @@
+"""An effect estimate in business language, with an evidence grade.
+
+:func:`summarise` writes one paragraph a manager can read: what moved, by how much in the KPI's
+own unit and in % of baseline, the confidence interval, who was compared with whom, and how
+strong the evidence is. Null and wrong-way results are said as plainly as good news; naive
+comparisons always start with "Not a causal estimate:".
+
+Evidence grades (:func:`evidence_grade`), checked in this order:
+
+1. **none** — the design does not support a causal reading (``causal=False``), or the estimate
+   is not a finite number.
+2. **weak** — the interval includes no effect (0; 1 for a hazard ratio; an unbounded interval
+   always does), or a diagnostic failed (``Diagnostic.passed is False``: pre-trends, balance,
+   overlap, attrition...).
+3. **moderate** — a clear effect, but either a weak-evidence warning applies (few clusters,
+   several KPIs, underpowered...) or the design rests on untestable assumptions beyond
+   randomisation: selection on observables and survival models always; difference-in-differences
+   and staggered adoption unless a pre-trend check was run and passed.
+4. **strong** — a clear effect from a randomised pilot, or from a (staggered)
+   difference-in-differences whose pre-trend check passed, with no warnings.
+"""
+
+from __future__ import annotations
+
+import math
+
+from lodestar.analytics.options import Evidence
+from lodestar.analytics.results import EffectEstimate
+
+__all__ = ["evidence_grade", "format_number", "summarise"]
+
+MINUS = "\u2212"
+
+_COMPARISON = {
+    "randomised": "the {n0} randomly assigned to carry on as usual",
+    "did": "the change over the same period among the {n0} who did not take part",
+    "staggered": "similar {population} who had not yet started",
+    "selection_on_observables": "{n0} non-participants with similar recorded characteristics",
+    "survival": "the {n0} who did not take part",
+    "naive": "everyone else ({n0})",
+}
+_UNTESTED_ASSUMPTIONS = {"selection_on_observables", "survival"}
+_PRETREND_DESIGNS = {"did", "staggered"}
+
+
+def evidence_grade(est: EffectEstimate) -> Evidence:
+    """How strong the evidence for the effect is; the rules are in the module docstring."""
+    if not est.causal or not math.isfinite(est.estimate):
+        return "none"
+    if est.interval_includes_zero or any(d.passed is False for d in est.diagnostics):
+        return "weak"
+    if est.warnings or est.design in _UNTESTED_ASSUMPTIONS:
+        return "moderate"
+    if est.design in _PRETREND_DESIGNS:
+        pretrend_passed = any(d.name == "pre_trends" and d.passed for d in est.diagnostics)
+        return "strong" if pretrend_passed else "moderate"
+    if est.design == "randomised":
+        return "strong"
+    return "moderate"
+
+
+def format_number(x: float, *, decimals: int = 1) -> str:
+    """``x`` with thousands separators and a true minus sign: −1,234.5."""
+    if not math.isfinite(x):
+        return "not available"
+    text = f"{abs(x):,.{decimals}f}"
+    return (MINUS + text) if x < 0 and float(text.replace(",", "")) != 0 else text
+
+
+def _decimals(est: EffectEstimate) -> int:
+    """Two significant digits of the largest of the estimate and the interval's ends."""
+    ends = [abs(x) for x in (est.estimate, est.ci_low, est.ci_high) if math.isfinite(x)]
+    scale = max(ends, default=0.0) or 1.0
+    return int(min(max(1 - math.floor(math.log10(scale)), 0), 6))
+
+
+def _amount(value: float, unit: str, decimals: int) -> str:
+    """A magnitude with its unit: 1.8 points, 1,794 EUR, €1,794, 3.0 days."""
+    number = format_number(abs(value), decimals=decimals)
+    u = unit.strip()
+    if u in {"%", "pp", "percentage points", "points"}:
+        return f"{number} points"
+    if u in {"€", "$", "£"}:
+        return f"{u}{number}"
+    return f"{number} {u}" if u else number
+
+
+def _interval(est: EffectEstimate, decimals: int) -> str:
+    level = round(100 * est.confidence)
+    if not (math.isfinite(est.ci_low) and math.isfinite(est.ci_high)):
+        return f"no usable {level}% CI: the data cannot bound the effect"
+    low = format_number(est.ci_low, decimals=decimals)
+    high = format_number(est.ci_high, decimals=decimals)
+    return f"{level}% CI {low} to {high}"
+
+
+def _comparison(est: EffectEstimate) -> str:
+    template = _COMPARISON.get(est.design, "the {n0} in the comparison group")
+    return template.format(n0=f"{est.n_comparison:,}", population=est.population)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _hazard_ratio(est: EffectEstimate, grade: Evidence) -> str:
+    hr = format_number(est.estimate, decimals=2)
+    interval = _interval(est, 2)
+    who = f"the {est.n_treated:,} {est.population} who took part"
+    if est.interval_includes_zero:
+        return (
+            f"No clear effect: among {who}, the rate of {est.outcome} was {hr} times that of "
+            f"{_comparison(est)} ({interval}), an interval that includes no difference. "
+            f"Evidence: {grade}."
+        )
+    change = abs(1 - est.estimate) * 100
+    lower = est.estimate < 1
+    good = (est.direction == "down") == lower if est.direction else None
+    wrong = ", the wrong way for this outcome" if good is False else ""
+    return (
+        f"Among {who}, the rate of {est.outcome} was {hr} times that of {_comparison(est)} "
+        f"({change:.0f}% {'lower' if lower else 'higher'}{wrong}; {interval}). Evidence: {grade}."
+    )
+
+
+def summarise(est: EffectEstimate) -> str:
+    """One paragraph in business language, ending with the evidence grade."""
+    grade = evidence_grade(est)
+    if est.estimand == "hazard_ratio":
+        return _hazard_ratio(est, grade)
+    decimals = _decimals(est)
+    amount = _amount(est.estimate, est.unit, decimals)
+    pct = est.percent_of_baseline
+    pct_text = f"{format_number(pct, decimals=0)}% of baseline; " if pct is not None else ""
+    interval = _interval(est, decimals)
+    outcome = _capitalise(est.outcome)
+    who = f"the {est.n_treated:,} {est.population} who took part"
+    comparison = _comparison(est)
+
+    if not est.causal:
+        more_less = "higher" if est.estimate >= 0 else "lower"
+        return (
+            f"Not a causal estimate: {est.outcome} was {amount} {more_less} among {who} than "
+            f"among {comparison} ({pct_text}{interval}), but this raw comparison does not "
+            f"account for who chose to take part, so it says nothing reliable about what the "
+            f"program did. Evidence: {grade}."
+        )
+    if est.interval_includes_zero:
+        sign = "+" if est.estimate > 0 else ""
+        change = sign + format_number(est.estimate, decimals=decimals)
+        return (
+            f"No clear effect: {est.outcome} changed by {change}"
+            f"{' ' + _unit_word(est.unit) if _unit_word(est.unit) else ''} "
+            f"({pct_text}{interval}) among {who}, compared with {comparison}; the interval "
+            f"includes zero, so the program may have had no effect. Evidence: {grade}."
+        )
+    verb = "rose" if est.estimate > 0 else "fell"
+    good = (est.direction == "up") == (est.estimate > 0) if est.direction else None
+    wrong = ", the wrong way for this KPI," if good is False else ""
+    return (
+        f"{outcome} {verb} by {amount} ({pct_text}{interval}){wrong} among {who}, "
+        f"compared with {comparison}. Evidence: {grade}."
+    )
+
+
+def _unit_word(unit: str) -> str:
+    u = unit.strip()
+    return "points" if u in {"%", "pp", "percentage points", "points"} else u

@@ -1,0 +1,123 @@
+"""Measurement data that arrives by import: HR moves, behaviour observations, xAPI learning
+statements, enrolment satisfaction, and the record of every import with its report.
+
+Fact tables here are long and narrow, written in bulk (``db.bulk``) and read as columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lodestar.db.base import Base, BigId, UtcDateTime, utcnow
+
+
+class EmployeeMove(Base):
+    """A change of team and/or job role taking effect on a date (the HRIS history)."""
+
+    __tablename__ = "employee_moves"
+    __table_args__ = (
+        Index("ix_employee_moves_employee_effective", "employee_id", "effective_date", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    effective_date: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"), nullable=True)
+
+
+class BehaviourObservation(Base):
+    """One behaviour seen (or scored) for one employee on one date, by one source.
+
+    The baseline and the 30/60/90-day follow-ups are read relative to the program start.
+    """
+
+    __tablename__ = "behaviour_observations"
+    __table_args__ = (
+        Index(
+            "ix_behaviour_observations_key",
+            "employee_id",
+            "behaviour",
+            "observed_on",
+            "source",
+            unique=True,
+        ),
+        Index("ix_behaviour_observations_behaviour_date", "behaviour", "observed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    behaviour: Mapped[str] = mapped_column(String(120))
+    observed_on: Mapped[date] = mapped_column(Date)
+    observed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(10))  # manager, self or system
+
+
+class EnrolmentSatisfaction(Base):
+    """The satisfaction score a participant gave a program (operational tier)."""
+
+    __tablename__ = "enrolment_satisfaction"
+    __table_args__ = (
+        Index(
+            "ix_enrolment_satisfaction_program_employee", "program_id", "employee_id", unique=True
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class LearningStatement(Base):
+    """One xAPI statement: the raw JSON exactly as received, beside its parsed fields."""
+
+    __tablename__ = "learning_statements"
+    __table_args__ = (
+        Index("ix_learning_statements_employee_time", "employee_id", "timestamp"),
+        Index("ix_learning_statements_object", "object_id"),
+        Index("ix_learning_statements_voids", "voids_statement_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    statement_id: Mapped[str] = mapped_column(String(36), unique=True)
+    version: Mapped[str] = mapped_column(String(20))
+    actor_key: Mapped[str] = mapped_column(String(300))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    verb_id: Mapped[str] = mapped_column(String(300))
+    object_id: Mapped[str] = mapped_column(String(500))
+    timestamp: Mapped[datetime] = mapped_column(UtcDateTime())
+    score_scaled: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score_raw: Mapped[float | None] = mapped_column(Float, nullable=True)
+    completion: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    success: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    registration: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Set on a voiding statement: the statement it voids.
+    voids_statement_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw: Mapped[str] = mapped_column(Text)
+
+
+class ImportRun(Base):
+    """One import attempt (landed, rejected or checked only) and its row-level report."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(20))  # imported, rejected, checked
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    # The rejected rows as JSON: [[line, column, value, reason], ...]
+    problems: Mapped[str] = mapped_column(Text, default="[]")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

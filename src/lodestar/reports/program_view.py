@@ -1,0 +1,373 @@
+"""What the program impact page (and later the program brief) shows, as plain words and numbers.
+
+:func:`program_view` turns a stored :class:`ProgramImpact` into a display context for the three
+tiers, kept apart on purpose (PRODUCT §9):
+
+- ``activity`` — enrolment, completion, satisfaction: activity, never called impact;
+- ``behaviour`` — each behaviour from baseline to 30/60/90 days, with a small chart;
+- ``business`` — the estimate in the KPI's unit, % of baseline, the interval, the estimand,
+  method and citation, evidence grade, warnings, diagnostics, money, and the naive comparison
+  beside it labelled "not causal".
+
+Numbers are formatted here once (true minus signs, thousands separators, as many decimals as
+the interval needs) so the HTML page and a PDF brief say the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from lodestar.analytics.options import ESTIMAND_LABELS
+from lodestar.analytics.results import EffectEstimate
+from lodestar.reports.charts import behaviour_svg, effect_interval_svg, event_study_svg
+from lodestar.services.impact.program_impact import ProgramImpact
+
+MINUS = "\u2212"
+
+EVIDENCE_WORDS = {
+    "strong": "Strong evidence",
+    "moderate": "Moderate evidence",
+    "weak": "Weak evidence",
+    "none": "No causal evidence",
+}
+EVIDENCE_HELP = {
+    "strong": "A clear effect from a design that supports a causal reading, with its checks "
+    "passed.",
+    "moderate": "A clear effect, but the design rests on assumptions the data cannot fully "
+    "check, or a warning applies.",
+    "weak": "The interval includes no effect, or a check on the evidence failed.",
+    "none": "The comparison does not support a causal reading.",
+}
+DESIGN_WORDS = {
+    "staggered": "Staggered adoption (difference-in-differences over start cohorts)",
+    "randomised": "Randomised pilot",
+    "selection_on_observables": "Selection on observables (doubly robust adjustment)",
+    "did": "Difference-in-differences",
+    "survival": "Survival model",
+    "naive": "Naive comparison (not causal)",
+}
+DESIGN_CHOICES = (
+    ("auto", "Automatic: the design the roll-out supports"),
+    ("staggered", DESIGN_WORDS["staggered"]),
+    ("randomised", DESIGN_WORDS["randomised"]),
+    ("selection_on_observables", DESIGN_WORDS["selection_on_observables"]),
+)
+
+
+def finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def number(x: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """``x`` with thousands separators and a true minus sign; "—" when not a number."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    text = f"{abs(x):,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    if x < 0:
+        return MINUS + text
+    return ("+" + text) if sign else text
+
+
+def decimals_for(*values: float | None) -> int:
+    """Two significant digits of the largest value."""
+    ends = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    scale = max(ends, default=0.0) or 1.0
+    return int(min(max(1 - math.floor(math.log10(scale)), 0), 4))
+
+
+def unit_words(unit: str) -> str:
+    """A change in a percentage is in percentage points."""
+    if unit.startswith("%"):
+        rest = unit[1:].strip()
+        return f"percentage points{f' ({rest})' if rest else ''}"
+    return unit
+
+
+def with_unit(text: str, unit: str) -> str:
+    words = unit_words(unit)
+    return f"{text} {words}".strip()
+
+
+@dataclass(frozen=True)
+class EffectView:
+    """One estimate, ready to print."""
+
+    summary: str
+    causal: bool
+    estimate: str  # "+44 EUR"
+    interval: str  # "−1,329 to 1,417 EUR"
+    confidence: str  # "95%"
+    percent_of_baseline: str | None
+    baseline: str | None
+    p_value: str | None
+    n_treated: int
+    n_comparison: int
+    n_clusters: int | None
+    estimand: str
+    method: str
+    citation: str
+    design: str
+    design_reason: str
+    evidence: str
+    evidence_words: str
+    evidence_help: str
+    warnings: tuple[str, ...]
+    unit: str
+
+
+def effect_view(est: EffectEstimate) -> EffectView:
+    d = decimals_for(est.estimate, est.ci_low, est.ci_high)
+    pct = est.percent_of_baseline
+    return EffectView(
+        summary=est.summary(),
+        causal=est.causal,
+        estimate=with_unit(number(est.estimate, d, sign=True), est.unit),
+        interval=with_unit(f"{number(est.ci_low, d)} to {number(est.ci_high, d)}", est.unit),
+        confidence=f"{est.confidence:.0%}",
+        percent_of_baseline=f"{number(pct, 0 if abs(pct) >= 10 else 1, sign=True)}%"
+        if finite(pct)
+        else None,
+        baseline=f"{number(est.baseline, decimals_for(est.baseline) + 1)} {est.unit}".strip()
+        if finite(est.baseline)
+        else None,
+        p_value=(f"{est.p_value:.3f}" if est.p_value >= 0.001 else "< 0.001")
+        if finite(est.p_value)
+        else None,
+        n_treated=est.n_treated,
+        n_comparison=est.n_comparison,
+        n_clusters=est.n_clusters,
+        estimand=ESTIMAND_LABELS.get(est.estimand, est.estimand),
+        method=est.method_label,
+        citation=est.citation,
+        design=DESIGN_WORDS.get(est.design, est.design),
+        design_reason=est.design_reason,
+        evidence=est.evidence,
+        evidence_words=EVIDENCE_WORDS.get(est.evidence, est.evidence),
+        evidence_help=EVIDENCE_HELP.get(est.evidence, ""),
+        warnings=tuple(est.warnings),
+        unit=est.unit,
+    )
+
+
+@dataclass(frozen=True)
+class DiagnosticView:
+    label: str
+    status: str  # "passed" | "failed" | "info"
+    status_words: str
+    value: str | None
+    detail: str
+    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return number(v, 3 if abs(v) < 10 else 1)
+    return "—" if v is None else str(v)
+
+
+def _tables(data: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+    """Lists of flat records in a diagnostic's data, as small tables (the event study is a
+    chart instead)."""
+    out = []
+    for name, rows in data.items():
+        if name == "event_study" or not isinstance(rows, list) or not rows:
+            continue
+        if not all(isinstance(r, Mapping) for r in rows):
+            continue
+        cols = tuple(str(c) for c in rows[0])
+        if any(isinstance(v, Mapping | list) for r in rows for v in r.values()):
+            continue
+        body = tuple(tuple(_cell(r.get(c)) for c in cols) for r in rows)
+        out.append((name.replace("_", " ").capitalize(), tuple(c.replace("_", " ") for c in cols), body))
+    return tuple(out)
+
+
+def diagnostic_views(est: EffectEstimate) -> tuple[DiagnosticView, ...]:
+    views = []
+    for d in est.diagnostics:
+        status = "info" if d.passed is None else "passed" if d.passed else "failed"
+        views.append(
+            DiagnosticView(
+                label=d.label,
+                status=status,
+                status_words={"info": "For information", "passed": "Passed", "failed": "Failed"}[
+                    status
+                ],
+                value=_cell(d.value) if d.value is not None else None,
+                detail=d.detail,
+                tables=_tables(d.data or {}),
+            )
+        )
+    return tuple(views)
+
+
+def event_study_points(est: EffectEstimate) -> list[tuple[int, float, float, float]]:
+    """The event-study table from the estimate's details or its pre-trend diagnostic."""
+    table = est.details.get("event_study") if est.details else None
+    if not table:
+        for d in est.diagnostics:
+            if d.data and d.data.get("event_study"):
+                table = d.data["event_study"]
+                break
+    points = []
+    for row in table or ():
+        vals = (row.get("estimate"), row.get("ci_low"), row.get("ci_high"))
+        if row.get("event_time") is None or not all(finite(v) for v in vals):
+            continue
+        points.append((int(row["event_time"]), float(vals[0]), float(vals[1]), float(vals[2])))  # type: ignore[arg-type]
+    return points
+
+
+@dataclass(frozen=True)
+class MoneyView:
+    benefit: str
+    benefit_interval: str
+    cost: str
+    net_benefit: str
+    roi: str
+    roi_interval: str
+    benefit_cost_ratio: str
+    people: int
+    assumptions: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def money_view(money: Mapping[str, Any] | None) -> MoneyView | None:
+    if not money:
+        return None
+    cur = money.get("currency") or ""
+
+    def cash(key: str) -> str:
+        return f"{number(money.get(key), 0)} {cur}".strip()
+
+    return MoneyView(
+        benefit=cash("benefit"),
+        benefit_interval=f"{number(money.get('benefit_low'), 0)} to "
+        f"{number(money.get('benefit_high'), 0)} {cur}".strip(),
+        cost=cash("cost"),
+        net_benefit=cash("net_benefit"),
+        roi=f"{number(money.get('roi_percent'), 0, sign=True)}%",
+        roi_interval=f"{number(money.get('roi_low'), 0)}% to {number(money.get('roi_high'), 0)}%",
+        benefit_cost_ratio=number(money.get("benefit_cost_ratio"), 2),
+        people=int(money.get("people") or 0),
+        assumptions=tuple(money.get("assumptions") or ()),
+        warnings=tuple(money.get("warnings") or ()),
+    )
+
+
+@dataclass(frozen=True)
+class BehaviourRow:
+    window: str
+    people: int
+    share: str
+    score: str
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class BehaviourView:
+    behaviour: str
+    measure: str
+    rows: tuple[BehaviourRow, ...]
+    chart: Markup
+
+
+def behaviour_views(impact: ProgramImpact, *, min_group: int = 5) -> tuple[BehaviourView, ...]:
+    views = []
+    for track in impact.behaviour:
+        has_share = any(p.share_observed is not None for p in track.points)
+        measure = "share observed" if has_share else "mean score"
+        series = [
+            (p.window, p.share_observed if has_share else p.mean_score) for p in track.points
+        ]
+        rows = tuple(
+            BehaviourRow(
+                p.window,
+                p.people,
+                f"{p.share_observed:.0%}" if p.share_observed is not None else "—",
+                number(p.mean_score, 2),
+                p.people < min_group,
+            )
+            for p in track.points
+        )
+        chart = behaviour_svg(series, measure=measure, title=track.behaviour)
+        views.append(BehaviourView(track.behaviour, measure, rows, Markup(chart)))  # noqa: S704
+    return tuple(views)
+
+
+def interval_chart(business: EffectEstimate, naive: EffectEstimate | None) -> Markup:
+    rows: list[tuple[str, float, float, float, bool]] = [
+        (
+            "Effect on participants" if business.causal else "Estimate (not causal)",
+            business.estimate,
+            business.ci_low,
+            business.ci_high,
+            business.causal,
+        )
+    ]
+    if naive is not None:
+        rows.append(
+            ("Naive comparison, not causal", naive.estimate, naive.ci_low, naive.ci_high, False)
+        )
+    svg = effect_interval_svg(
+        rows, unit=business.unit, title=f"Estimated effect on {business.outcome}"
+    )
+    return Markup(svg)  # noqa: S704 - SVG generated by our own renderer, labels escaped there
+
+
+def program_view(impact: ProgramImpact) -> dict[str, Any]:
+    """The page context for the three tiers and the data snapshot."""
+    op = impact.operational
+    activity = {
+        "enrolled": op.enrolled,
+        "completed": op.completed,
+        "completion_rate": f"{op.completion_rate:.0%}" if op.completion_rate is not None else None,
+        "satisfaction": number(op.satisfaction_mean, 1) if op.satisfaction_mean is not None else None,
+        "satisfaction_responses": op.satisfaction_responses,
+    }
+    ctx: dict[str, Any] = {
+        "activity": activity,
+        "behaviours": behaviour_views(impact),
+        "business": None,
+        "naive": None,
+        "diagnostics": (),
+        "event_study": None,
+        "money": money_view(impact.money),
+        "money_note": impact.money_note,
+        "snapshot": impact.snapshot,
+    }
+    b = impact.business
+    if b is None:
+        return ctx
+    ctx["business"] = effect_view(b)
+    ctx["naive"] = effect_view(impact.naive) if impact.naive else None
+    ctx["interval_chart"] = interval_chart(b, impact.naive)
+    ctx["diagnostics"] = diagnostic_views(b)
+    events = event_study_points(b)
+    if events:
+        ctx["event_study"] = Markup(  # noqa: S704 - our own renderer
+            event_study_svg(events, unit=b.unit, title=f"{b.outcome}: effect by period relative to the start")
+        )
+    return ctx
+
+
+__all__ = [
+    "DESIGN_CHOICES",
+    "DESIGN_WORDS",
+    "EVIDENCE_WORDS",
+    "EffectView",
+    "effect_view",
+    "number",
+    "program_view",
+]

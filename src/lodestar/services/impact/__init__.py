@@ -1,0 +1,1 @@
+"""Program impact: the analysis frame, the estimate, and the stored result."""

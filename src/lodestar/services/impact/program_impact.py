@@ -1,0 +1,242 @@
+"""Use cases: estimate a program's impact on its metric that matters, store it, read it back.
+
+Who may do what: the L&D team and administrators run analyses; executives and managers read
+the stored results; employees see none (results are about groups of colleagues).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.analytics.money import ReturnOnInvestment, return_on_investment
+from lodestar.analytics.results import Diagnostic, EffectEstimate
+from lodestar.db.models import ImpactResult, Program, User
+from lodestar.domain.roles import Actor
+from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDenied
+from lodestar.services import audit
+from lodestar.services.impact.analyse import ProgramDesign, analyse_panel
+from lodestar.services.impact.panel import (
+    KpiFacts,
+    ProgramFacts,
+    build_program_panel,
+    program_facts,
+)
+from lodestar.services.impact.serialise import jsonable
+from lodestar.services.impact.tiers import (
+    BehaviourTrack,
+    OperationalTier,
+    behaviour_tier,
+    operational_tier,
+)
+
+ENGINE_VERSION = "1"
+DESIGN_CHOICES: tuple[ProgramDesign, ...] = ("staggered", "randomised", "selection_on_observables")
+
+
+@dataclass(frozen=True)
+class ProgramImpact:
+    """The three tiers for one program, with the stored business result."""
+
+    result_id: int | None
+    program: ProgramFacts
+    kpi: KpiFacts
+    design: str
+    business: EffectEstimate | None
+    naive: EffectEstimate | None
+    money: dict[str, Any] | None
+    money_note: str
+    operational: OperationalTier
+    behaviour: tuple[BehaviourTrack, ...]
+    snapshot: dict[str, Any]
+    created_at: datetime | None
+    created_by: str | None = None  # who ran the stored analysis, for tracing a number
+
+
+@dataclass(frozen=True)
+class ProgramListItem:
+    id: int
+    code: str
+    name: str
+    status: str
+    rollout: str
+    kpi_name: str | None
+    latest_summary: str | None
+    latest_evidence: str | None
+
+
+def _require_reader(actor: Actor) -> None:
+    if actor.role == "employee":
+        raise PermissionDenied(
+            "Program results describe groups of colleagues and are for managers, executives "
+            "and the L&D team. Ask your manager about the programs you take part in."
+        )
+
+
+def _require_analyst(actor: Actor) -> None:
+    if not actor.is_ld:
+        raise PermissionDenied(
+            "Only the L&D team runs impact analyses. Open the program to read the latest result."
+        )
+
+
+def list_programs(session: Session, actor: Actor) -> list[ProgramListItem]:
+    _require_reader(actor)
+    items = []
+    for prog in session.scalars(select(Program).order_by(Program.name)):
+        latest = _latest_row(session, prog.id)
+        kpi_name = program_facts(session, prog.id)[1].name if prog.kpi_id else None
+        items.append(
+            ProgramListItem(
+                prog.id,
+                prog.code,
+                prog.name,
+                prog.status,
+                prog.rollout,
+                kpi_name,
+                latest.summary if latest else None,
+                latest.evidence if latest else None,
+            )
+        )
+    return items
+
+
+def estimate_program_impact(
+    session: Session, actor: Actor, program_id: int, *, design: str | None = None
+) -> ProgramImpact:
+    """Build the panel in the database, estimate with the design the roll-out supports, put
+    the effect in money where the KPI has a unit value, and store it all with its snapshot."""
+    _require_analyst(actor)
+    if design is not None and design not in DESIGN_CHOICES:
+        choices = ", ".join(repr(d) for d in DESIGN_CHOICES)
+        raise InvalidInput(f"{design!r} is not a program design. Choose one of: {choices}.")
+    panel = build_program_panel(session, program_id)
+    analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
+    money, money_note = _money(panel.program, panel.kpi, analysis.headline)
+    est = analysis.headline
+    row = ImpactResult(
+        program_id=panel.program.id,
+        kpi_id=panel.kpi.id,
+        design=analysis.design,
+        method=est.method,
+        estimand=est.estimand,
+        causal=est.causal,
+        estimate=est.estimate,
+        se=est.se,
+        ci_low=est.ci_low,
+        ci_high=est.ci_high,
+        n_treated=est.n_treated,
+        n_comparison=est.n_comparison,
+        evidence=est.evidence,
+        summary=est.summary(),
+        result=jsonable(est),
+        naive=jsonable(analysis.naive) if analysis.naive else None,
+        money=money,
+        settings={
+            "design": analysis.design,
+            "design_requested": design,
+            "rollout": panel.program.rollout,
+            "engine_version": ENGINE_VERSION,
+            "money_note": money_note,
+        },
+        snapshot=panel.snapshot,
+        created_by_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "impact.run", "program", panel.program.id, row.summary)
+    return _impact(session, row, panel.program, panel.kpi)
+
+
+def latest_program_impact(session: Session, actor: Actor, program_id: int) -> ProgramImpact:
+    """The newest stored result with the operational and behaviour tiers (no estimate yet:
+    ``business`` is None)."""
+    _require_reader(actor)
+    program, kpi = program_facts(session, program_id)
+    row = _latest_row(session, program_id)
+    return _impact(session, row, program, kpi)
+
+
+def _latest_row(session: Session, program_id: int) -> ImpactResult | None:
+    return session.scalar(
+        select(ImpactResult)
+        .where(ImpactResult.program_id == program_id)
+        .order_by(ImpactResult.created_at.desc(), ImpactResult.id.desc())
+        .limit(1)
+    )
+
+
+def _impact(
+    session: Session, row: ImpactResult | None, program: ProgramFacts, kpi: KpiFacts
+) -> ProgramImpact:
+    return ProgramImpact(
+        result_id=row.id if row else None,
+        program=program,
+        kpi=kpi,
+        design=row.design if row else "",
+        business=estimate_from_json(row.result) if row else None,
+        naive=estimate_from_json(row.naive) if row and row.naive else None,
+        money=row.money if row else None,
+        money_note=(row.settings or {}).get("money_note", "") if row else "",
+        operational=operational_tier(session, program.id),
+        behaviour=behaviour_tier(session, program.id),
+        snapshot=row.snapshot if row else {},
+        created_at=row.created_at if row else None,
+        created_by=_user_name(session, row.created_by_id) if row else None,
+    )
+
+
+def _user_name(session: Session, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.name if user else None
+
+
+def estimate_from_json(data: dict[str, Any]) -> EffectEstimate:
+    """Rebuild a stored EffectEstimate (diagnostics included)."""
+    fields = dict(data)
+    fields["diagnostics"] = tuple(Diagnostic(**d) for d in fields.get("diagnostics", ()))
+    fields["warnings"] = tuple(fields.get("warnings", ()))
+    known = set(EffectEstimate.__dataclass_fields__)
+    clean = {k: (float("nan") if v is None and k in ("se",) else v) for k, v in fields.items()}
+    return EffectEstimate(**{k: v for k, v in clean.items() if k in known})
+
+
+def _money(
+    program: ProgramFacts, kpi: KpiFacts, est: EffectEstimate
+) -> tuple[dict[str, Any] | None, str]:
+    if kpi.value_per_unit is None:
+        return None, (
+            f"'{kpi.name}' has no money value per unit, so the effect is shown in the KPI's "
+            "own unit only. Add the value on the KPI to see money and ROI."
+        )
+    if not program.cost_per_participant:
+        return None, "The program has no cost recorded, so no ROI is shown."
+    if not est.causal:
+        return None, "The estimate is not causal, so no money is claimed for it."
+    try:
+        roi: ReturnOnInvestment = return_on_investment(
+            est,
+            unit_value=kpi.value_per_unit,
+            people=est.n_treated,
+            cost=program.cost_per_participant * est.n_treated,
+            currency=kpi.currency or "EUR",
+            direction=kpi.direction,
+        )
+    except LodestarError as exc:
+        return None, exc.message
+    return jsonable(roi), (
+        "First-year benefit only: the KPI change × its value per unit (per person per year) × "
+        "participants, against the cost per participant × participants."
+    )
+
+
+def get_program(session: Session, actor: Actor, program_id: int) -> Program:
+    _require_reader(actor)
+    prog = session.get(Program, program_id)
+    if prog is None:
+        raise NotFound(f"There is no program #{program_id}. Open the programs list to find it.")
+    return prog

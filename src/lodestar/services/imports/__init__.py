@@ -1,0 +1,110 @@
+"""Data in: one importer per kind of file, shared by the CLI, the web upload page and the
+library. Every import is one transaction that lands the whole file or none of it, reports
+every rejected row with its line, column and reason (``ImportRejected`` carries the
+``ImportReport``), and is idempotent: re-importing a file reports rows as unchanged.
+
+Kinds and their columns are documented in docs/imports.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, get_args
+
+from sqlalchemy.orm import Session
+
+from lodestar.domain.options import check_option
+from lodestar.domain.roles import Actor
+from lodestar.services.imports.common import require_importer
+from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem, problems_csv
+from lodestar.services.imports.runs import (
+    get_run,
+    recent_runs,
+    record_run,
+    run_problems,
+    run_report_csv,
+)
+
+ImportKind = Literal["employees", "moves", "enrolments", "xapi", "kpis", "behaviours"]
+IMPORT_KINDS: tuple[ImportKind, ...] = get_args(ImportKind)
+KIND_LABELS: dict[str, str] = {
+    "employees": "HRIS: employees, teams, managers, roles (CSV/XLSX)",
+    "moves": "HRIS: team and role moves (CSV/XLSX)",
+    "enrolments": "Programs, enrolments and completions (CSV/XLSX)",
+    "xapi": "Learning activity: xAPI statements (JSON lines)",
+    "kpis": "Business KPIs, long format (CSV/XLSX)",
+    "behaviours": "Behaviour observations (CSV/XLSX)",
+}
+
+Importer = Callable[..., ImportReport]
+
+
+def _importer(kind: ImportKind) -> Importer:
+    if kind == "employees":
+        from lodestar.services.imports.hris import import_employees
+
+        return import_employees
+    if kind == "moves":
+        from lodestar.services.imports.hris import import_moves
+
+        return import_moves
+    if kind == "enrolments":
+        from lodestar.services.imports.enrolments import import_enrolments
+
+        return import_enrolments
+    if kind == "xapi":
+        from lodestar.services.imports.xapi import import_statements
+
+        return import_statements
+    if kind == "kpis":
+        from lodestar.services.imports.kpis import import_kpis
+
+        return import_kpis
+    from lodestar.services.imports.behaviours import import_behaviours
+
+    return import_behaviours
+
+
+def import_file(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import one file of ``kind`` inside the session's transaction.
+
+    Raises ImportRejected (with the full report) when any row is wrong: the caller rolls
+    back, so nothing of the file stays. With ``dry_run`` everything is checked and counted
+    inside a savepoint that is rolled back.
+    """
+    require_importer(actor)
+    checked = check_option(kind, IMPORT_KINDS, "import kind")
+    run = _importer(checked)
+    if not dry_run:
+        return run(session, actor, data, filename)
+    savepoint = session.begin_nested()
+    try:
+        return run(session, actor, data, filename, dry_run=True)
+    finally:
+        savepoint.rollback()
+
+
+__all__ = [
+    "IMPORT_KINDS",
+    "KIND_LABELS",
+    "ImportKind",
+    "ImportRejected",
+    "ImportReport",
+    "RowProblem",
+    "get_run",
+    "import_file",
+    "problems_csv",
+    "recent_runs",
+    "record_run",
+    "require_importer",
+    "run_problems",
+    "run_report_csv",
+]

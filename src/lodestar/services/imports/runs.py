@@ -1,0 +1,59 @@
+"""The record of every import (landed, rejected or checked) with its row-level report."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import ImportRun
+from lodestar.domain.roles import Actor
+from lodestar.errors import NotFound
+from lodestar.services.imports.common import require_importer
+from lodestar.services.imports.report import ImportReport, problems_csv
+
+RECENT = 20
+
+
+def record_run(session: Session, actor: Actor, report: ImportReport) -> ImportRun:
+    """Store the outcome of one import. For a rejected file, call it after the rollback."""
+    outcome = "rejected" if report.problems else ("checked" if report.dry_run else "imported")
+    run = ImportRun(
+        kind=report.kind,
+        filename=report.filename[:255],
+        outcome=outcome,
+        rows=report.rows,
+        added=report.added,
+        unchanged=report.unchanged,
+        updated=report.updated,
+        rejected=report.rejected_lines,
+        message=" ".join([report.summary(), *report.notes]),
+        problems=json.dumps([[p.line, p.column, p.value, p.reason] for p in report.problems]),
+        user_id=actor.user_id,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def get_run(session: Session, actor: Actor, run_id: int) -> ImportRun:
+    require_importer(actor)
+    run = session.get(ImportRun, run_id)
+    if run is None:
+        raise NotFound(f"There is no import number {run_id}. Pick one from the list of imports.")
+    return run
+
+
+def recent_runs(session: Session, actor: Actor, limit: int = RECENT) -> list[ImportRun]:
+    require_importer(actor)
+    return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+
+
+def run_problems(run: ImportRun) -> list[tuple[int, str, str, str]]:
+    return [tuple(p) for p in json.loads(run.problems or "[]")]  # type: ignore[misc]
+
+
+def run_report_csv(session: Session, actor: Actor, run_id: int) -> str:
+    """The rejected rows of one import as CSV (line, column, value, reason)."""
+    return problems_csv(run_problems(get_run(session, actor, run_id)))

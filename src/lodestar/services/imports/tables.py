@@ -1,0 +1,462 @@
+"""Reading tabular files (CSV, XLSX) into columns of text, and vectorised row checks.
+
+Every kind of tabular import goes through here:
+
+- ``read_rows`` checks the header against the kind's columns (one clear message naming the
+  missing and unknown columns and the expected header), and returns the cells as Arrow
+  string columns with the file line of every row. CSV is parsed by pyarrow in C (one pass,
+  multi-threaded); a file with blank lines, quoted line breaks or ragged rows is parsed again
+  with the ``csv`` module so every line number stays exact. XLSX is read with openpyxl in
+  read-only mode (first sheet).
+- ``Problems`` collects rejected rows from boolean masks, so checks run over whole columns
+  (``parse_dates``, ``parse_numbers``, ...), never row by row in Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem
+
+BOM = b"\xef\xbb\xbf"
+TRUE_WORDS = ("true", "yes", "y", "1")
+FALSE_WORDS = ("false", "no", "n", "0")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one kind of file: which must be there and which may."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> str:
+        return ",".join(self.required + self.optional)
+
+
+@dataclass
+class Rows:
+    """The data rows of a file: text cells by column, and the file line of each row."""
+
+    columns: dict[str, pa.Array]
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def text(self, name: str) -> pa.Array:
+        """A column as text, trimmed; an absent optional column reads as empty."""
+        if name in self.columns:
+            return self.columns[name]
+        return pa.array([""] * len(self), pa.string())
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+
+def normalise(name: object) -> str:
+    return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def check_header(names: Sequence[str], layout: Layout, report: ImportReport) -> list[str]:
+    """The normalised header; raises ImportRejected naming missing or unknown columns."""
+    header = [normalise(n) for n in names]
+    missing = [c for c in layout.required if c not in header]
+    unknown = [c for c in header if c not in layout.required + layout.optional]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unknown or repeated):
+        return header
+    parts = []
+    if missing:
+        parts.append("it lacks the column" + _s(missing) + " " + _names(missing))
+    if unknown:
+        parts.append("it has the unknown column" + _s(unknown) + " " + _names(unknown))
+    if repeated:
+        parts.append("it repeats the column" + _s(repeated) + " " + _names(repeated))
+    optional = f" (optional: {', '.join(layout.optional)})" if layout.optional else ""
+    reason = (
+        f"The header of {report.filename} does not match a {report.kind} file: "
+        + "; ".join(parts)
+        + f". The expected header is: {layout.header}{optional}."
+    )
+    report.problems.append(RowProblem(1, "(header)", ",".join(map(str, names)), reason))
+    raise ImportRejected(report, reason + " Nothing was imported.")
+
+
+def _s(items: list[str]) -> str:
+    return "s" if len(items) > 1 else ""
+
+
+def _names(items: list[str]) -> str:
+    return ", ".join(f"“{i}”" for i in items)
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _read_csv(
+    data: bytes, filename: str, layout: Layout, report: ImportReport
+) -> tuple[list[str], Rows]:
+    import pyarrow.csv as pa_csv
+
+    body = memoryview(data)[3:] if data.startswith(BOM) else memoryview(data)
+    first_end = bytes(body[:65536]).find(b"\n")
+    first = bytes(body[: first_end if first_end >= 0 else len(body)]).decode("utf-8", "replace")
+    names = next(csv.reader([first.rstrip("\r")]), [])
+    if not [n for n in names if n.strip()]:
+        report.problems.append(
+            RowProblem(
+                1, "(header)", "", f"{filename} is empty. The expected header is: {layout.header}."
+            )
+        )
+        raise ImportRejected(report, report.problems[0].reason + " Nothing was imported.")
+    header = check_header(names, layout, report)
+    # One row per line, or the exact (slower) path: blank lines, ragged rows or quoted
+    # line breaks would shift pyarrow's row numbers away from the file's lines.
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    simple = True
+    if simple:
+        bad: list[int] = []
+
+        def on_invalid(row: Any) -> str:
+            bad.append(1)
+            return "skip"
+
+        try:
+            table = pa_csv.read_csv(
+                pa.py_buffer(body),
+                read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+                parse_options=pa_csv.ParseOptions(invalid_row_handler=on_invalid),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            bad.append(1)
+        if not bad and table.num_rows == lines - 1:
+            columns = {
+                name: pc.utf8_trim_whitespace(table.column(name).combine_chunks())
+                for name in header
+            }
+            return header, Rows(columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
+    return header, _read_csv_slowly(bytes(body), header, report)
+
+
+def _read_csv_slowly(data: bytes, header: list[str], report: ImportReport) -> Rows:
+    """The exact path: the csv module, which knows the line each row starts on."""
+    text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader, None)
+    cells: list[list[str]] = [[] for _ in header]
+    lines: list[int] = []
+    width = len(header)
+    start = reader.line_num + 1
+    for row in reader:
+        line = start
+        start = reader.line_num + 1
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != width:
+            report.problems.append(
+                RowProblem(
+                    line,
+                    "(row)",
+                    ",".join(row)[:200],
+                    f"This row has {len(row)} cells but the header has {width}. Check for a "
+                    "missing or extra comma, or quote values that contain commas.",
+                )
+            )
+            continue
+        lines.append(line)
+        for i, value in enumerate(row):
+            cells[i].append(value.strip())
+    columns = {name: pa.array(cells[i], pa.string()) for i, name in enumerate(header)}
+    return Rows(columns, np.asarray(lines, dtype=np.int64))
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+
+def read_xlsx(data: bytes, layout: Layout, report: ImportReport) -> Rows:
+    """The first sheet of a workbook, read in openpyxl's read-only (streaming) mode."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same answer
+        reason = (
+            f"{report.filename} could not be read as an Excel workbook ({exc}). Save it as "
+            ".xlsx, or export the sheet as CSV."
+        )
+        report.problems.append(RowProblem(1, "(file)", "", reason))
+        raise ImportRejected(report, reason) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        names = [str(c) if c is not None else "" for c in next(rows, ())]
+        while names and not names[-1]:
+            names.pop()
+        header = check_header(names, layout, report)
+        width = len(header)
+        cells: list[list[str]] = [[] for _ in header]
+        lines: list[int] = []
+        for line, row in enumerate(rows, start=2):
+            values = [_cell_text(v) for v in row[:width]]
+            if not any(values) and not any(v is not None for v in row[width:]):
+                continue
+            values += [""] * (width - len(values))
+            lines.append(line)
+            for i, value in enumerate(values):
+                cells[i].append(value)
+    finally:
+        book.close()
+    columns = {name: pa.array(cells[i], pa.string()) for i, name in enumerate(header)}
+    return Rows(columns, np.asarray(lines, dtype=np.int64))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == value.microsecond == 0:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(data: bytes, filename: str, layout: Layout, report: ImportReport) -> Rows:
+    """The data rows of a CSV or XLSX file (by its extension) whose header fits ``layout``."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        rows = read_xlsx(data, layout, report)
+    else:
+        rows = _read_csv(data, filename, layout, report)[1]
+    report.rows = len(rows) + len({p.line for p in report.problems})
+    return rows
+
+
+# --- vectorised checks --------------------------------------------------------------------
+
+
+Reason = str | Callable[[str], str]
+
+
+class Problems:
+    """Rejected rows found by whole-column checks: ``flag(mask, column, values, reason)``."""
+
+    def __init__(self, rows: Rows, report: ImportReport) -> None:
+        self.rows = rows
+        self.report = report
+        self.bad = np.zeros(len(rows), dtype=bool)
+
+    def flag(self, mask: np.ndarray, column: str, values: Any, reason: Reason) -> None:
+        """Reject the rows where ``mask`` is true; ``reason`` may use ``{value}``."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        where = np.flatnonzero(mask)
+        if isinstance(values, pa.Array | pa.ChunkedArray):
+            picked = values.take(pa.array(where)).to_pylist()
+        else:
+            picked = [values[i] for i in where] if values is not None else [""] * len(where)
+        for i, value in zip(where.tolist(), picked, strict=True):
+            text = "" if value is None else str(value)
+            why = reason(text) if callable(reason) else reason.format(value=text)
+            self.report.problems.append(RowProblem(int(self.rows.lines[i]), column, text, why))
+        self.bad |= mask
+
+    def raise_if_any(self) -> None:
+        if self.report.problems:
+            self.report.problems.sort(key=lambda p: (p.line, p.column))
+            raise ImportRejected(self.report)
+
+    def duplicates(self, keys: pd.DataFrame, column: str, values: Any, what: str) -> None:
+        """Reject rows whose ``keys`` repeat an earlier row of the file."""
+        repeated = keys.duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            return
+        first = (
+            pd.Series(self.rows.lines)
+            .groupby([keys[c] for c in keys.columns], dropna=False)
+            .transform("first")
+            .to_numpy()
+        )
+        self.flag(
+            repeated,
+            column,
+            values,
+            lambda v, lines=iter(first[repeated].tolist()): (
+                f"This row repeats line {next(lines)} ({what}). Keep one of them."
+            ),
+        )
+
+
+def is_empty(values: pa.Array) -> np.ndarray:
+    return np.asarray(pc.equal(values, "").to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def require(problems: Problems, name: str, label: str) -> np.ndarray:
+    """Flag empty cells of a required column; returns the empty mask."""
+    values = problems.rows.text(name)
+    empty = is_empty(values)
+    problems.flag(empty, name, values, f"The {label} is empty. Every row needs one.")
+    return empty
+
+
+def parse_dates(problems: Problems, name: str, label: str, *, required: bool) -> pd.Series:
+    """A date column (YYYY-MM-DD, a time part is ignored) as datetime64; NaT when empty."""
+    values = problems.rows.text(name)
+    empty = is_empty(values)
+    head = pc.utf8_slice_codeunits(values, 0, 10)
+    parsed = pc.strptime(head, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 2025-02-30 over into March: a date must print back as it was written.
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), head)
+    bad = ~np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+    bad &= ~empty
+    problems.flag(
+        bad, name, values, lambda v: f"The {label} “{v}” is not a date. Write dates as YYYY-MM-DD."
+    )
+    if required:
+        problems.flag(empty, name, values, f"The {label} is empty. Every row needs one.")
+    return pd.Series(parsed.to_pandas().to_numpy(dtype="datetime64[ns]")).dt.normalize()
+
+
+def parse_numbers(
+    problems: Problems,
+    name: str,
+    label: str,
+    *,
+    required: bool,
+    low: float | None = None,
+    high: float | None = None,
+    integer: bool = False,
+) -> np.ndarray:
+    """A number column as float64 (NaN when empty), flagging text and out-of-range values."""
+    values = problems.rows.text(name)
+    empty = is_empty(values)
+    try:
+        numbers = pc.cast(pc.if_else(pc.equal(values, ""), None, values), pa.float64())
+        out = numbers.to_numpy(zero_copy_only=False).astype(np.float64)
+        bad = np.zeros(len(out), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        out = pd.to_numeric(pd.Series(values.to_numpy(zero_copy_only=False)), errors="coerce")
+        out = out.to_numpy(dtype=np.float64)
+        bad = np.isnan(out) & ~empty
+    bad |= ~empty & ~np.isnan(out) & ~np.isfinite(out)
+    problems.flag(bad, name, values, lambda v: f"The {label} “{v}” is not a number.")
+    ok = ~bad & ~empty
+    if integer:
+        frac = ok & (np.floor(np.nan_to_num(out)) != np.nan_to_num(out))
+        problems.flag(frac, name, values, lambda v: f"The {label} “{v}” must be a whole number.")
+        ok &= ~frac
+    if low is not None or high is not None:
+        lo = -np.inf if low is None else low
+        hi = np.inf if high is None else high
+        outside = ok & ((out < lo) | (out > hi))
+        problems.flag(
+            outside,
+            name,
+            values,
+            lambda v: f"The {label} “{v}” is outside the allowed range {_range(low, high)}.",
+        )
+    if required:
+        problems.flag(empty, name, values, f"The {label} is empty. Every row needs one.")
+    return out
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}"
+    return f"from {low:g}" if low is not None else f"up to {high:g}"
+
+
+def parse_choice(
+    problems: Problems, name: str, label: str, allowed: Sequence[str], *, default: str | None
+) -> np.ndarray:
+    """A closed-set text column (case-insensitive) as an object array of allowed values."""
+    values = problems.rows.text(name)
+    lowered = pc.utf8_lower(values)
+    empty = is_empty(values)
+    known = np.asarray(
+        pc.is_in(lowered, value_set=pa.array(list(allowed))).to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
+    choices = ", ".join(allowed)
+    if default is None:
+        problems.flag(empty, name, values, f"The {label} is empty. Use one of: {choices}.")
+    problems.flag(
+        ~known & ~empty, name, values, lambda v: f"The {label} “{v}” is not one of: {choices}."
+    )
+    out = np.asarray(lowered.to_numpy(zero_copy_only=False), dtype=object)
+    if default is not None:
+        out[empty] = default
+    return out
+
+
+def parse_booleans(problems: Problems, name: str, label: str) -> pd.Series:
+    """yes/no, true/false, 1/0 (any case) as a nullable boolean; empty stays missing."""
+    values = problems.rows.text(name)
+    lowered = pc.utf8_lower(values)
+    true = np.asarray(pc.is_in(lowered, pa.array(TRUE_WORDS)).to_numpy(zero_copy_only=False))
+    false = np.asarray(pc.is_in(lowered, pa.array(FALSE_WORDS)).to_numpy(zero_copy_only=False))
+    empty = is_empty(values)
+    problems.flag(
+        ~(true | false | empty),
+        name,
+        values,
+        lambda v: f"The {label} “{v}” is not yes or no. Write yes/no, true/false or 1/0.",
+    )
+    out = pd.Series(pd.array([None] * len(values), dtype="boolean"))
+    out[true] = True
+    out[false] = False
+    return out
+
+
+def lookup(
+    problems: Problems,
+    name: str,
+    mapping: dict[str, int],
+    reason: Reason,
+    *,
+    required: bool = True,
+    casefold: bool = False,
+) -> pd.Series:
+    """Map a text column through ``mapping`` (per distinct value); unknown values flagged.
+    Returns nullable Int64 ids (missing where empty or unknown)."""
+    values = problems.rows.text(name)
+    keys = pc.utf8_lower(values) if casefold else values
+    encoded = (
+        pc.dictionary_encode(keys).combine_chunks()
+        if isinstance(keys, pa.ChunkedArray)
+        else pc.dictionary_encode(keys)
+    )
+    dictionary = encoded.dictionary.to_pylist()
+    ids = np.array([mapping.get(v, -1) for v in dictionary] + [-1], dtype=np.int64)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    out = ids[codes]
+    empty = is_empty(values)
+    unknown = (out < 0) & ~empty
+    problems.flag(unknown, name, values, reason)
+    if required:
+        problems.flag(
+            empty, name, values, f"The {name.replace('_', ' ')} is empty. Every row needs one."
+        )
+    series = pd.Series(out, dtype="Int64")
+    series[out < 0] = pd.NA
+    return series

@@ -1,0 +1,145 @@
+"""Time to productivity: a seeded simulation with a known cohort difference and censoring."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lodestar.analytics.estimators.ramp import (
+    estimate_time_to_productivity,
+    time_to_threshold,
+)
+from lodestar.errors import InvalidInput
+
+# Weeks to productivity ~ Weibull(shape 2): scale 12 weeks (2024 hires) vs 9 weeks (2025
+# hires, after the new onboarding). Weibull with a common shape is proportional hazards:
+# true hazard ratio (12/9)^2 = 1.78, true time ratio 0.75.
+TRUE_HR = (12 / 9) ** 2
+TRUE_TIME_RATIO = 0.75
+
+
+def simulate(n: int, seed: int, scale_2025: float = 9.0) -> pd.DataFrame:
+    """Weekly KPI (≈80 while ramping, ≈95 once productive); people leave at random (mean 40
+    weeks) and the data ends after 52 weeks for 2024 hires and 26 weeks for 2025 hires."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for cohort, scale, horizon in (("2024", 12.0, 52), ("2025", scale_2025, 26)):
+        productive_week = np.ceil(scale * rng.weibull(2.0, n))
+        last = np.minimum(np.ceil(rng.exponential(40, n)), horizon).astype(int)
+        who = np.repeat(np.arange(n), last)
+        week = np.concatenate([np.arange(1, k + 1) for k in last])
+        value = np.where(week >= productive_week[who], 95.0, 80.0) + rng.uniform(-3, 3, len(week))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "employee": [f"{cohort}-{i}" for i in who],
+                    "cohort": cohort,
+                    "tenure_week": week,
+                    "value": value,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def ramp() -> pd.DataFrame:
+    return simulate(400, seed=11)
+
+
+def test_simulation_recovers_known_cohort_difference(ramp: pd.DataFrame) -> None:
+    result = estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025")
+    assert result.estimand == "hazard_ratio" and result.design == "survival"
+    assert result.ci_low <= TRUE_HR <= result.ci_high
+    assert abs(math.log(result.estimate) - math.log(TRUE_HR)) < 0.25
+    lo, hi = result.details["time_ratio_ci"]
+    assert lo <= TRUE_TIME_RATIO <= hi
+    medians = result.details["median_days"]
+    assert medians["2025"] < medians["2024"]
+    assert result.details["median_difference_days"] == medians["2025"] - medians["2024"]
+    assert result.details["logrank_p"] < 0.001
+    assert result.causal is False and any("not assigned at random" in w for w in result.warnings)
+
+
+def test_no_difference_gives_interval_around_one() -> None:
+    result = estimate_time_to_productivity(
+        simulate(300, seed=5, scale_2025=12.0),
+        threshold=90,
+        treated_cohort="2025",
+        assignment="randomised",
+    )
+    assert result.ci_low <= 1.0 <= result.ci_high
+    assert result.causal and result.warnings == ()
+
+
+def test_leavers_and_still_ramping_are_censored_not_dropped(ramp: pd.DataFrame) -> None:
+    times = time_to_threshold(
+        ramp, person="employee", cohort="cohort", week="tenure_week", value="value", threshold=90
+    )
+    assert len(times) == 800  # everyone counts
+    censored = times[times["reached"] == 0]
+    assert len(censored) > 50
+    assert (censored["weeks"] == censored["last_week"]).all()
+    result = estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025")
+    share = {d.name: d for d in result.diagnostics}["censoring"].value
+    assert share == pytest.approx(len(censored) / 800)
+
+
+def test_time_to_threshold_small_example() -> None:
+    weekly = pd.DataFrame(
+        {
+            "employee": ["a"] * 4 + ["b"] * 3 + ["c"] * 2,
+            "cohort": ["x"] * 4 + ["x"] * 3 + ["y"] * 2,
+            "tenure_week": [1, 2, 3, 4, 1, 2, 3, 1, 2],
+            "value": [5, 12, 8, 13, 4, 6, np.nan, 11, 15],
+        }
+    )
+    kw = dict(person="employee", cohort="cohort", week="tenure_week", value="value")
+    first = time_to_threshold(weekly, threshold=10, **kw).set_index("person")
+    assert first.loc["a", ["weeks", "reached"]].tolist() == [2, 1]
+    assert first.loc["b", ["weeks", "reached"]].tolist() == [3, 0]  # censored at last row
+    assert first.loc["c", "days"] == 7
+    sustained = time_to_threshold(weekly, threshold=10, sustain_weeks=2, **kw).set_index("person")
+    assert sustained.loc["a", "reached"] == 0  # 12 then 8: not sustained
+    assert sustained.loc["c", ["weeks", "reached"]].tolist() == [1, 1]
+    lower = time_to_threshold(weekly, threshold=5, direction="down", **kw).set_index("person")
+    assert lower.loc["a", "weeks"] == 1 and lower.loc["c", "reached"] == 0
+
+
+def test_kaplan_meier_table_in_details(ramp: pd.DataFrame) -> None:
+    result = estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025")
+    table = pd.DataFrame(result.details["kaplan_meier"])
+    assert set(table["group"]) == {"2024", "2025"}
+    assert (table.groupby("group")["survival"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+
+# --- edge cases ----------------------------------------------------------------------------
+
+
+def test_three_cohorts_need_a_reference(ramp: pd.DataFrame) -> None:
+    third = simulate(100, seed=2).query("cohort == '2024'").assign(cohort="2023")
+    third["employee"] = "old-" + third["employee"]
+    data = pd.concat([ramp, third], ignore_index=True)
+    with pytest.raises(InvalidInput, match="reference_cohort"):
+        estimate_time_to_productivity(data, threshold=90, treated_cohort="2025")
+    result = estimate_time_to_productivity(
+        data, threshold=90, treated_cohort="2025", reference_cohort="2024"
+    )
+    assert result.n_treated == 400 and result.n_comparison == 400
+
+
+def test_bad_options_and_unknown_cohort(ramp: pd.DataFrame) -> None:
+    with pytest.raises(InvalidInput, match="'up', 'down'"):
+        estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025", direction="x")
+    with pytest.raises(InvalidInput, match="'observational', 'randomised'"):
+        estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025", assignment="x")
+    with pytest.raises(InvalidInput, match="no cohort '2030'"):
+        estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2030")
+
+
+def test_nobody_reaching_the_threshold_is_refused(ramp: pd.DataFrame) -> None:
+    with pytest.raises(InvalidInput, match="reached the threshold"):
+        estimate_time_to_productivity(ramp, threshold=200, treated_cohort="2025")
