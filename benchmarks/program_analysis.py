@@ -229,8 +229,8 @@ def run_analysis(url: str, program_id: int) -> dict[str, Any]:
         return wrapper
 
     panel_module._fetch_frame = timed("fetch", panel_module._fetch_frame)
-    program_impact.build_program_panel = timed("panel", program_impact.build_program_panel)
-    program_impact.analyse_panel = timed("estimate", program_impact.analyse_panel)
+    for attr, key in (("build_program_panel", "panel"), ("analyse_panel", "estimate")):
+        setattr(program_impact, attr, timed(key, getattr(program_impact, attr)))
 
     engine = make_engine(url)
     with Session(engine) as session:  # connect and warm the catalogue outside the clock
@@ -270,9 +270,9 @@ def run_twfe(url: str, program_id: int) -> dict[str, Any]:
         frame = build_program_panel(session, program_id).frame
     engine.dispose()
     frame = frame[["employee_id", "t", "value", "first_treat"]].copy()
-    frame["treat_post"] = ((frame["first_treat"] > 0) & (frame["t"] >= frame["first_treat"])).astype(
-        float
-    )
+    frame["treat_post"] = (
+        (frame["first_treat"] > 0) & (frame["t"] >= frame["first_treat"])
+    ).astype(float)
     formula = "value ~ treat_post | employee_id + t"
     pf.feols(formula, data=frame.head(20_000), vcov={"CRV1": "employee_id"})  # JIT warm-up
     started = time.perf_counter()
@@ -293,7 +293,8 @@ def child(*args: str) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def postgres_reachable() -> bool:
@@ -346,11 +347,15 @@ def bench_backend(backend: str, employees: int, weeks: int, runs: int) -> None:
             analyses.append(child("analysis", url, program))
             fits.append(child("twfe", url, program))
         a, b = median_of(analyses), median_of(fits)
-        spread_a = f"{min(r['total'] for r in analyses):.1f}-{max(r['total'] for r in analyses):.1f}"
+        spread_a = (
+            f"{min(r['total'] for r in analyses):.1f}-{max(r['total'] for r in analyses):.1f}"
+        )
         spread_b = f"{min(r['total'] for r in fits):.1f}-{max(r['total'] for r in fits):.1f}"
         print(f"  median of {runs} fresh-process runs        seconds   (min-max)  peak MiB")
-        print(f"  (a) full program analysis              {a['total']:8.1f} {spread_a:>11}"
-              f"{a['peak_mib']:10.0f}")
+        print(
+            f"  (a) full program analysis              {a['total']:8.1f} {spread_a:>11}"
+            f"{a['peak_mib']:10.0f}"
+        )
         for key, label in (
             ("fetch", "SQL fetch"),
             ("prep", "frame prep"),
@@ -358,12 +363,14 @@ def bench_backend(backend: str, employees: int, weeks: int, runs: int) -> None:
             ("store", "storing (result, audit, tiers, commit)"),
         ):
             print(f"        {label:<33}{a[key]:8.1f}")
-        print(f"  (b) pyfixest bare TWFE fit (CRV1)      {b['total']:8.1f} {spread_b:>11}"
-              f"{b['peak_mib']:10.0f}")
+        print(
+            f"  (b) pyfixest bare TWFE fit (CRV1)      {b['total']:8.1f} {spread_b:>11}"
+            f"{b['peak_mib']:10.0f}"
+        )
         ok = a["total"] <= b["total"] and a["peak_mib"] < 4096
         print(
-            f"  ratio (a)/(b) {a['total'] / b['total']:.2f}; target (a) <= (b) and peak < 4096 MiB: "
-            f"{'met' if ok else 'NOT met'}"
+            f"  ratio (a)/(b) {a['total'] / b['total']:.2f}; "
+            f"target (a) <= (b) and peak < 4096 MiB: {'met' if ok else 'NOT met'}"
         )
         print(
             f"  estimates: CS ATT {a['att']:.4f} (se {a['se']:.4f}); "

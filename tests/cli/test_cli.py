@@ -26,7 +26,7 @@ def cli(tmp_path_factory):
         return runner.invoke(app, list(args), input=input, env={"LODESTAR_DATABASE_URL": url})
 
     assert run("db", "upgrade").exit_code == 0
-    seeded = run("demo", "seed", "--employees", "120", "--seed", "3")
+    seeded = run("demo", "seed", "--employees", "600", "--seed", "3")
     assert seeded.exit_code == 0, seeded.output
     yield run
     mp.undo()
@@ -133,3 +133,24 @@ def test_python_dash_m_works():
         [sys.executable, "-m", "lodestar", "--help"], capture_output=True, text=True, check=True
     )
     assert "serve" in out.stdout and "demo" in out.stdout
+
+
+def test_pilot_commands_explain_bad_input(cli):
+    missing = cli("pilot", "plan", "no_such_program", "--teams", "1,2")
+    assert missing.exit_code == 1 and "There is no program 'no_such_program'" in missing.output
+    bad_teams = cli("pilot", "plan", "fcr_pilot", "--teams", "north,south")
+    assert bad_teams.exit_code == 1 and "not a list of team numbers" in bad_teams.output
+    bad_date = cli(
+        "pilot", "randomise", "fcr_pilot", "--teams", "1", "--start", "soon", "--seed", "1"
+    )
+    assert bad_date.exit_code == 1 and "YYYY-MM-DD" in bad_date.output
+
+
+def test_impact_run_and_show_from_the_cli(cli):
+    run = cli("impact", "run", "fcr_pilot", "--as", "priya@brightwater.example")
+    assert run.exit_code == 0, run.output
+    assert "Activity (not impact)" in run.output and "Business impact (randomised)" in run.output
+    shown = cli("impact", "show", "fcr_pilot", "--as", "helen@brightwater.example")
+    assert shown.exit_code == 0 and "fingerprint" in shown.output
+    refused = cli("impact", "run", "fcr_pilot", "--as", "helen@brightwater.example")
+    assert refused.exit_code == 1 and "Only the L&D team" in refused.output

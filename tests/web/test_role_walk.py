@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import KeyResult, Kpi, Objective, StrategicPriority, User
+from lodestar.db.models import KeyResult, Kpi, Objective, Program, StrategicPriority, User
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, strategy
@@ -27,6 +27,7 @@ LD = frozenset({"admin", "ld"})
 READERS_OF_REQUEST = frozenset({"admin", "ld", "executive", "manager"})  # employee: 404
 RAISERS = frozenset({"admin", "ld", "manager"})
 PORTFOLIO = frozenset({"admin", "ld", "executive"})
+PROGRAM_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
 FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
 
 # (method, path template) -> (allowed roles, denial status for the others, body kind)
@@ -79,6 +80,9 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/imports"): (LD, 403, "form"),
     ("GET", "/imports/{run_id:int}"): (LD, 403, None),
     ("GET", "/imports/{run_id:int}/report.csv"): (LD, 403, None),
+    ("GET", "/programs"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/impact"): (LD, 403, "form"),
     ("GET", "/api/me"): (EVERYONE, 403, None),
     ("GET", "/api/intake/guide"): (EVERYONE, 403, None),
     ("GET", "/api/requests"): (EVERYONE, 403, None),
@@ -107,6 +111,9 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/kpis/{kpi_id}/archive"): (LD, 403, None),
     ("POST", "/api/kpis/{kpi_id}/restore"): (LD, 403, None),
     ("GET", "/api/kpis/{kpi_id}/trend"): (EVERYONE, 403, None),
+    ("GET", "/api/programs"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/programs/{program_id}/impact"): (PROGRAM_READERS, 403, None),
+    ("POST", "/api/programs/{program_id}/impact"): (LD, 403, None),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -160,6 +167,7 @@ def objects(web_database: str) -> dict[str, int]:
             "key_result_id": kr.id,
             "kpi_id": kpi.id,
             "user_id": users["employee"].id,
+            "program_id": s.scalar(select(Program.id).order_by(Program.id)),
         }
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
         assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)

@@ -263,8 +263,9 @@ def prepare_panel(
     if not has_pre.all():
         dropped = treated_units.loc[~has_pre, "unit"]
         notes.append(
-            f"{len(dropped)} participants have no observation before their start and were left "
-            "out: their effect cannot be separated from the trend."
+            f"{len(dropped)} participant{' has' if len(dropped) == 1 else 's have'} no observation "
+            "before their start and were left out: their effect cannot be separated from the "
+            "trend."
         )
         frame = frame.loc[~frame["unit"].isin(dropped)]
         units = units.loc[~units["unit"].isin(dropped)]

@@ -88,7 +88,14 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     op = result.operational
     typer.echo(f"{result.program.name} — metric: {result.kpi.name} ({result.kpi.unit})")
     rate = f"{op.completion_rate:.0%}" if op.completion_rate is not None else "—"
-    typer.echo(f"Activity (not impact): {op.enrolled} enrolled, {op.completed} completed ({rate})")
+    happy = (
+        f", satisfaction {op.satisfaction_mean:.1f}/5 from {op.satisfaction_responses} responses"
+        if op.satisfaction_mean is not None
+        else ""
+    )
+    typer.echo(
+        f"Activity (not impact): {op.enrolled} enrolled, {op.completed} completed ({rate}){happy}"
+    )
     for track in result.behaviour:
         cells = ", ".join(
             f"{p.window}: {p.share_observed:.0%}"

@@ -267,9 +267,7 @@ def effect_interval_svg(
 
 
 @lru_cache(maxsize=256)
-def _render_interval(
-    key: tuple[IntervalRow, ...], unit: str, title: str, width: int
-) -> str:
+def _render_interval(key: tuple[IntervalRow, ...], unit: str, title: str, width: int) -> str:
     height = 44 * max(len(key), 1)
     parts = [
         f"{label}: {fmt_value(est, unit)} (95% CI {fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
@@ -285,10 +283,19 @@ def _render_interval(
         {"label": label, "estimate": est, "low": lo, "high": hi, "kind": "causal" if c else "naive"}
         for label, est, lo, hi, c in key
     ]
-    order = [v["label"] for v in values]
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, labelColor=INK))
+    order = [str(label) for label, *_ in key]
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(labelLimit=220, labelColor=INK, labelFontSize=12),
+    )
     x_title = "percentage points" if unit.startswith("%") else (unit or "effect")
-    x = alt.X("low:Q", title=f"Effect ({x_title})", axis=alt.Axis(labelColor=MUTED, grid=False))
+    x = alt.X(
+        "low:Q",
+        title=f"Effect ({x_title})",
+        axis=alt.Axis(labelColor=MUTED, grid=False, labelFontSize=11, titleFontSize=12),
+    )
     color = alt.Color(
         "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, NAIVE]), legend=None
     )
@@ -304,7 +311,8 @@ def _render_interval(
         y=y,
         color=color,
         fill=alt.Fill(
-            "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, "#ffffff"]),
+            "kind:N",
+            scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, "#ffffff"]),
             legend=None,
         ),
     )

@@ -122,4 +122,4 @@ def test_voiding_marks_the_target_in_the_file_stored_before_or_arriving_later(db
 
 def test_the_example_statements_import(load):
     report = load("xapi", (EXAMPLES / "statements.jsonl").read_bytes(), "statements.jsonl")
-    assert report.added == 4 and report.notes == ["1 statements were marked voided."]
+    assert report.added == 4 and report.notes == ["1 statement was marked voided."]

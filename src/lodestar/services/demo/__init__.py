@@ -48,6 +48,7 @@ from lodestar.db.models import (
     User,
     WorkspaceMeta,
 )
+from lodestar.services.demo.activity import load_activity
 from lodestar.services.demo.story import (
     SeededOrg,
     StoryHandles,
@@ -313,19 +314,22 @@ def _load_programs(
         session.flush()
         program_ids[row["code"]] = program.id
     enrolments = org.enrolments
-    insert_frame(
+    rows = pd.DataFrame(
+        {
+            "program_id": enrolments["program_code"].map(program_ids).astype(np.int64),
+            "employee_id": enrolments["employee_idx"] + offsets.employee,
+            "group": enrolments["group"],
+            "cohort": enrolments["cohort"],
+            "start_date": enrolments["start_date"],
+            "completed_on": enrolments["completed_on"],
+        }
+    )
+    insert_frame(session, ProgramEnrolment, rows)
+    load_activity(
         session,
-        ProgramEnrolment,
-        pd.DataFrame(
-            {
-                "program_id": enrolments["program_code"].map(program_ids).astype(np.int64),
-                "employee_id": enrolments["employee_idx"] + offsets.employee,
-                "group": enrolments["group"],
-                "cohort": enrolments["cohort"],
-                "start_date": enrolments["start_date"],
-                "completed_on": enrolments["completed_on"],
-            }
-        ),
+        rows.assign(program_code=enrolments["program_code"]),
+        last_day=org.last_week,
+        seed=org.truth["seed"],
     )
 
 

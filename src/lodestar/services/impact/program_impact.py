@@ -228,10 +228,16 @@ def _money(
         )
     except LodestarError as exc:
         return None, exc.message
-    return jsonable(roi), (
+    note = (
         "First-year benefit only: the KPI change × its value per unit (per person per year) × "
         "participants, against the cost per participant × participants."
     )
+    if est.evidence in ("weak", "none"):
+        note = (
+            "The evidence behind this effect is weak, so treat the money as indicative only; "
+            "the interval shows how far it could be off. " + note
+        )
+    return jsonable(roi), note
 
 
 def get_program(session: Session, actor: Actor, program_id: int) -> Program:

@@ -131,7 +131,9 @@ def import_statements(
     if not dry_run:
         voided = _apply_voiding(session)
         if voided:
-            report.notes.append(f"{voided:,} statements were marked voided.")
+            report.notes.append(
+                f"{voided:,} statement{' was' if voided == 1 else 's were'} marked voided."
+            )
     return report
 
 

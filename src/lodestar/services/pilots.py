@@ -1,0 +1,223 @@
+"""Pilots ("Trojan mice"): size them before launch, then draw the groups by a seeded lottery
+whose assignment table is stored as the program's enrolments.
+
+The minimum detectable effect comes from the KPI's own recent history for the people in the
+chosen teams: its person-level spread, how much of it the previous period explains (R²), and,
+when whole teams are assigned, the intra-class correlation (design effect 1 + (m − 1)·ICC).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lodestar.analytics.assign import TREATED, assign
+from lodestar.analytics.power import mde
+from lodestar.db.models import Employee, KpiObservation, ProgramEnrolment, WorkspaceMeta
+from lodestar.domain.roles import Actor
+from lodestar.errors import Conflict, InvalidInput, PermissionDenied
+from lodestar.services import audit
+from lodestar.services.impact.panel import program_facts
+
+AssignBy = Literal["person", "team"]
+ASSIGN_BY: tuple[AssignBy, ...] = ("person", "team")
+
+
+@dataclass(frozen=True)
+class PilotPlan:
+    program_id: int
+    kpi_name: str
+    unit: str
+    assign_by: str
+    people: int
+    teams: int
+    pilot_people: int
+    comparison_people: int
+    sigma: float
+    r_squared: float
+    icc: float
+    mean_team_size: float
+    mde: float  # in the KPI's unit, alpha 0.05 two-sided, power 0.8
+    explanation: str
+
+
+def _require_ld(actor: Actor) -> None:
+    if not actor.is_ld:
+        raise PermissionDenied("Only the L&D team plans and randomises pilots.")
+
+
+def _population(session: Session, team_ids: list[int], on: date) -> pd.DataFrame:
+    if not team_ids:
+        raise InvalidInput("Choose at least one team for the pilot's population.")
+    rows = session.execute(
+        select(Employee.id, Employee.team_id).where(
+            Employee.team_id.in_(team_ids),
+            Employee.hire_date <= on,
+            or_(Employee.exit_date.is_(None), Employee.exit_date > on),
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["employee_id", "team_id"])
+
+
+def plan_pilot(
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    *,
+    team_ids: list[int],
+    share: float = 0.5,
+    assign_by: str = "person",
+    weeks: int = 12,
+    on: date | None = None,
+) -> PilotPlan:
+    """The smallest effect the pilot could detect, from the KPI's last ``weeks`` weeks."""
+    _require_ld(actor)
+    if assign_by not in ASSIGN_BY:
+        raise InvalidInput(f"{assign_by!r} is not a way to assign; choose 'person' or 'team'.")
+    if not 0 < share < 1:
+        raise InvalidInput(f"The pilot share must lie strictly between 0 and 1; got {share}.")
+    program, kpi = program_facts(session, program_id)
+    on = on or date.today()
+    people = _population(session, team_ids, on)
+    last = session.scalar(
+        select(func.max(KpiObservation.period)).where(KpiObservation.kpi_id == kpi.id)
+    )
+    if last is None:
+        raise InvalidInput(
+            f"'{kpi.name}' has no observations yet, so the pilot cannot be sized from its history. "
+            "Import the KPI first (lodestar import kpis)."
+        )
+    start = last - timedelta(weeks=2 * weeks)
+    obs = pd.DataFrame(
+        session.execute(
+            select(KpiObservation.employee_id, KpiObservation.period, KpiObservation.value).where(
+                KpiObservation.kpi_id == kpi.id,
+                KpiObservation.period > start,
+                KpiObservation.employee_id.in_(people["employee_id"].tolist() or [-1]),
+            )
+        ).all(),
+        columns=["employee_id", "period", "value"],
+    )
+    if obs.empty or obs["employee_id"].nunique() < 10:
+        raise InvalidInput(
+            f"Fewer than 10 people in these teams have recent observations of '{kpi.name}'. "
+            "Choose more teams, or import the KPI's recent history."
+        )
+    midpoint = last - timedelta(weeks=weeks)
+    recent = obs[obs["period"] > midpoint].groupby("employee_id")["value"].mean()
+    earlier = obs[obs["period"] <= midpoint].groupby("employee_id")["value"].mean()
+    both = pd.concat([recent.rename("y"), earlier.rename("x")], axis=1).dropna()
+    r2 = float(np.corrcoef(both["x"], both["y"])[0, 1] ** 2) if len(both) > 2 else 0.0
+    r2 = min(max(r2, 0.0), 0.95)
+    teams = people.set_index("employee_id")["team_id"]
+    y = recent.to_frame("y").join(teams, how="inner")
+    sigma = float(y["y"].std(ddof=1))
+    icc, m = _icc(y), float(people.groupby("team_id").size().mean())
+    n1 = max(1, round(share * len(people)))
+    n0 = max(1, len(people) - n1)
+    by_team = assign_by == "team"
+    value = mde(sigma, n1, n0, r2=r2, m=m if by_team else 1.0, icc=icc if by_team else 0.0)
+    words = (
+        f"With {n1} people in the pilot and {n0} in the comparison group"
+        + (f", assigned as whole teams (average {m:.1f} people, ICC {icc:.2f})" if by_team else "")
+        + f", the pilot can reliably detect a change of {value:.3g} {kpi.unit} in {kpi.name} "
+        f"or more (5% significance, 80% power, adjusting for the previous {weeks} weeks, R² "
+        f"{r2:.2f}). If the program is expected to move it less than that, enlarge the pilot "
+        "or run it longer."
+    )
+    return PilotPlan(
+        program.id, kpi.name, kpi.unit, assign_by, len(people), int(people["team_id"].nunique()),
+        n1, n0, sigma, r2, icc, m, value, words,
+    )  # fmt: skip
+
+
+def _icc(frame: pd.DataFrame) -> float:
+    """One-way ANOVA estimator of the intra-class correlation of ``y`` within ``team_id``."""
+    groups = frame.groupby("team_id")["y"]
+    k = groups.ngroups
+    n = len(frame)
+    if k < 2 or n <= k:
+        return 0.0
+    sizes = groups.size().to_numpy(dtype=float)
+    grand = frame["y"].mean()
+    msb = float((sizes * (groups.mean().to_numpy() - grand) ** 2).sum() / (k - 1))
+    msw = float(((frame["y"] - groups.transform("mean")) ** 2).sum() / (n - k))
+    n0 = (n - (sizes**2).sum() / n) / (k - 1)
+    icc = (msb - msw) / (msb + (n0 - 1) * msw) if msb + (n0 - 1) * msw > 0 else 0.0
+    return float(min(max(icc, 0.0), 1.0))
+
+
+def randomise_pilot(
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    *,
+    team_ids: list[int],
+    start_date: date,
+    share: float = 0.5,
+    assign_by: str = "person",
+    seed: int,
+) -> dict[str, object]:
+    """Draw the pilot and comparison groups and store them as the program's enrolments.
+
+    People are assigned within their team (each team is a stratum) or, with
+    ``assign_by="team"``, whole teams are assigned. The same seed gives the same groups.
+    """
+    _require_ld(actor)
+    if assign_by not in ASSIGN_BY:
+        raise InvalidInput(f"{assign_by!r} is not a way to assign; choose 'person' or 'team'.")
+    program, _ = program_facts(session, program_id)
+    existing = session.scalar(select(func.count()).where(ProgramEnrolment.program_id == program.id))
+    if existing:
+        raise Conflict(
+            f"Program '{program.name}' already has {existing} enrolments, so a lottery would "
+            "overwrite who took part. Randomise a new program, or remove the enrolments first."
+        )
+    people = _population(session, team_ids, start_date)
+    if len(people) < 10:
+        raise InvalidInput(
+            f"Only {len(people)} people work in the chosen teams on {start_date}; a pilot needs "
+            "at least 10 to compare anything. Choose more teams."
+        )
+    table = assign(
+        people,
+        id="employee_id",
+        strata=() if assign_by == "team" else ("team_id",),
+        cluster="team_id" if assign_by == "team" else None,
+        share=share,
+        seed=seed,
+    )
+    cohort = f"Pilot {start_date.isoformat()}"
+    session.add_all(
+        ProgramEnrolment(
+            program_id=program.id,
+            employee_id=int(row.employee_id),
+            group="participant" if getattr(row, TREATED) == 1 else "comparison",
+            cohort=cohort,
+            start_date=start_date,
+        )
+        for row in table.itertuples()
+    )
+    record = {
+        "seed": seed,
+        "share": share,
+        "assign_by": assign_by,
+        "teams": sorted(int(t) for t in team_ids),
+        "start_date": start_date.isoformat(),
+        "participants": int(table[TREATED].sum()),
+        "comparison": int((table[TREATED] == 0).sum()),
+        "randomised_by": actor.user_id,
+    }
+    session.merge(WorkspaceMeta(key=f"pilot_assignment:{program.id}", value=record))
+    session.flush()
+    audit.record(session, actor, "pilot.randomise", "program", program.id, str(record))
+    return record
+
+
+__all__ = ["ASSIGN_BY", "PilotPlan", "asdict", "plan_pilot", "randomise_pilot"]
