@@ -116,3 +116,49 @@ def test_person_enrolled_twice_goes_through_the_plain_query(
     frame = panel_module._fetch_frame(db, facts, kpi)
     assert used
     pd.testing.assert_frame_equal(frame, plain_query(db, prog.id, kpi.id), check_exact=True)
+
+
+def test_each_transfer_equals_plain_query(db: Session) -> None:
+    """ADBC (when installed) and the packed transfer each give the plain query's frame."""
+    for prog in employee_programs(db):
+        facts, kpi = panel_module.program_facts(db, prog.id)
+        people = panel_module._people(db, prog.id)
+        expected = plain_query(db, prog.id, kpi.id)
+        with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
+            rows = panel_module._rows_adbc(fresh, prog.id, kpi.id)
+        if rows is not None:
+            frame = panel_module._assemble(rows, people)
+            pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+        if db.get_bind().dialect.name == "postgresql":
+            rows = panel_module._rows_postgres(db, prog.id, kpi.id)
+        else:
+            first = db.scalar(
+                select(KpiObservation.period)
+                .where(KpiObservation.kpi_id == kpi.id)
+                .order_by(KpiObservation.period)
+                .limit(1)
+            )
+            rows = panel_module._rows_sqlite(db, prog.id, kpi.id, panel_module._day(first))
+        assert rows is not None
+        frame = panel_module._assemble(rows, people)
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+
+
+def test_adbc_transfer_is_used_when_installed(db: Session) -> None:
+    pytest.importorskip(f"adbc_driver_{db.get_bind().dialect.name}")
+    prog = employee_programs(db)[0]
+    facts, kpi = panel_module.program_facts(db, prog.id)
+    with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
+        assert panel_module._rows_adbc(fresh, prog.id, kpi.id) is not None
+
+
+def test_adbc_transfer_skipped_after_uncommitted_writes(db: Session) -> None:
+    """A second connection would not see this transaction's writes, so ADBC is not used."""
+    prog = employee_programs(db)[0]
+    facts, kpi = panel_module.program_facts(db, prog.id)
+    obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
+    obs.value = obs.value + 1.0
+    db.flush()
+    assert panel_module._rows_adbc(db, prog.id, kpi.id) is None
+    frame = panel_module._fetch_frame(db, facts, kpi)
+    pd.testing.assert_frame_equal(frame, plain_query(db, prog.id, kpi.id), check_exact=True)

@@ -39,12 +39,13 @@ class ProgramAnalysis:
 
 def design_for(rollout: str, panel: ProgramPanel) -> ProgramDesign:
     """The design the program's roll-out supports."""
-    text = rollout.lower()
-    has_comparison_group = panel.frame["group"].eq("comparison").any()
-    if "random" in text and has_comparison_group:
+    text = rollout.lower()  # each scan of the frame only when the answer depends on it
+    if "random" in text and panel.frame["group"].eq("comparison").any():
         return "randomised"
+    if "stagger" in text:
+        return "staggered"
     starts = panel.frame.loc[panel.frame["first_treat"] > 0, "first_treat"].nunique()
-    if "stagger" in text or starts > 1:
+    if starts > 1:
         return "staggered"
     return "selection_on_observables"
 
@@ -53,6 +54,47 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
     """One row per person: pre- and post-period means around the program's start."""
     f = panel.frame
     start_t = int(f.loc[f["first_treat"] > 0, "first_treat"].min())
+    employee = f["employee_id"].to_numpy()
+    t = f["t"].to_numpy()
+    if len(employee) < 2 or not _sorted_by_person_and_period(employee, t):
+        return _person_level_grouped(f, start_t)
+    # The frame is sorted by person and period with one row per person-period (as
+    # build_program_panel returns it), and the per-person columns are spread from one
+    # value per person: take them from each person's first row, and both means in one
+    # pass (pandas' grouped mean, so the numbers are the same as grouping twice).
+    heads = np.flatnonzero(np.r_[True, employee[1:] != employee[:-1]])
+    n = len(heads)
+    person = np.repeat(np.arange(n), np.diff(np.r_[heads, len(employee)]))
+    codes = 2 * person + (t >= start_t)
+    means = (
+        pd.Series(f["value"].to_numpy(), copy=False)
+        .groupby(pd.Categorical.from_codes(codes, categories=np.arange(2 * n)), observed=False)
+        .mean()
+        .to_numpy()
+    )
+    counts = np.bincount(codes, minlength=2 * n)
+    keep = (counts[0::2] > 0) & (counts[1::2] > 0)
+    rows = heads[keep]
+    people = pd.DataFrame(
+        {
+            "employee_id": employee[rows],
+            "team_id": f["team_id"].to_numpy()[rows],
+            "group": pd.Series(f["group"].to_numpy()[rows], dtype=object),
+            "performance_rating": f["performance_rating"].to_numpy()[rows],
+            "hire_date": f["hire_date"].to_numpy()[rows],
+            "pre_mean": means[0::2][keep],
+            "post_mean": means[1::2][keep],
+        }
+    )
+    return _person_columns(people, f)
+
+
+def _sorted_by_person_and_period(employee: np.ndarray, t: np.ndarray) -> bool:
+    same = employee[1:] == employee[:-1]
+    return bool((employee[1:] >= employee[:-1]).all() and (t[1:][same] > t[:-1][same]).all())
+
+
+def _person_level_grouped(f: pd.DataFrame, start_t: int) -> pd.DataFrame:
     post = f["t"] >= start_t
     pre_mean = f[~post].groupby("employee_id")["value"].mean().rename("pre_mean")
     post_mean = f[post].groupby("employee_id")["value"].mean().rename("post_mean")
@@ -67,6 +109,10 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
         .join(pre_mean, how="inner")
         .join(post_mean, how="inner")
     )
+    return _person_columns(people.reset_index(), f)
+
+
+def _person_columns(people: pd.DataFrame, f: pd.DataFrame) -> pd.DataFrame:
     first_period = pd.Timestamp(f["period"].min())
     hire = pd.to_datetime(people["hire_date"])
     people["tenure_years"] = (first_period - hire).dt.days.clip(lower=0) / 365.25
@@ -74,7 +120,7 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
     people["performance_rating"] = people["performance_rating"].fillna(
         people["performance_rating"].mean()
     )
-    return people.reset_index()
+    return people
 
 
 def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -> ProgramAnalysis:
@@ -82,9 +128,8 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     chosen = design or design_for(panel.program.rollout, panel)
     info = OutcomeInfo(name=panel.kpi.name, unit=panel.kpi.unit, direction=panel.kpi.direction)
     if chosen == "staggered":
-        frame = panel.frame[["employee_id", "t", "value", "first_treat", "team_id"]]
         headline = estimate_staggered(
-            frame,
+            panel.frame,  # only the named columns are read; no copy of the others
             outcome="value",
             unit="employee_id",
             time="t",
