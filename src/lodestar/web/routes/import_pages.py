@@ -14,7 +14,7 @@ from starlette.responses import Response
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.services import imports
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.routes.priority_pages import FormDep, see_other
+from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -18,14 +18,8 @@ from lodestar.errors import LodestarError
 from lodestar.reports.charts import fmt_value
 from lodestar.services import strategy
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.routes.priority_pages import (
-    FormDep,
-    fixable,
-    kpi_chart,
-    see_other,
-    show_archived,
-    values_of,
-)
+from lodestar.web.forms import FormDep, see_other
+from lodestar.web.routes.priority_pages import fixable, kpi_chart, show_archived, values_of
 from lodestar.web.templating import flash, render
 
 if TYPE_CHECKING:

@@ -10,32 +10,25 @@ Who may edit is decided by ``services.strategy``; the routes only hide what it r
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, LodestarError, NotFound
 from lodestar.reports.charts import fmt_value, kpi_trend_svg
 from lodestar.services import strategy
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
 PRIORITY_FIELDS = ("title", "description", "owner_id", "start_year", "end_year")
-
-
-async def posted_form(request: Request) -> FormData:
-    """The posted form (Starlette caches it, so the CSRF check and the route share one parse)."""
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(posted_form)]
 
 
 def values_of(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
@@ -45,10 +38,6 @@ def values_of(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
 def fixable(exc: LodestarError) -> bool:
     """An error the person can correct on the same form (not a 403 or a missing page)."""
     return isinstance(exc, InvalidInput | Conflict) or "fields" in exc.details
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def show_archived(archived: str | None) -> bool:

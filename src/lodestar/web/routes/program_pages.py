@@ -9,26 +9,17 @@ the routes only hide the run button from those it would refuse. Running is a pla
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import FormData
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.reports.program_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS, program_view
 from lodestar.services.impact import program_impact
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.forms import FormDep
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
-
-
-async def posted_form(request: Request) -> FormData:
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(posted_form)]
 
 
 @router.get("/programs")

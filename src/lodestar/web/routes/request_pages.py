@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from lodestar.domain.intake import FIELD_NAMES, STAKEHOLDER_KEYS, missing_message
 from lodestar.domain.options import REQUEST_STATES, URGENCIES, label
@@ -21,20 +21,13 @@ from lodestar.domain.workflow import needs_reason
 from lodestar.errors import Conflict, IllegalTransition, InvalidInput
 from lodestar.services import intake
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
 # Errors a person can fix on the same page; anything else (403, 404) gets the error page.
 FIXABLE = (InvalidInput, IllegalTransition, Conflict)
-
-
-async def read_form(request: Request) -> FormData:
-    """The posted form (Starlette caches it, so the CSRF check and the route share one parse)."""
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def text(form: FormData, name: str) -> str:
@@ -55,10 +48,6 @@ def optional_id(value: str | None, what: str) -> int | None:
 def wants_fragment(request: Request) -> bool:
     """An htmx swap (not a history restore, which needs the whole page)."""
     return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # --- filters, shared with the triage board -------------------------------------------------

@@ -24,12 +24,11 @@ from lodestar.domain.workflow import OPEN_STATES
 from lodestar.services import diagnosis, intake
 from lodestar.services.views import DiagnosisPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.forms import FormDep, see_other
 from lodestar.web.routes.request_pages import (
     FIXABLE,
     FiltersDep,
-    FormDep,
     filter_context,
-    see_other,
     text,
     wants_fragment,
 )
