@@ -10,13 +10,13 @@ the routes only hide the run button from those it would refuse. Running is a pla
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.reports.program_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS, program_view
 from lodestar.services.impact import program_impact
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep
+from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +63,7 @@ def run_program_impact(
     except InvalidInput as exc:
         db.rollback()
         flash(request, exc.message, "error")
-        return RedirectResponse(f"/programs/{program_id}", status_code=303)
+        return see_other(f"/programs/{program_id}")
     except LodestarError:
         db.rollback()
         raise
@@ -76,4 +76,4 @@ def run_program_impact(
         "The result is stored with its data snapshot below.",
         "success",
     )
-    return RedirectResponse(f"/programs/{program_id}#business", status_code=303)
+    return see_other(f"/programs/{program_id}#business")
