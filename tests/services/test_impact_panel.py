@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, Team
+from lodestar.services.impact import facts as facts_module
 from lodestar.services.impact import panel as panel_module
 from lodestar.services.impact.panel import FRAME_COLUMNS, build_program_panel
 
@@ -57,14 +58,14 @@ def plain_query(session: Session, program_id: int, kpi_id: int) -> pd.DataFrame:
 
 def employee_programs(session: Session) -> list[Program]:
     programs = list(session.scalars(select(Program).where(Program.kpi_id.is_not(None))))
-    return [p for p in programs if panel_module.program_facts(session, p.id)[1].grain == "employee"]
+    return [p for p in programs if facts_module.program_facts(session, p.id)[1].grain == "employee"]
 
 
 def test_fast_fetch_equals_plain_query(db: Session) -> None:
     programs = employee_programs(db)
     assert programs, "the demo organisation has programs on employee-level KPIs"
     for prog in programs:
-        facts, kpi = panel_module.program_facts(db, prog.id)
+        facts, kpi = facts_module.program_facts(db, prog.id)
         fast = panel_module._fetch_frame(db, facts, kpi)
         assert list(fast.columns) == FRAME_COLUMNS
         assert len(fast) > 0
@@ -112,7 +113,7 @@ def test_person_enrolled_twice_goes_through_the_plain_query(
         return plain(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(panel_module, "_plain_frame", counted)
-    facts, kpi = panel_module.program_facts(db, prog.id)
+    facts, kpi = facts_module.program_facts(db, prog.id)
     frame = panel_module._fetch_frame(db, facts, kpi)
     assert used
     pd.testing.assert_frame_equal(frame, plain_query(db, prog.id, kpi.id), check_exact=True)
@@ -121,7 +122,7 @@ def test_person_enrolled_twice_goes_through_the_plain_query(
 def test_each_transfer_equals_plain_query(db: Session) -> None:
     """ADBC (when installed) and the packed transfer each give the plain query's frame."""
     for prog in employee_programs(db):
-        facts, kpi = panel_module.program_facts(db, prog.id)
+        facts, kpi = facts_module.program_facts(db, prog.id)
         people = panel_module._people(db, prog.id)
         expected = plain_query(db, prog.id, kpi.id)
         with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
@@ -147,7 +148,7 @@ def test_each_transfer_equals_plain_query(db: Session) -> None:
 def test_adbc_transfer_is_used_when_installed(db: Session) -> None:
     pytest.importorskip(f"adbc_driver_{db.get_bind().dialect.name}")
     prog = employee_programs(db)[0]
-    facts, kpi = panel_module.program_facts(db, prog.id)
+    facts, kpi = facts_module.program_facts(db, prog.id)
     with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
         assert panel_module._rows_adbc(fresh, prog.id, kpi.id) is not None
 
@@ -155,7 +156,7 @@ def test_adbc_transfer_is_used_when_installed(db: Session) -> None:
 def test_adbc_transfer_skipped_after_uncommitted_writes(db: Session) -> None:
     """A second connection would not see this transaction's writes, so ADBC is not used."""
     prog = employee_programs(db)[0]
-    facts, kpi = panel_module.program_facts(db, prog.id)
+    facts, kpi = facts_module.program_facts(db, prog.id)
     obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
     obs.value = obs.value + 1.0
     db.flush()

@@ -65,9 +65,10 @@ def test_hand_picked_programs_naive_comparison_is_labelled_and_misleading(demo_s
     assert "not a causal" in naive.summary().lower()
     # The naive gap is many times the truth; the adjusted estimate is not.
     assert naive.estimate > 5 * truth["true_effect"]
-    assert abs(analysis.headline.estimate - truth["true_effect"]) < abs(
-        naive.estimate - truth["true_effect"]
-    ) / 4
+    assert (
+        abs(analysis.headline.estimate - truth["true_effect"])
+        < abs(naive.estimate - truth["true_effect"]) / 4
+    )
 
 
 def test_no_effect_program_reads_as_no_clear_effect(demo_session):

@@ -23,7 +23,7 @@ from lodestar.db.models import Employee, KpiObservation, ProgramEnrolment, Works
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services import audit
-from lodestar.services.impact.panel import program_facts
+from lodestar.services.impact.facts import program_facts
 
 AssignBy = Literal["person", "team"]
 ASSIGN_BY: tuple[AssignBy, ...] = ("person", "team")

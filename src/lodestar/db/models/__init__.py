@@ -11,7 +11,7 @@ from lodestar.db.models.measurement import (
 )
 from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
 from lodestar.db.models.org import Department, Employee, JobRole, Team
-from lodestar.db.models.programs import Program, ProgramEnrolment
+from lodestar.db.models.programs import Program, ProgramBehaviour, ProgramEnrolment
 from lodestar.db.models.requests import (
     Diagnosis,
     DiagnosisFinding,
@@ -40,6 +40,7 @@ __all__ = [
     "LearningStatement",
     "Objective",
     "Program",
+    "ProgramBehaviour",
     "ProgramEnrolment",
     "RequestTransition",
     "StakeholderAnswer",

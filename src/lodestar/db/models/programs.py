@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, BigId, UtcDateTime, utcnow
@@ -26,6 +26,8 @@ class Program(Base):
     )
     status: Mapped[str] = mapped_column(String(20), default="in_design")
     rollout: Mapped[str] = mapped_column(String(30), default="")
+    # How the effect is evaluated (domain.evaluation); "" = chosen from the data.
+    evaluation_design: Mapped[str] = mapped_column(String(40), default="", server_default="")
     baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
     target: Mapped[float | None] = mapped_column(Float, nullable=True)
     horizon_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -47,3 +49,15 @@ class ProgramEnrolment(Base):
     cohort: Mapped[str] = mapped_column(String(40), default="")
     start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class ProgramBehaviour(Base):
+    """A workplace behaviour the program sets out to change, as behaviour observations name it."""
+
+    __tablename__ = "program_behaviours"
+    __table_args__ = (UniqueConstraint("program_id", "behaviour"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    behaviour: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -25,32 +24,9 @@ import pandas as pd
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Employee, Kpi, KpiObservation, Program, ProgramEnrolment, Team
-from lodestar.errors import InvalidInput, NotFound
-
-
-@dataclass(frozen=True)
-class ProgramFacts:
-    id: int
-    code: str
-    name: str
-    rollout: str
-    status: str
-    start_date: date | None
-    cost_per_participant: float | None
-    kpi_id: int
-
-
-@dataclass(frozen=True)
-class KpiFacts:
-    id: int
-    code: str
-    name: str
-    unit: str
-    direction: str
-    grain: str
-    value_per_unit: float | None
-    currency: str | None
+from lodestar.db.models import Employee, KpiObservation, ProgramEnrolment, Team
+from lodestar.errors import InvalidInput
+from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
 
 
 @dataclass(frozen=True)
@@ -59,41 +35,6 @@ class ProgramPanel:
     kpi: KpiFacts
     frame: pd.DataFrame
     snapshot: dict[str, Any]
-
-
-def program_facts(session: Session, program_id: int) -> tuple[ProgramFacts, KpiFacts]:
-    prog = session.get(Program, program_id)
-    if prog is None:
-        raise NotFound(f"There is no program #{program_id}. Open the programs list to find it.")
-    if prog.kpi_id is None:
-        raise InvalidInput(
-            f"Program '{prog.name}' names no metric that matters, so there is nothing to "
-            "measure. Link it to a KPI first."
-        )
-    kpi = session.get(Kpi, prog.kpi_id)
-    assert kpi is not None
-    return (
-        ProgramFacts(
-            prog.id,
-            prog.code,
-            prog.name,
-            prog.rollout,
-            prog.status,
-            prog.start_date,
-            prog.cost_per_participant,
-            kpi.id,
-        ),
-        KpiFacts(
-            kpi.id,
-            kpi.code,
-            kpi.name,
-            kpi.unit,
-            kpi.direction,
-            kpi.grain,
-            kpi.value_per_unit,
-            kpi.currency,
-        ),
-    )
 
 
 def build_program_panel(session: Session, program_id: int) -> ProgramPanel:

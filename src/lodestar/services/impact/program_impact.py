@@ -20,12 +20,8 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDenied
 from lodestar.services import audit
 from lodestar.services.impact.analyse import ProgramDesign, analyse_panel
-from lodestar.services.impact.panel import (
-    KpiFacts,
-    ProgramFacts,
-    build_program_panel,
-    program_facts,
-)
+from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
+from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
