@@ -68,12 +68,12 @@ def build(url: str, employees: int, weeks: int) -> dict[str, Any]:
     from sqlalchemy.orm import Session
 
     from lodestar.db.bulk import indexes_rebuilt_after, insert_frame, sync_id_sequence
+    from lodestar.db.kpi_store import add_observations
     from lodestar.db.migrate import upgrade
     from lodestar.db.models import (
         Department,
         Employee,
         Kpi,
-        KpiObservation,
         Program,
         ProgramEnrolment,
         Team,
@@ -190,8 +190,7 @@ def build(url: str, employees: int, weeks: int) -> dict[str, Any]:
             }
         )
         del week, person, starts, value
-        with indexes_rebuilt_after(session, KpiObservation, len(obs)):
-            insert_frame(session, KpiObservation, obs)
+        add_observations(session, obs)
         user = create_user(
             session, email=LD_EMAIL, name="Bench L&D", role="ld", password="x", fast_hash=True
         )
@@ -228,7 +227,8 @@ def run_analysis(url: str, program_id: int) -> dict[str, Any]:
 
         return wrapper
 
-    panel_module._fetch_frame = timed("fetch", panel_module._fetch_frame)
+    panel_module.read_columns = timed("fetch", panel_module.read_columns)
+    panel_module._people = timed("fetch", panel_module._people)
     for attr, key in (("build_program_panel", "panel"), ("analyse_panel", "estimate")):
         setattr(program_impact, attr, timed(key, getattr(program_impact, attr)))
 

@@ -1,16 +1,19 @@
-"""The fast fetch of a program's panel returns exactly the frame of a plain query."""
+"""A program's panel, read from the KPI columns, holds exactly what the long table holds."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from lodestar.db import kpi_store
 from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, Team
+from lodestar.errors import InvalidInput
 from lodestar.services.impact import facts as facts_module
-from lodestar.services.impact import panel as panel_module
 from lodestar.services.impact.panel import FRAME_COLUMNS, build_program_panel
 
 
@@ -61,17 +64,31 @@ def employee_programs(session: Session) -> list[Program]:
     return [p for p in programs if facts_module.program_facts(session, p.id)[1].grain == "employee"]
 
 
-def test_fast_fetch_equals_plain_query(db: Session) -> None:
+def test_panel_equals_plain_query(db: Session) -> None:
+    """The person x period panel, read from the KPI columns, holds exactly the rows of one
+    plain SQL join over the long table."""
     programs = employee_programs(db)
     assert programs, "the demo organisation has programs on employee-level KPIs"
     for prog in programs:
         facts, kpi = facts_module.program_facts(db, prog.id)
-        fast = panel_module._fetch_frame(db, facts, kpi)
-        assert list(fast.columns) == FRAME_COLUMNS
-        assert len(fast) > 0
-        pd.testing.assert_frame_equal(fast, plain_query(db, prog.id, kpi.id), check_exact=True)
-        fallback = panel_module._plain_frame(db, prog.id, kpi.id)
-        pd.testing.assert_frame_equal(fast, fallback, check_exact=True)
+        frame = build_program_panel(db, prog.id).frame
+        assert len(frame) > 0
+        pd.testing.assert_frame_equal(
+            frame[FRAME_COLUMNS], plain_query(db, prog.id, kpi.id), check_exact=True
+        )
+
+
+def test_panel_matrix_and_people(db: Session) -> None:
+    prog = employee_programs(db)[0]
+    panel = build_program_panel(db, prog.id)
+    f = panel.frame
+    assert panel.values.shape == (len(panel.people), len(panel.periods))
+    assert panel.people["employee_id"].is_monotonic_increasing
+    assert int((~np.isnan(panel.values)).sum()) == len(f) == panel.snapshot["rows"]
+    i = int(np.flatnonzero(panel.participants)[0])
+    person = f[f["employee_id"] == panel.people["employee_id"].iloc[i]]
+    row = panel.values[i]
+    np.testing.assert_array_equal(person["value"].to_numpy(), row[~np.isnan(row)])
 
 
 def test_panel_timing_columns(db: Session) -> None:
@@ -88,9 +105,7 @@ def test_panel_timing_columns(db: Session) -> None:
     assert panel.snapshot["participants"] == f.loc[treated, "employee_id"].nunique()
 
 
-def test_person_enrolled_twice_goes_through_the_plain_query(
-    db: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_person_enrolled_twice_is_refused_with_what_to_do(db: Session) -> None:
     prog = employee_programs(db)[0]
     enrolment = db.scalars(
         select(ProgramEnrolment).where(ProgramEnrolment.program_id == prog.id).limit(1)
@@ -105,61 +120,80 @@ def test_person_enrolled_twice_goes_through_the_plain_query(
         )
     )
     db.flush()
-    used: list[bool] = []
-    plain = panel_module._plain_frame
-
-    def counted(*args: object) -> pd.DataFrame:
-        used.append(True)
-        return plain(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(panel_module, "_plain_frame", counted)
-    facts, kpi = facts_module.program_facts(db, prog.id)
-    frame = panel_module._fetch_frame(db, facts, kpi)
-    assert used
-    pd.testing.assert_frame_equal(frame, plain_query(db, prog.id, kpi.id), check_exact=True)
+    with pytest.raises(InvalidInput, match="enrolled more than once") as caught:
+        build_program_panel(db, prog.id)
+    assert f"employee #{enrolment.employee_id}" in caught.value.message
+    assert "Keep one enrolment per person" in caught.value.message
 
 
-def test_each_transfer_equals_plain_query(db: Session) -> None:
-    """ADBC (when installed) and the packed transfer each give the plain query's frame."""
-    for prog in employee_programs(db):
-        facts, kpi = facts_module.program_facts(db, prog.id)
-        people = panel_module._people(db, prog.id)
-        expected = plain_query(db, prog.id, kpi.id)
-        with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
-            rows = panel_module._rows_adbc(fresh, prog.id, kpi.id)
-        if rows is not None:
-            frame = panel_module._assemble(rows, people)
-            pd.testing.assert_frame_equal(frame, expected, check_exact=True)
-        if db.get_bind().dialect.name == "postgresql":
-            rows = panel_module._rows_postgres(db, prog.id, kpi.id)
-        else:
-            first = db.scalar(
-                select(KpiObservation.period)
-                .where(KpiObservation.kpi_id == kpi.id)
-                .order_by(KpiObservation.period)
-                .limit(1)
-            )
-            rows = panel_module._rows_sqlite(db, prog.id, kpi.id, panel_module._day(first))
-        assert rows is not None
-        frame = panel_module._assemble(rows, people)
-        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
-
-
-def test_adbc_transfer_is_used_when_installed(db: Session) -> None:
-    pytest.importorskip(f"adbc_driver_{db.get_bind().dialect.name}")
-    prog = employee_programs(db)[0]
-    facts, kpi = facts_module.program_facts(db, prog.id)
-    with Session(db.get_bind().engine) as fresh:  # no savepoint: ADBC can be used
-        assert panel_module._rows_adbc(fresh, prog.id, kpi.id) is not None
-
-
-def test_adbc_transfer_skipped_after_uncommitted_writes(db: Session) -> None:
-    """A second connection would not see this transaction's writes, so ADBC is not used."""
+def test_panel_sees_this_transactions_updates(db: Session) -> None:
+    """A value changed through the store (as an import does) is in the next panel."""
     prog = employee_programs(db)[0]
     facts, kpi = facts_module.program_facts(db, prog.id)
     obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
-    obs.value = obs.value + 1.0
+    changed = pd.DataFrame(
+        [
+            {
+                "id": obs.id,
+                "kpi_id": obs.kpi_id,
+                "employee_id": obs.employee_id,
+                "team_id": obs.team_id,
+                "period": obs.period,
+                "value": obs.value + 1000.0,
+                "weight": obs.weight,
+            }
+        ]
+    )
+    kpi_store.update_observations(db, changed)
+    db.expire_all()
+    frame = build_program_panel(db, prog.id).frame
+    hit = frame[
+        (frame["employee_id"] == obs.employee_id) & (frame["period"] == pd.Timestamp(obs.period))
+    ]
+    assert hit["value"].tolist() == [changed["value"].iloc[0]]
+    pd.testing.assert_frame_equal(
+        frame[FRAME_COLUMNS], plain_query(db, prog.id, kpi.id), check_exact=True
+    )
+
+
+def test_rows_written_behind_the_stores_back_are_picked_up(db: Session) -> None:
+    """An observation inserted straight into the long table makes the row counts disagree;
+    the KPI's columns are rebuilt before the panel is read."""
+    prog = employee_programs(db)[0]
+    facts, kpi = facts_module.program_facts(db, prog.id)
+    last = db.scalar(select(func.max(KpiObservation.period)).where(KpiObservation.kpi_id == kpi.id))
+    someone = build_program_panel(db, prog.id).people["employee_id"].iloc[0]
+    db.add(
+        KpiObservation(
+            kpi_id=kpi.id,
+            employee_id=int(someone),
+            period=last + timedelta(days=7),
+            value=42.5,
+            weight=1,
+        )
+    )
     db.flush()
-    assert panel_module._rows_adbc(db, prog.id, kpi.id) is None
-    frame = panel_module._fetch_frame(db, facts, kpi)
-    pd.testing.assert_frame_equal(frame, plain_query(db, prog.id, kpi.id), check_exact=True)
+    frame = build_program_panel(db, prog.id).frame
+    assert frame["period"].max() == pd.Timestamp(last + timedelta(days=7))
+    pd.testing.assert_frame_equal(
+        frame[FRAME_COLUMNS], plain_query(db, prog.id, kpi.id), check_exact=True
+    )
+
+
+def test_two_values_for_one_person_and_period_are_refused(db: Session) -> None:
+    prog = employee_programs(db)[0]
+    facts, kpi = facts_module.program_facts(db, prog.id)
+    obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
+    db.add(
+        KpiObservation(
+            kpi_id=kpi.id,
+            employee_id=obs.employee_id,
+            team_id=obs.team_id,
+            period=obs.period,
+            value=obs.value + 1,
+            weight=1,
+        )
+    )
+    db.flush()
+    with pytest.raises(InvalidInput, match="more than one value for the same person"):
+        build_program_panel(db, prog.id)

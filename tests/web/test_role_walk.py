@@ -83,6 +83,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/programs"): (PROGRAM_READERS, 403, None),
     ("GET", "/programs/{program_id:int}"): (PROGRAM_READERS, 403, None),
     ("POST", "/programs/{program_id:int}/impact"): (LD, 403, "form"),
+    ("POST", "/programs/{program_id:int}/setup"): (LD, 403, "setup_form"),
     ("GET", "/api/me"): (EVERYONE, 403, None),
     ("GET", "/api/intake/guide"): (EVERYONE, 403, None),
     ("GET", "/api/requests"): (EVERYONE, 403, None),
@@ -114,6 +115,8 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/programs"): (PROGRAM_READERS, 403, None),
     ("GET", "/api/programs/{program_id}/impact"): (PROGRAM_READERS, 403, None),
     ("POST", "/api/programs/{program_id}/impact"): (LD, 403, None),
+    ("GET", "/api/programs/{program_id}/setup"): (PROGRAM_READERS, 403, None),
+    ("PUT", "/api/programs/{program_id}/setup"): (LD, 403, "setup_json"),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -188,6 +191,7 @@ def body(kind: str | None, role: str) -> dict:
         "objective_form": {"title": f"Walk objective {role}"},
         "key_result_form": {"description": f"Walk KR {role}"},
         "kpi_form": kpi,
+        "setup_form": {"evaluation_design": "", "target_behaviour": [f"Walk behaviour {role}"]},
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},
@@ -198,6 +202,7 @@ def body(kind: str | None, role: str) -> dict:
         "objective_json": {"title": f"Walk objective {role}"},
         "key_result_json": {"description": f"Walk KR {role}"},
         "kpi_json": kpi,
+        "setup_json": {"evaluation_design": "", "target_behaviours": [f"Walk behaviour {role}"]},
     }
     if kind is None:
         return {}

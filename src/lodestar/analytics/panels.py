@@ -15,23 +15,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
+from lodestar.analytics.panel_checks import (
+    CONTROL_GROUPS,
+    MIN_GROUP_SIZE,
+    NEVER,
+    RECOMMENDED_PRE_PERIODS,
+    ControlGroup,
+    UnitTiming,
+    WideValues,
+    check_timing,
+)
 from lodestar.errors import InvalidInput
 
-ControlGroup = Literal["never_treated", "not_yet_treated"]
-CONTROL_GROUPS: tuple[ControlGroup, ...] = get_args(ControlGroup)
-
-#: Fewest people a treated cohort or a comparison group may have. Below this, a group mean is
-#: one or two people's noise, and aggregates over people are suppressed anyway (privacy rule).
-MIN_GROUP_SIZE = 5
-#: Periods of history before the start we ask for: one to estimate, a second to test trends.
-RECOMMENDED_PRE_PERIODS = 2
-
-NEVER = np.inf  # cohort value of never-treated units in a prepared panel
+__all__ = [
+    "CONTROL_GROUPS",
+    "MIN_GROUP_SIZE",
+    "NEVER",
+    "RECOMMENDED_PRE_PERIODS",
+    "ControlGroup",
+    "Panel",
+    "WideValues",
+    "check_control_group",
+    "panel_from_wide",
+    "prepare_panel",
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,9 @@ class Panel:
     covariates: tuple[str, ...] = ()
     cluster: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Set for panels built as a person x period matrix (``panel_from_wide``); ``frame`` is
+    # then empty and the estimators that support it read this instead.
+    wide: WideValues | None = None
 
     @property
     def n_treated(self) -> int:
@@ -229,93 +243,98 @@ def prepare_panel(
         raise InvalidInput(f"The panel has no observed values for {label}. Load KPI data first.")
 
     periods = np.sort(frame["time"].unique())
-    first_period, last_period = float(periods[0]), float(periods[-1])
     units = frame.drop_duplicates("unit")[["unit", "cohort"]]
-    # Units first treated after the data ends are untreated throughout the window we see.
-    late = units["cohort"] > last_period
-    if np.isfinite(units.loc[late, "cohort"]).any():
-        notes.append(
-            f"{int(np.isfinite(units.loc[late, 'cohort']).sum())} people start after the last "
-            "period in the data and count as not (yet) treated."
-        )
-        frame.loc[frame["cohort"] > last_period, "cohort"] = NEVER
-        units = frame.drop_duplicates("unit")[["unit", "cohort"]]
-
-    treated_units = units.loc[np.isfinite(units["cohort"])]
-    if treated_units.empty:
-        raise InvalidInput(
-            f"Nobody in the panel took part in the program during the periods loaded for "
-            f"{label}. Check the treatment or cohort column, or load the periods after the start."
-        )
-    # No pre-period: first observed period of each unit vs its start.
-    unit_first = frame.groupby("unit", sort=False)["time"].min()
-    has_pre = treated_units["cohort"].to_numpy() > unit_first.loc[treated_units["unit"]].to_numpy()
-    earliest_start = float(treated_units["cohort"].min())
-    n_before = int((periods < earliest_start).sum())
-    if not has_pre.any() or n_before == 0:
-        raise InvalidInput(
-            f"{label} has no observations before the program started (the first participants "
-            f"started in period {earliest_start:g} and the data begin in period "
-            f"{first_period:g}), so its effect cannot be separated from the trend. Load at least "
-            f"{RECOMMENDED_PRE_PERIODS} periods of history before the start and try again.",
-            details={"first_period": first_period, "earliest_start": earliest_start},
-        )
-    if not has_pre.all():
-        dropped = treated_units.loc[~has_pre, "unit"]
-        notes.append(
-            f"{len(dropped)} participant{' has' if len(dropped) == 1 else 's have'} no observation "
-            "before their start and were left out: their effect cannot be separated from the "
-            "trend."
-        )
-        frame = frame.loc[~frame["unit"].isin(dropped)]
-        units = units.loc[~units["unit"].isin(dropped)]
-
-    cohort_sizes = units.loc[np.isfinite(units["cohort"]), "cohort"].value_counts().sort_index()
-    small = cohort_sizes[cohort_sizes < min_group_size]
-    if len(small):
-        listing = ", ".join(f"period {g:g} ({n} people)" for g, n in small.items())
-        raise InvalidInput(
-            f"Some cohorts are too small to estimate an effect: {listing}. Each cohort needs at "
-            f"least {min_group_size} people. Merge small cohorts with a neighbouring start date "
-            "or leave them out, and try again.",
-            details={"min_group_size": min_group_size},
-        )
-    n_never = int((~np.isfinite(units["cohort"])).sum())
-    if n_never == 0 and (control_group == "never_treated" or len(cohort_sizes) < 2):
-        hint = (
-            "Keep a comparison group of people who were not trained, or use "
-            "control_group='not_yet_treated' so later cohorts serve as the comparison before "
-            "their own start."
-            if len(cohort_sizes) >= 2
-            else "Keep a comparison group of people who were not trained (or trained later, "
-            "outside the periods loaded) and try again."
-        )
-        raise InvalidInput(
-            f"Everyone in the panel took part in the program, so there is no comparison group "
-            f"to tell the program's effect on {label} apart from what would have happened "
-            f"anyway. {hint}"
-        )
-    if 0 < n_never < min_group_size:
-        raise InvalidInput(
-            f"The comparison group has only {n_never} people who were never trained; it needs "
-            f"at least {min_group_size}. Add more untrained people to the data and try again."
-        )
-    counts = frame.groupby("unit", sort=False).size()
-    balanced = bool((counts == len(periods)).all())
-    if not balanced:
-        notes.append(
-            f"The panel is unbalanced: {int((counts < len(periods)).sum())} of {len(counts)} "
-            "people are not observed in every period."
-        )
+    per_unit = frame.groupby("unit", sort=False)["time"].agg(["min", "size"])
+    checked = check_timing(
+        UnitTiming(
+            units=units["unit"].to_numpy(),
+            cohort=units["cohort"].to_numpy(dtype=np.float64),
+            first_time=per_unit["min"].loc[units["unit"]].to_numpy(dtype=np.float64),
+            observed=per_unit["size"].loc[units["unit"]].to_numpy(),
+        ),
+        periods,
+        label=label,
+        control_group=control_group,
+        min_group_size=min_group_size,
+    )
+    notes.extend(checked.notes)
+    if checked.late_starters:
+        frame.loc[frame["cohort"] > float(periods[-1]), "cohort"] = NEVER
+    if checked.dropped.size:
+        frame = frame.loc[~frame["unit"].isin(checked.dropped)]
     return Panel(
         frame=frame.reset_index(drop=True),
         outcome=label,
         periods=tuple(float(p) for p in periods),
-        cohort_sizes={float(g): int(n) for g, n in cohort_sizes.items()},
-        n_units=int(len(units)),
-        n_never_treated=n_never,
-        balanced=balanced,
+        cohort_sizes=checked.cohort_sizes,
+        n_units=checked.n_units,
+        n_never_treated=checked.n_never_treated,
+        balanced=checked.balanced,
         covariates=covariates,
         cluster=cluster,
         notes=tuple(notes),
+    )
+
+
+def panel_from_wide(
+    values: WideValues,
+    periods: Sequence[float],
+    *,
+    outcome_label: str,
+    control_group: ControlGroup = "never_treated",
+    min_group_size: int = MIN_GROUP_SIZE,
+) -> Panel:
+    """A validated panel from a person x period matrix, with the checks and messages of
+    :func:`prepare_panel`. Services build these in bulk from the database, where a person
+    cannot have two values in one period; people and periods with no observation at all
+    are dropped. ``values.cohort`` may hold 0 or NaN for never treated."""
+    control_group = check_control_group(control_group)
+    y = np.asarray(values.y, dtype=np.float64)
+    period_values = np.asarray(periods, dtype=np.float64)
+    if y.ndim != 2 or y.shape != (len(values.units), len(period_values)):
+        raise InvalidInput(
+            "The person x period matrix must have one row per person and one column per "
+            f"period; got {y.shape} for {len(values.units)} people and {len(period_values)} "
+            "periods. Build it again from the same lists and try again."
+        )
+    seen = ~np.isnan(y)
+    people = seen.any(axis=1)
+    columns = seen.any(axis=0)
+    if not people.any():
+        raise InvalidInput(
+            f"The panel has no observed values for {outcome_label}. Load KPI data first."
+        )
+    if not columns.all():
+        y, seen, period_values = y[:, columns], seen[:, columns], period_values[columns]
+    cohort = np.asarray(values.cohort, dtype=np.float64)
+    cohort = np.where(np.isnan(cohort) | (cohort == 0.0), NEVER, cohort)
+    units, cluster = values.units, values.cluster
+    if not people.all():
+        y, seen, units, cohort = y[people], seen[people], units[people], cohort[people]
+        cluster = cluster[people] if cluster is not None else None
+    observed = seen.sum(axis=1)
+    timing = check_timing(
+        UnitTiming(units, cohort, period_values[np.argmax(seen, axis=1)], observed),
+        period_values,
+        label=outcome_label,
+        control_group=control_group,
+        min_group_size=min_group_size,
+    )
+    if timing.late_starters:
+        cohort = np.where(cohort > period_values[-1], NEVER, cohort)
+    if timing.dropped.size:
+        keep = ~np.isin(units, timing.dropped)
+        y, units, cohort = y[keep], units[keep], cohort[keep]
+        cluster = cluster[keep] if cluster is not None else None
+    return Panel(
+        frame=pd.DataFrame({"unit": [], "time": [], "y": [], "cohort": []}),
+        outcome=outcome_label,
+        periods=tuple(float(p) for p in period_values),
+        cohort_sizes=timing.cohort_sizes,
+        n_units=timing.n_units,
+        n_never_treated=timing.n_never_treated,
+        balanced=timing.balanced,
+        cluster="cluster" if cluster is not None else None,
+        notes=timing.notes,
+        wide=WideValues(y, units, cohort, cluster),
     )

@@ -48,7 +48,11 @@ def list_(as_: str | None = AS_OPTION) -> None:
 def run(
     program: str = typer.Argument(..., help="Program code or number."),
     design: str | None = typer.Option(
-        None, help="Override the design: staggered, randomised or selection_on_observables."
+        None,
+        help=(
+            "Override the design: staggered, randomised, selection_on_observables, retention "
+            "or time_to_productivity (default: the program's recorded design, else the data's)."
+        ),
     ),
     as_: str | None = AS_OPTION,
 ) -> None:
@@ -112,8 +116,11 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     typer.echo(f"  Method: {est.method_label}. {est.citation}")
     for w in est.warnings:
         typer.echo(f"  Warning: {w}")
+    _print_time_to_event(result.design, est)
     if result.naive is not None:
         typer.echo(f"  Naive comparison, for contrast: {result.naive.summary()}")
+        for w in result.naive.warnings:
+            typer.echo(f"    Why it is not causal: {w}")
     if result.money:
         m = result.money
         typer.echo(
@@ -123,7 +130,41 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     elif result.money_note:
         typer.echo(f"  Money: {result.money_note}")
     snap = result.snapshot
+    what = snap.get("unit", "observations")
+    events = (
+        f", {snap['events']:,} events and {snap['censored']:,} censored"
+        if "events" in snap and "censored" in snap
+        else ""
+    )
     typer.echo(
-        f"  Data: {snap.get('rows', 0):,} observations, {snap.get('first_period')} to "
+        f"  Data: {snap.get('rows', 0):,} {what}{events}, {snap.get('first_period')} to "
         f"{snap.get('last_period')}, fingerprint {snap.get('fingerprint')}"
     )
+
+
+def _print_time_to_event(design: str, est) -> None:  # type: ignore[no-untyped-def]
+    """The figures in words for retention and time-to-productivity results."""
+    d = est.details
+    if design == "retention":
+        low, high = (d.get("leavers_prevented_ci") or [None, None])[:2]
+        prevented = d.get("leavers_prevented_per_100_per_year")
+        if prevented is not None and low is not None and high is not None:
+            typer.echo(
+                f"  Leavers prevented per 100 participants per year: {prevented:.1f} "
+                f"(95% CI {low:.1f} to {high:.1f})"
+            )
+        landmark = d.get("kaplan_meier_landmark") or {}
+        for group, n in (landmark.get("n") or {}).items():
+            left = (landmark.get("events") or {}).get(group, 0)
+            typer.echo(
+                f"  From the landmark {landmark.get('landmark')}: {group}: {n} people, "
+                f"{left} left voluntarily"
+            )
+    elif design == "time_to_productivity":
+        typer.echo(f"  Standard: {d.get('threshold')} ({d.get('threshold_rule')})")
+        for group, median in (d.get("median_days") or {}).items():
+            shown = f"{median:,.0f} days" if median not in (None, float("inf")) else "not reached"
+            typer.echo(f"  Median time to the standard, {group}: {shown}")
+        ratio, ci = d.get("time_ratio"), d.get("time_ratio_ci") or [None, None]
+        if ratio is not None and None not in ci:
+            typer.echo(f"  Time ratio {ratio:.2f} (95% CI {ci[0]:.2f} to {ci[1]:.2f})")

@@ -10,6 +10,7 @@ from lodestar.cli import impact as impact_cmd
 from lodestar.cli import imports as imports_cmd
 from lodestar.cli import pilots as pilots_cmd
 from lodestar.cli import priorities as priorities_cmd
+from lodestar.cli import programs as programs_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
 from lodestar.cli import users as users_cmd
@@ -26,6 +27,7 @@ app.add_typer(demo_cmd.app, name="demo")
 app.add_typer(impact_cmd.app, name="impact")
 app.add_typer(imports_cmd.app, name="import")
 app.add_typer(pilots_cmd.app, name="pilot")
+app.add_typer(programs_cmd.app, name="program")
 app.add_typer(requests_cmd.app, name="requests")
 app.add_typer(priorities_cmd.app, name="priorities")
 app.add_typer(users_cmd.app, name="users")

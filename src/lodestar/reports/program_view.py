@@ -25,6 +25,7 @@ from markupsafe import Markup
 from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
 from lodestar.reports.charts import behaviour_svg, effect_interval_svg, event_study_svg
+from lodestar.reports.survival_view import survival_view
 from lodestar.services.impact.program_impact import ProgramImpact
 
 MINUS = "\u2212"
@@ -50,12 +51,16 @@ DESIGN_WORDS = {
     "did": "Difference-in-differences",
     "survival": "Survival model",
     "naive": "Naive comparison (not causal)",
+    "retention": "Retention (training as a time-varying covariate)",
+    "time_to_productivity": "Time to productivity for new hires",
 }
 DESIGN_CHOICES = (
     ("auto", "Automatic: the design the roll-out supports"),
     ("staggered", DESIGN_WORDS["staggered"]),
     ("randomised", DESIGN_WORDS["randomised"]),
     ("selection_on_observables", DESIGN_WORDS["selection_on_observables"]),
+    ("retention", DESIGN_WORDS["retention"]),
+    ("time_to_productivity", DESIGN_WORDS["time_to_productivity"]),
 )
 
 
@@ -360,6 +365,7 @@ def program_view(impact: ProgramImpact) -> dict[str, Any]:
         "money": money_view(impact.money),
         "money_note": impact.money_note,
         "snapshot": impact.snapshot,
+        "survival": {},
     }
     b = impact.business
     if b is None:
@@ -368,6 +374,9 @@ def program_view(impact: ProgramImpact) -> dict[str, Any]:
     ctx["naive"] = effect_view(impact.naive) if impact.naive else None
     ctx["interval_chart"] = interval_chart(b, impact.naive)
     ctx["diagnostics"] = diagnostic_views(b)
+    ctx["survival"] = survival_view(impact.design, b, impact.naive)
+    if ctx["survival"]:  # hazard ratios: a ratio scale with its rule at 1, not at 0
+        ctx["interval_chart"] = ctx["survival"]["ratio_chart"]
     events = event_study_points(b)
     if events:
         ctx["event_study"] = Markup(  # noqa: S704 - our own renderer

@@ -16,8 +16,10 @@ program's truth entry sits next to the code that plants its effect):
 - :mod:`.people` — who holds each position over time: hires, exits, managers, ability;
 - :mod:`.kpis` — the weekly KPI models and the rows they produce;
 - :mod:`.org_kpis` — time to productivity, voluntary attrition, time to market;
-- :mod:`.programs` — the four planted programs and what every program's truth holds;
-- :mod:`.sales`, :mod:`.service` — the departments' KPI rows with the effects planted.
+- :mod:`.programs` — the four planted KPI programs and what every program's truth holds;
+- :mod:`.sales`, :mod:`.service` — the departments' KPI rows with the effects planted;
+- :mod:`.stay_conversations` — a planted retention program (hazard of resigning);
+- :mod:`.onboarding` — a planted time-to-productivity program and its weekly KPI.
 
 Only the names below are public; the modules' other names are the package's own.
 """
@@ -41,6 +43,7 @@ from lodestar.analytics.demo.kpis import (
     ShareModel,
 )
 from lodestar.analytics.demo.names import EMAIL_DOMAIN, FIRST_NAMES, LAST_NAMES, TEAM_SITES
+from lodestar.analytics.demo.onboarding import ONBOARDING_BUDDY
 from lodestar.analytics.demo.org_kpis import TIME_TO_MARKET
 from lodestar.analytics.demo.organisation import (
     COMPANY,
@@ -55,11 +58,15 @@ from lodestar.analytics.demo.programs import (
     FCR_PILOT,
     MINDFUL,
     NEGOTIATION,
-    PROGRAMS,
     Design,
     ProgramSpec,
 )
+from lodestar.analytics.demo.programs import PROGRAMS as KPI_PROGRAMS
+from lodestar.analytics.demo.stay_conversations import STAY_CONVERSATIONS
 from lodestar.analytics.demo.structure import DEPARTMENTS, DepartmentSpec, KpiGroup
+
+# Every planted program: the four read on a KPI panel, then the two time-to-event ones.
+PROGRAMS = (*KPI_PROGRAMS, STAY_CONVERSATIONS, ONBOARDING_BUDDY)
 
 __all__ = [
     "COMPANY",
@@ -80,10 +87,12 @@ __all__ = [
     "MINDFUL",
     "MIN_EMPLOYEES",
     "NEGOTIATION",
+    "ONBOARDING_BUDDY",
     "OUTAGE_WEEKS",
     "PROGRAMS",
     "REPEAT_CONTACTS",
     "SALES_CONVERSION",
+    "STAY_CONVERSATIONS",
     "TEAM_SITES",
     "TIME_TO_MARKET",
     "WEEK_MONDAYS",

@@ -17,6 +17,12 @@ import pandas as pd
 from lodestar.analytics.demo.calendar import FIRST_WEEK, HISTORY_WEEKS, LAST_WEEK, OUTAGE_WEEKS
 from lodestar.analytics.demo.kpis import CSAT, DEAL_SIZE, REPEAT_CONTACTS, SALES_CONVERSION
 from lodestar.analytics.demo.names import name_people
+from lodestar.analytics.demo.onboarding import (
+    PACE,
+    buddy_program,
+    order_lines_rows,
+    plant_onboarding_buddy,
+)
 from lodestar.analytics.demo.org_kpis import (
     TIME_TO_MARKET,
     time_to_market,
@@ -32,6 +38,7 @@ from lodestar.analytics.demo.people import (
 )
 from lodestar.analytics.demo.sales import sales
 from lodestar.analytics.demo.service import service
+from lodestar.analytics.demo.stay_conversations import plant_stay_conversations, stay_program
 from lodestar.analytics.demo.structure import DEPARTMENTS, departments_and_roles, seats_and_teams
 from lodestar.errors import InvalidInput
 
@@ -82,14 +89,26 @@ def build_organisation(employees: int = 2000, seed: int = 42) -> DemoOrganisatio
     people["manager_idx"] = manager_of(people, teams)
     sales_rows, sales_programs = sales(people, teams, rng["sales"], rng["programs"])
     service_rows, service_programs = service(people, teams, rng["service"], rng["programs"])
-    planted = [*sales_programs, *service_programs]
+    # The time-to-event programs change only their participants' exits and ramp-up, from
+    # their own random streams, before the organisation-wide KPIs are computed from them.
+    people, stay = plant_stay_conversations(people, teams, seed, employees)
+    people, buddy = plant_onboarding_buddy(people, seed, employees)
+    attrition = voluntary_attrition(people, len(teams))
+    order_lines = order_lines_rows(people, seed, employees)
+    planted = [
+        *sales_programs,
+        *service_programs,
+        stay_program(people, teams, stay, attrition),
+        buddy_program(people, buddy, order_lines, seed, employees),
+    ]
     observations = pd.concat(
         [
             sales_rows,
             service_rows,
             time_to_productivity(people),
-            voluntary_attrition(people, len(teams)),
+            attrition,
             time_to_market(teams, rng["teams"]),
+            order_lines,
         ],
         ignore_index=True,
     )
@@ -152,5 +171,6 @@ def _truth(employees: int, seed: int, programs: dict[str, Any]) -> dict[str, Any
                 },
             },
             "time_to_market": dict(TIME_TO_MARKET),
+            "order_lines_per_hour": {"model": "L (1 - 0.7 ramp) + N(0, 2)"} | PACE,
         },
     }

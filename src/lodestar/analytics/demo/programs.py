@@ -14,6 +14,13 @@ negotiation_masterclass — hand-picked: in each sales team the managers pick th
 mindful_webinars — no effect: about 30 % of service agents volunteer (more likely
     with a high csat subject effect); true effect 0 on csat from week 30.
 
+Each program also records its evaluation design (``domain.evaluation``) and its target
+behaviours, as an L&D lead would when setting it up: consultative_discovery staggered,
+fcr_pilot randomised, negotiation_masterclass selection on observables, and
+mindful_webinars selection on observables too — the agents chose themselves (open enrolment,
+one start date, no comparison group), so who took part has to be adjusted for. The
+webinars' target behaviour was never observed: the demo shows that gap on purpose.
+
 Who takes part and the truth entries are written in :mod:`.sales` and :mod:`.service`,
 next to the KPI rows the effects are planted in.
 """
@@ -50,6 +57,8 @@ class ProgramSpec:
     unit: str
     cost_per_participant: float
     target_change: float
+    evaluation_design: str = ""  # domain.evaluation.EVALUATION_DESIGNS; "" = from the data
+    target_behaviours: tuple[str, ...] = ()  # as behaviour observations name them
 
 
 CONSULTATIVE_DISCOVERY = ProgramSpec(
@@ -57,6 +66,8 @@ CONSULTATIVE_DISCOVERY = ProgramSpec(
     "Reps practise discovery questions on live deals with a call-review prompt in the CRM.",
     "sales_conversion", "staggered", "scaled", "staggered by team",
     (40, 52, 64, 76), 3.0, "percentage points", 450.0, 4.0,
+    evaluation_design="staggered",
+    target_behaviours=("Holds a structured discovery conversation before proposing",),
 )  # fmt: skip
 
 
@@ -65,6 +76,8 @@ FCR_PILOT = ProgramSpec(
     "Agents get a resolution checklist and a prompt before closing a contact.",
     "repeat_contact_rate", "randomised", "pilot", "randomised pilot",
     (58,), -1.8, "percentage points", 180.0, -2.5,
+    evaluation_design="randomised",
+    target_behaviours=("Runs the resolution checklist before closing a contact",),
 )  # fmt: skip
 
 
@@ -73,6 +86,8 @@ NEGOTIATION = ProgramSpec(
     "A three-day masterclass for reps their managers nominate.",
     "avg_deal_size", "selected_on_observables", "scaled", "manager nomination",
     (66,), 200.0, "EUR", 1200.0, 1000.0,
+    evaluation_design="selection_on_observables",
+    target_behaviours=("Anchors price on a written value summary",),
 )  # fmt: skip
 
 
@@ -81,6 +96,8 @@ MINDFUL = ProgramSpec(
     "Six optional lunchtime webinars on focus and stress.",
     "csat", "no_effect", "stopped", "open enrolment",
     (30,), 0.0, "percentage points", 60.0, 2.0,
+    evaluation_design="selection_on_observables",
+    target_behaviours=("Blocks focus time in the calendar each week",),
 )  # fmt: skip
 
 
@@ -151,6 +168,7 @@ def program_row(spec: ProgramSpec, rows: pd.DataFrame, week: int | None) -> dict
         "kpi_code": spec.kpi_code,
         "status": spec.status,
         "rollout": spec.rollout,
+        "evaluation_design": spec.evaluation_design,
         "start_date": None if week is None else date.fromisoformat(monday_iso(week)),
         "cost_per_participant": spec.cost_per_participant,
         "baseline": baseline,

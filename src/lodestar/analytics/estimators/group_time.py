@@ -56,14 +56,23 @@ class _Clusters:
             else sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(self.n_clusters, n))
         )
 
-    def se(self, inf: np.ndarray) -> np.ndarray:
+    def se(self, inf: np.ndarray) -> np.ndarray:  # inf: people x columns, Fortran order
         """sqrt(sum over clusters of (sum IF)^2) / n, column-wise (R did: sqrt(mean(IF^2)/n))."""
         summed = inf if self._matrix is None else self._matrix @ inf
         return np.asarray(np.sqrt(np.sum(np.asarray(summed) ** 2, axis=0)) / self.n)
 
     def cov(self, inf: np.ndarray) -> np.ndarray:
-        summed = np.asarray(inf if self._matrix is None else self._matrix @ inf)
+        # Fortran order: BLAS forms X'X of a people x columns matrix 50x faster than from C.
+        summed = np.asfortranarray(inf if self._matrix is None else self._matrix @ inf)
         return np.asarray((summed.T @ summed) / self.n**2)
+
+
+def _columns(vectors: list[np.ndarray]) -> np.ndarray:
+    """Per-person vectors as the columns of a Fortran-order matrix (BLAS-friendly)."""
+    out = np.empty((len(vectors[0]), len(vectors)), order="F")
+    for j, v in enumerate(vectors):
+        out[:, j] = v
+    return out
 
 
 def _wif_times_att(
@@ -87,38 +96,53 @@ def _wif_times_att(
     return np.asarray(per_group[unit_group])
 
 
+def _matrix_by_cohort(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The outcome as a person x period matrix (Fortran order) with people sorted by cohort,
+    each person's cohort as a period index (``n_periods + 1`` = never treated), and cluster
+    codes per person (None when clustering by person)."""
+    periods = np.asarray(panel.periods)
+    n_periods = len(periods)
+    if panel.wide is not None:
+        units, unit_cohort = panel.wide.units, panel.wide.cohort
+        cluster_values = panel.wide.cluster
+    else:
+        frame = panel.frame
+        first = frame.drop_duplicates("unit")
+        units, unit_cohort = first["unit"].to_numpy(), first["cohort"].to_numpy()
+        cluster_values = None
+        if panel.cluster:
+            if frame.groupby("unit", sort=False)[panel.cluster].nunique().max() > 1:
+                raise InvalidInput(
+                    f"The cluster column '{panel.cluster}' changes over time for some people. "
+                    "Use a cluster that is fixed per person (for example their team at the "
+                    "start)."
+                )
+            cluster_values = first[panel.cluster].to_numpy()
+    finite = np.isfinite(unit_cohort)
+    g_idx = np.where(
+        finite, np.searchsorted(periods, np.where(finite, unit_cohort, 0.0)), n_periods + 1
+    )
+    order = np.argsort(g_idx, kind="stable")
+    if panel.wide is not None:
+        y = np.asfortranarray(panel.wide.y[order])
+    else:
+        index = pd.Index(units[order])
+        rows = index.get_indexer(frame["unit"].to_numpy())
+        cols = np.searchsorted(periods, frame["time"].to_numpy())
+        y = np.full((len(units), n_periods), np.nan, order="F")
+        y[rows, cols] = frame["y"].to_numpy()
+    codes = None if cluster_values is None else pd.factorize(cluster_values[order])[0]
+    return y, g_idx[order], codes
+
+
 def _group_time_numpy(
     panel: Panel, control_group: ControlGroup
 ) -> tuple[GroupTimeEffects, list[str]]:
-    frame = panel.frame
     periods = np.asarray(panel.periods)
     n_periods = len(periods)
-    units = frame.drop_duplicates("unit")[["unit", "cohort"]]
-    unit_cohort = units["cohort"].to_numpy()
+    y, g_sorted, cluster_codes = _matrix_by_cohort(panel)
+    n = len(g_sorted)
     never = n_periods + 1
-    g_idx = np.where(
-        np.isfinite(unit_cohort),
-        np.searchsorted(periods, np.where(np.isfinite(unit_cohort), unit_cohort, 0.0)),
-        never,
-    )
-    order = np.argsort(g_idx, kind="stable")
-    g_sorted = g_idx[order]
-    index = pd.Index(units["unit"].to_numpy()[order])
-    rows = index.get_indexer(frame["unit"].to_numpy())
-    cols = np.searchsorted(periods, frame["time"].to_numpy())
-    n = len(index)
-    y = np.full((n, n_periods), np.nan, order="F")
-    y[rows, cols] = frame["y"].to_numpy()
-
-    cluster_codes = None
-    if panel.cluster:
-        per_unit = frame.drop_duplicates("unit").set_index("unit")[panel.cluster]
-        if frame.groupby("unit", sort=False)[panel.cluster].nunique().max() > 1:
-            raise InvalidInput(
-                f"The cluster column '{panel.cluster}' changes over time for some people. Use "
-                "a cluster that is fixed per person (for example their team at the start)."
-            )
-        cluster_codes = pd.factorize(per_unit.loc[index].to_numpy())[0]
     clusters = _Clusters(cluster_codes, n)
 
     groups = np.unique(g_sorted[g_sorted != never])
@@ -165,14 +189,16 @@ def _group_time_numpy(
                 controls = [slice(c0, n)]
         d_treat = changes(treated, t, b)
         ok_t = ~np.isnan(d_treat)
-        n_t = int(ok_t.sum())
+        n_t = int(np.count_nonzero(ok_t))
         d_ctrl = [changes(sl, t, b) for sl in controls]
         ok_c = [~np.isnan(d) for d in d_ctrl]
-        n_c = int(sum(int(o.sum()) for o in ok_c))
+        n_c = int(sum(np.count_nonzero(o) for o in ok_c))
         if n_t == 0 or n_c == 0:
             continue
-        mu_t = float(np.nansum(d_treat)) / n_t
-        mu_c = float(sum(float(np.nansum(d)) for d in d_ctrl)) / n_c
+        # Sums over the people observed in both periods (np.nansum, without its copies).
+        mu_t = float(np.where(ok_t, d_treat, 0.0).sum()) / n_t
+        pairs = zip(d_ctrl, ok_c, strict=True)
+        mu_c = float(sum(float(np.where(o, d, 0.0).sum()) for d, o in pairs)) / n_c
         att[k] = mu_t - mu_c
         if_t = np.where(ok_t, d_treat - mu_t, 0.0) * (n / n_t)
         if_c = [np.where(o, d - mu_c, 0.0) * (-n / n_c) for d, o in zip(d_ctrl, ok_c, strict=True)]
@@ -222,7 +248,7 @@ def _group_time_numpy(
         dyn_est.append(est)
         dyn_inf.append(inf)
     dyn_keys_a = np.asarray(dyn_keys)
-    dyn_inf_m = np.column_stack(dyn_inf)
+    dyn_inf_m = _columns(dyn_inf)
     dyn_se = clusters.se(dyn_inf_m)
     epos = dyn_keys_a >= 0
     dynamic = Aggregation(
@@ -245,7 +271,7 @@ def _group_time_numpy(
         grp_inf.append(inf_g[:, gi] / len(cells))
     grp_keys_a = np.asarray(grp_keys)
     grp_est_a = np.asarray(grp_est)
-    grp_inf_m = np.column_stack(grp_inf)
+    grp_inf_m = _columns(grp_inf)
     pgg = pg[grp_keys_a]
     group_att = float(np.sum(pgg * grp_est_a) / pgg.sum())
     group_inf = grp_inf_m @ (pgg / pgg.sum()) + _wif_times_att(
@@ -286,7 +312,7 @@ def _group_time_numpy(
         cal_keys.append(t)
         cal_est.append(est)
         cal_inf.append(inf)
-    cal_inf_m = np.column_stack(cal_inf)
+    cal_inf_m = _columns(cal_inf)
     calendar = Aggregation(
         "calendar",
         float(np.mean(cal_est)),

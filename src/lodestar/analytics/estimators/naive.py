@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from lodestar.analytics.checks import MIN_GROUP_SIZE, binary_treatment, require_columns
 from lodestar.analytics.evidence import warnings_for
@@ -41,7 +42,7 @@ def estimate_naive(
             f"least {MIN_GROUP_SIZE} people for a comparison."
         )
     y = used[outcome].astype(np.float64)
-    fit = sm.OLS(y, sm.add_constant(t.rename("__treated__"))).fit(cov_type="HC2", use_t=True)
+    fit = OLS(y, add_constant(t.rename("__treated__"))).fit(cov_type="HC2", use_t=True)
     ci = fit.conf_int(alpha=1 - confidence).loc["__treated__"]
     ci_low, ci_high = float(ci.iloc[0]), float(ci.iloc[1])
     info = info or OutcomeInfo(name=outcome)

@@ -26,7 +26,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from lodestar.analytics.checks import (
     MIN_GROUP_SIZE,
@@ -161,7 +162,7 @@ def estimate_randomised(
             [x, pd.get_dummies(labels, prefix="stratum", drop_first=True, dtype=np.float64)],
             axis=1,
         )
-    z = sm.add_constant(x, has_constant="add")
+    z = add_constant(x, has_constant="add")
     design = pd.concat([t.rename("__treated__"), z], axis=1)
 
     unit_codes = None
@@ -177,11 +178,11 @@ def estimate_randomised(
                 "individually, or fix the treatment column."
             )
     if se == "classical" and not cluster:
-        fit = sm.OLS(y, design).fit(use_t=True)
+        fit = OLS(y, design).fit(use_t=True)
     elif cluster:
-        fit = sm.OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": unit_codes}, use_t=True)
+        fit = OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": unit_codes}, use_t=True)
     else:
-        fit = sm.OLS(y, design).fit(cov_type="HC2", use_t=True)
+        fit = OLS(y, design).fit(cov_type="HC2", use_t=True)
 
     estimate = float(fit.params["__treated__"])
     std_err = float(fit.bse["__treated__"])

@@ -42,7 +42,14 @@ from lodestar.analytics.estimators.group_time import (
     _group_time_numpy,
 )
 from lodestar.analytics.estimators.staggered_moderndid import _group_time_moderndid
-from lodestar.analytics.panels import ControlGroup, Panel, check_control_group, prepare_panel
+from lodestar.analytics.panels import (
+    ControlGroup,
+    Panel,
+    WideValues,
+    check_control_group,
+    panel_from_wide,
+    prepare_panel,
+)
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
@@ -89,6 +96,11 @@ def group_time_effects(
             "engine='auto' when adjusting for covariates."
         )
     if engine == "moderndid" or (engine == "auto" and panel.covariates):
+        if panel.wide is not None:
+            raise InvalidInput(
+                "The moderndid engine reads a long table; pass the panel as one row per "
+                "person and period (estimate_staggered) to use it."
+            )
         return _group_time_moderndid(panel, control_group, est_method)
     # Without covariates regression adjustment, IPW and DR all reduce to mean changes.
     return _group_time_numpy(panel, control_group)
@@ -139,6 +151,38 @@ def estimate_staggered(
     effects, notes = group_time_effects(
         panel, control_group=control_group, est_method=est_method, engine=engine
     )
+    return effect_from_group_time(panel, effects, info, notes, control_group, confidence)
+
+
+def _baseline(panel: Panel) -> float | None:
+    """Participants' mean outcome before their start."""
+    if panel.wide is not None:
+        y, cohort = panel.wide.y, panel.wide.cohort
+        before = (
+            np.isfinite(cohort)[:, None]
+            & (np.asarray(panel.periods)[None, :] < cohort[:, None])
+            & ~np.isnan(y)
+        )
+        return float(y[before].mean()) if before.any() else None
+    f = panel.frame
+    rows = f[np.isfinite(f["cohort"]) & (f["time"] < f["cohort"])]
+    return float(rows["y"].mean()) if len(rows) else None
+
+
+def estimate_staggered_matrix(
+    values: WideValues,
+    periods: Sequence[float],
+    *,
+    info: OutcomeInfo,
+    control_group: ControlGroup = "never_treated",
+    confidence: float = 0.95,
+) -> EffectEstimate:
+    """:func:`estimate_staggered` for a panel already laid out as a person x period matrix
+    (how the services read it from the database): the same checks, estimator and result,
+    without building and re-validating a long table of every person-period."""
+    control_group = check_control_group(control_group)
+    panel = panel_from_wide(values, periods, outcome_label=info.name, control_group=control_group)
+    effects, notes = _group_time_numpy(panel, control_group)
     return effect_from_group_time(panel, effects, info, notes, control_group, confidence)
 
 
@@ -210,7 +254,11 @@ def effect_from_group_time(
     diagnostics = [pre]
     n_clusters = None
     if panel.cluster:
-        n_clusters = int(panel.frame[panel.cluster].nunique())
+        n_clusters = (
+            int(pd.Series(panel.wide.cluster).nunique())
+            if panel.wide is not None
+            else int(panel.frame[panel.cluster].nunique())
+        )
         if n_clusters < 30:
             warnings.append(
                 f"Only {n_clusters} clusters: analytic clustered standard errors are unreliable "
@@ -221,10 +269,7 @@ def effect_from_group_time(
             "The confidence interval includes zero: no effect is also consistent with the data."
         )
 
-    baseline_rows = panel.frame[
-        np.isfinite(panel.frame["cohort"]) & (panel.frame["time"] < panel.frame["cohort"])
-    ]
-    baseline = float(baseline_rows["y"].mean()) if len(baseline_rows) else None
+    baseline = _baseline(panel)
 
     def table(agg: Aggregation, key: str) -> list[dict[str, float]]:
         return [

@@ -1,6 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
-from lodestar.db.models.facts import KpiObservation
+from lodestar.db.models.facts import KpiColumn, KpiObservation
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
     BehaviourObservation,
@@ -36,6 +36,7 @@ __all__ = [
     "JobRole",
     "KeyResult",
     "Kpi",
+    "KpiColumn",
     "KpiObservation",
     "LearningStatement",
     "Objective",

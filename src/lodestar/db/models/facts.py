@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Index, SmallInteger
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, BigId
@@ -28,3 +37,20 @@ class KpiObservation(Base):
     value: Mapped[float] = mapped_column(Float)
     # Weight of the observation (e.g. meetings held that week); 1 when not applicable.
     weight: Mapped[int] = mapped_column(SmallInteger, default=1)
+
+
+class KpiColumn(Base):
+    """One KPI in one period as packed arrays, for analyses to read in bulk (see
+    ``db.kpi_store``): subjects (little-endian int64, ascending), values (float64) and
+    weights (int32), ``row_count`` entries each. Written only by ``db.kpi_store``."""
+
+    __tablename__ = "kpi_columns"
+    __table_args__ = (UniqueConstraint("kpi_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"))
+    period: Mapped[date] = mapped_column(Date)
+    row_count: Mapped[int] = mapped_column(Integer)
+    subject_data: Mapped[bytes] = mapped_column(LargeBinary)
+    value_data: Mapped[bytes] = mapped_column(LargeBinary)
+    weight_data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -35,12 +35,12 @@ from lodestar.db.bulk import (
     insert_frame,
     sync_id_sequence,
 )
+from lodestar.db.kpi_store import add_observations
 from lodestar.db.models import (
     Department,
     Employee,
     JobRole,
     Kpi,
-    KpiObservation,
     Program,
     ProgramEnrolment,
     Team,
@@ -56,6 +56,7 @@ from lodestar.services.demo.story import (
     write_people_and_strategy,
     write_requests,
 )
+from lodestar.services.demo.targets import add_target_behaviours
 
 Progress = Callable[[str, float], None]
 
@@ -274,10 +275,7 @@ def _load_facts(
         fraction = _STEP_START["facts"] + span * 0.97 * done / total
         report(f"Loading KPI observations ({done:,} of {total:,})", fraction)
 
-    table = KpiObservation
-    with indexes_rebuilt_after(session, table, total):
-        written = insert_frame(session, table, frame, on_rows=on_rows)
-        report("Indexing KPI observations", _STEP_START["facts"] + span * 0.97)
+    written = add_observations(session, frame, on_rows=on_rows)
     report("Loading programs and enrolments", _STEP_START["facts"] + span * 0.99)
     _load_programs(session, org, offsets, handles)
     return written
@@ -313,6 +311,7 @@ def _load_programs(
         session.add(program)
         session.flush()
         program_ids[row["code"]] = program.id
+    add_target_behaviours(session, program_ids)
     enrolments = org.enrolments
     rows = pd.DataFrame(
         {

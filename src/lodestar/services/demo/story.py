@@ -48,6 +48,7 @@ KPI_CODES = (
     "time_to_productivity",
     "voluntary_attrition",
     "time_to_market",
+    "order_lines_per_hour",
 )
 
 

@@ -366,4 +366,24 @@ KPIS: tuple[tuple[str, KpiInput], ...] = (
             horizon_date=date(2027, 12, 31),
         ),
     ),
+    (
+        "talent",
+        KpiInput(
+            code="order_lines_per_hour",
+            name="Order lines per hour",
+            description=(
+                "Order lines a warehouse or logistics colleague handles per working hour, "
+                "averaged over the week. New hires start far below the standard of 54 lines "
+                "an hour; how fast they reach it is what onboarding changes."
+            ),
+            unit="lines/hour",
+            direction="up",
+            grain="employee",
+            cadence="weekly",
+            lead_lag="lead",
+            baseline=59.0,
+            target=60.0,
+            horizon_date=date(2027, 12, 31),
+        ),
+    ),
 )

@@ -13,18 +13,15 @@ Roll-out → design:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from lodestar.analytics.estimators.naive import estimate_naive
-from lodestar.analytics.estimators.observational import estimate_selection_on_observables
-from lodestar.analytics.estimators.randomised import estimate_randomised
-from lodestar.analytics.estimators.staggered import estimate_staggered
+from lodestar.analytics.panels import WideValues
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
-from lodestar.services.impact.panel import ProgramPanel
+from lodestar.services.impact.panel import PERSON_COLUMNS, ProgramPanel
 
 ProgramDesign = Literal["staggered", "randomised", "selection_on_observables"]
 
@@ -38,82 +35,39 @@ class ProgramAnalysis:
 
 
 def design_for(rollout: str, panel: ProgramPanel) -> ProgramDesign:
-    """The design the program's roll-out supports."""
-    text = rollout.lower()  # each scan of the frame only when the answer depends on it
-    if "random" in text and panel.frame["group"].eq("comparison").any():
-        return "randomised"
-    if "stagger" in text:
-        return "staggered"
-    starts = panel.frame.loc[panel.frame["first_treat"] > 0, "first_treat"].nunique()
-    if starts > 1:
-        return "staggered"
-    return "selection_on_observables"
+    """The program's recorded evaluation design, or else one chosen from the data's structure;
+    ``services.impact.design_choice.design_for_panel`` decides, and gives the reason. The free
+    ``rollout`` text is no longer read: randomisation is never inferred from words."""
+    from lodestar.services.impact.design_choice import design_for_panel
+
+    design = design_for_panel(panel).design
+    if design == "retention" or design == "time_to_productivity":
+        raise InvalidInput(
+            f"Program '{panel.program.name}' records the evaluation design '{design}', which "
+            "is not estimated on the KPI panel. Record staggered, randomised or "
+            "selection_on_observables in the program's setup to analyse the KPI panel."
+        )
+    return design
 
 
 def person_level(panel: ProgramPanel) -> pd.DataFrame:
-    """One row per person: pre- and post-period means around the program's start."""
-    f = panel.frame
-    start_t = int(f.loc[f["first_treat"] > 0, "first_treat"].min())
-    employee = f["employee_id"].to_numpy()
-    t = f["t"].to_numpy()
-    if len(employee) < 2 or not _sorted_by_person_and_period(employee, t):
-        return _person_level_grouped(f, start_t)
-    # The frame is sorted by person and period with one row per person-period (as
-    # build_program_panel returns it), and the per-person columns are spread from one
-    # value per person: take them from each person's first row, and both means in one
-    # pass (pandas' grouped mean, so the numbers are the same as grouping twice).
-    heads = np.flatnonzero(np.r_[True, employee[1:] != employee[:-1]])
-    n = len(heads)
-    person = np.repeat(np.arange(n), np.diff(np.r_[heads, len(employee)]))
-    codes = 2 * person + (t >= start_t)
-    means = (
-        pd.Series(f["value"].to_numpy(), copy=False)
-        .groupby(pd.Categorical.from_codes(codes, categories=np.arange(2 * n)), observed=False)
-        .mean()
-        .to_numpy()
-    )
-    counts = np.bincount(codes, minlength=2 * n)
-    keep = (counts[0::2] > 0) & (counts[1::2] > 0)
-    rows = heads[keep]
-    people = pd.DataFrame(
-        {
-            "employee_id": employee[rows],
-            "team_id": f["team_id"].to_numpy()[rows],
-            "group": pd.Series(f["group"].to_numpy()[rows], dtype=object),
-            "performance_rating": f["performance_rating"].to_numpy()[rows],
-            "hire_date": f["hire_date"].to_numpy()[rows],
-            "pre_mean": means[0::2][keep],
-            "post_mean": means[1::2][keep],
-        }
-    )
-    return _person_columns(people, f)
+    """One row per person observed both before and after the program's first start: the
+    means of their KPI values before and after it."""
+    first_treat = panel.people["first_treat"].to_numpy()
+    start_t = int(first_treat[first_treat > 0].min())
+    seen = ~np.isnan(panel.values)
+    filled = np.where(seen, panel.values, 0.0)
+    split = start_t - 1  # columns before the start (t is 1-based)
+    n_pre, n_post = seen[:, :split].sum(axis=1), seen[:, split:].sum(axis=1)
+    keep = (n_pre > 0) & (n_post > 0)
+    people = panel.people.loc[keep, PERSON_COLUMNS].reset_index(drop=True)
+    people["pre_mean"] = filled[keep, :split].sum(axis=1) / n_pre[keep]
+    people["post_mean"] = filled[keep, split:].sum(axis=1) / n_post[keep]
+    return _person_columns(people, panel.periods[0])
 
 
-def _sorted_by_person_and_period(employee: np.ndarray, t: np.ndarray) -> bool:
-    same = employee[1:] == employee[:-1]
-    return bool((employee[1:] >= employee[:-1]).all() and (t[1:][same] > t[:-1][same]).all())
-
-
-def _person_level_grouped(f: pd.DataFrame, start_t: int) -> pd.DataFrame:
-    post = f["t"] >= start_t
-    pre_mean = f[~post].groupby("employee_id")["value"].mean().rename("pre_mean")
-    post_mean = f[post].groupby("employee_id")["value"].mean().rename("post_mean")
-    people = (
-        f.groupby("employee_id")
-        .agg(
-            team_id=("team_id", "first"),
-            group=("group", "first"),
-            performance_rating=("performance_rating", "first"),
-            hire_date=("hire_date", "first"),
-        )
-        .join(pre_mean, how="inner")
-        .join(post_mean, how="inner")
-    )
-    return _person_columns(people.reset_index(), f)
-
-
-def _person_columns(people: pd.DataFrame, f: pd.DataFrame) -> pd.DataFrame:
-    first_period = pd.Timestamp(f["period"].min())
+def _person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
+    first_period = pd.Timestamp(first_period_value)
     hire = pd.to_datetime(people["hire_date"])
     people["tenure_years"] = (first_period - hire).dt.days.clip(lower=0) / 365.25
     people["participant"] = people["group"].eq("participant").astype(int)
@@ -125,15 +79,23 @@ def _person_columns(people: pd.DataFrame, f: pd.DataFrame) -> pd.DataFrame:
 
 def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -> ProgramAnalysis:
     """Run the design's estimator and, for non-randomised designs, the naive comparison."""
+    # Imported here: the estimators pull in statsmodels and scipy, which the web app and the
+    # CLI should not load at start-up for pages that never estimate anything.
+    from lodestar.analytics.estimators.naive import estimate_naive
+    from lodestar.analytics.estimators.observational import estimate_selection_on_observables
+    from lodestar.analytics.estimators.randomised import estimate_randomised
+    from lodestar.analytics.estimators.staggered import estimate_staggered_matrix
+
     chosen = design or design_for(panel.program.rollout, panel)
     info = OutcomeInfo(name=panel.kpi.name, unit=panel.kpi.unit, direction=panel.kpi.direction)
     if chosen == "staggered":
-        headline = estimate_staggered(
-            panel.frame,  # only the named columns are read; no copy of the others
-            outcome="value",
-            unit="employee_id",
-            time="t",
-            cohort="first_treat",
+        headline = estimate_staggered_matrix(
+            WideValues(
+                panel.values,
+                panel.people["employee_id"].to_numpy(),
+                panel.people["first_treat"].to_numpy(dtype=np.float64),
+            ),
+            np.arange(1.0, len(panel.periods) + 1),
             control_group="not_yet_treated",
             info=info,
         )

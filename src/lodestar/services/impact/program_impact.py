@@ -19,9 +19,11 @@ from lodestar.db.models import ImpactResult, Program, User
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDenied
 from lodestar.services import audit
-from lodestar.services.impact.analyse import ProgramDesign, analyse_panel
+from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
 from lodestar.services.impact.panel import build_program_panel
+from lodestar.services.impact.ramp import analyse_time_to_productivity
+from lodestar.services.impact.retention import analyse_retention
 from lodestar.services.impact.serialise import jsonable
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
@@ -31,7 +33,15 @@ from lodestar.services.impact.tiers import (
 )
 
 ENGINE_VERSION = "1"
-DESIGN_CHOICES: tuple[ProgramDesign, ...] = ("staggered", "randomised", "selection_on_observables")
+DESIGN_CHOICES: tuple[str, ...] = (
+    "staggered",
+    "randomised",
+    "selection_on_observables",
+    "retention",
+    "time_to_productivity",
+)
+# Designs on time to an event: no employee-week KPI panel, their own analyses.
+TIME_TO_EVENT_DESIGNS = ("retention", "time_to_productivity")
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,10 @@ def estimate_program_impact(
     if design is not None and design not in DESIGN_CHOICES:
         choices = ", ".join(repr(d) for d in DESIGN_CHOICES)
         raise InvalidInput(f"{design!r} is not a program design. Choose one of: {choices}.")
+    program, kpi = program_facts(session, program_id)
+    chosen = design or program.evaluation_design
+    if chosen in TIME_TO_EVENT_DESIGNS:
+        return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
     panel = build_program_panel(session, program_id)
     analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
     money, money_note = _money(panel.program, panel.kpi, analysis.headline)
@@ -146,6 +160,56 @@ def estimate_program_impact(
     session.flush()
     audit.record(session, actor, "impact.run", "program", panel.program.id, row.summary)
     return _impact(session, row, panel.program, panel.kpi)
+
+
+def _estimate_time_to_event(
+    session: Session,
+    actor: Actor,
+    program: ProgramFacts,
+    kpi: KpiFacts,
+    chosen: str,
+    requested: str | None,
+) -> ProgramImpact:
+    """Retention or time to productivity: analysed from spells, not the KPI panel, and
+    stored like every other result (snapshot, settings, the naive contrast if any)."""
+    if chosen == "retention":
+        analysis = analyse_retention(session, program, kpi)
+    else:
+        analysis = analyse_time_to_productivity(session, program, kpi)
+    est = analysis.headline
+    row = ImpactResult(
+        program_id=program.id,
+        kpi_id=kpi.id,
+        design=analysis.design,
+        method=est.method,
+        estimand=est.estimand,
+        causal=est.causal,
+        estimate=est.estimate,
+        se=est.se,
+        ci_low=est.ci_low,
+        ci_high=est.ci_high,
+        n_treated=est.n_treated,
+        n_comparison=est.n_comparison,
+        evidence=est.evidence,
+        summary=est.summary(),
+        result=jsonable(est),
+        naive=jsonable(analysis.naive) if analysis.naive else None,
+        money=None,
+        settings={
+            "design": analysis.design,
+            "design_requested": requested,
+            "rollout": program.rollout,
+            "engine_version": ENGINE_VERSION,
+            "money_note": time_to_event_money_note(kpi, est),
+            **analysis.settings,
+        },
+        snapshot=analysis.snapshot,
+        created_by_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "impact.run", "program", program.id, row.summary)
+    return _impact(session, row, program, kpi)
 
 
 def latest_program_impact(session: Session, actor: Actor, program_id: int) -> ProgramImpact:
@@ -234,6 +298,43 @@ def _money(
             "the interval shows how far it could be off. " + note
         )
     return jsonable(roi), note
+
+
+def time_to_event_money_note(kpi: KpiFacts, est: EffectEstimate) -> str:
+    """Why a time-to-event result has no money figure, and what it means in people instead.
+
+    The money rule values a change in the KPI's own unit; a hazard ratio is not one, so no
+    first-year benefit is claimed from it. The note says what the ratio means in leavers or
+    days, which a reader can price with their own cost per leaver or per day.
+    """
+    d = est.details
+    if est.method == "cox_time_to_productivity":
+        diff = d.get("median_difference_days")
+        shift = (
+            f" Participants' median time to the standard differed by {diff:+.0f} days."
+            if isinstance(diff, int | float)
+            else ""
+        )
+        return (
+            "The effect is a ratio of how fast new hires reach the standard, not a change in "
+            f"'{kpi.name}' itself, so no money is claimed by the KPI rule.{shift} Multiply the "
+            "days saved by what a day of a new hire's full productivity is worth to price it."
+        )
+    prevented = d.get("leavers_prevented_per_100_per_year")
+    low, high = (d.get("leavers_prevented_ci") or [None, None])[:2]
+    words = ""
+    if isinstance(prevented, int | float) and isinstance(low, int | float):
+        words = (
+            f" In people: about {prevented:.1f} leavers prevented per 100 participants per "
+            f"year ({est.confidence:.0%} CI {low:.1f} to {high:.1f}); multiply by your cost "
+            "of replacing one leaver to price it."
+        )
+    if not est.causal or est.evidence in ("weak", "none"):
+        words += " The evidence is weak, so read any such figure as a range, not a result."
+    return (
+        "The effect is a hazard ratio of leaving, not a change in "
+        f"'{kpi.name}' itself, so no first-year money is claimed by the KPI rule.{words}"
+    )
 
 
 def get_program(session: Session, actor: Actor, program_id: int) -> Program:

@@ -1,16 +1,30 @@
 """The two tiers shown beside the business estimate, never confused with it:
 operational (activity: enrolment, completion, satisfaction) and behaviour (what people do
-on the job, followed from baseline to 30, 60 and 90 days after their start)."""
+on the job, followed from baseline to 30, 60 and 90 days after their start).
+
+The behaviour tier follows the program's *target* behaviours (``ProgramBehaviour``), in the
+program's order: the same people are often observed for several programs, and a page about the
+Negotiation Masterclass must not show the discovery behaviour another program aims at. A named
+behaviour nobody has been observed on yet is still listed (every window "no data") so the gap
+is visible. A program that names none shows everything observed among its participants, with
+a notice that says so (``behaviour_notice``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import BehaviourObservation, EnrolmentSatisfaction, ProgramEnrolment
+from lodestar.db.models import (
+    BehaviourObservation,
+    EnrolmentSatisfaction,
+    ProgramBehaviour,
+    ProgramEnrolment,
+)
 
 # Windows around each participant's start, in days: (label, from, to) — "to" exclusive.
 WINDOWS: tuple[tuple[str, int, int], ...] = (
@@ -46,6 +60,14 @@ class BehaviourTrack:
     points: tuple[BehaviourPoint, ...]
 
 
+@dataclass(frozen=True)
+class ObservedBehaviour:
+    """A behaviour observed among a program's participants, and on how many of them."""
+
+    behaviour: str
+    people: int
+
+
 def operational_tier(session: Session, program_id: int) -> OperationalTier:
     participants = ProgramEnrolment.group == "participant"
     enrolled, completed = session.execute(
@@ -67,11 +89,52 @@ def operational_tier(session: Session, program_id: int) -> OperationalTier:
     )
 
 
+def target_behaviours(session: Session, program_id: int) -> tuple[str, ...]:
+    """The behaviours the program sets out to change, in the program's order."""
+    return tuple(
+        session.scalars(
+            select(ProgramBehaviour.behaviour)
+            .where(ProgramBehaviour.program_id == program_id)
+            .order_by(ProgramBehaviour.position, ProgramBehaviour.id)
+        )
+    )
+
+
+def _participants_observations(program_id: int) -> Select[str]:
+    return (
+        select(BehaviourObservation.behaviour)
+        .join(ProgramEnrolment, ProgramEnrolment.employee_id == BehaviourObservation.employee_id)
+        .where(
+            ProgramEnrolment.program_id == program_id,
+            ProgramEnrolment.group == "participant",
+        )
+    )
+
+
+def observed_behaviours(session: Session, program_id: int) -> tuple[ObservedBehaviour, ...]:
+    """Every behaviour observed among the program's participants (at any time), most observed
+    people first: the choices offered when naming the program's target behaviours."""
+    people = func.count(BehaviourObservation.employee_id.distinct())
+    stmt = (
+        _participants_observations(program_id)
+        .add_columns(people)
+        .group_by(BehaviourObservation.behaviour)
+        .order_by(people.desc(), BehaviourObservation.behaviour)
+    )
+    return tuple(ObservedBehaviour(str(b), int(n)) for b, n in session.execute(stmt))
+
+
 def behaviour_tier(
     session: Session, program_id: int, *, min_group: int = 5
 ) -> tuple[BehaviourTrack, ...]:
-    """Participants' observed behaviours by window; windows with fewer than ``min_group``
-    people are suppressed (shown as no data) to protect individuals."""
+    """Participants' behaviours by window; windows with fewer than ``min_group`` people are
+    suppressed (shown as no data) to protect individuals.
+
+    When the program names target behaviours, only those are tracked, in the program's order,
+    each one listed even before anybody has been observed on it. Otherwise every behaviour
+    observed among the participants is tracked, by name.
+    """
+    targets = target_behaviours(session, program_id)
     stmt = (
         select(
             BehaviourObservation.behaviour,
@@ -88,38 +151,80 @@ def behaviour_tier(
             ProgramEnrolment.start_date.is_not(None),
         )
     )
+    if targets:
+        stmt = stmt.where(BehaviourObservation.behaviour.in_(targets))
     frame = pd.read_sql(stmt, session.connection())
-    if frame.empty:
-        return ()
-    days = (pd.to_datetime(frame["observed_on"]) - pd.to_datetime(frame["start_date"])).dt.days
-    tracks = []
-    for behaviour, rows in frame.groupby("behaviour", sort=True):
-        points = []
-        for label, lo, hi in WINDOWS:
-            sel = rows[(days.loc[rows.index] >= lo) & (days.loc[rows.index] < hi)]
-            people = int(sel["employee_id"].nunique())
-            if people < min_group:
-                points.append(BehaviourPoint(label, people, None, None))
-                continue
-            yes_no = sel["observed"].dropna()
-            scores = sel["score"].dropna()
-            points.append(
-                BehaviourPoint(
-                    label,
-                    people,
-                    float(yes_no.astype(float).mean()) if len(yes_no) else None,
-                    float(scores.mean()) if len(scores) else None,
-                )
+    observed: dict[str, tuple[BehaviourPoint, ...]] = {}
+    if not frame.empty:
+        days = (pd.to_datetime(frame["observed_on"]) - pd.to_datetime(frame["start_date"])).dt.days
+        for behaviour, rows in frame.groupby("behaviour", sort=True):
+            observed[str(behaviour)] = _points(rows, days.loc[rows.index], min_group)
+    if not targets:
+        return tuple(BehaviourTrack(name, points) for name, points in observed.items())
+    nothing = tuple(BehaviourPoint(label, 0, None, None) for label, _, _ in WINDOWS)
+    return tuple(BehaviourTrack(name, observed.get(name, nothing)) for name in targets)
+
+
+def _points(rows: pd.DataFrame, days: pd.Series, min_group: int) -> tuple[BehaviourPoint, ...]:
+    points = []
+    for label, lo, hi in WINDOWS:
+        sel = rows[(days >= lo) & (days < hi)]
+        people = int(sel["employee_id"].nunique())
+        if people < min_group:
+            points.append(BehaviourPoint(label, people, None, None))
+            continue
+        yes_no = sel["observed"].dropna()
+        scores = sel["score"].dropna()
+        points.append(
+            BehaviourPoint(
+                label,
+                people,
+                float(yes_no.astype(float).mean()) if len(yes_no) else None,
+                float(scores.mean()) if len(scores) else None,
             )
-        tracks.append(BehaviourTrack(str(behaviour), tuple(points)))
-    return tuple(tracks)
+        )
+    return tuple(points)
+
+
+def behaviour_notice(targets: Sequence[str], observed: Sequence[str]) -> str:
+    """What the behaviour tier needs said about its scope, in full sentences ("" = nothing).
+
+    ``targets`` are the program's target behaviours, ``observed`` the behaviours observed among
+    its participants (``observed_behaviours``)."""
+    if not targets:
+        return (
+            "This program names no target behaviours, so the behaviour tier shows every "
+            "behaviour observed among its participants, including behaviours other programs "
+            "aim at. Name the behaviours the program sets out to change in its setup."
+        )
+    seen = set(observed)
+    missing = [t for t in targets if t not in seen]
+    if not missing:
+        return ""
+    them = "it" if len(missing) == 1 else "them"
+    return (
+        f"Nobody in this program has been observed on {_quoted(missing)} yet, so the behaviour "
+        "tier shows no data there. Import managers' or peers' observations (lodestar import "
+        f"behaviours) to follow {them} from baseline to 90 days."
+    )
+
+
+def _quoted(names: Sequence[str]) -> str:
+    quoted = [f"“{n}”" for n in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 __all__ = [
     "WINDOWS",
     "BehaviourPoint",
     "BehaviourTrack",
+    "ObservedBehaviour",
     "OperationalTier",
+    "behaviour_notice",
     "behaviour_tier",
+    "observed_behaviours",
     "operational_tier",
+    "target_behaviours",
 ]

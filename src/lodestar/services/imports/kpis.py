@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.bulk import indexes_rebuilt_after, insert_frame
+from lodestar.db.kpi_store import add_observations, update_observations
 from lodestar.db.models import Kpi, KpiObservation
 from lodestar.domain.roles import Actor
 from lodestar.services.imports.common import employee_ids, int_key, require_importer, team_ids
@@ -50,10 +50,8 @@ def import_kpis(
     added, changed, unchanged = _classify(frame, existing)
     report.added, report.updated, report.unchanged = len(added), len(changed), unchanged
     if not dry_run:
-        if len(changed):
-            session.execute(update(KpiObservation), changed.to_dict("records"))
-        with indexes_rebuilt_after(session, KpiObservation, len(added)):
-            insert_frame(session, KpiObservation, added)
+        update_observations(session, changed)
+        add_observations(session, added)
     return report
 
 
@@ -184,9 +182,9 @@ def _existing(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
 def _classify(
     frame: pd.DataFrame, existing: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(rows to add, {id, value, weight} to update, number unchanged)."""
+    """(rows to add, rows to update with their id and keys, number unchanged)."""
     if existing.empty:
-        return frame, pd.DataFrame(columns=["id", "value", "weight"]), 0
+        return frame, pd.DataFrame(columns=["id", *KEYS, "value", "weight"]), 0
     left = frame.assign(_e=int_key(frame["employee_id"]), _t=int_key(frame["team_id"]))
     right = existing.assign(
         _e=int_key(existing["employee_id"]), _t=int_key(existing["team_id"])
@@ -201,7 +199,7 @@ def _classify(
         & (merged["value"].to_numpy() == merged["old_value"].to_numpy())
         & (merged["weight"].to_numpy() == merged["old_weight"].to_numpy())
     )
-    changed = merged.loc[~new & ~same, ["id", "value", "weight"]].astype(
+    changed = merged.loc[~new & ~same, ["id", *KEYS, "value", "weight"]].astype(
         {"id": np.int64, "weight": np.int64}
     )
     return frame.loc[new].reset_index(drop=True), changed, int(same.sum())

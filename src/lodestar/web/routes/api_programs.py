@@ -1,5 +1,6 @@
 """JSON API for programs and their impact: the list, the latest result with its three tiers,
-and running a new analysis.
+running a new analysis, and how the program is evaluated (its recorded design and target
+behaviours: ``GET``/``PUT /api/programs/{id}/setup``).
 
 ``GET /api/programs/{id}/impact`` answers 200 before any analysis has run, with
 ``tiers.business`` null: the activity and behaviour tiers exist regardless. Every number is
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
+from lodestar.services import program_setup
 from lodestar.services.impact import program_impact
 from lodestar.services.impact.serialise import jsonable
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -46,6 +48,12 @@ class ProgramFactsRead(BaseModel):
     start_date: date | None
     cost_per_participant: float | None
     kpi_id: int
+    evaluation_design: str = Field(
+        "", description="The recorded design; empty when the analysis chooses it from the data."
+    )
+    target_behaviours: list[str] = Field(
+        default_factory=list, description="What the behaviour tier follows, in order."
+    )
 
 
 class KpiFactsRead(BaseModel):
@@ -147,6 +155,55 @@ class ImpactRun(BaseModel):
     )
 
 
+class ObservedBehaviourRead(BaseModel):
+    behaviour: str
+    people: int = Field(description="Participants observed on it at least once.")
+
+
+class ProgramSetupRead(BaseModel):
+    program_id: int
+    code: str
+    name: str
+    evaluation_design: str = Field(
+        description="The recorded design; empty when the analysis chooses it from the data."
+    )
+    design_label: str
+    target_behaviours: list[str] = Field(description="In the program's order.")
+    observed_behaviours: list[ObservedBehaviourRead] = Field(
+        description="Behaviours observed among the participants: the names to choose from."
+    )
+    behaviour_notice: str = Field(
+        description="What the behaviour tier needs said about its scope; empty when nothing."
+    )
+    note: str = Field("", description="After a change: anything worth knowing about it.")
+
+
+class ProgramSetupWrite(BaseModel):
+    evaluation_design: str = Field(
+        "",
+        description="One of staggered, randomised, selection_on_observables, retention, "
+        "time_to_productivity; empty (or 'auto') to choose from the data.",
+    )
+    target_behaviours: list[str] = Field(
+        description="One to five behaviours, as behaviour observations name them; replaces "
+        "the program's list."
+    )
+
+
+def setup_read(setup: program_setup.ProgramSetup, note: str = "") -> ProgramSetupRead:
+    return ProgramSetupRead(
+        program_id=setup.program_id,
+        code=setup.code,
+        name=setup.name,
+        evaluation_design=setup.evaluation_design,
+        design_label=setup.design_label,
+        target_behaviours=list(setup.target_behaviours),
+        observed_behaviours=[ObservedBehaviourRead(**jsonable(o)) for o in setup.observed],
+        behaviour_notice=setup.behaviour_notice,
+        note=note,
+    )
+
+
 def effect_read(est: EffectEstimate | None) -> EffectRead | None:
     if est is None:
         return None
@@ -208,3 +265,27 @@ def run_impact(
     impact = program_impact.estimate_program_impact(db, actor, program_id, design=design)
     db.commit()
     return impact_read(impact)
+
+
+@router.get("/programs/{program_id}/setup", response_model=ProgramSetupRead)
+def read_setup(db: SessionDep, actor: CurrentActor, program_id: int) -> ProgramSetupRead:
+    """How the program is evaluated: its recorded design, its target behaviours and the
+    behaviours observed among its participants (managers, executives, L&D)."""
+    return setup_read(program_setup.program_setup(db, actor, program_id))
+
+
+@router.put("/programs/{program_id}/setup", response_model=ProgramSetupRead)
+def write_setup(
+    db: SessionDep, actor: WritingActor, program_id: int, data: ProgramSetupWrite
+) -> ProgramSetupRead:
+    """Record the evaluation design and replace the target behaviours (L&D and admins).
+    ``note`` names behaviours nobody in the program has been observed on yet."""
+    saved = program_setup.set_program_setup(
+        db,
+        actor,
+        program_id,
+        evaluation_design=data.evaluation_design,
+        target_behaviours=data.target_behaviours,
+    )
+    db.commit()
+    return setup_read(saved.setup, saved.note)

@@ -1,0 +1,179 @@
+"""Time to productivity for a stored program: do participants reach the standard sooner?
+
+New hires are the people in the program's departments (as for retention, see
+:func:`.retention.population`) hired on or after the first observation of the program's KPI,
+so their ramp-up is observed from their first week. For each of them the KPI's weekly values
+are counted in tenure weeks (week 1 = the week of the hire date), and they *reach
+productivity* in the first week the KPI meets the threshold. People who leave or are still
+ramping at the end of the data are censored at their last observed week.
+
+The threshold is the program's target when one is recorded. Otherwise it is set from the
+data: 90 % of the KPI's steady level — the mean among colleagues with at least a year of
+tenure — for a KPI where higher is better, and 110 % of it where lower is better.
+
+Participants are compared with the program's comparison group when it has one (a lottery:
+read as randomised), otherwise with the new hires hired over the same period who did not
+take part (an observational comparison, labelled as such). The estimator is
+:func:`lodestar.analytics.estimators.ramp.estimate_time_to_productivity`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.analytics.estimators.ramp import estimate_time_to_productivity
+from lodestar.analytics.results import OutcomeInfo
+from lodestar.db.models import KpiObservation, Program
+from lodestar.errors import InvalidInput
+from lodestar.services.impact.facts import KpiFacts, ProgramFacts
+from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, population
+
+TOOK_PART, DID_NOT = "took part", "did not take part"
+STEADY_SHARE = 0.9
+SUSTAIN_WEEKS = 3  # at the standard three observed weeks in a row, so one lucky week is not it
+TENURED_DAYS = 365
+MIN_GROUP = 20  # fewer new hires than this in either group: say the comparison is fragile
+
+
+def analyse_time_to_productivity(
+    session: Session, program: ProgramFacts, kpi: KpiFacts
+) -> SurvivalAnalysis:
+    """New hires' time to the threshold, participants against non-participants."""
+    if kpi.grain != "employee":
+        raise InvalidInput(
+            f"'{kpi.name}' is measured per {kpi.grain}, and time to productivity follows each "
+            "new hire's own values. Pick an employee-level KPI as the program's metric."
+        )
+    people = population(session, program.id)
+    if not (people["group"].eq("participant")).any():
+        raise InvalidInput(
+            f"Program '{program.name}' has no participants, so there is nobody whose ramp-up "
+            "could have changed. Record the enrolments (lodestar import enrolments) and run "
+            "the analysis again."
+        )
+    rows = _observations(session, kpi.id, people)
+    if rows.empty:
+        raise InvalidInput(
+            f"There are no observations of '{kpi.name}' for the people in program "
+            f"'{program.name}'. Import the KPI's history (lodestar import kpis) and try again."
+        )
+    threshold, rule = _threshold(session, program, kpi, rows, people)
+    opens = rows["period"].min()
+    hires = people[people["hire_date"] >= opens]
+    took_part = hires["group"].eq("participant")
+    if hires["group"].eq("comparison").any():
+        comparison = hires["group"].eq("comparison")
+        assignment = "randomised" if "random" in program.rollout.lower() else "observational"
+        how = "the program's comparison group"
+    else:
+        span = hires.loc[took_part, "hire_date"]
+        comparison = hires["group"].isna() & hires["hire_date"].between(span.min(), span.max())
+        assignment, how = "observational", "new hires over the same period who did not take part"
+    cohorts = pd.Series(
+        np.where(took_part, TOOK_PART, np.where(comparison, DID_NOT, "")), index=hires.index
+    )
+    chosen = hires.assign(cohort=cohorts)[cohorts != ""]
+    weekly = rows.merge(chosen[["employee_id", "hire_date", "cohort"]], on="employee_id")
+    weekly["tenure_week"] = (weekly["period"] - weekly["hire_date"]).dt.days // 7 + 1
+    weekly = weekly[weekly["tenure_week"] >= 1]
+    n_part = int(weekly.loc[weekly["cohort"] == TOOK_PART, "employee_id"].nunique())
+    n_comp = int(weekly.loc[weekly["cohort"] == DID_NOT, "employee_id"].nunique())
+    if n_part < 2 or n_comp < 2:
+        raise InvalidInput(
+            f"Time to productivity compares new hires, and '{program.name}' has {n_part} "
+            f"participants and {n_comp} other new hires with '{kpi.name}' observed from their "
+            "hire date. Enrol new hires (and, ideally, a comparison group) and import their "
+            "KPI history from their first week, then run the analysis again."
+        )
+    info = OutcomeInfo(
+        name=f"reaching the {kpi.name} standard", unit="days", population="new hires"
+    )
+    est = estimate_time_to_productivity(
+        weekly,
+        threshold=threshold,
+        treated_cohort=TOOK_PART,
+        reference_cohort=DID_NOT,
+        person="employee_id",
+        cohort="cohort",
+        week="tenure_week",
+        value="value",
+        direction=kpi.direction if kpi.direction in ("up", "down") else "up",
+        sustain_weeks=SUSTAIN_WEEKS,
+        assignment=assignment,
+        info=info,
+    )
+    details = dict(est.details) | {"threshold_rule": rule, "comparison": how}
+    few = [] if min(n_part, n_comp) >= MIN_GROUP else [
+        f"Only {n_part} participants and {n_comp} other new hires are compared, so a single "
+        "fast or slow starter moves the result; treat it as a first look and compare again "
+        "as more new hires join."
+    ]  # fmt: skip
+    headline = replace(est, details=details, warnings=tuple(est.warnings) + tuple(few))
+    snapshot = {
+        "rows": len(weekly),
+        "people": n_part + n_comp,
+        "participants": n_part,
+        "events": int(sum(est.details.get("reached_by_cohort", {}).values())),
+        "censored": n_part + n_comp - int(sum(est.details.get("reached_by_cohort", {}).values())),
+        "first_period": str(weekly["period"].min().date()),
+        "last_period": str(weekly["period"].max().date()),
+        "max_observation_id": int(rows["id"].max()),
+        "fingerprint": fingerprint(weekly[["employee_id", "tenure_week", "value", "cohort"]]),
+        "unit": "new-hire weeks",
+    }
+    settings = {
+        "threshold": threshold,
+        "threshold_rule": rule,
+        "comparison": how,
+        "assignment": assignment,
+        "new_hires_from": str(opens.date()),
+        "sustain_weeks": SUSTAIN_WEEKS,
+    }
+    return SurvivalAnalysis("time_to_productivity", headline, None, snapshot, settings)
+
+
+def _observations(session: Session, kpi_id: int, people: pd.DataFrame) -> pd.DataFrame:
+    """The KPI's rows for the population (one query; people filtered in the frame)."""
+    stmt = select(
+        KpiObservation.id, KpiObservation.employee_id, KpiObservation.period, KpiObservation.value
+    ).where(KpiObservation.kpi_id == kpi_id, KpiObservation.employee_id.is_not(None))
+    rows = pd.DataFrame.from_records(
+        session.execute(stmt).all(), columns=["id", "employee_id", "period", "value"]
+    )
+    rows = rows[rows["employee_id"].isin(people["employee_id"])].copy()
+    rows["period"] = pd.to_datetime(rows["period"])
+    rows["value"] = rows["value"].astype(float)
+    return rows
+
+
+def _threshold(
+    session: Session,
+    program: ProgramFacts,
+    kpi: KpiFacts,
+    rows: pd.DataFrame,
+    people: pd.DataFrame,
+) -> tuple[float, str]:
+    target = session.scalar(select(Program.target).where(Program.id == program.id))
+    if target is not None:
+        return float(target), f"the program's target ({target:g} {kpi.unit})".strip()
+    hires = people.set_index("employee_id")["hire_date"]
+    tenure = (rows["period"] - rows["employee_id"].map(hires)).dt.days
+    tenured = rows.loc[tenure >= TENURED_DAYS, "value"]
+    if tenured.empty:
+        raise InvalidInput(
+            f"Program '{program.name}' has no target and nobody with a year's tenure has "
+            f"values of '{kpi.name}', so there is no steady level to set the standard from. "
+            "Set the program's target to the level that counts as productive and try again."
+        )
+    steady = float(tenured.mean())
+    share = STEADY_SHARE if kpi.direction != "down" else 2 - STEADY_SHARE
+    rule = (
+        f"{share:.0%} of the steady level ({steady:.3g} {kpi.unit}, the mean among colleagues "
+        "with a year's tenure or more), as the program records no target"
+    )
+    return round(share * steady, 6), rule
