@@ -13,11 +13,12 @@ observed weekly for ``weeks`` weeks, and a program rolled out by team in four co
 ``db.bulk``. Then, alternating, fresh processes run
 
 (a) ``estimate_program_impact(session, ld_actor, program_id)`` plus the commit, timed in
-    four parts: SQL fetch, frame prep (rest of ``build_program_panel``), estimation
-    (``analyse_panel``) and storing (money, result row, audit, tiers, commit);
+    four parts: reading (the people query and the KPI columns), the person x period layout
+    (rest of ``build_program_panel``), estimation (``analyse_panel``, including loading the
+    estimators' libraries) and storing (money, result row, audit, tiers, commit);
 (b) ``pyfixest.feols("value ~ treat_post | employee_id + t", vcov={"CRV1": "employee_id"})``
-    on the frame ``build_program_panel`` returns (the fetch is not timed; the JIT is warmed
-    up on a small slice first).
+    on the long frame of the panel ``build_program_panel`` returns (reading and building it
+    are not timed; the JIT is warmed up on a small slice first).
 
 Each figure is the median over ``--runs`` runs; peak memory is the process's peak resident
 set (``resource.getrusage``), so (b)'s peak includes holding the fetched panel. The
@@ -357,8 +358,8 @@ def bench_backend(backend: str, employees: int, weeks: int, runs: int) -> None:
             f"{a['peak_mib']:10.0f}"
         )
         for key, label in (
-            ("fetch", "SQL fetch"),
-            ("prep", "frame prep"),
+            ("fetch", "reading (people, KPI columns)"),
+            ("prep", "person x period layout"),
             ("estimate", "estimation (CS + naive + diagnostics)"),
             ("store", "storing (result, audit, tiers, commit)"),
         ):

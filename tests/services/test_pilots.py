@@ -51,6 +51,8 @@ def test_lottery_is_stored_balanced_within_teams_and_refused_twice(db, actors, p
     assert abs(record["participants"] - record["comparison"]) <= len(teams)
     stored = db.get(WorkspaceMeta, f"pilot_assignment:{prog.id}").value
     assert stored["seed"] == 5 and stored["teams"] == sorted(teams)
+    db.refresh(prog)
+    assert prog.evaluation_design == "randomised"  # the analysis may now rely on the lottery
     with pytest.raises(Conflict, match="already has"):
         randomise_pilot(db, actors["ld"], prog.id, team_ids=teams, start_date=START, seed=5)
 

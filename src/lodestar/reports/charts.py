@@ -129,12 +129,12 @@ def _render(
 ) -> str:
     label = describe_trend(key, unit, direction, baseline, target, title)
     if not key:
-        return _no_data_svg(width, height, label)
+        return no_data_svg(width, height, label)
     import vl_convert
 
     spec = _trend_spec(key, unit, baseline, target, width, height, axes)
     svg = vl_convert.vegalite_to_svg(spec)
-    return _accessible(svg, label)
+    return accessible_svg(svg, label)
 
 
 def _trend_spec(
@@ -207,7 +207,7 @@ def _trend_spec(
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
 
-def _accessible(svg: str, label: str) -> str:
+def accessible_svg(svg: str, label: str) -> str:
     """Mark the root as one image with a name, and drop vl-convert's white backdrop."""
     safe = escape(label, quote=True)
 
@@ -218,7 +218,7 @@ def _accessible(svg: str, label: str) -> str:
     return _SVG_OPEN.sub(opening, svg, count=1)
 
 
-def _no_data_svg(width: int, height: int, label: str) -> str:
+def no_data_svg(width: int, height: int, label: str) -> str:
     safe = escape(label, quote=True)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart no-data" width="{width}" '
@@ -275,7 +275,7 @@ def _render_interval(key: tuple[IntervalRow, ...], unit: str, title: str, width:
     ]
     text = f"{title}. " + "; ".join(parts) + "." if parts else f"{title}: no estimate yet."
     if not key:
-        return _no_data_svg(width, 60, text)
+        return no_data_svg(width, 60, text)
     import altair as alt
     import vl_convert
 
@@ -330,7 +330,7 @@ def _render_interval(key: tuple[IntervalRow, ...], unit: str, title: str, width:
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"rows": values, "zero": [{"x": 0.0}]}
-    return _accessible(vl_convert.vegalite_to_svg(spec), text)
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
 def event_study_svg(
@@ -363,7 +363,7 @@ def _render_event_study(
         "confidence interval; before the start the effects should be near zero."
     )
     if not key:
-        return _no_data_svg(width, height, f"{title}: no data yet.")
+        return no_data_svg(width, height, f"{title}: no data yet.")
     import altair as alt
     import vl_convert
 
@@ -405,7 +405,7 @@ def _render_event_study(
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"events": values, "zero": [{"y": 0.0}], "start": [{"x": -0.5}]}
-    return _accessible(vl_convert.vegalite_to_svg(spec), text)
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
 def behaviour_svg(
@@ -432,7 +432,7 @@ def _render_behaviour(
     words = ", ".join(f"{w} {v:.0%}" if pct else f"{w} {v:.2f}" for w, v in shown)
     text = f"{title} ({measure}): {words}." if shown else f"{title}: no data yet."
     if not shown:
-        return _no_data_svg(width, height, text)
+        return no_data_svg(width, height, text)
     import altair as alt
     import vl_convert
 
@@ -458,4 +458,4 @@ def _render_behaviour(
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"windows": values}
-    return _accessible(vl_convert.vegalite_to_svg(spec), text)
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)

@@ -24,7 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from lodestar.analytics.results import EffectEstimate
-from lodestar.reports.charts import ACCENT, INK, MUTED, NAIVE, _accessible, _no_data_svg
+from lodestar.reports.charts import ACCENT, INK, MUTED, NAIVE, accessible_svg, no_data_svg
 
 SURVIVAL_DESIGNS = ("retention", "time_to_productivity")
 COLOURS = (ACCENT, NAIVE, "#1d7a45", "#7a3db8")
@@ -45,7 +45,7 @@ def _render_km(points: tuple[CurvePoint, ...], title: str, y_title: str, width: 
     words = "; ".join(f"{g}: {s:.0%} after {t:,.0f} days" for g, (_, t, s) in last.items())
     text = f"{title}. {words}." if points else f"{title}: no data yet."
     if not points:
-        return _no_data_svg(width, 200, text)
+        return no_data_svg(width, 200, text)
     import altair as alt
     import vl_convert
 
@@ -74,7 +74,7 @@ def _render_km(points: tuple[CurvePoint, ...], title: str, y_title: str, width: 
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"curves": values}
-    return _accessible(vl_convert.vegalite_to_svg(spec), text)
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
 def ratio_svg(rows: tuple[tuple[str, float, float, float, bool], ...], *, title: str) -> str:
@@ -88,7 +88,7 @@ def _render_ratio(key: tuple[tuple[str, float, float, float, bool], ...], title:
     parts = [f"{label}: {est:.2f} (95% CI {lo:.2f} to {hi:.2f})" for label, est, lo, hi, _ in key]
     text = f"{title}. " + "; ".join(parts) + ". 1 means no difference."
     if not key:
-        return _no_data_svg(420, 60, f"{title}: no estimate yet.")
+        return no_data_svg(420, 60, f"{title}: no estimate yet.")
     import altair as alt
     import vl_convert
 
@@ -115,7 +115,7 @@ def _render_ratio(key: tuple[tuple[str, float, float, float, bool], ...], title:
     chart = alt.LayerChart(layer=layer, width=420, height=44 * len(key), background="transparent")
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"rows": values, "one": [{"x": 1.0}]}
-    return _accessible(vl_convert.vegalite_to_svg(spec), text)
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
 def _points(records: list[dict[str, Any]], value: str = "survival") -> tuple[CurvePoint, ...]:

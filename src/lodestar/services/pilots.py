@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.assign import TREATED, assign
 from lodestar.analytics.power import mde
-from lodestar.db.models import Employee, KpiObservation, ProgramEnrolment, WorkspaceMeta
+from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, WorkspaceMeta
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services import audit
@@ -215,6 +215,10 @@ def randomise_pilot(
         "randomised_by": actor.user_id,
     }
     session.merge(WorkspaceMeta(key=f"pilot_assignment:{program.id}", value=record))
+    # The lottery is what makes the comparison fair, so the analysis may rely on it.
+    stored = session.get(Program, program.id)
+    assert stored is not None
+    stored.evaluation_design = "randomised"
     session.flush()
     audit.record(session, actor, "pilot.randomise", "program", program.id, str(record))
     return record

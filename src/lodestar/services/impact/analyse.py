@@ -12,7 +12,7 @@ Roll-out → design:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -21,9 +21,20 @@ import pandas as pd
 from lodestar.analytics.panels import WideValues
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
+from lodestar.services.impact.design_choice import design_for_panel
 from lodestar.services.impact.panel import PERSON_COLUMNS, ProgramPanel
 
 ProgramDesign = Literal["staggered", "randomised", "selection_on_observables"]
+
+
+PANEL_DESIGNS: tuple[ProgramDesign, ...] = ("staggered", "randomised", "selection_on_observables")
+
+
+@dataclass(frozen=True)
+class PanelDesignChoice:
+    design: ProgramDesign
+    reason: str  # in full sentences: recorded, requested for this run, or read from the data
+    recorded: bool
 
 
 @dataclass(frozen=True)
@@ -32,22 +43,28 @@ class ProgramAnalysis:
     headline: EffectEstimate
     naive: EffectEstimate | None
     people: int  # participants the effect is about
+    design_reason: str = ""
+    design_recorded: bool = False
 
 
 def design_for(rollout: str, panel: ProgramPanel) -> ProgramDesign:
-    """The program's recorded evaluation design, or else one chosen from the data's structure;
-    ``services.impact.design_choice.design_for_panel`` decides, and gives the reason. The free
-    ``rollout`` text is no longer read: randomisation is never inferred from words."""
-    from lodestar.services.impact.design_choice import design_for_panel
+    """The design for the panel (``rollout`` is no longer read: randomisation is never
+    inferred from words). See :func:`choose_for_panel` for the reason given with it."""
+    return choose_for_panel(panel).design
 
-    design = design_for_panel(panel).design
-    if design == "retention" or design == "time_to_productivity":
+
+def choose_for_panel(panel: ProgramPanel, requested: str | None = None) -> PanelDesignChoice:
+    """The program's recorded evaluation design (or a run's override), or else one chosen from
+    the data's structure, with the reason; refuses designs that are not estimated on the KPI
+    panel."""
+    choice = design_for_panel(panel, requested=requested)
+    if choice.design not in PANEL_DESIGNS:
         raise InvalidInput(
-            f"Program '{panel.program.name}' records the evaluation design '{design}', which "
-            "is not estimated on the KPI panel. Record staggered, randomised or "
+            f"Program '{panel.program.name}' records the evaluation design '{choice.design}', "
+            "which is not estimated on the KPI panel. Record staggered, randomised or "
             "selection_on_observables in the program's setup to analyse the KPI panel."
         )
-    return design
+    return PanelDesignChoice(choice.design, choice.reason, choice.recorded)  # type: ignore[arg-type]
 
 
 def person_level(panel: ProgramPanel) -> pd.DataFrame:
@@ -86,7 +103,8 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     from lodestar.analytics.estimators.randomised import estimate_randomised
     from lodestar.analytics.estimators.staggered import estimate_staggered_matrix
 
-    chosen = design or design_for(panel.program.rollout, panel)
+    choice = choose_for_panel(panel, design)
+    chosen = choice.design
     info = OutcomeInfo(name=panel.kpi.name, unit=panel.kpi.unit, direction=panel.kpi.direction)
     if chosen == "staggered":
         headline = estimate_staggered_matrix(
@@ -101,7 +119,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         )
         people = person_level(panel)
         naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-        return ProgramAnalysis(chosen, headline, naive, headline.n_treated)
+        return _analysis(choice, headline, naive, headline.n_treated)
     people = person_level(panel)
     if chosen == "randomised":
         pilot = people[people["group"].isin(["participant", "comparison"])]
@@ -112,7 +130,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             pre_outcome="pre_mean",
             info=info,
         )
-        return ProgramAnalysis(chosen, headline, None, headline.n_treated)
+        return _analysis(choice, headline, None, headline.n_treated)
     if people["participant"].sum() == 0:
         raise InvalidInput(
             f"Program '{panel.program.name}' has no participants with observations before and "
@@ -126,4 +144,19 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         info=info,
     )
     naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-    return ProgramAnalysis(chosen, headline, naive, int(np.sum(people["participant"])))
+    return _analysis(choice, headline, naive, int(np.sum(people["participant"])))
+
+
+def _analysis(
+    choice: PanelDesignChoice, headline: EffectEstimate, naive: EffectEstimate | None, people: int
+) -> ProgramAnalysis:
+    """The result with why this design was used put before the estimator's own reason."""
+    reason = " ".join(part for part in (choice.reason, headline.design_reason) if part)
+    return ProgramAnalysis(
+        choice.design,
+        replace(headline, design_reason=reason),
+        naive,
+        people,
+        choice.reason,
+        choice.recorded,
+    )

@@ -22,8 +22,6 @@ from lodestar.services import audit
 from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
 from lodestar.services.impact.panel import build_program_panel
-from lodestar.services.impact.ramp import analyse_time_to_productivity
-from lodestar.services.impact.retention import analyse_retention
 from lodestar.services.impact.serialise import jsonable
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
@@ -32,7 +30,7 @@ from lodestar.services.impact.tiers import (
     operational_tier,
 )
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: person x period panel from the KPI columns, recorded designs
 DESIGN_CHOICES: tuple[str, ...] = (
     "staggered",
     "randomised",
@@ -127,39 +125,27 @@ def estimate_program_impact(
     panel = build_program_panel(session, program_id)
     analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
     money, money_note = _money(panel.program, panel.kpi, analysis.headline)
-    est = analysis.headline
-    row = ImpactResult(
-        program_id=panel.program.id,
-        kpi_id=panel.kpi.id,
-        design=analysis.design,
-        method=est.method,
-        estimand=est.estimand,
-        causal=est.causal,
-        estimate=est.estimate,
-        se=est.se,
-        ci_low=est.ci_low,
-        ci_high=est.ci_high,
-        n_treated=est.n_treated,
-        n_comparison=est.n_comparison,
-        evidence=est.evidence,
-        summary=est.summary(),
-        result=jsonable(est),
-        naive=jsonable(analysis.naive) if analysis.naive else None,
-        money=money,
+    return _store(
+        session,
+        actor,
+        panel.program,
+        panel.kpi,
+        analysis.design,
+        analysis.headline,
+        analysis.naive,
+        money,
         settings={
             "design": analysis.design,
             "design_requested": design,
+            "design_reason": analysis.design_reason,
+            "design_recorded": panel.program.evaluation_design,
+            "design_from_data": not analysis.design_recorded,
             "rollout": panel.program.rollout,
             "engine_version": ENGINE_VERSION,
             "money_note": money_note,
         },
         snapshot=panel.snapshot,
-        created_by_id=actor.user_id,
     )
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "impact.run", "program", panel.program.id, row.summary)
-    return _impact(session, row, panel.program, panel.kpi)
 
 
 def _estimate_time_to_event(
@@ -172,15 +158,54 @@ def _estimate_time_to_event(
 ) -> ProgramImpact:
     """Retention or time to productivity: analysed from spells, not the KPI panel, and
     stored like every other result (snapshot, settings, the naive contrast if any)."""
+    # Imported here: the survival models pull in lifelines, which pages that only read stored
+    # results should not load.
+    from lodestar.services.impact.ramp import analyse_time_to_productivity
+    from lodestar.services.impact.retention import analyse_retention
+
     if chosen == "retention":
         analysis = analyse_retention(session, program, kpi)
     else:
         analysis = analyse_time_to_productivity(session, program, kpi)
-    est = analysis.headline
+    return _store(
+        session,
+        actor,
+        program,
+        kpi,
+        analysis.design,
+        analysis.headline,
+        analysis.naive,
+        None,
+        settings={
+            "design": analysis.design,
+            "design_requested": requested,
+            "rollout": program.rollout,
+            "engine_version": ENGINE_VERSION,
+            "money_note": time_to_event_money_note(kpi, analysis.headline),
+            **analysis.settings,
+        },
+        snapshot=analysis.snapshot,
+    )
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    program: ProgramFacts,
+    kpi: KpiFacts,
+    design: str,
+    est: EffectEstimate,
+    naive: EffectEstimate | None,
+    money: dict[str, Any] | None,
+    *,
+    settings: dict[str, Any],
+    snapshot: dict[str, Any],
+) -> ProgramImpact:
+    """Keep one result with the settings and data snapshot that produced it, audited."""
     row = ImpactResult(
         program_id=program.id,
         kpi_id=kpi.id,
-        design=analysis.design,
+        design=design,
         method=est.method,
         estimand=est.estimand,
         causal=est.causal,
@@ -193,17 +218,10 @@ def _estimate_time_to_event(
         evidence=est.evidence,
         summary=est.summary(),
         result=jsonable(est),
-        naive=jsonable(analysis.naive) if analysis.naive else None,
-        money=None,
-        settings={
-            "design": analysis.design,
-            "design_requested": requested,
-            "rollout": program.rollout,
-            "engine_version": ENGINE_VERSION,
-            "money_note": time_to_event_money_note(kpi, est),
-            **analysis.settings,
-        },
-        snapshot=analysis.snapshot,
+        naive=jsonable(naive) if naive else None,
+        money=money,
+        settings=settings,
+        snapshot=snapshot,
         created_by_id=actor.user_id,
     )
     session.add(row)

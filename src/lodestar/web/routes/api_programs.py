@@ -25,7 +25,14 @@ from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 
 router = APIRouter(prefix="/api", tags=["programs"])
 
-DesignChoice = Literal["auto", "staggered", "randomised", "selection_on_observables"]
+DesignChoice = Literal[
+    "auto",
+    "staggered",
+    "randomised",
+    "selection_on_observables",
+    "retention",
+    "time_to_productivity",
+]
 
 
 class ProgramListItemRead(BaseModel):
