@@ -105,12 +105,17 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
 
     choice = choose_for_panel(panel, design)
     chosen = choice.design
-    info = OutcomeInfo(name=panel.kpi.name, unit=panel.kpi.unit, direction=panel.kpi.direction)
+    info = OutcomeInfo(
+        name=panel.kpi.name,
+        unit=panel.kpi.unit,
+        direction=panel.kpi.direction,
+        population="teams" if panel.kpi.grain == "team" else "people",
+    )
     if chosen == "staggered":
         headline = estimate_staggered_matrix(
             WideValues(
                 panel.values,
-                panel.people["employee_id"].to_numpy(),
+                panel.people["unit_id"].to_numpy(),
                 panel.people["first_treat"].to_numpy(dtype=np.float64),
             ),
             np.arange(1.0, len(panel.periods) + 1),

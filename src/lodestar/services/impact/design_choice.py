@@ -145,7 +145,7 @@ def _from_data(prefix: str, start_cohorts: int, has_comparison_group: bool) -> D
     return DesignChoice("selection_on_observables", reason, recorded=False)
 
 
-def data_structure(frame: pd.DataFrame) -> DataStructure:
+def data_structure(frame: pd.DataFrame, *, unit: str = "employee_id") -> DataStructure:
     """Start cohorts and comparison group from an analysis frame (``employee_id``, ``group``,
     ``first_treat``; the two are constant within a person).
 
@@ -155,7 +155,7 @@ def data_structure(frame: pd.DataFrame) -> DataStructure:
     """
     if frame.empty:
         return DataStructure(0, False)
-    employee = frame["employee_id"].to_numpy()
+    employee = frame[unit].to_numpy()
     heads = np.flatnonzero(np.r_[True, employee[1:] != employee[:-1]])
     first_treat = frame["first_treat"].to_numpy()[heads]
     group = frame["group"].to_numpy()[heads]
@@ -169,7 +169,7 @@ def design_for_panel(panel: ProgramPanel, *, requested: str | None = None) -> De
     ``requested`` is a one-off override for a single run (the design picked on the run form or
     ``lodestar impact run --design``); it wins over the recorded design, and the reason says so.
     """
-    facts = data_structure(panel.people)
+    facts = data_structure(panel.people, unit="unit_id")
     recorded = panel.program.evaluation_design
     if requested and requested != "auto":
         if requested not in _DESIGNS:

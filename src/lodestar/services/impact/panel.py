@@ -2,11 +2,15 @@
 
 The population is everyone with observations of the KPI in the departments where the program
 has enrolments — participants, the program's own comparison group if it has one, and the
-not-enrolled colleagues who serve as a comparison otherwise. The people come from one SQL query
-(one row each); the KPI's history comes from the columnar copy ``db.kpi_store`` keeps (a
-hundred-odd packed arrays instead of millions of rows), and is laid out as a person x period
-matrix, which is what the estimators work on. For 100,000 people x 104 weeks this takes about a
-second where reading the rows one by one took ten.
+not-enrolled colleagues who serve as a comparison otherwise. For a team-level KPI the units are
+those departments' teams instead: a team takes part from its first participant's start, is in
+the comparison group when only comparison-group members are enrolled, and carries its members'
+mean performance rating and mean hire date (for tenure) as covariates.
+
+The people come from one SQL query (one row each); the KPI's history comes from the columnar
+copy ``db.kpi_store`` keeps (a hundred-odd packed arrays instead of millions of rows), and is
+laid out as a unit x period matrix, which is what the estimators work on. For 100,000 people x
+104 weeks this takes about a second where reading the rows one by one took ten.
 
 ``ProgramPanel.frame`` gives the same data as a long table (one row per person and observed
 period) for the estimators and tools that want one:
@@ -45,7 +49,7 @@ FRAME_COLUMNS = [
     "hire_date",
 ]
 PERSON_COLUMNS = [
-    "employee_id",
+    "unit_id",  # the employee, or the team for a team-level KPI
     "team_id",
     "group",
     "start_date",
@@ -58,8 +62,9 @@ PERSON_COLUMNS = [
 class ProgramPanel:
     """People x periods for one program's metric.
 
-    ``people``: one row per person with at least one observation, sorted by employee id
-    (PERSON_COLUMNS + ``first_treat``); ``periods``: the observed periods (datetime64[ns]),
+    ``people``: one row per unit (person, or team for a team-level KPI) with at least one
+    observation, sorted by ``unit_id`` (PERSON_COLUMNS + ``first_treat``, and ``employee_id``
+    for people); ``periods``: the observed periods (datetime64[ns]),
     ``t`` = position + 1; ``values[i, j]``: person i's KPI value in period j (NaN when not
     observed); ``weights`` likewise (0 when not observed).
     """
@@ -84,7 +89,7 @@ class ProgramPanel:
             return np.asarray(people[name].to_numpy()[person])
 
         columns: dict[str, Any] = {
-            "employee_id": spread("employee_id"),
+            **({"employee_id": spread("employee_id")} if "employee_id" in people else {}),
             "team_id": spread("team_id"),
             "period": self.periods[col],
             "value": self.values[seen],
@@ -107,15 +112,17 @@ class ProgramPanel:
 def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
     """The person x period panel for ``program_id`` and its metric that matters."""
     program, kpi = program_facts(session, program_id)
-    if kpi.grain != "employee":
+    if kpi.grain not in ("employee", "team"):
         raise InvalidInput(
-            f"'{kpi.name}' is measured per {kpi.grain}, and program impact is estimated on "
-            "employee-level KPIs so far. Pick an employee-level KPI as the program's metric, "
-            "or analyse the team-level series with lodestar.estimate_effect."
+            f"'{kpi.name}' is measured for the whole organisation: one value per period, so "
+            "there is nobody to compare the participants with. Link the program to an "
+            "employee- or team-level KPI (the same measure broken down by team will do)."
         )
     people = _people(session, program)
+    if kpi.grain == "team":
+        people = _teams(people)
     rows = read_columns(session, kpi.id)
-    at = _positions(people["employee_id"].to_numpy(), rows.subject)
+    at = _positions(people["unit_id"].to_numpy(), rows.subject)
     mine = at >= 0
     everyone = bool(mine.all())  # the usual case: no copies needed
     if not everyone and not mine.any():
@@ -160,6 +167,7 @@ def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
     people["first_treat"] = np.where(treated, np.searchsorted(periods, starts) + 1, 0)
     snapshot = {
         "rows": kept,
+        "unit": kpi.grain,  # what a row of the panel is: an employee or a team
         "people": n,
         "participants": int(treated.sum()),
         "first_period": str(pd.Timestamp(periods[0]).date()),
@@ -202,7 +210,8 @@ def _people(session: Session, program: ProgramFacts) -> pd.DataFrame:
         .where(Team.department_id.in_(_enrolled_departments(program.id)))
         .order_by(Employee.id)
     )
-    people = pd.DataFrame.from_records(session.execute(stmt).all(), columns=PERSON_COLUMNS)
+    columns = ["employee_id", *PERSON_COLUMNS[1:]]
+    people = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
     twice = people["employee_id"].duplicated()
     if twice.any():
         example = int(people.loc[twice, "employee_id"].iloc[0])
@@ -214,10 +223,35 @@ def _people(session: Session, program: ProgramFacts) -> pd.DataFrame:
     return people.astype(
         {"employee_id": np.int64, "team_id": np.int64, "performance_rating": np.float64}
     ).assign(
+        unit_id=people["employee_id"].astype(np.int64),
         hire_date=_dates(people["hire_date"]),
         start_date=_dates(people["start_date"]),
         group=people["group"].astype(object).where(people["group"].notna(), None),
     )
+
+
+def _teams(people: pd.DataFrame) -> pd.DataFrame:
+    """One row per team of ``people``: in the program from its first participant's start."""
+    participant = people["group"].eq("participant")
+    teams = people.assign(
+        _participant=participant,
+        _comparison=people["group"].eq("comparison"),
+        _start=people["start_date"].where(participant),
+    ).groupby("team_id", sort=True)
+    out = pd.DataFrame(
+        {
+            "unit_id": teams.size().index.to_numpy(dtype=np.int64),
+            "team_id": teams.size().index.to_numpy(dtype=np.int64),
+            "performance_rating": teams["performance_rating"].mean().to_numpy(),
+            "hire_date": teams["hire_date"].mean().to_numpy(),
+            "start_date": teams["_start"].min().to_numpy(),
+        }
+    )
+    took_part = teams["_participant"].any().to_numpy()
+    compared = teams["_comparison"].any().to_numpy()
+    group = np.where(took_part, "participant", np.where(compared, "comparison", None))
+    out["group"] = pd.Series(group, dtype=object).where(took_part | compared, None)
+    return out[PERSON_COLUMNS]
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -241,7 +275,7 @@ def _fingerprint(people: pd.DataFrame, periods: np.ndarray, values: np.ndarray) 
     """A short hash of the analysed data, so a stored result can be traced to its input."""
     digest = hashlib.sha256()
     for part in (
-        people["employee_id"].to_numpy(dtype=np.int64),
+        people["unit_id"].to_numpy(dtype=np.int64),
         people["first_treat"].to_numpy(dtype=np.int64),
         periods.astype("datetime64[D]").astype(np.int64),
         np.ascontiguousarray(values),
