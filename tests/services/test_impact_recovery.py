@@ -76,3 +76,19 @@ def test_no_effect_program_reads_as_no_clear_effect(demo_session):
     est = analyse_panel(build_program_panel(demo_session, prog.id)).headline
     assert est.interval_includes_zero
     assert est.summary().startswith("No clear effect")
+
+
+def test_no_money_is_claimed_for_an_effect_the_data_cannot_tell_from_zero(demo_session):
+    from lodestar.services.impact import program_impact
+
+    prog, _ = _program(demo_session, "negotiation_masterclass")  # hand-picked, interval spans 0
+    panel = build_program_panel(demo_session, prog.id)
+    est = analyse_panel(panel).headline
+    assert est.causal and est.interval_includes_zero and panel.kpi.value_per_unit
+    money, note = program_impact._money(panel.program, panel.kpi, est)
+    assert money is None
+    assert note.startswith("The interval includes no effect, so no money is claimed")
+    strong = analyse_panel(
+        build_program_panel(demo_session, _program(demo_session, "fcr_pilot")[0].id)
+    )
+    assert not strong.headline.interval_includes_zero

@@ -106,8 +106,8 @@ def check_timing(
         dropped = timing.units[~keep]
         notes.append(
             f"{len(dropped)} participant{' has' if len(dropped) == 1 else 's have'} no observation "
-            "before their start and were left out: their effect cannot be separated from the "
-            "trend."
+            f"before their start and {'was' if len(dropped) == 1 else 'were'} left out: their "
+            "effect cannot be separated from the trend."
         )
     kept_cohort = cohort[keep]
     starts, sizes = np.unique(kept_cohort[np.isfinite(kept_cohort)], return_counts=True)

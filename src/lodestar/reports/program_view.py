@@ -139,16 +139,50 @@ def _p_value(p: float | None) -> str | None:
     return f"{p:.3f}" if p >= 0.001 else "< 0.001"
 
 
+RATIO_ESTIMANDS = ("hazard_ratio",)
+
+
+def _ratio(value: float) -> str:
+    """A rate ratio in words: '0.62× (38% lower)'."""
+    if not finite(value):
+        return "—"
+    change = (value - 1.0) * 100
+    if abs(change) < 0.5:
+        return f"{value:.2f}× (no change)"
+    return f"{value:.2f}× ({abs(change):.0f}% {'higher' if change > 0 else 'lower'})"
+
+
+def evidence_reasons(est: EffectEstimate) -> str:
+    """Why the evidence has its grade, from this estimate's own interval and checks."""
+    no_effect = 1.0 if est.estimand in RATIO_ESTIMANDS else 0.0
+    reasons = []
+    if finite(est.ci_low) and finite(est.ci_high) and est.ci_low <= no_effect <= est.ci_high:
+        reasons.append("The interval includes no effect.")
+    failed = [d.label for d in est.diagnostics if d.passed is False]
+    if failed:
+        reasons.append(
+            "Failed check" + ("s" if len(failed) > 1 else "") + ": " + "; ".join(failed) + "."
+        )
+    if not est.causal:
+        reasons.append("The comparison does not support a causal reading.")
+    return " ".join(reasons) or EVIDENCE_HELP.get(est.evidence, "")
+
+
 def effect_view(est: EffectEstimate) -> EffectView:
     d = decimals_for(est.estimate, est.ci_low, est.ci_high)
     pct = est.percent_of_baseline
+    ratio = est.estimand in RATIO_ESTIMANDS
     return EffectView(
         summary=est.summary(),
         causal=est.causal,
-        estimate=with_unit(number(est.estimate, d, sign=True), est.unit),
-        interval=with_unit(f"{number(est.ci_low, d)} to {number(est.ci_high, d)}", est.unit),
+        estimate=_ratio(est.estimate)
+        if ratio
+        else with_unit(number(est.estimate, d, sign=True), est.unit),
+        interval=f"{est.ci_low:.2f}× to {est.ci_high:.2f}×"
+        if ratio
+        else with_unit(f"{number(est.ci_low, d)} to {number(est.ci_high, d)}", est.unit),
         confidence=f"{est.confidence:.0%}",
-        percent_of_baseline=_percent(pct),
+        percent_of_baseline=None if ratio else _percent(pct),
         baseline=f"{number(est.baseline, decimals_for(est.baseline) + 1)} {est.unit}".strip()
         if finite(est.baseline)
         else None,
@@ -163,7 +197,7 @@ def effect_view(est: EffectEstimate) -> EffectView:
         design_reason=est.design_reason,
         evidence=est.evidence,
         evidence_words=EVIDENCE_WORDS.get(est.evidence, est.evidence),
-        evidence_help=EVIDENCE_HELP.get(est.evidence, ""),
+        evidence_help=evidence_reasons(est),
         warnings=tuple(est.warnings),
         unit=est.unit,
     )

@@ -82,7 +82,7 @@ def load_activity(
                 score = np.full(len(seen), np.nan)
             else:
                 observed = np.full(len(seen), None)
-                score = np.clip(np.round(rng.normal(level, 0.8), 0), 1, 5)
+                score = np.clip(np.round(rng.normal(level, 0.8, len(seen)), 0), 1, 5)
             rows.append(
                 pd.DataFrame(
                     {

@@ -156,7 +156,10 @@ def _analysis(
     choice: PanelDesignChoice, headline: EffectEstimate, naive: EffectEstimate | None, people: int
 ) -> ProgramAnalysis:
     """The result with why this design was used put before the estimator's own reason."""
-    reason = " ".join(part for part in (choice.reason, headline.design_reason) if part)
+    method_reason = headline.design_reason
+    if headline.design == "staggered" and len(headline.details.get("cohort_sizes", {})) < 2:
+        method_reason = ""  # its "started at different times" would contradict the data
+    reason = " ".join(part for part in (choice.reason, method_reason) if part)
     return ProgramAnalysis(
         choice.design,
         replace(headline, design_reason=reason),

@@ -295,6 +295,12 @@ def _money(
         return None, "The program has no cost recorded, so no ROI is shown."
     if not est.causal:
         return None, "The estimate is not causal, so no money is claimed for it."
+    if est.interval_includes_zero:
+        return None, (
+            "The interval includes no effect, so no money is claimed for it (conservative "
+            "standard: only benefits the data can tell apart from zero are counted). Run the "
+            "analysis again when more data are in."
+        )
     try:
         roi: ReturnOnInvestment = return_on_investment(
             est,
