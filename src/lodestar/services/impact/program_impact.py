@@ -316,11 +316,6 @@ def _money(
         "First-year benefit only: the KPI change × its value per unit (per person per year) × "
         "participants, against the cost per participant × participants."
     )
-    if est.evidence in ("weak", "none"):
-        note = (
-            "The evidence behind this effect is weak, so treat the money as indicative only; "
-            "the interval shows how far it could be off. " + note
-        )
     return jsonable(roi), note
 
 
@@ -335,7 +330,9 @@ def time_to_event_money_note(kpi: KpiFacts, est: EffectEstimate) -> str:
     if est.method == "cox_time_to_productivity":
         diff = d.get("median_difference_days")
         shift = (
-            f" Participants' median time to the standard differed by {diff:+.0f} days."
+            " Participants' median time to the standard differed by "
+            + f"{diff:+.0f}".replace("-", "\u2212")  # a minus sign, not a hyphen
+            + " days."
             if isinstance(diff, int | float)
             else ""
         )
