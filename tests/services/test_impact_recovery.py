@@ -92,3 +92,36 @@ def test_no_money_is_claimed_for_an_effect_the_data_cannot_tell_from_zero(demo_s
         build_program_panel(demo_session, _program(demo_session, "fcr_pilot")[0].id)
     )
     assert not strong.headline.interval_includes_zero
+
+
+def test_a_pilot_drawn_by_whole_teams_counts_its_uncertainty_in_teams(demo_session):
+    from lodestar.db.models import Employee, ProgramEnrolment
+    from lodestar.db.models import WorkspaceMeta as Meta
+    from lodestar.errors import InvalidInput
+
+    prog, _ = _program(demo_session, "fcr_pilot")
+    assert analyse_panel(build_program_panel(demo_session, prog.id)).headline.n_clusters is None
+    with demo_session.begin_nested() as nested:
+        demo_session.merge(Meta(key=f"pilot_assignment:{prog.id}", value={"assign_by": "team"}))
+        demo_session.flush()
+        # The demo drew people within teams, so a record saying "whole teams" is refused...
+        with pytest.raises(InvalidInput, match="Participation varies within some 'team_id'"):
+            analyse_panel(build_program_panel(demo_session, prog.id))
+        # ...and once every team is wholly in one group, uncertainty is counted in teams.
+        rows = demo_session.execute(
+            select(ProgramEnrolment, Employee.team_id)
+            .join(Employee, Employee.id == ProgramEnrolment.employee_id)
+            .where(ProgramEnrolment.program_id == prog.id)
+            .order_by(ProgramEnrolment.id)
+        ).all()
+        start = next(e.start_date for e, _ in rows if e.group == "participant")
+        teams = sorted({team for _, team in rows})
+        for enrolment, team in rows:  # alternate whole teams between the two groups
+            took_part = teams.index(team) % 2 == 0
+            enrolment.group = "participant" if took_part else "comparison"
+            enrolment.start_date = start
+        demo_session.flush()
+        panel = build_program_panel(demo_session, prog.id)
+        est = analyse_panel(panel).headline
+        nested.rollback()
+    assert est.n_clusters == len(teams)

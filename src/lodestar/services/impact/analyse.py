@@ -128,11 +128,16 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     people = person_level(panel)
     if chosen == "randomised":
         pilot = people[people["group"].isin(["participant", "comparison"])]
+        by_team = panel.program.assigned_by == "team" and panel.kpi.grain == "employee"
         headline = estimate_randomised(
             pilot,
             outcome="post_mean",
             treatment="participant",
             pre_outcome="pre_mean",
+            # Whole teams drawn by the lottery: people in a team share its luck, so the
+            # uncertainty is counted in teams (cluster-robust, or randomisation inference
+            # when there are few of them).
+            cluster="team_id" if by_team else None,
             info=info,
         )
         return _analysis(choice, headline, None, headline.n_treated)

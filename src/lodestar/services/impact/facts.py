@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Kpi, Program, ProgramBehaviour
+from lodestar.db.models import Kpi, Program, ProgramBehaviour, WorkspaceMeta
 from lodestar.errors import InvalidInput, NotFound
 
 
@@ -24,6 +24,7 @@ class ProgramFacts:
     kpi_id: int
     evaluation_design: str = ""  # domain.evaluation; "" = chosen from the data
     target_behaviours: tuple[str, ...] = ()
+    assigned_by: str = ""  # "person" or "team" when a pilot lottery was stored, else ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def program_facts(session: Session, program_id: int) -> tuple[ProgramFacts, KpiF
         .where(ProgramBehaviour.program_id == prog.id)
         .order_by(ProgramBehaviour.position, ProgramBehaviour.id)
     ).all()
+    lottery = session.get(WorkspaceMeta, f"pilot_assignment:{prog.id}")
+    assigned_by = str((lottery.value or {}).get("assign_by", "")) if lottery else ""
     return (
         ProgramFacts(
             prog.id,
@@ -66,6 +69,7 @@ def program_facts(session: Session, program_id: int) -> tuple[ProgramFacts, KpiF
             kpi.id,
             prog.evaluation_design or "",
             tuple(behaviours),
+            assigned_by,
         ),
         KpiFacts(
             kpi.id,
