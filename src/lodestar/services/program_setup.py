@@ -184,10 +184,10 @@ def _clean_design(value: str) -> str | None:
 
 
 def _design_problem(value: str) -> str:
-    allowed = ", ".join(EVALUATION_DESIGNS)
+    allowed = "; ".join(f"{code} ({DESIGN_LABELS[code]})" for code in EVALUATION_DESIGNS)
     return (
-        f"The evaluation design “{value.strip()}” is not one Lodestar knows. Choose one of "
-        f"{allowed}, or leave it empty to let the analysis choose from the data."
+        f"The evaluation design “{value.strip()}” is not one Lodestar knows. Choose one of: "
+        f"{allowed}; or leave it empty to let the analysis choose from the data."
     )
 
 
