@@ -35,9 +35,10 @@ from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from lodestar.analytics.estimators.survival import kaplan_meier_curves
+from lodestar.analytics.estimators.survival_curves import z_value
+from lodestar.analytics.estimators.survival_hazard import cox_numbers, proportional_hazards_check
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
@@ -201,10 +202,8 @@ def estimate_time_to_productivity(
         cph = CoxPHFitter().fit(model_frame, duration_col="days", event_col="reached")
         aft = WeibullAFTFitter().fit(model_frame, duration_col="days", event_col="reached")
         ph = proportional_hazard_test(cph, model_frame, time_transform="rank")
-    b, s = float(cph.params_[treated]), float(cph.standard_errors_[treated])
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    hr, lo, hi = math.exp(b), math.exp(b - z * s), math.exp(b + z * s)
-    p = float(2 * stats.norm.sf(abs(b / s)))
+    b, s, hr, lo, hi, p = cox_numbers(cph.params_, cph.standard_errors_, treated, confidence)
+    z = z_value(confidence)
     a_b = float(aft.params_.loc[("lambda_", treated)])
     a_s = float(aft.standard_errors_.loc[("lambda_", treated)])
     ph_p = float(ph.summary.loc[treated, "p"])
@@ -248,13 +247,7 @@ def estimate_time_to_productivity(
         p_value=p,
         confidence=confidence,
         diagnostics=(
-            Diagnostic(
-                name="proportional_hazards",
-                label="Proportional-hazards test (Grambsch & Therneau)",
-                passed=ph_p >= 0.05,
-                value=ph_p,
-                detail=f"Test of a constant hazard ratio over tenure: p = {ph_p:.3f}.",
-            ),
+            proportional_hazards_check(ph_p, "tenure"),
             Diagnostic(
                 name="censoring",
                 label="People not yet productive (censored)",

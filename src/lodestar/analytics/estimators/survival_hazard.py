@@ -36,6 +36,21 @@ def cox_numbers(
     return b, s, math.exp(b), math.exp(b - z * s), math.exp(b + z * s), p
 
 
+def proportional_hazards_check(
+    p: float, over: str, data: dict[str, Any] | None = None
+) -> Diagnostic:
+    """The Grambsch & Therneau test of a constant hazard ratio (rank time transform) as a
+    diagnostic; ``over`` says what time runs over ("time", "tenure")."""
+    return Diagnostic(
+        name="proportional_hazards",
+        label="Proportional-hazards test (Grambsch & Therneau)",
+        passed=p >= 0.05,
+        value=p,
+        detail=f"Test of a constant hazard ratio over {over}: p = {p:.3f}.",
+        data=data or {},
+    )
+
+
 def numeric_covariates(frame: pd.DataFrame, covariates: Sequence[str]) -> pd.DataFrame:
     return design_matrix(frame, covariates) if covariates else pd.DataFrame(index=frame.index)
 
@@ -133,13 +148,8 @@ def estimate_hazard_ratio(
         p_value=p,
         confidence=confidence,
         diagnostics=(
-            Diagnostic(
-                name="proportional_hazards",
-                label="Proportional-hazards test (Grambsch & Therneau)",
-                passed=ph_p >= 0.05,
-                value=ph_p,
-                detail=f"Test of a constant hazard ratio over time: p = {ph_p:.3f}.",
-                data={"p_by_term": {k: float(v) for k, v in ph.summary["p"].items()}},
+            proportional_hazards_check(
+                ph_p, "time", {"p_by_term": {k: float(v) for k, v in ph.summary["p"].items()}}
             ),
         ),
         warnings=tuple(warn),

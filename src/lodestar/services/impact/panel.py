@@ -29,13 +29,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.kpi_store import read_columns
-from lodestar.db.models import Employee, ProgramEnrolment, Team
+from lodestar.db.models import Employee
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
+from lodestar.services.impact.population import population
 
 FRAME_COLUMNS = [
     "employee_id",
@@ -178,48 +178,15 @@ def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
     return ProgramPanel(program, kpi, people, periods, values, weights, snapshot)
 
 
-def _enrolled_departments(program_id: int) -> Any:
-    return (
-        select(Team.department_id)
-        .join(Employee, Employee.team_id == Team.id)
-        .join(ProgramEnrolment, ProgramEnrolment.employee_id == Employee.id)
-        .where(ProgramEnrolment.program_id == program_id)
-        .distinct()
-    )
-
-
 def _people(session: Session, program: ProgramFacts) -> pd.DataFrame:
     """One row per person in the enrolled departments, sorted by employee id."""
-    stmt = (
-        select(
-            Employee.id.label("employee_id"),
-            Employee.team_id,
-            ProgramEnrolment.group,
-            ProgramEnrolment.start_date,
-            Employee.performance_rating,
-            Employee.hire_date,
-        )
-        .join(Team, Team.id == Employee.team_id)
-        .outerjoin(
-            ProgramEnrolment,
-            and_(
-                ProgramEnrolment.employee_id == Employee.id,
-                ProgramEnrolment.program_id == program.id,
-            ),
-        )
-        .where(Team.department_id.in_(_enrolled_departments(program.id)))
-        .order_by(Employee.id)
+    people = population(
+        session,
+        program,
+        team_id=Employee.team_id,
+        performance_rating=Employee.performance_rating,
+        hire_date=Employee.hire_date,
     )
-    columns = ["employee_id", *PERSON_COLUMNS[1:]]
-    people = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
-    twice = people["employee_id"].duplicated()
-    if twice.any():
-        example = int(people.loc[twice, "employee_id"].iloc[0])
-        raise InvalidInput(
-            f"{int(twice.sum())} people are enrolled more than once in program "
-            f"'{program.name}' (for example employee #{example}), so their start is ambiguous. "
-            "Keep one enrolment per person (the first start) and run the analysis again."
-        )
     return people.astype(
         {"employee_id": np.int64, "team_id": np.int64, "performance_rating": np.float64}
     ).assign(

@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.estimators.ramp import estimate_time_to_productivity
 from lodestar.analytics.results import OutcomeInfo
-from lodestar.db.models import KpiObservation, Program
+from lodestar.db.kpi_store import read_columns
+from lodestar.db.models import Program
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
-from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, population
+from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, people_followed
 
 TOOK_PART, DID_NOT = "took part", "did not take part"
 STEADY_SHARE = 0.9
@@ -49,14 +50,14 @@ def analyse_time_to_productivity(
             f"'{kpi.name}' is measured per {kpi.grain}, and time to productivity follows each "
             "new hire's own values. Pick an employee-level KPI as the program's metric."
         )
-    people = population(session, program.id)
+    people = people_followed(session, program)
     if not (people["group"].eq("participant")).any():
         raise InvalidInput(
             f"Program '{program.name}' has no participants, so there is nobody whose ramp-up "
             "could have changed. Record the enrolments (lodestar import enrolments) and run "
             "the analysis again."
         )
-    rows = _observations(session, kpi.id, people)
+    rows, kpi_rows = _observations(session, kpi.id, people)
     if rows.empty:
         raise InvalidInput(
             f"There are no observations of '{kpi.name}' for the people in program "
@@ -122,7 +123,7 @@ def analyse_time_to_productivity(
         "censored": n_part + n_comp - int(sum(est.details.get("reached_by_cohort", {}).values())),
         "first_period": str(weekly["period"].min().date()),
         "last_period": str(weekly["period"].max().date()),
-        "max_observation_id": int(rows["id"].max()),
+        "kpi_observations": kpi_rows,
         "fingerprint": fingerprint(weekly[["employee_id", "tenure_week", "value", "cohort"]]),
         "unit": "new-hire weeks",
     }
@@ -137,18 +138,19 @@ def analyse_time_to_productivity(
     return SurvivalAnalysis("time_to_productivity", headline, None, snapshot, settings)
 
 
-def _observations(session: Session, kpi_id: int, people: pd.DataFrame) -> pd.DataFrame:
-    """The KPI's rows for the population (one query; people filtered in the frame)."""
-    stmt = select(
-        KpiObservation.id, KpiObservation.employee_id, KpiObservation.period, KpiObservation.value
-    ).where(KpiObservation.kpi_id == kpi_id, KpiObservation.employee_id.is_not(None))
-    rows = pd.DataFrame.from_records(
-        session.execute(stmt).all(), columns=["id", "employee_id", "period", "value"]
+def _observations(session: Session, kpi_id: int, people: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The KPI's values for the population, from its columnar copy (``db.kpi_store``), and
+    how many observations the KPI holds in all (for the data snapshot)."""
+    stored = read_columns(session, kpi_id)
+    rows = pd.DataFrame(
+        {
+            "employee_id": stored.subject,
+            "period": stored.day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "value": stored.value,
+        }
     )
-    rows = rows[rows["employee_id"].isin(people["employee_id"])].copy()
-    rows["period"] = pd.to_datetime(rows["period"])
-    rows["value"] = rows["value"].astype(float)
-    return rows
+    rows = rows[rows["employee_id"].isin(people["employee_id"])].reset_index(drop=True)
+    return rows, len(stored)
 
 
 def _threshold(

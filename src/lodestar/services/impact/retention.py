@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.estimators.survival import (
@@ -36,9 +36,10 @@ from lodestar.analytics.estimators.survival import (
     landmark_groups,
 )
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
-from lodestar.db.models import Employee, KpiObservation, ProgramEnrolment, Team
+from lodestar.db.models import Employee, KpiObservation
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
+from lodestar.services.impact.population import population
 
 LANDMARK_SHARE = 0.8  # the landmark is the date by which this share of participants started
 TRAINED, UNTRAINED = "in the program by the landmark", "not (yet) in the program"
@@ -56,40 +57,17 @@ class SurvivalAnalysis:
     settings: dict[str, Any]
 
 
-def population(session: Session, program_id: int) -> pd.DataFrame:
-    """One row per person in the departments where the program has enrolments: hire and
-    exit dates, exit reason, rating, and their enrolment (group, start) if any."""
-    departments = (
-        select(Team.department_id)
-        .join(Employee, Employee.team_id == Team.id)
-        .join(ProgramEnrolment, ProgramEnrolment.employee_id == Employee.id)
-        .where(ProgramEnrolment.program_id == program_id)
-        .distinct()
-    )
-    stmt = (
-        select(
-            Employee.id,
-            Employee.hire_date,
-            Employee.exit_date,
-            Employee.exit_reason,
-            Employee.performance_rating,
-            ProgramEnrolment.group,
-            ProgramEnrolment.start_date,
-        )
-        .join(Team, Team.id == Employee.team_id)
-        .outerjoin(
-            ProgramEnrolment,
-            and_(
-                ProgramEnrolment.employee_id == Employee.id,
-                ProgramEnrolment.program_id == program_id,
-            ),
-        )
-        .where(Team.department_id.in_(departments))
-        .order_by(Employee.id, ProgramEnrolment.start_date)
-    )
-    columns = ["employee_id", "hire_date", "exit_date", "exit_reason", "rating", "group", "start"]
-    people = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
-    people = people.drop_duplicates("employee_id", keep="first").reset_index(drop=True)
+def people_followed(session: Session, program: ProgramFacts) -> pd.DataFrame:
+    """The program's population (``services.impact.population``) with hire and exit dates,
+    exit reason and rating, and their enrolment (group, start) if any."""
+    people = population(
+        session,
+        program,
+        hire_date=Employee.hire_date,
+        exit_date=Employee.exit_date,
+        exit_reason=Employee.exit_reason,
+        rating=Employee.performance_rating,
+    ).rename(columns={"start_date": "start"})
     for c in ("hire_date", "exit_date", "start"):
         people[c] = pd.to_datetime(people[c])
     people["rating"] = pd.to_numeric(people["rating"], errors="coerce")
@@ -133,7 +111,7 @@ def spells(people: pd.DataFrame, opens: pd.Timestamp, ends: pd.Timestamp) -> pd.
 
 def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) -> SurvivalAnalysis:
     """The Cox time-varying estimate, the flagged 'ever trained' contrast and landmark curves."""
-    people = population(session, program.id)
+    people = people_followed(session, program)
     participants = people["group"].eq("participant") & people["start"].notna()
     if people.empty or not participants.any():
         raise InvalidInput(
