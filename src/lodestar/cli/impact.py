@@ -97,9 +97,10 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
         if op.satisfaction_mean is not None
         else ""
     )
-    typer.echo(
-        f"Activity (not impact): {op.enrolled} enrolled, {op.completed} completed ({rate}){happy}"
-    )
+    done = "completions hidden" if op.completed is None else f"{op.completed} completed ({rate})"
+    typer.echo(f"Activity (not impact): {op.enrolled} enrolled, {done}{happy}")
+    if op.hidden_note:
+        typer.echo(op.hidden_note)
     for track in result.behaviour:
         cells = ", ".join(
             f"{p.window}: {p.share_observed:.0%}"

@@ -336,7 +336,7 @@ class BehaviourView:
     chart: Markup
 
 
-def behaviour_views(impact: ProgramImpact, *, min_group: int = 5) -> tuple[BehaviourView, ...]:
+def behaviour_views(impact: ProgramImpact) -> tuple[BehaviourView, ...]:
     views = []
     for track in impact.behaviour:
         has_share = any(p.share_observed is not None for p in track.points)
@@ -348,7 +348,7 @@ def behaviour_views(impact: ProgramImpact, *, min_group: int = 5) -> tuple[Behav
                 p.people,
                 f"{p.share_observed:.0%}" if p.share_observed is not None else "—",
                 number(p.mean_score, 2),
-                p.people < min_group,
+                p.suppressed or p.people == 0,
             )
             for p in track.points
         )
@@ -388,6 +388,8 @@ def program_view(impact: ProgramImpact) -> dict[str, Any]:
         if op.satisfaction_mean is not None
         else None,
         "satisfaction_responses": op.satisfaction_responses,
+        "hidden_note": op.hidden_note,
+        "min_group": op.min_group_size,
     }
     ctx: dict[str, Any] = {
         "activity": activity,

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
+    app.state.session_factory.configure(info={"settings": settings})  # services.privacy.groups
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

@@ -25,6 +25,7 @@ from lodestar.db.models import (
     ProgramBehaviour,
     ProgramEnrolment,
 )
+from lodestar.services.privacy.groups import GroupRule, group_rule
 
 # Windows around each participant's start, in days: (label, from, to) — "to" exclusive.
 WINDOWS: tuple[tuple[str, int, int], ...] = (
@@ -37,13 +38,16 @@ WINDOWS: tuple[tuple[str, int, int], ...] = (
 
 @dataclass(frozen=True)
 class OperationalTier:
-    """Activity, not impact."""
+    """Activity, not impact. Completions and the satisfaction mean over fewer people than the
+    minimum group size are None, and ``hidden_note`` says why."""
 
     enrolled: int
-    completed: int
+    completed: int | None
     completion_rate: float | None
     satisfaction_mean: float | None
     satisfaction_responses: int
+    hidden_note: str = ""
+    min_group_size: int = 5  # the minimum group size in force when the tier was read
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class BehaviourPoint:
     people: int
     share_observed: float | None  # of yes/no observations
     mean_score: float | None  # of scored observations
+    suppressed: bool = False  # fewer people than the minimum group size: values hidden
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ class ObservedBehaviour:
     people: int
 
 
-def operational_tier(session: Session, program_id: int) -> OperationalTier:
+def operational_tier(
+    session: Session, program_id: int, *, rule: GroupRule | None = None
+) -> OperationalTier:
     participants = ProgramEnrolment.group == "participant"
     enrolled, completed = session.execute(
         select(func.count(), func.count(ProgramEnrolment.completed_on)).where(
@@ -80,12 +87,23 @@ def operational_tier(session: Session, program_id: int) -> OperationalTier:
             EnrolmentSatisfaction.program_id == program_id
         )
     ).one()
+    rule = rule or group_rule(session)
+    # Completions of fewer than k people say who finished; a mean of fewer than k answers
+    # says what someone answered.
+    few_enrolled, few_answers = rule.hides(int(enrolled)), rule.hides(int(n))
+    notes = []
+    if few_enrolled:
+        notes.append(rule.note("Completion", int(enrolled)))
+    if few_answers:
+        notes.append(rule.note("The satisfaction mean", int(n)))
     return OperationalTier(
         enrolled=int(enrolled),
-        completed=int(completed),
-        completion_rate=(completed / enrolled) if enrolled else None,
-        satisfaction_mean=float(mean) if mean is not None else None,
+        completed=None if few_enrolled else int(completed),
+        completion_rate=(completed / enrolled) if enrolled and not few_enrolled else None,
+        satisfaction_mean=float(mean) if mean is not None and not few_answers else None,
         satisfaction_responses=int(n),
+        hidden_note=" ".join(notes),
+        min_group_size=rule.min_size,
     )
 
 
@@ -125,15 +143,16 @@ def observed_behaviours(session: Session, program_id: int) -> tuple[ObservedBeha
 
 
 def behaviour_tier(
-    session: Session, program_id: int, *, min_group: int = 5
+    session: Session, program_id: int, *, rule: GroupRule | None = None
 ) -> tuple[BehaviourTrack, ...]:
-    """Participants' behaviours by window; windows with fewer than ``min_group`` people are
-    suppressed (shown as no data) to protect individuals.
+    """Participants' behaviours by window; windows with fewer people than the minimum group
+    size (``rule``, from the settings by default) are suppressed to protect individuals.
 
     When the program names target behaviours, only those are tracked, in the program's order,
     each one listed even before anybody has been observed on it. Otherwise every behaviour
     observed among the participants is tracked, by name.
     """
+    rule = rule or group_rule(session)
     targets = target_behaviours(session, program_id)
     stmt = (
         select(
@@ -158,20 +177,20 @@ def behaviour_tier(
     if not frame.empty:
         days = (pd.to_datetime(frame["observed_on"]) - pd.to_datetime(frame["start_date"])).dt.days
         for behaviour, rows in frame.groupby("behaviour", sort=True):
-            observed[str(behaviour)] = _points(rows, days.loc[rows.index], min_group)
+            observed[str(behaviour)] = _points(rows, days.loc[rows.index], rule)
     if not targets:
         return tuple(BehaviourTrack(name, points) for name, points in observed.items())
     nothing = tuple(BehaviourPoint(label, 0, None, None) for label, _, _ in WINDOWS)
     return tuple(BehaviourTrack(name, observed.get(name, nothing)) for name in targets)
 
 
-def _points(rows: pd.DataFrame, days: pd.Series, min_group: int) -> tuple[BehaviourPoint, ...]:
+def _points(rows: pd.DataFrame, days: pd.Series, rule: GroupRule) -> tuple[BehaviourPoint, ...]:
     points = []
     for label, lo, hi in WINDOWS:
         sel = rows[(days >= lo) & (days < hi)]
         people = int(sel["employee_id"].nunique())
-        if people < min_group:
-            points.append(BehaviourPoint(label, people, None, None))
+        if people == 0 or rule.hides(people):
+            points.append(BehaviourPoint(label, people, None, None, suppressed=people > 0))
             continue
         yes_no = sel["observed"].dropna()
         scores = sel["score"].dropna()

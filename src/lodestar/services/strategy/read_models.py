@@ -16,6 +16,9 @@ class KpiCard:
     kpi: Kpi
     trend: tuple[KpiPoint, ...]
     latest: float | None
+    # Periods left out of the trend by the minimum group size, and the sentence saying why.
+    hidden_periods: int = 0
+    suppression_note: str = ""
 
     @property
     def reference(self) -> float | None:

@@ -1,11 +1,18 @@
 """KPI trends: the organisation-wide mean per period, averaged in the database over the most
-recent periods only, with a small in-process cache; and the KPI card built on a trend."""
+recent periods only, with a small in-process cache; and the KPI card built on a trend.
+
+For a KPI measured per person, a period's mean is shown only when at least the minimum group
+size of people have a value in it (``services.privacy.groups``); otherwise the period is left
+out of the trend and the card says why. Team and organisation KPIs are not values of a person
+and are shown whole.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -13,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import Kpi, KpiObservation
 from lodestar.domain.roles import Actor
+from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.strategy.kpis import get_kpi
 from lodestar.services.strategy.read_models import KpiCard
 from lodestar.services.views import KpiPoint
@@ -24,7 +32,20 @@ from lodestar.services.views import KpiPoint
 # call ``forget_kpi_trends`` to make new data visible at once.
 TREND_TTL_SECONDS = 60.0
 _TREND_CACHE_SIZE = 512
-_trend_cache: OrderedDict[tuple[str, int, int], tuple[float, tuple[Any, ...], tuple[KpiPoint, ...]]]
+
+
+@dataclass(frozen=True)
+class TrendPeriod:
+    """One period of a trend before suppression: the mean and how many people it covers."""
+
+    period: Any
+    value: float
+    people: int
+
+
+_trend_cache: OrderedDict[
+    tuple[str, int, int], tuple[float, tuple[Any, ...], tuple[TrendPeriod, ...]]
+]
 _trend_cache = OrderedDict()
 _trend_lock = threading.Lock()
 
@@ -37,7 +58,16 @@ def forget_kpi_trends(kpi_id: int | None = None) -> None:
 
 
 def kpi_trend(session: Session, kpi_id: int, *, max_points: int = 104) -> tuple[KpiPoint, ...]:
-    """The KPI's organisation-wide mean per period, computed in the database.
+    """The KPI's organisation-wide mean per period, without the periods the minimum group
+    size hides (see ``kpi_periods``)."""
+    kpi = session.get(Kpi, kpi_id)
+    periods = kpi_periods(session, kpi_id, max_points=max_points)
+    return _shown(periods, kpi.grain if kpi else "employee", group_rule(session))[0]
+
+
+def kpi_periods(session: Session, kpi_id: int, *, max_points: int = 104) -> tuple[TrendPeriod, ...]:
+    """The KPI's organisation-wide mean per period, computed in the database, with the number
+    of people behind each mean (before any suppression: not for display as it is).
 
     Only the ``max_points`` most recent periods are read: their first date is found by a
     loose index scan over ``(kpi_id, period)`` (one index probe per period), and only rows from
@@ -69,7 +99,7 @@ def kpi_trend(session: Session, kpi_id: int, *, max_points: int = 104) -> tuple[
     return points
 
 
-def _trend_query(session: Session, kpi_id: int, max_points: int) -> tuple[KpiPoint, ...]:
+def _trend_query(session: Session, kpi_id: int, max_points: int) -> tuple[TrendPeriod, ...]:
     obs = KpiObservation
     first = (
         select(func.max(obs.period).label("period"), literal(1).label("n"))
@@ -86,12 +116,22 @@ def _trend_query(session: Session, kpi_id: int, max_points: int) -> tuple[KpiPoi
     )
     cutoff = select(func.min(periods.c.period)).scalar_subquery()
     rows = session.execute(
-        select(obs.period, func.avg(obs.value))
+        select(obs.period, func.avg(obs.value), func.count(obs.employee_id.distinct()))
         .where(obs.kpi_id == kpi_id, obs.period >= cutoff)
         .group_by(obs.period)
         .order_by(obs.period)
     ).all()
-    return tuple(KpiPoint(p, float(v)) for p, v in rows[-max_points:])
+    return tuple(TrendPeriod(p, float(v), int(n)) for p, v, n in rows[-max_points:])
+
+
+def _shown(
+    periods: tuple[TrendPeriod, ...], grain: str, rule: GroupRule
+) -> tuple[tuple[KpiPoint, ...], int]:
+    """The points that may be shown, and how many periods were hidden."""
+    if grain != "employee":
+        return tuple(KpiPoint(p.period, p.value) for p in periods), 0
+    shown = tuple(KpiPoint(p.period, p.value) for p in periods if not rule.hides(p.people))
+    return shown, len(periods) - len(shown)
 
 
 def kpi_card(session: Session, actor: Actor, kpi_id: int, *, max_points: int = 104) -> KpiCard:
@@ -100,5 +140,18 @@ def kpi_card(session: Session, actor: Actor, kpi_id: int, *, max_points: int = 1
 
 
 def _card(session: Session, kpi: Kpi, max_points: int) -> KpiCard:
-    trend = kpi_trend(session, kpi.id, max_points=max_points)
-    return KpiCard(kpi, trend, trend[-1].value if trend else None)
+    periods = kpi_periods(session, kpi.id, max_points=max_points)
+    rule = group_rule(session)
+    trend, hidden = _shown(periods, kpi.grain, rule)
+    return KpiCard(kpi, trend, trend[-1].value if trend else None, hidden, _note(hidden, rule))
+
+
+def _note(hidden: int, rule: GroupRule) -> str:
+    if not hidden:
+        return ""
+    what = "1 period is" if hidden == 1 else f"{hidden} periods are"
+    return (
+        f"{what} left out: fewer than {rule.min_size} people had a value there, so the mean "
+        "would show someone's own value. The minimum group size is set by "
+        "LODESTAR_SECURITY__MIN_GROUP_SIZE."
+    )

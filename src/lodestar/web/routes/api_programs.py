@@ -78,16 +78,21 @@ class ActivityRead(BaseModel):
     """Activity, not impact."""
 
     enrolled: int
-    completed: int
+    completed: int | None = Field(description="Null when fewer than the minimum group size.")
     completion_rate: float | None
-    satisfaction_mean: float | None
+    satisfaction_mean: float | None = Field(
+        description="Null when fewer answers than the minimum group size."
+    )
     satisfaction_responses: int
+    hidden_note: str = Field("", description="Why figures are null, if any are.")
 
 
 class BehaviourPointRead(BaseModel):
     window: str
     people: int
-    share_observed: float | None = Field(description="Null when suppressed (fewer than 5).")
+    share_observed: float | None = Field(
+        description="Null when suppressed (fewer people than the minimum group size)."
+    )
     mean_score: float | None
 
 

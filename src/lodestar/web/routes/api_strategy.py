@@ -115,6 +115,10 @@ class KpiTrendRead(BaseModel):
         description="Share of the baseline-to-target gap closed (0 = baseline, 1 = target)."
     )
     points: list[KpiPointRead]
+    hidden_periods: int = Field(
+        0, description="Periods left out because fewer than the minimum group size had values."
+    )
+    suppression_note: str = Field("", description="Why periods were left out, if any were.")
 
 
 class KpiCardRead(BaseModel):
@@ -161,6 +165,8 @@ def _trend(card: strategy.KpiCard) -> KpiTrendRead:
         movement=card.movement,
         progress=card.progress,
         points=[KpiPointRead.model_validate(p) for p in card.trend],
+        hidden_periods=card.hidden_periods,
+        suppression_note=card.suppression_note,
     )
 
 
