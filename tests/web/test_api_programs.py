@@ -58,7 +58,8 @@ def test_latest_before_any_run_has_tiers_and_no_business(client_as, program_ids)
     assert body["naive"] is None and body["money"] is None
     assert set(body["tiers"]) == {"activity", "behaviour", "business"}
     assert set(body["tiers"]["activity"]) == {
-        "enrolled", "completed", "completion_rate", "satisfaction_mean", "satisfaction_responses"
+        "enrolled", "completed", "completion_rate", "satisfaction_mean", "satisfaction_responses",
+        "hidden_note",
     }  # fmt: skip
     assert body["tiers"]["activity"]["enrolled"] > 0
     assert isinstance(body["tiers"]["behaviour"], list)
