@@ -11,6 +11,14 @@ from lodestar.db.models.measurement import (
 )
 from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
 from lodestar.db.models.org import Department, Employee, JobRole, Team
+from lodestar.db.models.program_design import (
+    PilotRegistration,
+    ProgramCanvas,
+    ProgramCost,
+    ProgramRisk,
+    ProgramTransition,
+    RolloutWave,
+)
 from lodestar.db.models.programs import Program, ProgramBehaviour, ProgramEnrolment
 from lodestar.db.models.requests import (
     Diagnosis,
@@ -40,7 +48,13 @@ __all__ = [
     "KpiObservation",
     "LearningStatement",
     "Objective",
+    "PilotRegistration",
     "Program",
+    "ProgramCanvas",
+    "ProgramCost",
+    "ProgramRisk",
+    "ProgramTransition",
+    "RolloutWave",
     "ProgramBehaviour",
     "ProgramEnrolment",
     "RequestTransition",
