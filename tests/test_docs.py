@@ -50,3 +50,15 @@ def test_example_request_file_is_valid():
 
     data = RequestInput.model_validate(json.loads((DOCS / "examples" / "request.json").read_text()))
     assert missing_fields(data.model_dump()) == []
+
+
+def test_the_readme_and_the_demo_page_count_the_demo_programs_right(db):
+    from sqlalchemy import func, select
+
+    from lodestar.db.models import Program
+
+    words = {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+    count = db.scalar(select(func.count()).select_from(Program))
+    readme = (DOCS.parent / "README.md").read_text()
+    assert f"lists the {words[count]} programs planted in the demo data" in readme
+    assert f"{words[count]} programs whose true effects are known" in (DOCS / "demo.md").read_text()

@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 from lodestar.analytics.results import Diagnostic, EffectEstimate
-from lodestar.analytics.wording import evidence_grade, format_number, summarise
+from lodestar.analytics.wording import evidence_grade, summarise
 
 BASE = EffectEstimate(
     estimate=-1.8,
@@ -112,6 +112,6 @@ def test_grades() -> None:
     assert "no usable 95% CI" in summarise(inf)
 
 
-def test_format_number() -> None:
-    assert format_number(-1234.5, decimals=1) == "\u22121,234.5"
-    assert format_number(-0.001, decimals=1) == "0.0"
+def test_sentences_use_the_one_number_formatter() -> None:
+    worse = dataclasses.replace(BASE, estimate=-1234.5, ci_low=-2000.0, ci_high=-500.0)
+    assert "\u22122,000 to \u2212500" in summarise(worse)

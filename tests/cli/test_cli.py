@@ -149,8 +149,9 @@ def test_pilot_commands_explain_bad_input(cli):
 def test_impact_run_and_show_from_the_cli(cli):
     run = cli("impact", "run", "fcr_pilot", "--as", "priya@brightwater.example")
     assert run.exit_code == 0, run.output
-    assert "Activity (not impact)" in run.output and "Business impact (randomised)" in run.output
+    assert "Activity (not impact)" in run.output and "Business impact" in run.output
+    assert "Design: Randomised pilot" in run.output
     shown = cli("impact", "show", "fcr_pilot", "--as", "helen@brightwater.example")
-    assert shown.exit_code == 0 and "fingerprint" in shown.output
+    assert shown.exit_code == 0 and "Fingerprint: " in shown.output
     refused = cli("impact", "run", "fcr_pilot", "--as", "helen@brightwater.example")
     assert refused.exit_code == 1 and "Only the L&D team" in refused.output

@@ -28,13 +28,13 @@ def cli(tmp_path_factory):
 def test_retention_run_and_show(cli):
     run = cli("impact", "run", "stay_conversations", "--as", "priya@brightwater.example")
     assert run.exit_code == 0, run.output
-    assert "Business impact (retention)" in run.output
+    assert "Who stays: retention curves" in run.output and "Design: Survival model" in run.output
     assert "rate of leaving voluntarily" in run.output
     assert "Leavers prevented per 100 participants per year" in run.output
-    assert "Naive comparison, for contrast" in run.output and "immortal-time" in run.output
+    assert "Naive comparison (not causal)" in run.output and "immortal-time" in run.output
     assert "person spells split at the training date" in run.output and "censored" in run.output
     shown = cli("impact", "show", "stay_conversations", "--as", "helen@brightwater.example")
-    assert shown.exit_code == 0 and "Business impact (retention)" in shown.output
+    assert shown.exit_code == 0 and "Who stays: retention curves" in shown.output
 
 
 def test_time_to_productivity_run_with_the_design_named(cli):
@@ -43,9 +43,9 @@ def test_time_to_productivity_run_with_the_design_named(cli):
         "--as", "priya@brightwater.example",
     )  # fmt: skip
     assert run.exit_code == 0, run.output
-    assert "Business impact (time_to_productivity)" in run.output
-    assert "Median time to the standard, took part" in run.output
-    assert "Standard: 54.0 (the program's target" in run.output
+    assert "Time to productivity: the ramp-up of new hires" in run.output
+    assert "took part: " in run.output and "median time " in run.output
+    assert "Productive means: 54.0 — the program's target" in run.output
     assert "Only 5 participants" in run.output or "participants and" in run.output
 
 

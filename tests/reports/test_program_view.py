@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lodestar.analytics.results import Diagnostic, EffectEstimate
-from lodestar.reports.program_view import effect_view, evidence_reasons
+from lodestar.reports.effect_view import effect_view, evidence_reasons
 
 
 def estimate(**fields: object) -> EffectEstimate:

@@ -21,6 +21,7 @@ def _code() -> str:
 
 def _priority(db, actor, **over):
     data = {"title": "Win more renewals", "start_year": 2026, "end_year": 2027}
+    data.setdefault("owner_id", actor.user_id)
     data.update(over)
     return strategy.create_priority(db, actor, strategy.PriorityInput(**data))
 
@@ -63,7 +64,9 @@ def test_only_ld_and_admins_edit_the_strategy(db, actors, role):
             db,
             reader,
             prio.id,
-            strategy.PriorityInput(title="X y z", start_year=2026, end_year=2026),
+            strategy.PriorityInput(
+                title="X y z", owner_id=reader.user_id, start_year=2026, end_year=2026
+            ),
         ),
         lambda: strategy.set_priority_archived(db, reader, prio.id),
         lambda: strategy.add_objective(db, reader, prio.id, strategy.ObjectiveInput(title="Abc")),
@@ -127,6 +130,7 @@ def test_read_form_turns_every_problem_into_one_sentence():
     fields = exc.value.details["fields"]
     assert fields == {
         "title": "Title needs at least 3 characters.",
+        "owner_id": "Owner is required.",
         "start_year": "Start year must be a whole number, such as 2027.",
         "end_year": "End year is required.",
     }

@@ -19,8 +19,15 @@ def _uid() -> str:
     return uuid.uuid4().hex[:8]
 
 
+def _me(api) -> int:
+    return int(api.get("/api/me").json()["id"])
+
+
 def _priority(api, **over):
-    body = {"title": f"Win back lapsed customers {_uid()}", "start_year": 2026, "end_year": 2027}
+    body = {
+        "title": f"Win back lapsed customers {_uid()}", "owner_id": _me(api), "start_year": 2026,
+        "end_year": 2027,
+    }  # fmt: skip
     body.update(over)
     return api.post("/api/priorities", json=body)
 
@@ -47,7 +54,12 @@ def test_priority_crud_and_archive(client_as):
     assert prio["created_at"].endswith("Z")  # UTC on every backend
     put = ld.put(
         f"/api/priorities/{prio['id']}",
-        json={"title": "Win back lapsed customers", "start_year": 2026, "end_year": 2028},
+        json={
+            "title": "Win back lapsed customers",
+            "owner_id": prio["owner_id"],
+            "start_year": 2026,
+            "end_year": 2028,
+        },  # fmt: skip
     )
     assert put.status_code == 200 and put.json()["end_year"] == 2028
 
@@ -89,18 +101,15 @@ def test_only_ld_and_admins_write(client_as):
     ld = client_as("ld")
     pid = _priority(ld).json()["id"]
     kid = _kpi(ld).json()["id"]
+    nope = {"title": "Nope", "owner_id": _me(ld), "start_year": 2026, "end_year": 2027}
     for role in ("executive", "manager", "employee"):
         api = client_as(role)
         assert api.get(f"/api/priorities/{pid}").status_code == 200
         assert api.get(f"/api/priorities/{pid}/page").status_code == 200
         assert api.get(f"/api/kpis/{kid}/trend").status_code == 200
         for method, url, body in (
-            ("post", "/api/priorities", {"title": "Nope", "start_year": 2026, "end_year": 2027}),
-            (
-                "put",
-                f"/api/priorities/{pid}",
-                {"title": "Nope", "start_year": 2026, "end_year": 2027},
-            ),
+            ("post", "/api/priorities", nope),
+            ("put", f"/api/priorities/{pid}", nope),
             ("post", f"/api/priorities/{pid}/archive", None),
             ("post", f"/api/priorities/{pid}/objectives", {"title": "Nope nope"}),
             ("post", "/api/kpis", {"code": "nope", "name": "Nope", "unit": "%"}),
@@ -129,10 +138,11 @@ def test_anonymous_and_csrf(client_as, web_database):
     with Session(engine) as s, s.begin():
         user = s.scalars(select(User).where(User.role == "ld").order_by(User.id)).first()
         token = accounts.issue_api_token(s, user)
+        owner_id = user.id
     engine.dispose()
     resp = anon.post(
         "/api/priorities",
-        json={"title": "By token", "start_year": 2026, "end_year": 2027},
+        json={"title": "By token", "owner_id": owner_id, "start_year": 2026, "end_year": 2027},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert resp.status_code == 201, resp.text

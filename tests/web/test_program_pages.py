@@ -228,3 +228,32 @@ def test_unknown_program_is_404(client_as):
     resp = client_as("ld").get("/programs/999999")
     assert resp.status_code == 404
     assert "There is no program #999999." in resp.text
+
+
+def test_the_cli_and_the_page_say_the_same_thing_in_the_same_words(
+    client_as, program_ids, web_database
+):
+    from typer.testing import CliRunner
+
+    from lodestar.cli.main import app
+    from lodestar.config import get_settings
+
+    get_settings.cache_clear()
+    shown = CliRunner().invoke(
+        app,
+        ["impact", "show", "fcr_pilot", "--as", "priya@brightwater.example"],
+        env={"LODESTAR_DATABASE_URL": web_database},
+    )
+    get_settings.cache_clear()
+    assert shown.exit_code == 0, shown.output
+    html_page = client_as("ld").get(f"/programs/{program_ids['fcr_pilot']}").text
+    page = " ".join(text_of(html_page).split())
+    labels = ("Estimated effect on", "95% confidence interval", "Design", "Method", "Estimand",
+              "Rows analysed", "Periods", "Return on investment", "Net benefit")  # fmt: skip
+    compared = 0
+    for line in shown.output.splitlines():
+        label, _, value = line.strip().partition(": ")
+        if value and label.startswith(labels):
+            assert " ".join(value.split()) in page, f"the page does not say {line.strip()!r}"
+            compared += 1
+    assert compared >= 6

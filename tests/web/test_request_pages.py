@@ -263,7 +263,7 @@ def test_ld_sees_next_steps_and_returning_needs_a_reason(client_as):
 
     resp = post_form(
         ld,
-        f"/requests/{rid}/transition",
+        f"/requests/{rid}",
         {"target": "needs_information", "reason": "  "},
         page_url=f"/requests/{rid}",
     )
@@ -275,7 +275,7 @@ def test_ld_sees_next_steps_and_returning_needs_a_reason(client_as):
     why = "Which team and which KPI? Please name the conversion metric."
     resp = post_form(
         ld,
-        f"/requests/{rid}/transition",
+        f"/requests/{rid}",
         {"target": "needs_information", "reason": why},
         page_url=f"/requests/{rid}",
     )
@@ -291,7 +291,7 @@ def test_transition_without_reason_when_none_needed(client_as):
     ld = client_as("ld")
     resp = post_form(
         ld,
-        f"/requests/{rid}/transition",
+        f"/requests/{rid}",
         {"target": "in_diagnosis", "reason": ""},
         page_url=f"/requests/{rid}",
     )
@@ -306,7 +306,7 @@ def test_illegal_transition_shows_the_service_message_and_keeps_the_reason(clien
     ld = client_as("ld")
     resp = post_form(
         ld,
-        f"/requests/{rid}/transition",
+        f"/requests/{rid}",
         {"target": "pilot", "reason": "Skip ahead please."},
         page_url=f"/requests/{rid}",
     )
@@ -320,7 +320,7 @@ def test_manager_cannot_move_a_request(client_as):
     rid = submitted_request(manager)
     resp = post_form(
         manager,
-        f"/requests/{rid}/transition",
+        f"/requests/{rid}",
         {"target": "declined", "reason": "No."},
         page_url=f"/requests/{rid}",
     )

@@ -41,7 +41,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/requests/{request_id:int}/edit"): (RAISERS, 403, "request_form"),
     ("POST", "/requests/{request_id:int}/submit"): (RAISERS, 403, "form"),
     ("POST", "/requests/{request_id:int}/answers"): (RAISERS, 403, "answers_form"),
-    ("POST", "/requests/{request_id:int}/transition"): (LD, 403, "transition_form"),
+    ("POST", "/requests/{request_id:int}"): (LD, 403, "transition_form"),
     ("GET", "/triage"): (PORTFOLIO, 403, None),
     ("GET", "/requests/{request_id:int}/diagnosis"): (LD, 403, None),
     ("POST", "/requests/{request_id:int}/diagnosis"): (LD, 403, "diagnosis_form"),
@@ -73,6 +73,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/kpis/new"): (LD, 403, "kpi_form"),
     ("GET", "/kpis/{kpi_id:int}/edit"): (LD, 403, None),
     ("POST", "/kpis/{kpi_id:int}/edit"): (LD, 403, "kpi_form"),
+    ("GET", "/kpis/{kpi_id:int}/archive"): (LD, 403, None),
     ("POST", "/kpis/{kpi_id:int}/archive"): (LD, 403, "form"),
     ("POST", "/kpis/{kpi_id:int}/restore"): (LD, 403, "form"),
     ("GET", "/kpis/{kpi_id:int}"): (EVERYONE, 403, None),
@@ -153,7 +154,11 @@ def objects(web_database: str) -> dict[str, int]:
         diagnosed = intake.submit_request(s, manager, intake.RequestInput(title="Diag", **FULL))
         diagnosis.save_diagnosis(s, ld, diagnosed.request_id, diagnosis.DiagnosisInput())
         prio = strategy.create_priority(
-            s, ld, strategy.PriorityInput(title="Walk priority", start_year=2026, end_year=2027)
+            s,
+            ld,
+            strategy.PriorityInput(
+                title="Walk priority", owner_id=users["ld"].id, start_year=2026, end_year=2027
+            ),
         )
         obj = strategy.add_objective(s, ld, prio.id, strategy.ObjectiveInput(title="Walk goal"))
         kr = strategy.add_key_result(s, ld, obj.id, strategy.KeyResultInput(description="Walk KR"))
@@ -170,6 +175,7 @@ def objects(web_database: str) -> dict[str, int]:
             "key_result_id": kr.id,
             "kpi_id": kpi.id,
             "user_id": users["employee"].id,
+            "owner_id": users["ld"].id,
             "program_id": s.scalar(select(Program.id).order_by(Program.id)),
         }
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
@@ -178,7 +184,7 @@ def objects(web_database: str) -> dict[str, int]:
     return ids
 
 
-def body(kind: str | None, role: str) -> dict:
+def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
     kpi = {"code": "walk_kpi", "name": "Walk KPI", "unit": "%", "direction": "up",
            "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
     forms = {
@@ -187,7 +193,12 @@ def body(kind: str | None, role: str) -> dict:
         "answers_form": {"q_one_metric": "Conversion."},
         "transition_form": {"target": "needs_information", "reason": "Walk check."},
         "diagnosis_form": {"action": "save", "finding_knowledge": "unknown"},
-        "priority_form": {"title": "Walk priority", "start_year": "2026", "end_year": "2027"},
+        "priority_form": {
+            "title": "Walk priority",
+            "owner_id": str(ids["owner_id"]),
+            "start_year": "2026",
+            "end_year": "2027",
+        },  # fmt: skip
         "objective_form": {"title": f"Walk objective {role}"},
         "key_result_form": {"description": f"Walk KR {role}"},
         "kpi_form": kpi,
@@ -198,7 +209,12 @@ def body(kind: str | None, role: str) -> dict:
         "answers_json": {"one_metric": "Conversion."},
         "transition_json": {"to": "needs_information", "reason": "Walk check."},
         "diagnosis_json": {"findings": {"knowledge": {"finding": "unknown"}}},
-        "priority_json": {"title": "Walk priority", "start_year": 2026, "end_year": 2027},
+        "priority_json": {
+            "title": "Walk priority",
+            "owner_id": ids["owner_id"],
+            "start_year": 2026,
+            "end_year": 2027,
+        },  # fmt: skip
         "objective_json": {"title": f"Walk objective {role}"},
         "key_result_json": {"description": f"Walk KR {role}"},
         "kpi_json": kpi,
@@ -218,7 +234,7 @@ def call(client, method: str, template: str, ids: dict[str, int], kind: str | No
         path = path.replace("{request_id}", str(ids["diagnosed_id"]))
     for key, value in ids.items():
         path = path.replace(f"{{{key}:int}}", str(value)).replace(f"{{{key}}}", str(value))
-    return client.request(method, path, **body(kind, role))
+    return client.request(method, path, **body(kind, role, ids))
 
 
 def test_the_table_covers_every_route():

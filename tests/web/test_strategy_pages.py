@@ -21,7 +21,11 @@ def _uid() -> str:
 
 
 def _new_priority(ld, **over) -> dict:
-    body = {"title": f"Grow repeat business {_uid()}", "start_year": 2026, "end_year": 2027}
+    me = ld.get("/api/me").json()["id"]
+    body = {
+        "title": f"Grow repeat business {_uid()}", "owner_id": me, "start_year": 2026,
+        "end_year": 2027,
+    }  # fmt: skip
     body.update(over)
     resp = ld.post("/api/priorities", json=body)
     assert resp.status_code == 201, resp.text
@@ -132,17 +136,19 @@ def test_create_edit_archive_and_restore_a_priority_through_forms(client_as):
     del ld.headers["X-CSRF-Token"]  # forms carry their own token
     token = _form_page(ld, "/priorities/new")
     title = f"Cut time to productivity {_uid()}"
-    resp = ld.post(
-        "/priorities/new",
-        data={
-            "csrf_token": token,
-            "title": title,
-            "description": "New hires reach full speed sooner.",
-            "owner_id": "",
-            "start_year": "2026",
-            "end_year": "2028",
-        },
-    )
+    data = {
+        "csrf_token": token,
+        "title": title,
+        "description": "New hires reach full speed sooner.",
+        "owner_id": "",
+        "start_year": "2026",
+        "end_year": "2028",
+    }
+    ownerless = ld.post("/priorities/new", data=data)
+    assert ownerless.status_code == 422
+    assert "Owner is required." in ownerless.text and f'value="{title}"' in ownerless.text
+    data["owner_id"] = str(ld.get("/api/me").json()["id"])
+    resp = ld.post("/priorities/new", data=data)
     assert resp.status_code == 303, resp.text
     url = resp.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
@@ -158,6 +164,7 @@ def test_create_edit_archive_and_restore_a_priority_through_forms(client_as):
         data={
             "csrf_token": token,
             "title": title + " fast",
+            "owner_id": data["owner_id"],
             "start_year": "2026",
             "end_year": "2027",
         },
@@ -181,6 +188,7 @@ def test_horizon_over_three_years_is_explained_and_the_input_kept(client_as):
         data={
             "title": "Become the market leader",
             "description": "Long game.",
+            "owner_id": str(ld.get("/api/me").json()["id"]),
             "start_year": "2026",
             "end_year": "2031",
         },

@@ -26,10 +26,11 @@ import math
 
 from lodestar.analytics.options import Evidence
 from lodestar.analytics.results import EffectEstimate
+from lodestar.domain.numbers import decimals_for, format_number
 
-__all__ = ["evidence_grade", "format_number", "summarise"]
+__all__ = ["evidence_grade", "summarise"]
 
-MINUS = "\u2212"
+NOT_AVAILABLE = "not available"
 
 _COMPARISON = {
     "randomised": "the {n0} randomly assigned to carry on as usual",
@@ -59,24 +60,14 @@ def evidence_grade(est: EffectEstimate) -> Evidence:
     return "moderate"
 
 
-def format_number(x: float, *, decimals: int = 1) -> str:
-    """``x`` with thousands separators and a true minus sign: −1,234.5."""
-    if not math.isfinite(x):
-        return "not available"
-    text = f"{abs(x):,.{decimals}f}"
-    return (MINUS + text) if x < 0 and float(text.replace(",", "")) != 0 else text
-
-
 def _decimals(est: EffectEstimate) -> int:
     """Two significant digits of the largest of the estimate and the interval's ends."""
-    ends = [abs(x) for x in (est.estimate, est.ci_low, est.ci_high) if math.isfinite(x)]
-    scale = max(ends, default=0.0) or 1.0
-    return int(min(max(1 - math.floor(math.log10(scale)), 0), 6))
+    return decimals_for(est.estimate, est.ci_low, est.ci_high, most=6)
 
 
 def _amount(value: float, unit: str, decimals: int) -> str:
     """A magnitude with its unit: 1.8 points, 1,794 EUR, €1,794, 3.0 days."""
-    number = format_number(abs(value), decimals=decimals)
+    number = format_number(abs(value), decimals, missing=NOT_AVAILABLE)
     u = unit.strip()
     if u in {"%", "pp", "percentage points", "points"}:
         return f"{number} points"
@@ -89,8 +80,8 @@ def _interval(est: EffectEstimate, decimals: int) -> str:
     level = round(100 * est.confidence)
     if not (math.isfinite(est.ci_low) and math.isfinite(est.ci_high)):
         return f"no usable {level}% CI: the data cannot bound the effect"
-    low = format_number(est.ci_low, decimals=decimals)
-    high = format_number(est.ci_high, decimals=decimals)
+    low = format_number(est.ci_low, decimals, missing=NOT_AVAILABLE)
+    high = format_number(est.ci_high, decimals, missing=NOT_AVAILABLE)
     return f"{level}% CI {low} to {high}"
 
 
@@ -104,7 +95,7 @@ def _capitalise(text: str) -> str:
 
 
 def _hazard_ratio(est: EffectEstimate, grade: Evidence) -> str:
-    hr = format_number(est.estimate, decimals=2)
+    hr = format_number(est.estimate, 2, missing=NOT_AVAILABLE)
     interval = _interval(est, 2)
     who = f"the {est.n_treated:,} {est.population} who took part"
     if est.interval_includes_zero:
@@ -131,7 +122,9 @@ def summarise(est: EffectEstimate) -> str:
     decimals = _decimals(est)
     amount = _amount(est.estimate, est.unit, decimals)
     pct = est.percent_of_baseline
-    pct_text = f"{format_number(pct, decimals=0)}% of baseline; " if pct is not None else ""
+    pct_text = (
+        f"{format_number(pct, 0, missing=NOT_AVAILABLE)}% of baseline; " if pct is not None else ""
+    )
     interval = _interval(est, decimals)
     outcome = _capitalise(est.outcome)
     who = f"the {est.n_treated:,} {est.population} who took part"
@@ -147,7 +140,7 @@ def summarise(est: EffectEstimate) -> str:
         )
     if est.interval_includes_zero:
         sign = "+" if est.estimate > 0 else ""
-        change = sign + format_number(est.estimate, decimals=decimals)
+        change = sign + format_number(est.estimate, decimals, missing=NOT_AVAILABLE)
         return (
             f"No clear effect: {est.outcome} changed by {change}"
             f"{' ' + _unit_word(est.unit) if _unit_word(est.unit) else ''} "

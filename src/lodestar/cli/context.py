@@ -39,29 +39,23 @@ def session_scope() -> Iterator[Session]:
 
 def acting_user(session: Session, email: str | None) -> Actor:
     """The actor for a command: --as EMAIL, LODESTAR_CLI_USER, or the first administrator."""
-    from sqlalchemy import select
-
-    from lodestar.db.models import User
-    from lodestar.errors import NotFound
-    from lodestar.services.accounts import actor_of
+    from lodestar.services.lookups import actor_by_email, first_administrator
 
     email = email or os.environ.get("LODESTAR_CLI_USER")
-    if email:
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            raise fail(
-                NotFound(f"No account uses {email}. List accounts with `lodestar users list`.")
-            )
-    else:
-        user = session.scalar(select(User).where(User.role == "admin").order_by(User.id))
-        if user is None:
-            raise fail(
-                NotFound(
-                    "There is no administrator to act as. Create one with `lodestar users create "
-                    "--role admin`, or pass --as EMAIL."
-                )
-            )
-    return actor_of(user)
+    try:
+        return actor_by_email(session, email) if email else first_administrator(session)
+    except LodestarError as exc:
+        raise fail(exc) from None
+
+
+def find_program_id(session: Session, reference: str) -> int:
+    """The program a command names by code or number; a sentence when there is none."""
+    from lodestar.services.lookups import program_id_by_reference
+
+    try:
+        return program_id_by_reference(session, reference)
+    except LodestarError as exc:
+        raise fail(exc) from None
 
 
 AS_OPTION = typer.Option(None, "--as", help="Act as this user (email). Default: the first admin.")

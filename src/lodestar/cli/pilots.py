@@ -6,8 +6,7 @@ from datetime import date
 
 import typer
 
-from lodestar.cli.context import AS_OPTION, acting_user, fail, session_scope
-from lodestar.cli.impact import _program_id
+from lodestar.cli.context import AS_OPTION, acting_user, fail, find_program_id, session_scope
 
 app = typer.Typer(help="Pilots: minimum detectable effect, seeded lottery.", no_args_is_help=True)
 
@@ -43,7 +42,7 @@ def plan(
         actor = acting_user(session, as_)
         try:
             result = plan_pilot(
-                session, actor, _program_id(session, program), team_ids=_teams(teams),
+                session, actor, find_program_id(session, program), team_ids=_teams(teams),
                 share=share, assign_by=by, weeks=weeks,
             )  # fmt: skip
         except LodestarError as exc:
@@ -73,7 +72,7 @@ def randomise(
         actor = acting_user(session, as_)
         try:
             record = randomise_pilot(
-                session, actor, _program_id(session, program), team_ids=_teams(teams),
+                session, actor, find_program_id(session, program), team_ids=_teams(teams),
                 start_date=start_date, share=share, assign_by=by, seed=seed,
             )  # fmt: skip
         except LodestarError as exc:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lodestar.cli.context import AS_OPTION, acting_user, fail, session_scope
-from lodestar.cli.impact import _program_id
+from lodestar.cli.context import AS_OPTION, acting_user, fail, find_program_id, session_scope
 
 app = typer.Typer(
     help="Programs: record the evaluation design and the target behaviours.", no_args_is_help=True
@@ -23,7 +22,7 @@ def show(
     with session_scope() as session:
         actor = acting_user(session, as_)
         try:
-            setup = program_setup(session, actor, _program_id(session, program))
+            setup = program_setup(session, actor, find_program_id(session, program))
         except LodestarError as exc:
             raise fail(exc) from None
         _print(setup)
@@ -52,7 +51,7 @@ def setup(
     with session_scope() as session:
         actor = acting_user(session, as_)
         try:
-            program_id = _program_id(session, program)
+            program_id = find_program_id(session, program)
             current = program_setup(session, actor, program_id)
             saved = set_program_setup(
                 session,

@@ -19,6 +19,8 @@ from functools import lru_cache
 from html import escape
 from typing import Any, Protocol
 
+from lodestar.domain.numbers import format_number
+
 ACCENT = "#2f5bd3"
 MUTED = "#8a93a6"
 GOOD = "#1d7a45"
@@ -85,7 +87,7 @@ def _pair(p: PointLike) -> tuple[str, float]:
 def fmt_value(value: float, unit: str) -> str:
     """A value with its unit, with as many decimals as its size needs."""
     digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{digits}f}"
+    text = format_number(value, digits)
     if digits:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%" if unit == "%" else f"{text} {unit}".strip()

@@ -9,277 +9,33 @@ tiers, kept apart on purpose (PRODUCT §9):
   method and citation, evidence grade, warnings, diagnostics, money, and the naive comparison
   beside it labelled "not causal".
 
-Numbers are formatted here once (true minus signs, thousands separators, as many decimals as
-the interval needs) so the HTML page and a PDF brief say the same thing.
+Numbers are formatted here once, with the one formatter (:mod:`lodestar.domain.numbers`: true
+minus signs, thousands separators, as many decimals as the interval needs), so the HTML page, a
+PDF brief and ``lodestar impact show`` (:mod:`lodestar.reports.program_text`) say the same thing
+in the same words. The context is a typed dataclass (:class:`ProgramView`); ``charts=False``
+leaves the SVG charts out for the command line.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
 
-from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
 from lodestar.reports.charts import behaviour_svg, effect_interval_svg, event_study_svg
-from lodestar.reports.survival_view import survival_view
-from lodestar.services.impact.program_impact import ProgramImpact
-
-MINUS = "\u2212"
-
-EVIDENCE_WORDS = {
-    "strong": "Strong evidence",
-    "moderate": "Moderate evidence",
-    "weak": "Weak evidence",
-    "none": "No causal evidence",
-}
-EVIDENCE_HELP = {
-    "strong": "A clear effect from a design that supports a causal reading, with its checks "
-    "passed.",
-    "moderate": "A clear effect, but the design rests on assumptions the data cannot fully "
-    "check, or a warning applies.",
-    "weak": "The interval includes no effect, or a check on the evidence failed.",
-    "none": "The comparison does not support a causal reading.",
-}
-DESIGN_WORDS = {
-    "staggered": "Staggered adoption (difference-in-differences over start cohorts)",
-    "randomised": "Randomised pilot",
-    "selection_on_observables": "Selection on observables (doubly robust adjustment)",
-    "did": "Difference-in-differences",
-    "survival": "Survival model",
-    "naive": "Naive comparison (not causal)",
-    "retention": "Retention (training as a time-varying covariate)",
-    "time_to_productivity": "Time to productivity for new hires",
-}
-DESIGN_CHOICES = (
-    ("auto", "Automatic: the design the roll-out supports"),
-    ("staggered", DESIGN_WORDS["staggered"]),
-    ("randomised", DESIGN_WORDS["randomised"]),
-    ("selection_on_observables", DESIGN_WORDS["selection_on_observables"]),
-    ("retention", DESIGN_WORDS["retention"]),
-    ("time_to_productivity", DESIGN_WORDS["time_to_productivity"]),
+from lodestar.reports.effect_view import (
+    DiagnosticView,
+    EffectView,
+    diagnostic_views,
+    effect_view,
+    event_study_points,
+    number,
 )
-
-
-def finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)
-
-
-def number(x: float | None, decimals: int = 1, *, sign: bool = False) -> str:
-    """``x`` with thousands separators and a true minus sign; "—" when not a number."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    text = f"{abs(x):,.{decimals}f}"
-    if float(text.replace(",", "")) == 0:
-        return text
-    if x < 0:
-        return MINUS + text
-    return ("+" + text) if sign else text
-
-
-def decimals_for(*values: float | None) -> int:
-    """Two significant digits of the largest value."""
-    ends = [abs(v) for v in values if v is not None and math.isfinite(v)]
-    scale = max(ends, default=0.0) or 1.0
-    return int(min(max(1 - math.floor(math.log10(scale)), 0), 4))
-
-
-def unit_words(unit: str) -> str:
-    """A change in a percentage is in percentage points."""
-    if unit.startswith("%"):
-        rest = unit[1:].strip()
-        return f"percentage points{f' ({rest})' if rest else ''}"
-    return unit
-
-
-def with_unit(text: str, unit: str) -> str:
-    words = unit_words(unit)
-    return f"{text} {words}".strip()
-
-
-@dataclass(frozen=True)
-class EffectView:
-    """One estimate, ready to print."""
-
-    summary: str
-    causal: bool
-    estimate: str  # "+44 EUR"
-    interval: str  # "−1,329 to 1,417 EUR"
-    confidence: str  # "95%"
-    percent_of_baseline: str | None
-    baseline: str | None
-    p_value: str | None
-    n_treated: int
-    n_comparison: int
-    n_clusters: int | None
-    estimand: str
-    method: str
-    citation: str
-    design: str
-    design_reason: str
-    evidence: str
-    evidence_words: str
-    evidence_help: str
-    warnings: tuple[str, ...]
-    unit: str
-
-
-def _percent(pct: float | None) -> str | None:
-    if pct is None or not math.isfinite(pct):
-        return None
-    return f"{number(pct, 0 if abs(pct) >= 10 else 1, sign=True)}%"
-
-
-def _p_value(p: float | None) -> str | None:
-    if p is None or not math.isfinite(p):
-        return None
-    return f"{p:.3f}" if p >= 0.001 else "< 0.001"
-
-
-RATIO_ESTIMANDS = ("hazard_ratio",)
-
-
-def _ratio(value: float) -> str:
-    """A rate ratio in words: '0.62× (38% lower)'."""
-    if not finite(value):
-        return "—"
-    change = (value - 1.0) * 100
-    if abs(change) < 0.5:
-        return f"{value:.2f}× (no change)"
-    return f"{value:.2f}× ({abs(change):.0f}% {'higher' if change > 0 else 'lower'})"
-
-
-def evidence_reasons(est: EffectEstimate) -> str:
-    """Why the evidence has its grade, from this estimate's own interval and checks."""
-    no_effect = 1.0 if est.estimand in RATIO_ESTIMANDS else 0.0
-    reasons = []
-    if finite(est.ci_low) and finite(est.ci_high) and est.ci_low <= no_effect <= est.ci_high:
-        reasons.append("The interval includes no effect.")
-    failed = [d.label for d in est.diagnostics if d.passed is False]
-    if failed:
-        reasons.append(
-            "Failed check" + ("s" if len(failed) > 1 else "") + ": " + "; ".join(failed) + "."
-        )
-    if not est.causal:
-        reasons.append("The comparison does not support a causal reading.")
-    return " ".join(reasons) or EVIDENCE_HELP.get(est.evidence, "")
-
-
-def effect_view(est: EffectEstimate) -> EffectView:
-    d = decimals_for(est.estimate, est.ci_low, est.ci_high)
-    pct = est.percent_of_baseline
-    ratio = est.estimand in RATIO_ESTIMANDS
-    return EffectView(
-        summary=est.summary(),
-        causal=est.causal,
-        estimate=_ratio(est.estimate)
-        if ratio
-        else with_unit(number(est.estimate, d, sign=True), est.unit),
-        interval=f"{est.ci_low:.2f}× to {est.ci_high:.2f}×"
-        if ratio
-        else with_unit(f"{number(est.ci_low, d)} to {number(est.ci_high, d)}", est.unit),
-        confidence=f"{est.confidence:.0%}",
-        percent_of_baseline=None if ratio else _percent(pct),
-        baseline=f"{number(est.baseline, decimals_for(est.baseline) + 1)} {est.unit}".strip()
-        if finite(est.baseline)
-        else None,
-        p_value=_p_value(est.p_value),
-        n_treated=est.n_treated,
-        n_comparison=est.n_comparison,
-        n_clusters=est.n_clusters,
-        estimand=ESTIMAND_LABELS.get(est.estimand, est.estimand),
-        method=est.method_label,
-        citation=est.citation,
-        design=DESIGN_WORDS.get(est.design, est.design),
-        design_reason=est.design_reason,
-        evidence=est.evidence,
-        evidence_words=EVIDENCE_WORDS.get(est.evidence, est.evidence),
-        evidence_help=evidence_reasons(est),
-        warnings=tuple(est.warnings),
-        unit=est.unit,
-    )
-
-
-@dataclass(frozen=True)
-class DiagnosticView:
-    label: str
-    status: str  # "passed" | "failed" | "info"
-    status_words: str
-    value: str | None
-    detail: str
-    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) >= 1:
-            return number(v, 0)
-        return number(v, 3 if abs(v) < 10 else 1)
-    return "—" if v is None else str(v)
-
-
-def _tables(
-    data: Mapping[str, Any],
-) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
-    """Lists of flat records in a diagnostic's data, as small tables (the event study is a
-    chart instead)."""
-    out = []
-    for name, rows in data.items():
-        if name == "event_study" or not isinstance(rows, list) or not rows:
-            continue
-        if not all(isinstance(r, Mapping) for r in rows):
-            continue
-        cols = tuple(str(c) for c in rows[0])
-        if any(isinstance(v, Mapping | list) for r in rows for v in r.values()):
-            continue
-        body = tuple(tuple(_cell(r.get(c)) for c in cols) for r in rows)
-        out.append(
-            (name.replace("_", " ").capitalize(), tuple(c.replace("_", " ") for c in cols), body)
-        )
-    return tuple(out)
-
-
-def diagnostic_views(est: EffectEstimate) -> tuple[DiagnosticView, ...]:
-    views = []
-    for d in est.diagnostics:
-        status = "info" if d.passed is None else "passed" if d.passed else "failed"
-        views.append(
-            DiagnosticView(
-                label=d.label,
-                status=status,
-                status_words={"info": "For information", "passed": "Passed", "failed": "Failed"}[
-                    status
-                ],
-                value=_cell(d.value) if d.value is not None else None,
-                detail=d.detail,
-                tables=_tables(d.data or {}),
-            )
-        )
-    return tuple(views)
-
-
-def event_study_points(est: EffectEstimate) -> list[tuple[int, float, float, float]]:
-    """The event-study table from the estimate's details or its pre-trend diagnostic."""
-    table = est.details.get("event_study") if est.details else None
-    if not table:
-        for d in est.diagnostics:
-            if d.data and d.data.get("event_study"):
-                table = d.data["event_study"]
-                break
-    points = []
-    for row in table or ():
-        vals = (row.get("estimate"), row.get("ci_low"), row.get("ci_high"))
-        if row.get("event_time") is None or not all(finite(v) for v in vals):
-            continue
-        points.append((int(row["event_time"]), float(vals[0]), float(vals[1]), float(vals[2])))  # type: ignore[arg-type]
-    return points
+from lodestar.reports.survival_view import SurvivalView, survival_view
+from lodestar.services.impact.program_impact import ProgramImpact
 
 
 @dataclass(frozen=True)
@@ -336,7 +92,7 @@ class BehaviourView:
     chart: Markup
 
 
-def behaviour_views(impact: ProgramImpact) -> tuple[BehaviourView, ...]:
+def behaviour_views(impact: ProgramImpact, *, charts: bool = True) -> tuple[BehaviourView, ...]:
     views = []
     for track in impact.behaviour:
         has_share = any(p.share_observed is not None for p in track.points)
@@ -352,7 +108,7 @@ def behaviour_views(impact: ProgramImpact) -> tuple[BehaviourView, ...]:
             )
             for p in track.points
         )
-        chart = behaviour_svg(series, measure=measure, title=track.behaviour)
+        chart = behaviour_svg(series, measure=measure, title=track.behaviour) if charts else ""
         views.append(BehaviourView(track.behaviour, measure, rows, Markup(chart)))  # noqa: S704
     return tuple(views)
 
@@ -377,58 +133,128 @@ def interval_chart(business: EffectEstimate, naive: EffectEstimate | None) -> Ma
     return Markup(svg)  # noqa: S704 - SVG generated by our own renderer, labels escaped there
 
 
-def program_view(impact: ProgramImpact) -> dict[str, Any]:
-    """The page context for the three tiers and the data snapshot."""
+@dataclass(frozen=True)
+class ActivityView:
+    """Tier 1: who enrolled and finished, and how they rated it — activity, not impact."""
+
+    enrolled: int
+    completed: int | None  # None: hidden, a group below the minimum size
+    completion_rate: str | None  # "84%"
+    satisfaction: str | None  # "4.3"
+    satisfaction_responses: int
+    hidden_note: str = ""  # why a figure is hidden (small groups), for the page and the CLI
+    min_group: int = 5  # the minimum group size from the settings
+
+
+@dataclass(frozen=True)
+class SnapshotView:
+    """What a stored result was computed from, in words, so a number can be traced."""
+
+    rows: str  # "12,345 employee-periods of 410 people (60 participants)"
+    periods: str  # "2025-01-06 to 2026-11-16"
+    fingerprint: str
+    fingerprint_note: str  # "the KPI held 1,234 observations then"
+
+
+@dataclass(frozen=True)
+class ProgramView:
+    """The program page's context (and the CLI's): the three tiers and the data snapshot."""
+
+    activity: ActivityView
+    behaviours: tuple[BehaviourView, ...]
+    money: MoneyView | None
+    money_note: str
+    business: EffectView | None = None
+    naive: EffectView | None = None
+    diagnostics: tuple[DiagnosticView, ...] = ()
+    snapshot: SnapshotView | None = None
+    survival: SurvivalView | None = None
+    interval_chart: Markup | None = None
+    event_study: Markup | None = None
+
+
+def snapshot_view(snap: Mapping[str, Any]) -> SnapshotView:
+    """The data snapshot in words: what one row is, how many, over which periods."""
+
+    def count(key: str) -> str:
+        return number(snap.get(key), 0)
+
+    unit = str(snap.get("unit") or "employee")
+    if unit == "team":
+        rows = f"{count('rows')} team-periods of {count('people')} teams "
+        rows += f"({count('participants')} took part)"
+    else:
+        what = "employee-periods" if unit == "employee" else unit
+        rows = f"{count('rows')} {what} of {count('people')} people "
+        rows += f"({count('participants')} participants)"
+        if "events" in snap and "censored" in snap:
+            rows += f"; {count('events')} events and {count('censored')} censored"
+    if "kpi_observations" in snap:
+        note = f"the KPI held {count('kpi_observations')} observations then"
+    elif "max_observation_id" in snap:
+        note = f"observations up to #{snap['max_observation_id']}"
+    else:
+        note = ""
+    return SnapshotView(
+        rows=rows,
+        periods=f"{snap.get('first_period', '—')} to {snap.get('last_period', '—')}",
+        fingerprint=str(snap.get("fingerprint", "—")),
+        fingerprint_note=note,
+    )
+
+
+def program_view(impact: ProgramImpact, *, charts: bool = True) -> ProgramView:
+    """The page context for the three tiers and the data snapshot; without the SVG charts
+    when ``charts`` is False (the command line prints the same words)."""
     op = impact.operational
-    activity = {
-        "enrolled": op.enrolled,
-        "completed": op.completed,
-        "completion_rate": f"{op.completion_rate:.0%}" if op.completion_rate is not None else None,
-        "satisfaction": number(op.satisfaction_mean, 1)
-        if op.satisfaction_mean is not None
-        else None,
-        "satisfaction_responses": op.satisfaction_responses,
-        "hidden_note": op.hidden_note,
-        "min_group": op.min_group_size,
-    }
-    ctx: dict[str, Any] = {
-        "activity": activity,
-        "behaviours": behaviour_views(impact),
-        "business": None,
-        "naive": None,
-        "diagnostics": (),
-        "event_study": None,
-        "money": money_view(impact.money),
-        "money_note": impact.money_note,
-        "snapshot": impact.snapshot,
-        "survival": {},
-    }
+    activity = ActivityView(
+        enrolled=op.enrolled,
+        completed=op.completed,
+        completion_rate=f"{op.completion_rate:.0%}" if op.completion_rate is not None else None,
+        satisfaction=number(op.satisfaction_mean, 1) if op.satisfaction_mean is not None else None,
+        satisfaction_responses=op.satisfaction_responses,
+        hidden_note=op.hidden_note or "",
+        min_group=op.min_group_size,
+    )
+    tiers = ProgramView(
+        activity=activity,
+        behaviours=behaviour_views(impact, charts=charts),
+        money=money_view(impact.money),
+        money_note=impact.money_note,
+    )
     b = impact.business
     if b is None:
-        return ctx
-    ctx["business"] = effect_view(b)
-    ctx["naive"] = effect_view(impact.naive) if impact.naive else None
-    ctx["interval_chart"] = interval_chart(b, impact.naive)
-    ctx["diagnostics"] = diagnostic_views(b)
-    ctx["survival"] = survival_view(impact.design, b, impact.naive)
-    if ctx["survival"]:  # hazard ratios: a ratio scale with its rule at 1, not at 0
-        ctx["interval_chart"] = ctx["survival"]["ratio_chart"]
-    events = event_study_points(b)
+        return tiers
+    survival = survival_view(impact.design, b, impact.naive, charts=charts)
+    interval = None
+    if charts:  # hazard ratios: a ratio scale with its rule at 1, not at 0
+        interval = survival.ratio_chart if survival else interval_chart(b, impact.naive)
+    events = event_study_points(b) if charts else []
+    study = None
     if events:
-        ctx["event_study"] = Markup(  # noqa: S704 - our own renderer
+        study = Markup(  # noqa: S704 - our own renderer
             event_study_svg(
                 events, unit=b.unit, title=f"{b.outcome}: effect by period relative to the start"
             )
         )
-    return ctx
+    return replace(
+        tiers,
+        business=effect_view(b),
+        naive=effect_view(impact.naive) if impact.naive else None,
+        diagnostics=diagnostic_views(b),
+        snapshot=snapshot_view(impact.snapshot),
+        survival=survival,
+        interval_chart=interval,
+        event_study=study,
+    )
 
 
 __all__ = [
-    "DESIGN_CHOICES",
-    "DESIGN_WORDS",
-    "EVIDENCE_WORDS",
-    "EffectView",
-    "effect_view",
-    "number",
+    "ActivityView",
+    "BehaviourView",
+    "MoneyView",
+    "ProgramView",
+    "SnapshotView",
     "program_view",
+    "snapshot_view",
 ]

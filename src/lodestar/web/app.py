@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="Lodestar",
         summary="Strategy-led Learning & Development: intake, diagnosis, impact.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/api_docs.py from static/vendor: works offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

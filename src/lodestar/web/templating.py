@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from lodestar.domain.intake import INTAKE_FIELDS, STAKEHOLDER_QUESTIONS
+from lodestar.domain.numbers import format_number
 from lodestar.domain.options import label
 from lodestar.web.security import csrf_token
 
@@ -25,13 +26,7 @@ templates.env.globals.update(
 templates.env.filters["label"] = label
 
 
-def _fmt_number(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}"
-
-
-templates.env.filters["num"] = _fmt_number
+templates.env.filters["number"] = format_number  # the one formatter: {{ x | number(2) }}
 
 
 def has_htmx() -> bool:

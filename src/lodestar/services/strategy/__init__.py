@@ -49,7 +49,7 @@ from lodestar.services.strategy.objectives import (
     get_objective,
 )
 from lodestar.services.strategy.overview import priority_overview, unaligned_counts
-from lodestar.services.strategy.pages import kpi_page, priority_page
+from lodestar.services.strategy.pages import kpi_page, kpi_usage, priority_page
 from lodestar.services.strategy.permissions import can_edit_strategy, require_editor
 from lodestar.services.strategy.priorities import (
     create_priority,
@@ -63,6 +63,7 @@ from lodestar.services.strategy.read_models import (
     KpiCard,
     KpiPage,
     KpiRow,
+    KpiUsage,
     LinkedItem,
     PriorityPage,
     PriorityRow,
@@ -83,6 +84,7 @@ __all__ = [
     "KpiInput",
     "KpiPage",
     "KpiRow",
+    "KpiUsage",
     "LinkedItem",
     "ObjectiveInput",
     "PriorityInput",
@@ -103,6 +105,7 @@ __all__ = [
     "kpi_card",
     "kpi_catalogue",
     "kpi_page",
+    "kpi_usage",
     "kpi_trend",
     "list_kpis",
     "list_priorities",

@@ -23,9 +23,7 @@ class PriorityInput(BaseModel):
         title="Description",
         description="Why it matters, and what winning looks like at the end of the horizon.",
     )
-    owner_id: int | None = Field(
-        None, title="Owner", description="The person accountable for the result."
-    )
+    owner_id: int = Field(title="Owner", description="The person accountable for the result.")
     start_year: int = Field(
         ge=2000, le=2100, title="Start year", description="The first year of the horizon."
     )

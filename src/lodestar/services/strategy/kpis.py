@@ -16,7 +16,12 @@ from lodestar.domain.options import (
     check_option,
 )
 from lodestar.domain.roles import Actor
-from lodestar.domain.strategy import check_target
+from lodestar.domain.strategy import (
+    check_finite,
+    check_plan_date,
+    check_target,
+    check_value_per_unit,
+)
 from lodestar.errors import Conflict, InvalidInput, NotFound
 from lodestar.services import audit
 from lodestar.services.strategy.forms import _on_field
@@ -64,22 +69,33 @@ def _check_kpi(session: Session, data: KpiInput) -> None:
             check_option(getattr(data, name), allowed, what)
         except InvalidInput as exc:
             raise _on_field(name, exc) from None
-    try:
-        check_target(data.direction, data.baseline, data.target)
-    except InvalidInput as exc:
-        raise _on_field("target", exc) from None
+    prio = None
+    if data.priority_id is not None:
+        prio = session.get(StrategicPriority, data.priority_id)
+        if prio is None:
+            raise _on_field(
+                "priority_id",
+                NotFound(
+                    f"There is no strategic priority #{data.priority_id}. Pick one from the list."
+                ),
+            )
+    horizon = (prio.start_year, prio.end_year) if prio is not None else None
+    for name, check in (
+        ("baseline", lambda: check_finite(data.baseline, "baseline")),
+        ("target", lambda: check_finite(data.target, "target")),
+        ("target", lambda: check_target(data.direction, data.baseline, data.target)),
+        ("value_per_unit", lambda: check_value_per_unit(data.value_per_unit)),
+        ("horizon_date", lambda: check_plan_date(data.horizon_date, "target date", horizon)),
+    ):
+        try:
+            check()
+        except InvalidInput as exc:
+            raise _on_field(name, exc) from None
     if data.value_per_unit is not None and not data.currency:
         raise _on_field(
             "currency",
             InvalidInput(
                 "A money value per unit needs a currency. Enter a three-letter code such as EUR."
-            ),
-        )
-    if data.priority_id is not None and session.get(StrategicPriority, data.priority_id) is None:
-        raise _on_field(
-            "priority_id",
-            NotFound(
-                f"There is no strategic priority #{data.priority_id}. Pick one from the list."
             ),
         )
 

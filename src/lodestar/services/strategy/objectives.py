@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from lodestar.db.access import get_priority_for
-from lodestar.db.models import KeyResult, Kpi, Objective
+from lodestar.db.models import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.domain.roles import Actor
-from lodestar.errors import NotFound
+from lodestar.domain.strategy import check_finite, check_plan_date
+from lodestar.errors import InvalidInput, NotFound
 from lodestar.services import audit
 from lodestar.services.strategy.forms import _on_field
 from lodestar.services.strategy.inputs import KeyResultInput, ObjectiveInput
@@ -41,8 +42,19 @@ def add_key_result(
     session: Session, actor: Actor, objective_id: int, data: KeyResultInput
 ) -> KeyResult:
     _require_editor(actor)
-    if session.get(Objective, objective_id) is None:
+    objective = session.get(Objective, objective_id)
+    if objective is None:
         raise NotFound(f"There is no objective #{objective_id}. Add the objective first.")
+    prio = session.get(StrategicPriority, objective.priority_id)
+    horizon = (prio.start_year, prio.end_year) if prio is not None else None
+    for name, check in (
+        ("due_date", lambda: check_plan_date(data.due_date, "due date", horizon)),
+        ("target", lambda: check_finite(data.target, "target")),
+    ):
+        try:
+            check()
+        except InvalidInput as exc:
+            raise _on_field(name, exc) from None
     if data.kpi_id is not None and session.get(Kpi, data.kpi_id) is None:
         raise _on_field(
             "kpi_id", NotFound(f"There is no KPI #{data.kpi_id}. Pick a KPI from the list.")

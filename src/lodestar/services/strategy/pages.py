@@ -20,7 +20,13 @@ from lodestar.domain.roles import Actor
 from lodestar.services.intake import RequestFilters, list_requests
 from lodestar.services.strategy.kpis import get_kpi
 from lodestar.services.strategy.permissions import can_edit_strategy
-from lodestar.services.strategy.read_models import KpiPage, LinkedItem, PriorityPage, ProgramLine
+from lodestar.services.strategy.read_models import (
+    KpiPage,
+    KpiUsage,
+    LinkedItem,
+    PriorityPage,
+    ProgramLine,
+)
 from lodestar.services.strategy.trends import _card
 
 
@@ -81,11 +87,10 @@ def priority_page(
     )
 
 
-def kpi_page(session: Session, actor: Actor, kpi_id: int, *, trend_points: int = 104) -> KpiPage:
-    """One KPI: definition, trend, the key results that use it, and the requests (that the
-    actor may see) and programs that name it as their metric that matters."""
+def kpi_usage(session: Session, actor: Actor, kpi_id: int) -> KpiUsage:
+    """The key results that use the KPI, and the requests (that the actor may see) and programs
+    that name it as their metric that matters: what archiving it would leave pointing at it."""
     kpi = get_kpi(session, actor, kpi_id)
-    prio = session.get(StrategicPriority, kpi.priority_id) if kpi.priority_id else None
     key_results = tuple(
         (kr, title)
         for kr, title in session.execute(
@@ -114,11 +119,16 @@ def kpi_page(session: Session, actor: Actor, kpi_id: int, *, trend_points: int =
             .order_by(Program.name)
         )
     )
+    return KpiUsage(key_results=key_results, requests=requests, programs=programs)
+
+
+def kpi_page(session: Session, actor: Actor, kpi_id: int, *, trend_points: int = 104) -> KpiPage:
+    """One KPI: definition, trend, and what uses it (:func:`kpi_usage`)."""
+    kpi = get_kpi(session, actor, kpi_id)
+    prio = session.get(StrategicPriority, kpi.priority_id) if kpi.priority_id else None
     return KpiPage(
         card=_card(session, kpi, trend_points),
         priority_title=prio.title if prio else None,
-        key_results=key_results,
-        requests=requests,
-        programs=programs,
+        usage=kpi_usage(session, actor, kpi_id),
         can_edit=can_edit_strategy(actor),
     )

@@ -19,8 +19,12 @@ from lodestar.services.strategy.permissions import _require_editor
 
 
 def _check_owner(session: Session, owner_id: int | None) -> None:
-    if owner_id is not None and session.get(User, owner_id) is None:
-        raise NotFound(f"There is no user #{owner_id} to own this priority. Pick an owner.")
+    """Every priority has an owner: an active person accountable for the result."""
+    if owner_id is None:
+        raise InvalidInput("A priority needs an owner: pick the person accountable for the result.")
+    owner = session.get(User, owner_id)
+    if owner is None or not owner.is_active:
+        raise NotFound(f"There is no active user #{owner_id} to own this priority. Pick an owner.")
 
 
 def list_priorities(
@@ -53,7 +57,7 @@ def _check_priority(session: Session, data: PriorityInput) -> None:
         raise _on_field("end_year", exc) from None
     try:
         _check_owner(session, data.owner_id)
-    except NotFound as exc:
+    except (InvalidInput, NotFound) as exc:
         raise _on_field("owner_id", exc) from None
 
 

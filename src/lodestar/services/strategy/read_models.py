@@ -134,14 +134,38 @@ class LinkedItem:
 
 
 @dataclass(frozen=True)
+class KpiUsage:
+    """What uses a KPI: key results (with their objective's title), the requests the actor may
+    see and the programs that name it as their metric that matters."""
+
+    key_results: tuple[tuple[KeyResult, str], ...]
+    requests: tuple[LinkedItem, ...]
+    programs: tuple[LinkedItem, ...]
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.key_results or self.requests or self.programs)
+
+
+@dataclass(frozen=True)
 class KpiPage:
     card: KpiCard
     priority_title: str | None
-    key_results: tuple[tuple[KeyResult, str], ...]  # with the objective's title
-    requests: tuple[LinkedItem, ...]
-    programs: tuple[LinkedItem, ...]
+    usage: KpiUsage
     can_edit: bool = False
 
     @property
     def kpi(self) -> Kpi:
         return self.card.kpi
+
+    @property
+    def key_results(self) -> tuple[tuple[KeyResult, str], ...]:
+        return self.usage.key_results
+
+    @property
+    def requests(self) -> tuple[LinkedItem, ...]:
+        return self.usage.requests
+
+    @property
+    def programs(self) -> tuple[LinkedItem, ...]:
+        return self.usage.programs

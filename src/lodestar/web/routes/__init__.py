@@ -1,6 +1,7 @@
 """Every router the app mounts, in one list."""
 
 from lodestar.web.routes import (
+    api_docs,
     api_me,
     api_programs,
     api_requests,
@@ -24,6 +25,7 @@ ROUTERS = [
     kpi_pages.router,
     import_pages.router,
     program_pages.router,
+    api_docs.router,
     api_me.router,
     api_requests.router,
     api_strategy.router,

@@ -7,7 +7,7 @@ shown again with the service's message next to the field and everything that was
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
@@ -21,9 +21,6 @@ from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.routes.priority_pages import fixable, kpi_chart, show_archived, values_of
 from lodestar.web.templating import flash, render
-
-if TYPE_CHECKING:
-    from lodestar.db.models import Kpi
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,10 +50,11 @@ def render_form(
     db: Session,
     actor: Actor,
     *,
-    kpi: Kpi | None = None,
+    kpi_id: int | None = None,
     values: dict[str, str] | None = None,
     error: LodestarError | None = None,
 ) -> Response:
+    kpi = strategy.get_kpi(db, actor, kpi_id) if kpi_id is not None else None
     if values is None:
         if kpi is None:
             defaults = strategy.KpiInput.model_construct()
@@ -108,7 +106,7 @@ def create_kpi(request: Request, db: SessionDep, actor: WritingActor, form: Form
 @router.get("/kpis/{kpi_id:int}/edit")
 def edit_kpi_form(request: Request, db: SessionDep, actor: CurrentActor, kpi_id: int) -> Response:
     strategy.require_editor(actor)
-    return render_form(request, db, actor, kpi=strategy.get_kpi(db, actor, kpi_id))
+    return render_form(request, db, actor, kpi_id=kpi_id)
 
 
 @router.post("/kpis/{kpi_id:int}/edit")
@@ -124,15 +122,36 @@ def update_kpi(
         if not fixable(exc):
             raise
         db.rollback()
-        kpi = strategy.get_kpi(db, actor, kpi_id)
-        return render_form(request, db, actor, kpi=kpi, values=values, error=exc)
+        return render_form(request, db, actor, kpi_id=kpi_id, values=values, error=exc)
     db.commit()
     flash(request, "Your changes to the KPI were saved.", "success")
     return see_other(f"/kpis/{kpi_id}")
 
 
+@router.get("/kpis/{kpi_id:int}/archive")
+def confirm_archive_kpi(
+    request: Request, db: SessionDep, actor: CurrentActor, kpi_id: int
+) -> Response:
+    """The confirmation step: what uses the KPI, before it is archived."""
+    strategy.require_editor(actor)
+    return render(
+        request,
+        "kpis/archive.html",
+        {
+            "k": strategy.get_kpi(db, actor, kpi_id),
+            "usage": strategy.kpi_usage(db, actor, kpi_id),
+        },
+    )
+
+
 @router.post("/kpis/{kpi_id:int}/archive")
-def archive_kpi(request: Request, db: SessionDep, actor: WritingActor, kpi_id: int) -> Response:
+def archive_kpi(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, kpi_id: int
+) -> Response:
+    """Archive after the confirmation page; a KPI in use is never archived in one click."""
+    strategy.require_editor(actor)
+    if form.get("confirm") != "yes" and strategy.kpi_usage(db, actor, kpi_id).in_use:
+        return see_other(f"/kpis/{kpi_id}/archive")
     kpi = strategy.set_kpi_archived(db, actor, kpi_id, True)
     db.commit()
     flash(

@@ -22,7 +22,8 @@ from starlette.responses import Response
 from lodestar.domain.evaluation import MAX_TARGET_BEHAVIOURS
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError
-from lodestar.reports.program_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS, program_view
+from lodestar.reports.effect_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS
+from lodestar.reports.program_view import program_view
 from lodestar.services import program_setup
 from lodestar.services.impact import program_impact
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor

@@ -3,7 +3,9 @@ its stakeholder questions and (for the L&D team) the next workflow steps.
 
 Every page works without JavaScript; htmx only swaps the results table when filters change.
 POSTs follow Post/Redirect/Get; a refused step re-renders the page with the service's message
-and everything the person typed.
+and everything the person typed. A refusal is shown on a URL that also answers GET, so reloading
+it never meets "Method Not Allowed": the workflow-step form posts to the request page's own URL,
+and a refused "Submit" (nothing typed to keep) redirects back with the message.
 """
 
 from __future__ import annotations
@@ -333,9 +335,8 @@ def submit_stored_request(
         outcome = intake.submit_request(db, actor, None, request_id)
     except FIXABLE as exc:
         db.rollback()
-        return render_detail(
-            request, db, actor, request_id, status_code=exc.status, transition_error=exc.message
-        )
+        flash(request, exc.message, "error")
+        return see_other(f"/requests/{request_id}")
     db.commit()
     if outcome.missing:
         flash(request, missing_message(list(outcome.missing)), "warning")
@@ -367,7 +368,7 @@ def save_answers(
     return see_other(f"/requests/{request_id}#questions")
 
 
-@router.post("/requests/{request_id:int}/transition")
+@router.post("/requests/{request_id:int}")
 def move_request(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep, request_id: int
 ) -> Response:
