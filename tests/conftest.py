@@ -70,6 +70,16 @@ def database_url(
         yield from _postgres_database()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
+    """An empty database of its own for one test, on each backend (for tests that change the
+    schema or need to know exactly what is stored)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/own.db"
+    else:
+        yield from _postgres_database()
+
+
 @pytest.fixture(scope="session")
 def seeded_engine(database_url: str) -> Iterator[Engine]:
     """A migrated database holding the small demo organisation (read-mostly; see ``db``)."""

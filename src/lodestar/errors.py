@@ -117,3 +117,17 @@ class DatabaseNotReady(LodestarError):
     code = "database-not-ready"
     status = 503
     title = "The database is not ready"
+
+
+class NotSaved(LodestarError):
+    """The database refused to store a request's changes when they were committed."""
+
+    code = "not-saved"
+    status = 503
+    title = "The changes were not saved"
+
+
+class TooManyAttempts(LodestarError):
+    code = "too-many-attempts"
+    status = 429
+    title = "Too many attempts"

@@ -7,14 +7,10 @@ message, except under CI=true, where that is a failure.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session
 
 from lodestar.config import Settings
@@ -22,15 +18,10 @@ from lodestar.db.migrate import upgrade
 from lodestar.db.session import make_engine
 from lodestar.services.demo import seed_demo
 from lodestar.web.app import create_app
+from tests.live_server import serving
 
 CHROMIUM = os.environ.get("LODESTAR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -42,20 +33,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         seed_demo(session, employees=200, seed=11)
     engine.dispose()
     settings = Settings(database_url=url, demo=True, secret_key="browser-test-secret-0123456789")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("The test server did not start within 20 seconds.")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +72,35 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = watch_policy_violations(page)
     yield page
     context.close()
+    assert not violations, f"the page broke the content security policy: {violations}"
+
+
+# Collected from the page itself (the DOM event) and from the console, where Chromium reports
+# what the policy refused.
+_VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} at ${where}`);
+});
+"""
+
+
+def watch_policy_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every content-security-policy violation the page reports, as it happens."""
+    found: list[str] = []
+    page.add_init_script(_VIOLATION_LISTENER)
+    page.on(
+        "console",
+        lambda msg: (
+            found.append(msg.text)
+            if msg.type == "error" and ("Content Security Policy" in msg.text or "CSP" in msg.text)
+            else None
+        ),
+    )
+    return found
 
 
 def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from lodestar.errors import ConfigurationError, DatabaseNotReady
+from lodestar.errors import ConfigurationError, DatabaseNotReady, NotSaved
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -39,15 +39,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+class SavingSession(Session):
+    """A session whose refused commit is a LodestarError: rolled back, nothing stored, and a
+    sentence for the person who asked (the web shows it, the CLI prints it)."""
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except SQLAlchemyError as exc:
+            self.rollback()
+            raise NotSaved(
+                "Your changes could not be saved, so nothing was stored. Try again in a "
+                "moment; if it keeps happening, tell your Lodestar administrator."
+            ) from exc
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return sessionmaker(bind=engine, class_=SavingSession, expire_on_commit=False)
 
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
-    with factory() as session, session.begin():
-        yield session
+    with factory() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def check_ready(engine: Engine) -> None:

@@ -26,19 +26,26 @@ class SignedInUser:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; committed at the end unless an error escaped."""
+    """One session per request, and the one owner of its transaction.
+
+    The route's work is committed when the route has built its response and before that
+    response is sent (``scope="function"``), so a commit the database refuses becomes an error
+    the client sees (problem+json for /api, an error page otherwise) instead of a "done" for a
+    write that was never stored. An error escaping the route rolls everything back.
+    """
     session: Session = request.app.state.session_factory()
     try:
         yield session
-        session.commit()
     except BaseException:
         session.rollback()
         raise
+    else:
+        session.commit()  # a refused commit raises NotSaved (db.session.SavingSession)
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_current_user(request: Request, db: SessionDep) -> User:

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from lodestar.errors import InvalidInput, LodestarError, NotFound, NotSignedIn
 from lodestar.web.templating import is_htmx, render
@@ -62,7 +63,25 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         err = LodestarError(str(exc.detail))
         err.status = exc.status_code
-    return await lodestar_error(request, err)
+    response = await lodestar_error(request, err)
+    for name, value in (exc.headers or {}).items():
+        response.headers.setdefault(name, value)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this path (the router names only the first route's,
+    and a page's GET and POST are separate routes)."""
+    from lodestar.web.routes import ROUTERS
+
+    methods: set[str] = set()
+    for route in (r for router in ROUTERS for r in router.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
