@@ -67,7 +67,8 @@ def workspace(empty_database_url: str):  # type: ignore[no-untyped-def]
             s, email="lead@example.org", name="Lead", role="ld", password="x", fast_hash=True
         )
         token = accounts.issue_api_token(s, lead)
-    yield engine, token
+        lead_id = lead.id
+    yield engine, token, lead_id
     engine.dispose()
 
 
@@ -88,9 +89,10 @@ def _app(engine: Engine):  # type: ignore[no-untyped-def]
     return create_app(Settings(database_url=url, secret_key=SECRET))
 
 
-def _new_priority(client: httpx.Client, token: str, title: str, *, page: bool = False):  # type: ignore[no-untyped-def]
-    """POST a priority through the API (JSON) or the page's form."""
-    fields = {"title": title, "start_year": 2026, "end_year": 2027}
+def _new_priority(client: httpx.Client, ws: tuple, title: str, *, page: bool = False):  # type: ignore[no-untyped-def]
+    """POST a priority owned by the lead through the API (JSON) or the page's form."""
+    _, token, lead_id = ws
+    fields = {"title": title, "owner_id": lead_id, "start_year": 2026, "end_year": 2027}
     auth = {"Authorization": f"Bearer {token}"}
     if page:
         form = {k: str(v) for k, v in fields.items()}
@@ -99,18 +101,19 @@ def _new_priority(client: httpx.Client, token: str, title: str, *, page: bool = 
 
 
 def test_a_stored_write_is_reported_and_kept(workspace):
-    engine, token = workspace
+    engine = workspace[0]
     with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
-        resp = _new_priority(client, token, "Kept")
+        resp = _new_priority(client, workspace, "Kept")
     assert resp.status_code == 201, resp.text
     assert _priorities(engine, "Kept") == 1
 
 
 def test_a_refused_commit_is_an_error_the_api_client_sees(workspace):
-    engine, token = workspace
+    engine = workspace[0]
+    token = workspace[1]
     _refuse_new_priorities_at_commit(engine)
     with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
-        resp = _new_priority(client, token, "Lost")
+        resp = _new_priority(client, workspace, "Lost")
         assert resp.status_code >= 400, f"answered {resp.status_code} for a write never stored"
         assert resp.headers["content-type"].startswith("application/problem+json")
         problem = resp.json()
@@ -122,10 +125,10 @@ def test_a_refused_commit_is_an_error_the_api_client_sees(workspace):
 
 
 def test_a_refused_commit_on_a_form_shows_an_error_page_not_a_redirect(workspace):
-    engine, token = workspace
+    engine = workspace[0]
     _refuse_new_priorities_at_commit(engine)
     with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
-        resp = _new_priority(client, token, "Lost page", page=True)
+        resp = _new_priority(client, workspace, "Lost page", page=True)
     assert resp.status_code >= 400, f"answered {resp.status_code} for a write never stored"
     assert resp.headers["content-type"].startswith("text/html")
     assert "could not be saved" in resp.text
