@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from lodestar.analytics.results import Diagnostic, EffectEstimate
+from lodestar.analytics.results import Diagnostic, EffectEstimate, Sensitivity
 from lodestar.analytics.wording import evidence_grade, summarise
 
 BASE = EffectEstimate(
@@ -27,6 +27,18 @@ BASE = EffectEstimate(
     direction="down",
     diagnostics=(Diagnostic("pre_trends", "Pre-trend joint test", True, 0.4),),
     population="agents",
+    # Survives trend breaks after the start up to 1.6x the largest seen before it.
+    sensitivity=Sensitivity(
+        kind="honest_did",
+        label="Sensitivity",
+        method="relative magnitudes",
+        citation="Rambachan & Roth (2023)",
+        robust=True,
+        breakdown=1.6,
+        benchmark=1.0,
+        benchmark_label="the largest pre-start change",
+        sentence="",
+    ),
 )
 
 
@@ -97,14 +109,22 @@ def test_hazard_ratio() -> None:
 
 
 def test_grades() -> None:
-    assert evidence_grade(dataclasses.replace(BASE, diagnostics=())) == "moderate"
+    # A passed pre-trend test alone is not enough for "strong" (Roth 2022): it takes a
+    # sensitivity analysis showing the conclusion survives a plausible violation.
+    assert evidence_grade(dataclasses.replace(BASE, sensitivity=None)) == "moderate"
+    assert BASE.sensitivity is not None
+    fragile = dataclasses.replace(BASE.sensitivity, robust=False, breakdown=0.4)
+    assert evidence_grade(dataclasses.replace(BASE, sensitivity=fragile)) == "moderate"
+    # An interval with no width says nothing about uncertainty (e.g. a constant outcome).
+    flat = dataclasses.replace(BASE, estimate=0.5, se=0.0, ci_low=0.5, ci_high=0.5)
+    assert evidence_grade(flat) == "weak"
     failed = (Diagnostic("pre_trends", "Pre-trend joint test", False, 0.01),)
     assert evidence_grade(dataclasses.replace(BASE, diagnostics=failed)) == "weak"
     assert evidence_grade(dataclasses.replace(BASE, warnings=("Few teams.",))) == "moderate"
     assert (
         evidence_grade(dataclasses.replace(BASE, design="randomised", diagnostics=())) == "strong"
     )
-    obs = dataclasses.replace(BASE, design="selection_on_observables")
+    obs = dataclasses.replace(BASE, design="selection_on_observables", sensitivity=None)
     assert evidence_grade(obs) == "moderate"
     assert evidence_grade(dataclasses.replace(BASE, estimate=math.nan)) == "none"
     inf = dataclasses.replace(BASE, ci_low=-math.inf, ci_high=math.inf)

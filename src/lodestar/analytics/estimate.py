@@ -271,11 +271,34 @@ def estimate_effect(
             f"An option is not understood by the {chosen!r} estimator ({exc}); remove it or "
             "choose the design it belongs to."
         ) from exc
+    est = _sensitivity_hook(est, data, outcome, treatment, covariates, options)
     if est.design != chosen:  # e.g. did handing over to staggered when start times differ
         reason += f" The estimator then used the {est.design!r} design."
     if est.design_reason and (design != "auto" or est.design != chosen):
         reason = f"{reason} {est.design_reason}"
     return dataclasses.replace(est, design_reason=reason, population=info.population)
+
+
+def _sensitivity_hook(
+    est: EffectEstimate,
+    data: pd.DataFrame,
+    outcome: str,
+    treatment: str | None,
+    covariates: tuple[str, ...],
+    options: dict[str, Any],
+) -> EffectEstimate:
+    """Sensitivity analysis of the design's untestable assumption (lodestar.analytics.sensitivity):
+    honest-DiD bounds for (staggered) DiD, E-values for selection on observables."""
+    from lodestar.analytics.sensitivity import add_sensitivity
+
+    return add_sensitivity(
+        est,
+        data,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        categorical=tuple(options.get("categorical", ())),
+    )
 
 
 def _dispatch(

@@ -1,4 +1,27 @@
-"""Weak-evidence rules, said in words (REFERENCE.md, "What the engine must say").
+"""Weak-evidence rules, said in words (REFERENCE.md, "What the engine must say"), and the
+evidence grade that follows from them. Every threshold of the grade lives here, once:
+``PRETREND_ALPHA`` (0.10), ``MIN_ESS_SHARE`` (0.10), ``FEW_CLUSTERS`` (30) and
+``PLAUSIBLE_M_BAR`` (1.0, the honest-DiD violation a conclusion must survive to be "strong").
+
+Evidence grades (:func:`evidence_grade`), checked in this order:
+
+1. **none** — the design does not support a causal reading (``causal=False``), or the estimate
+   is not a finite number.
+2. **weak** — the interval includes no effect (0; 1 for a hazard ratio; an unbounded interval
+   always does), the interval has no width or no finite standard error (nothing was learnt about
+   uncertainty), or a diagnostic failed (``Diagnostic.passed is False``: pre-trends, balance,
+   overlap, attrition...).
+3. **moderate** — a clear effect, but a weak-evidence warning applies (few clusters, several
+   KPIs, underpowered, a fragile sensitivity result...), or the design rests on an untestable
+   assumption that the sensitivity analysis did not show to be safe: survival models always;
+   difference-in-differences, staggered adoption and selection on observables unless their
+   sensitivity analysis shows the conclusion survives a plausible violation.
+4. **strong** — a clear effect from a randomised pilot, or from a (staggered)
+   difference-in-differences or selection on observables whose conclusion survives a plausible
+   violation of its assumption (:mod:`lodestar.analytics.sensitivity`: honest-DiD breakdown value
+   M̄* ≥ ``PLAUSIBLE_M_BAR``; an E-value beyond the strongest measured covariate), with no
+   warnings. A passed pre-trend test alone is never enough: such tests have low power
+   (Roth 2022).
 
 Every estimator calls :func:`warnings_for` with what it knows and puts the returned sentences in
 ``EffectEstimate.warnings``. Only the facts you pass are checked; leave the rest ``None``::
@@ -25,21 +48,30 @@ set of weights (Kish 1965), for the overlap rule.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 from statsmodels.stats.multitest import multipletests
 
-from lodestar.analytics.options import ESTIMAND_LABELS
+from lodestar.analytics.options import ESTIMAND_LABELS, Evidence
 from lodestar.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from lodestar.analytics.results import EffectEstimate
 
 __all__ = [
     "FEW_CLUSTERS",
     "MIN_ESS_SHARE",
+    "PLAUSIBLE_M_BAR",
     "PRETREND_ALPHA",
+    "SENSITIVITY_DESIGNS",
     "estimand_mismatch",
+    "evidence_grade",
     "few_clusters",
+    "fragile_result",
     "holm_adjust",
     "interval_includes_null",
     "kish_ess_share",
@@ -51,9 +83,11 @@ __all__ = [
     "warnings_for",
 ]
 
-PRETREND_ALPHA = 0.10
-MIN_ESS_SHARE = 0.10
-FEW_CLUSTERS = 30
+PRETREND_ALPHA = 0.10  # joint pre-trend test: below this, participants were already drifting
+MIN_ESS_SHARE = 0.10  # Kish effective comparison sample as a share of its nominal size
+FEW_CLUSTERS = 30  # below this many clusters, cluster-robust intervals are too narrow
+PLAUSIBLE_M_BAR = 1.0  # honest DiD: post-start trend breaks as large as the largest pre-start one
+SENSITIVITY_DESIGNS = frozenset({"did", "staggered", "selection_on_observables"})
 
 
 def interval_includes_null(ci_low: float, ci_high: float, *, estimand: str = "ATT") -> str | None:
@@ -158,6 +192,40 @@ def not_causal(causal: bool) -> str | None:
         "accounting for who chose to take part, so the difference may have nothing to do with "
         "the program; use a comparison group, a pre-period or a randomised pilot instead."
     )
+
+
+def fragile_result(robust: bool | None, kind: str) -> str | None:
+    """The sensitivity analysis found that a plausible violation would overturn the result."""
+    if robust is not False:
+        return None
+    if kind == "honest_did":
+        return (
+            "The conclusion does not survive a difference in trends after the start as large as "
+            "the largest seen before it (honest DiD); treat the effect as tentative and look for "
+            "a better-matched comparison group or a longer, steadier history before the start."
+        )
+    return (
+        "An unmeasured factor no stronger than the strongest recorded one could explain this "
+        "result away; treat it as tentative, record what else drove who took part, or run a "
+        "randomised pilot."
+    )
+
+
+def evidence_grade(est: EffectEstimate) -> Evidence:
+    """How strong the evidence for the effect is; the rules are in the module docstring."""
+    if not est.causal or not math.isfinite(est.estimate):
+        return "none"
+    degenerate = not (math.isfinite(est.se) and est.se > 0 and est.ci_high > est.ci_low)
+    if est.interval_includes_zero or degenerate or any(d.passed is False for d in est.diagnostics):
+        return "weak"
+    if est.warnings:
+        return "moderate"
+    if est.design == "randomised":
+        return "strong"
+    if est.design in SENSITIVITY_DESIGNS:
+        robust = est.sensitivity is not None and est.sensitivity.robust is True
+        return "strong" if robust else "moderate"
+    return "moderate"
 
 
 def warnings_for(

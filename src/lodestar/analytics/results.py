@@ -36,6 +36,34 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Sensitivity:
+    """How large a violation of the design's untestable assumption would overturn the result.
+
+    Built by :mod:`lodestar.analytics.sensitivity`: for (staggered) difference-in-differences the
+    Rambachan & Roth (2023) relative-magnitudes breakdown value; for selection on observables the
+    E-value (VanderWeele & Ding 2017) and robustness value (Cinelli & Hazlett 2020) benchmarked
+    against the strongest recorded covariate.
+    """
+
+    kind: str  # "honest_did" or "unmeasured_confounding"
+    label: str  # words for people, e.g. "Sensitivity to a trend difference after the start"
+    method: str  # the method in words, with its assumptions
+    citation: str
+    robust: bool | None  # survives a plausible violation (None: could not be assessed)
+    breakdown: float | None  # M-bar* (honest DiD) or the E-value of the interval's near end
+    benchmark: float  # the plausible violation it is compared with (M-bar = 1; covariate RR)
+    benchmark_label: str  # e.g. "the largest trend difference seen before the start", "tenure"
+    sentence: str  # the plain-language robustness sentence shown with the summary
+    data: Mapping[str, Any] = field(default_factory=dict)  # the grid for the chart, figures
+
+    @classmethod
+    def from_mapping(cls, value: Mapping[str, Any]) -> Sensitivity:
+        """Rebuild one stored as JSON (unknown keys are ignored)."""
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in value.items() if k in known})
+
+
+@dataclass(frozen=True)
 class EffectEstimate:
     """What a program did to an outcome, and how sure we can be."""
 
@@ -63,6 +91,7 @@ class EffectEstimate:
     design_reason: str = ""  # why this design was used (design="auto" explains its choice)
     details: Mapping[str, Any] = field(default_factory=dict)  # group-time tables, event study...
     population: str = "people"  # who took part, plural, for wording (from OutcomeInfo.population)
+    sensitivity: Sensitivity | None = None  # robustness to the design's untestable assumption
 
     @property
     def percent_of_baseline(self) -> float | None:
@@ -78,7 +107,7 @@ class EffectEstimate:
     @property
     def evidence(self) -> str:
         """How strong the evidence is: "strong", "moderate", "weak" or "none" (see wording)."""
-        from lodestar.analytics.wording import evidence_grade
+        from lodestar.analytics.evidence import evidence_grade
 
         return evidence_grade(self)
 
@@ -86,4 +115,7 @@ class EffectEstimate:
         """The result in business language, with how strong the evidence is."""
         from lodestar.analytics.wording import summarise
 
-        return summarise(self)
+        text = summarise(self)
+        if self.sensitivity is not None and self.sensitivity.sentence:
+            text = f"{text} {self.sensitivity.sentence}"
+        return text

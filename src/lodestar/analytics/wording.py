@@ -5,25 +5,15 @@ own unit and in % of baseline, the confidence interval, who was compared with wh
 strong the evidence is. Null and wrong-way results are said as plainly as good news; naive
 comparisons always start with "Not a causal estimate:".
 
-Evidence grades (:func:`evidence_grade`), checked in this order:
-
-1. **none** — the design does not support a causal reading (``causal=False``), or the estimate
-   is not a finite number.
-2. **weak** — the interval includes no effect (0; 1 for a hazard ratio; an unbounded interval
-   always does), or a diagnostic failed (``Diagnostic.passed is False``: pre-trends, balance,
-   overlap, attrition...).
-3. **moderate** — a clear effect, but either a weak-evidence warning applies (few clusters,
-   several KPIs, underpowered...) or the design rests on untestable assumptions beyond
-   randomisation: selection on observables and survival models always; difference-in-differences
-   and staggered adoption unless a pre-trend check was run and passed.
-4. **strong** — a clear effect from a randomised pilot, or from a (staggered)
-   difference-in-differences whose pre-trend check passed, with no warnings.
+The evidence grade (:func:`evidence_grade`) and its thresholds live in
+:mod:`lodestar.analytics.evidence`; it is re-exported here for callers of the wording.
 """
 
 from __future__ import annotations
 
 import math
 
+from lodestar.analytics.evidence import evidence_grade
 from lodestar.analytics.options import Evidence
 from lodestar.analytics.results import EffectEstimate
 from lodestar.domain.numbers import decimals_for, format_number
@@ -40,24 +30,6 @@ _COMPARISON = {
     "survival": "the {n0} who did not take part",
     "naive": "everyone else ({n0})",
 }
-_UNTESTED_ASSUMPTIONS = {"selection_on_observables", "survival"}
-_PRETREND_DESIGNS = {"did", "staggered"}
-
-
-def evidence_grade(est: EffectEstimate) -> Evidence:
-    """How strong the evidence for the effect is; the rules are in the module docstring."""
-    if not est.causal or not math.isfinite(est.estimate):
-        return "none"
-    if est.interval_includes_zero or any(d.passed is False for d in est.diagnostics):
-        return "weak"
-    if est.warnings or est.design in _UNTESTED_ASSUMPTIONS:
-        return "moderate"
-    if est.design in _PRETREND_DESIGNS:
-        pretrend_passed = any(d.name == "pre_trends" and d.passed for d in est.diagnostics)
-        return "strong" if pretrend_passed else "moderate"
-    if est.design == "randomised":
-        return "strong"
-    return "moderate"
 
 
 def _decimals(est: EffectEstimate) -> int:

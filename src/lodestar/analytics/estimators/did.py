@@ -32,6 +32,7 @@ from lodestar.analytics.estimators.staggered import (
     effect_from_group_time,
     group_time_effects,
 )
+from lodestar.analytics.evidence import FEW_CLUSTERS
 from lodestar.analytics.panels import prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
@@ -156,6 +157,10 @@ def estimate_did(
                 "reference": e == -1,
             }
         )
+    # Covariance of the event-study coefficients (reference period left out), for the
+    # honest-DiD sensitivity analysis (lodestar.analytics.sensitivity).
+    ev_idx = [list(coef.index).index(_event_name(e)) for e in sorted(event_times)]
+    ev_vcov = np.asarray(ev_fit._vcov)[np.ix_(ev_idx, ev_idx)]
     pre_names = [_event_name(e) for e in event_times if e < -1]
     warnings = list(panel.notes)
     if pre_names:
@@ -204,10 +209,10 @@ def estimate_did(
             "Parallel trends could not be tested: load at least two periods before the start."
         )
     n_clusters = int(frame[cluster_col].nunique())
-    if n_clusters < 30:
+    if n_clusters < FEW_CLUSTERS:
         warnings.append(
             f"Only {n_clusters} clusters: clustered standard errors are unreliable below about "
-            "30; use a wild bootstrap or randomisation inference."
+            f"{FEW_CLUSTERS}; use a wild bootstrap or randomisation inference."
         )
     if ci[0] <= 0 <= ci[1]:
         warnings.append(
@@ -240,6 +245,8 @@ def estimate_did(
         "with the change among people not trained over the same periods.",
         details={
             "event_study": table,
+            "event_study_vcov": ev_vcov.tolist(),
+            "event_study_base": "universal",
             "start_period": cohort_start,
             "cluster": cluster_col,
             "balanced": panel.balanced,

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lodestar.analytics.evidence import MIN_ESS_SHARE
 from lodestar.analytics.panels import prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
@@ -54,7 +55,7 @@ def _overlap(ps: np.ndarray, d: np.ndarray) -> Diagnostic:
     w = ps[d == 0] / (1 - ps[d == 0])
     ess = float(w.sum() ** 2 / np.sum(w**2)) if w.size else 0.0
     share = ess / max(int((d == 0).sum()), 1)
-    passed = share >= 0.10
+    passed = share >= MIN_ESS_SHARE
     return Diagnostic(
         name="overlap",
         label="Propensity overlap",

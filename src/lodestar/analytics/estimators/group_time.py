@@ -41,6 +41,7 @@ class GroupTimeEffects:
     pre_trend_stat: float | None
     pre_trend_df: int
     pre_trend_p: float | None
+    dynamic_vcov: np.ndarray | None = None  # covariance of the event-time effects (dynamic keys)
 
 
 class _Clusters:
@@ -335,6 +336,7 @@ def _group_time_numpy(
         pre_trend_stat=stat,
         pre_trend_df=df,
         pre_trend_p=p,
+        dynamic_vcov=clusters.cov(dyn_inf_m),
     )
     return effects, notes
 

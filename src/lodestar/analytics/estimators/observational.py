@@ -48,7 +48,7 @@ from lodestar.analytics.estimators.weighting import (
     _overlap_summary,
     balance_table,
 )
-from lodestar.analytics.evidence import poor_overlap
+from lodestar.analytics.evidence import MIN_ESS_SHARE, poor_overlap
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
@@ -58,7 +58,7 @@ METHODS: tuple[Method, ...] = get_args(Method)
 WEIGHTINGS: tuple[Weighting, ...] = get_args(Weighting)
 OBSERVATIONAL_ESTIMANDS: tuple[str, ...] = ("ATT", "ATE")
 
-ESS_SHARE_THRESHOLD = 0.10
+ESS_SHARE_THRESHOLD = MIN_ESS_SHARE  # the one threshold, from lodestar.analytics.evidence
 
 CITATIONS: dict[str, str] = {
     "aipw_ATT": (

@@ -42,6 +42,7 @@ from lodestar.analytics.estimators.group_time import (
     _group_time_numpy,
 )
 from lodestar.analytics.estimators.staggered_moderndid import _group_time_moderndid
+from lodestar.analytics.evidence import FEW_CLUSTERS, PRETREND_ALPHA
 from lodestar.analytics.panels import (
     ControlGroup,
     Panel,
@@ -62,7 +63,7 @@ CITATION = (
     "Callaway, B. & Sant'Anna, P. H. C. (2021). Difference-in-differences with multiple time "
     "periods. Journal of Econometrics 225(2), 200-230."
 )
-PRE_TREND_ALPHA = 0.10
+PRE_TREND_ALPHA = PRETREND_ALPHA  # the one threshold, from lodestar.analytics.evidence
 
 
 def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -259,10 +260,10 @@ def effect_from_group_time(
             if panel.wide is not None
             else int(panel.frame[panel.cluster].nunique())
         )
-        if n_clusters < 30:
+        if n_clusters < FEW_CLUSTERS:
             warnings.append(
                 f"Only {n_clusters} clusters: analytic clustered standard errors are unreliable "
-                "below about 30; use a wild bootstrap or randomisation inference."
+                f"below about {FEW_CLUSTERS}; use a wild bootstrap or randomisation inference."
             )
     if est - z * se <= 0 <= est + z * se:
         warnings.append(
@@ -285,6 +286,11 @@ def effect_from_group_time(
             )
         ],
         "event_study": event_table,
+        # Pre-start cells use a varying base period (each period against the one before).
+        "event_study_base": "varying",
+        "event_study_vcov": (
+            effects.dynamic_vcov.tolist() if effects.dynamic_vcov is not None else None
+        ),
         "aggregations": {
             a.kind: {"estimate": a.estimate, "se": a.se}
             for a in (effects.simple, effects.dynamic, effects.group, effects.calendar)

@@ -70,10 +70,14 @@ def _group_time_moderndid(
     pre = dynamic.keys < 0
     inf = getattr(moderndid.aggte(mp, type="dynamic", cband=False), "influence_func", None)
     stat, df, p = (None, 0, None)
-    if inf is not None and pre.any():
+    vcov = None
+    if inf is not None:
         inf_m = np.asarray(inf)
         n = inf_m.shape[0]
-        stat, df, p = _wald(dynamic.estimates[pre], (inf_m[:, pre].T @ inf_m[:, pre]) / n**2)
+        if inf_m.ndim == 2 and inf_m.shape[1] == len(dynamic.keys):
+            vcov = (inf_m.T @ inf_m) / n**2
+        if pre.any():
+            stat, df, p = _wald(dynamic.estimates[pre], (inf_m[:, pre].T @ inf_m[:, pre]) / n**2)
     effects = GroupTimeEffects(
         groups=np.asarray(mp.groups, dtype=float),
         times=np.asarray(mp.times, dtype=float),
@@ -86,5 +90,6 @@ def _group_time_moderndid(
         pre_trend_stat=stat,
         pre_trend_df=df,
         pre_trend_p=p,
+        dynamic_vcov=vcov,
     )
     return effects, notes

@@ -102,6 +102,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     from lodestar.analytics.estimators.observational import estimate_selection_on_observables
     from lodestar.analytics.estimators.randomised import estimate_randomised
     from lodestar.analytics.estimators.staggered import estimate_staggered_matrix
+    from lodestar.analytics.sensitivity import add_sensitivity
 
     choice = choose_for_panel(panel, design)
     chosen = choice.design
@@ -122,6 +123,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             control_group="not_yet_treated",
             info=info,
         )
+        headline = add_sensitivity(headline)  # honest-DiD bounds on the event study
         people = person_level(panel)
         naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
         return _analysis(choice, headline, naive, headline.n_treated)
@@ -146,12 +148,13 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             f"Program '{panel.program.name}' has no participants with observations before and "
             "after its start. Check the enrolments' start dates against the KPI's history."
         )
+    covariates = ["pre_mean", "performance_rating", "tenure_years"]
     headline = estimate_selection_on_observables(
-        people,
-        outcome="post_mean",
-        treatment="participant",
-        covariates=["pre_mean", "performance_rating", "tenure_years"],
-        info=info,
+        people, outcome="post_mean", treatment="participant", covariates=covariates, info=info
+    )
+    # How strong an unmeasured factor would have to be, against the strongest measured one.
+    headline = add_sensitivity(
+        headline, people, outcome="post_mean", treatment="participant", covariates=covariates
     )
     naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
     return _analysis(choice, headline, naive, int(np.sum(people["participant"])))

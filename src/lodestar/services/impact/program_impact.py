@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.money import ReturnOnInvestment, return_on_investment
-from lodestar.analytics.results import Diagnostic, EffectEstimate
+from lodestar.analytics.results import Diagnostic, EffectEstimate, Sensitivity
 from lodestar.db.models import ImpactResult, Program, User
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDenied
@@ -278,6 +278,8 @@ def estimate_from_json(data: dict[str, Any]) -> EffectEstimate:
     fields = dict(data)
     fields["diagnostics"] = tuple(Diagnostic(**d) for d in fields.get("diagnostics", ()))
     fields["warnings"] = tuple(fields.get("warnings", ()))
+    if isinstance(fields.get("sensitivity"), dict):
+        fields["sensitivity"] = Sensitivity.from_mapping(fields["sensitivity"])
     known = set(EffectEstimate.__dataclass_fields__)
     clean = {k: (float("nan") if v is None and k in ("se",) else v) for k, v in fields.items()}
     return EffectEstimate(**{k: v for k, v in clean.items() if k in known})

@@ -1,0 +1,177 @@
+"""Sensitivity analysis: would the conclusion survive a plausible break of the design's
+untestable assumption? :func:`add_sensitivity` attaches the answer to a result.
+
+- Difference-in-differences and staggered adoption: Rambachan & Roth (2023) relative-magnitudes
+  bounds and breakdown value M̄* (:mod:`.honest_did`); robust when M̄* ≥ 1, i.e. the effect stays
+  clear of zero even if trends after the start differ as much as the largest change seen before.
+- Selection on observables: E-value and robustness value (:mod:`.confounding`), benchmarked
+  against the strongest measured covariate; robust when an unmeasured factor as strong as it
+  could not explain the interval away.
+
+Other designs (randomised pilots, survival, naive comparisons) get no sensitivity analysis here:
+a lottery needs none, and a naive comparison is not causal to begin with.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from lodestar.analytics.evidence import PLAUSIBLE_M_BAR, fragile_result
+from lodestar.analytics.results import EffectEstimate, Sensitivity
+from lodestar.analytics.sensitivity import confounding, honest_did
+from lodestar.analytics.sensitivity.words import (
+    confounding_sentence,
+    honest_did_sentence,
+)
+
+__all__ = ["M_BAR_GRID", "add_sensitivity", "confounding_sensitivity", "trend_sensitivity"]
+
+M_BAR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
+    """Honest-DiD relative-magnitudes sensitivity of a (staggered) DiD result, from the event
+    study and covariance it stores in ``details``; None when those are missing or too short."""
+    study = honest_did.event_study_from_details(est.details)
+    if study is None:
+        return None
+    rm = honest_did.relative_magnitude_bounds(study, m_bar=M_BAR_GRID, confidence=est.confidence)
+    robust = None if rm.breakdown is None else rm.breakdown >= PLAUSIBLE_M_BAR
+    return Sensitivity(
+        kind="honest_did",
+        label="Sensitivity to trends that differ after the start (honest DiD)",
+        method=(
+            "Rambachan & Roth relative-magnitudes bounds for the average effect over the "
+            f"{study.n_post} periods after the start, from {study.n_pre + 1} periods before it; "
+            "Bonferroni confidence set (conservative)."
+        ),
+        citation=honest_did.CITATION,
+        robust=robust,
+        breakdown=rm.breakdown,
+        benchmark=PLAUSIBLE_M_BAR,
+        benchmark_label="the largest change in the trend difference seen before the start",
+        sentence=honest_did_sentence(rm, outcome=est.outcome),
+        data={
+            "grid": rm.as_table(),
+            "average_effect": rm.estimate,
+            "average_effect_se": rm.se,
+            "largest_pre_change": rm.largest_pre_change,
+            "largest_pre_change_upper": rm.largest_pre_change_upper,
+            "n_pre": study.n_pre,
+            "n_post": study.n_post,
+            "confidence": rm.confidence,
+        },
+    )
+
+
+def confounding_sensitivity(
+    est: EffectEstimate,
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    covariates: Sequence[str],
+    categorical: Sequence[str] = (),
+) -> Sensitivity | None:
+    """E-value and robustness value of a selection-on-observables result, benchmarked against
+    the strongest measured covariate (see :mod:`.confounding`)."""
+    from lodestar.analytics.estimators.observational import design_matrix
+
+    frame = data[[outcome, treatment, *covariates]].dropna()
+    if frame.empty or not (math.isfinite(est.se) and est.se > 0):
+        return None
+    y = frame[outcome].astype(float).to_numpy()
+    d = frame[treatment].astype(float).to_numpy()
+    sd = confounding.pooled_sd(y, d)
+    if not sd > 0:
+        return None
+    x = design_matrix(frame, covariates, categorical)
+    rr = confounding.risk_ratio_from_d(est.estimate / sd)
+    rr_low = confounding.risk_ratio_from_d(est.ci_low / sd)
+    rr_high = confounding.risk_ratio_from_d(est.ci_high / sd)
+    e_point = confounding.e_value(rr)
+    e_ci = confounding.e_value_interval(rr_low, rr_high)
+    benchmarks = confounding.covariate_benchmarks(
+        x, d, y, estimate=est.estimate, se=est.se, confidence=est.confidence
+    )
+    worst = benchmarks[0] if benchmarks else None
+    dof = max(len(frame) - x.shape[1] - 2, 2)
+    t = est.estimate / est.se
+    robust = None
+    if worst is not None and not est.interval_includes_zero:
+        robust = not any(b.overturns for b in benchmarks)
+    return Sensitivity(
+        kind="unmeasured_confounding",
+        label="Sensitivity to an unmeasured factor",
+        method=(
+            "E-value of the interval's limit nearest no effect, on the risk-ratio scale "
+            "(RR ≈ exp(0.91 × standardised difference)); robustness judged by the interval "
+            "after allowing for an unmeasured factor as strong as each measured covariate "
+            "(Cinelli & Hazlett partial-R² bounds, k = 1)."
+        ),
+        citation=confounding.CITATION,
+        robust=robust,
+        breakdown=e_ci,
+        benchmark=1.0,
+        benchmark_label=worst.name if worst else "",
+        sentence=confounding_sentence(e_point, e_ci, worst, est, outcome=est.outcome),
+        data={
+            "e_value": e_point,
+            "e_value_ci": e_ci,
+            "risk_ratio": rr,
+            "standardised_difference": est.estimate / sd,
+            "robustness_value": confounding.robustness_value(t, dof),
+            "robustness_value_alpha": confounding.robustness_value(
+                t, dof, alpha=1 - est.confidence
+            ),
+            "covariates": [dataclasses.asdict(b) for b in benchmarks],
+            "estimate": est.estimate,
+            "ci_low": est.ci_low,
+            "ci_high": est.ci_high,
+        },
+    )
+
+
+def add_sensitivity(
+    est: EffectEstimate,
+    data: pd.DataFrame | None = None,
+    *,
+    outcome: str | None = None,
+    treatment: str | None = None,
+    covariates: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+) -> EffectEstimate:
+    """``est`` with its sensitivity analysis (and a warning when the conclusion is fragile).
+
+    DiD and staggered results need nothing else; selection on observables needs the person-level
+    ``data`` with the ``outcome``, ``treatment`` and ``covariates`` it was estimated from.
+    """
+    if not est.causal or not (math.isfinite(est.estimate) and math.isfinite(est.se)):
+        return est
+    sens: Sensitivity | None = None
+    if est.design in ("did", "staggered"):
+        sens = trend_sensitivity(est)
+    elif (
+        est.design == "selection_on_observables"
+        and data is not None
+        and outcome is not None
+        and treatment is not None
+        and covariates
+    ):
+        sens = confounding_sensitivity(
+            est,
+            data,
+            outcome=outcome,
+            treatment=treatment,
+            covariates=covariates,
+            categorical=categorical,
+        )
+    if sens is None:
+        return est
+    warning = fragile_result(sens.robust, sens.kind)
+    warnings = est.warnings if warning is None else (*est.warnings, warning)
+    return dataclasses.replace(est, sensitivity=sens, warnings=warnings)

@@ -1,0 +1,90 @@
+"""The sensitivity result in one plain sentence, for the summary and the program page."""
+
+from __future__ import annotations
+
+import math
+
+from lodestar.analytics.results import EffectEstimate
+from lodestar.analytics.sensitivity.confounding import CovariateBenchmark
+from lodestar.analytics.sensitivity.honest_did import RelativeMagnitudes
+
+__all__ = ["confounding_sentence", "covariate_label", "honest_did_sentence", "times"]
+
+
+def times(x: float) -> str:
+    """A multiple in words: "1.4 times", "more than 10 times"."""
+    if x >= 10:
+        return "more than 10 times"
+    return f"{x:.1f} times"
+
+
+def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str) -> str:
+    """How large a break in parallel trends after the start would overturn the result."""
+    m = rm.breakdown
+    if m is None:
+        return (
+            "Sensitivity: the interval already includes no effect, so there is no conclusion "
+            "for a difference in trends after the start to overturn."
+        )
+    if math.isinf(m):
+        return (
+            "Sensitivity: participants and the comparison group moved exactly in step before "
+            "the start, so the relative-magnitudes check cannot bound a difference after it; "
+            "judge the parallel-trends assumption on what you know of the program."
+        )
+    if m < 0.05:
+        return (
+            f"Sensitivity: the conclusion is fragile: even a difference in the {outcome} trends "
+            "after the start much smaller than the ones seen before it would make the effect "
+            "indistinguishable from zero."
+        )
+    if m >= 1:
+        return (
+            "Sensitivity: the conclusion holds unless the difference in trends after the start "
+            f"is more than {times(m)} the largest seen before it (honest DiD breakdown value)."
+        )
+    return (
+        "Sensitivity: the conclusion is fragile: a difference in trends after the start only "
+        f"{times(m)} the largest seen before it would make the effect indistinguishable from "
+        "zero (honest DiD breakdown value), so it rests on trends staying more parallel than "
+        "they were before the program."
+    )
+
+
+def covariate_label(name: str) -> str:
+    """A covariate's column name as words: "tenure_years" → "tenure years"."""
+    return name.replace("_", " ").replace("[", " ").replace("]", "").strip()
+
+
+def confounding_sentence(
+    e_point: float,
+    e_ci: float,
+    worst: CovariateBenchmark | None,
+    est: EffectEstimate,
+    *,
+    outcome: str,
+) -> str:
+    """How strong an unmeasured factor would need to be to explain the result away, and
+    whether one as strong as the strongest measured factor would be enough."""
+    if e_ci <= 1:
+        return (
+            "Sensitivity: the interval already includes no effect, so no unmeasured factor is "
+            "needed to explain it away."
+        )
+    need = (
+        "Sensitivity: an unmeasured factor would need to be associated with both taking part "
+        f"and the {outcome} by a risk ratio of {e_ci:.1f} each to make the interval include no "
+        f"effect ({e_point:.1f} to explain away the estimate itself)"
+    )
+    if worst is None:
+        return need + "; no measured factor could be used as a yardstick."
+    name = covariate_label(worst.name)
+    if not worst.overturns:
+        return (
+            f"{need} — stronger than {name}, the strongest measured factor: one as strong as it "
+            "would not be enough."
+        )
+    return (
+        f"{need} — one no stronger than {name}, a measured factor, would be enough, so an "
+        "unrecorded difference like it could explain the result away."
+    )

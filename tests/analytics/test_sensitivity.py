@@ -1,0 +1,203 @@
+"""Sensitivity analysis against published figures (tests/reference/sensitivity_published.json).
+
+- Honest DiD on the HonestDiD README's Medicaid example: the relative-magnitudes identified set
+  equals HonestDiD's (moderndid's port) to 1e-10; the Bonferroni robust interval contains the
+  published conditional-least-favourable one at every M-bar (it is conservative by design);
+  the smoothness FLCI (moderndid) matches the published one to 2e-4 (published to 3 figures).
+- E-value: VanderWeele & Ding (2017) 3.9 (1.8-8.7) -> 7.26 and 3.0, to 0.005.
+- Robustness value and the 1x-female benchmark: Cinelli & Hazlett's Darfur example, to 5e-5.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lodestar.analytics.results import EffectEstimate
+from lodestar.analytics.sensitivity import add_sensitivity, honest_did
+from lodestar.analytics.sensitivity.confounding import (
+    confounder_bounds,
+    covariate_benchmarks,
+    e_value,
+    e_value_interval,
+    partial_r2,
+    risk_ratio_from_d,
+    robustness_value,
+)
+from lodestar.errors import InvalidInput
+
+PUBLISHED = json.loads(
+    (Path(__file__).parents[1] / "reference" / "sensitivity_published.json").read_text()
+)
+
+
+@pytest.fixture(scope="module")
+def medicaid() -> honest_did.EventStudy:
+    """The README's TWFE event study, recomputed from moderndid's copy of ehec_data."""
+    import moderndid
+    import pyfixest as pf
+
+    df = moderndid.load_ehec().to_pandas()
+    df = df[(df["year"] < 2016) & (df["yexp2"].isna() | (df["yexp2"] != 2015))].copy()
+    df["D"] = (df["yexp2"] == 2014).astype(int)
+    fit = pf.feols("dins ~ i(year, D, ref=2013) | stfips + year", data=df, vcov={"CRV1": "stfips"})
+    return honest_did.EventStudy(
+        (-6, -5, -4, -3, -2, 0, 1), fit.coef().to_numpy(), np.asarray(fit._vcov)
+    )
+
+
+def test_identified_set_equals_honestdid(medicaid: honest_did.EventStudy) -> None:
+    from moderndid.didhonest import compute_identified_set_rm
+
+    for l_vec in (np.array([1.0, 0.0]), np.array([0.5, 0.5])):
+        for m_bar in (0.5, 1.0, 2.0):
+            rm = honest_did.relative_magnitude_bounds(medicaid, m_bar=(m_bar,), l_vec=l_vec)
+            half = m_bar * rm.post_factor * rm.largest_pre_change
+            ref = compute_identified_set_rm(m_bar, medicaid.estimates, l_vec, 5, 2)
+            assert rm.estimate - half == pytest.approx(float(ref.id_lb), abs=1e-10)
+            assert rm.estimate + half == pytest.approx(float(ref.id_ub), abs=1e-10)
+
+
+def test_relative_magnitudes_contain_the_published_interval(
+    medicaid: honest_did.EventStudy,
+) -> None:
+    pub = PUBLISHED["honest_did_medicaid"]["relative_magnitudes_first_period_C-LF"]
+    rm = honest_did.relative_magnitude_bounds(medicaid, m_bar=pub["m_bar"], l_vec=[1.0, 0.0])
+    for lo, hi, plo, phi in zip(rm.ci_low, rm.ci_high, pub["lb"], pub["ub"], strict=True):
+        assert lo <= plo and hi >= phi  # conservative: never narrower than the exact method
+        assert hi - lo < 2.6 * (phi - plo)  # ...but not uninformative
+    # The ordinary interval at M-bar = 0; the published breakdown is 2, ours about half of it.
+    assert rm.breakdown is not None and 0.8 < rm.breakdown < 2.0
+
+
+def test_smoothness_flci_matches_published(medicaid: honest_did.EventStudy) -> None:
+    pub = PUBLISHED["honest_did_medicaid"]["smoothness_first_period_FLCI"]
+    got = honest_did.smoothness_flci(medicaid, m=pub["m"][:3], l_vec=[1.0, 0.0])
+    for (_, lo, hi), plo, phi in zip(got, pub["lb"], pub["ub"], strict=False):
+        assert lo == pytest.approx(plo, abs=2e-4)
+        assert hi == pytest.approx(phi, abs=2e-4)
+
+
+def test_varying_base_event_study_becomes_universal() -> None:
+    # Short differences v_{-3}, v_{-2}, v_{-1} chain into differences from period -1.
+    details = {
+        "event_study_base": "varying",
+        "event_study": [
+            {"event_time": e, "estimate": b} for e, b in ((-3, 0.1), (-2, 0.2), (-1, 0.3), (0, 1.0))
+        ],
+        "event_study_vcov": np.diag([0.01, 0.02, 0.03, 0.04]).tolist(),
+    }
+    study = honest_did.event_study_from_details(details)
+    assert study is not None
+    assert study.event_times == (-4, -3, -2, 0)
+    np.testing.assert_allclose(study.estimates, [-0.6, -0.5, -0.3, 1.0])
+    assert study.vcov[0, 0] == pytest.approx(0.06)  # var(v1 + v2 + v3)
+    assert study.vcov[2, 2] == pytest.approx(0.03)
+    # A gap in the pre-start event times cannot be chained: no study rather than a wrong one.
+    details["event_study"] = [details["event_study"][i] for i in (0, 2, 3)]
+    details["event_study_vcov"] = np.diag([0.01, 0.03, 0.04]).tolist()
+    assert honest_did.event_study_from_details(details) is None
+
+
+def test_relative_magnitudes_edge_cases(medicaid: honest_did.EventStudy) -> None:
+    with pytest.raises(InvalidInput, match="l_vec"):
+        honest_did.relative_magnitude_bounds(medicaid, l_vec=[1.0])
+    with pytest.raises(InvalidInput, match="M-bar"):
+        honest_did.relative_magnitude_bounds(medicaid, m_bar=(-1.0,))
+    rm = honest_did.relative_magnitude_bounds(medicaid, m_bar=(0.0, 1.0))
+    z = 1.959963984540054
+    assert rm.ci_low[0] == pytest.approx(rm.estimate - z * rm.se)  # M-bar 0: the usual interval
+    assert rm.ci_low[1] < rm.ci_low[0]
+
+
+def test_e_value_published_example() -> None:
+    pub = PUBLISHED["e_value_vanderweele_ding_2017"]
+    assert e_value(pub["rr"]) == pytest.approx(pub["e_value"], abs=0.005)
+    assert e_value_interval(pub["ci_low"], pub["ci_high"]) == pytest.approx(
+        pub["e_value_ci"], abs=0.005
+    )
+    assert e_value(1 / pub["rr"]) == pytest.approx(pub["e_value"], abs=0.005)  # protective
+    assert e_value_interval(0.8, 1.3) == 1.0
+    assert risk_ratio_from_d(0.5) == pytest.approx(math.exp(0.455))
+    with pytest.raises(InvalidInput):
+        e_value(-1.0)
+
+
+def test_robustness_value_darfur() -> None:
+    pub = PUBLISHED["robustness_value_darfur"]
+    assert robustness_value(pub["t"], pub["dof"]) == pytest.approx(pub["rv_q1"], abs=5e-5)
+    assert robustness_value(pub["t"], pub["dof"], alpha=0.05) == pytest.approx(
+        pub["rv_q1_alpha05"], abs=5e-5
+    )
+    assert partial_r2(pub["t"], pub["dof"]) == pytest.approx(
+        pub["partial_r2_treatment_outcome"], abs=5e-5
+    )
+    r2dz, r2yz = confounder_bounds(
+        partial_r2(pub["female_t_treatment"], pub["dof"]),
+        partial_r2(pub["female_t_outcome"], pub["dof"]),
+    )
+    assert r2dz == pytest.approx(pub["bound_1x_female"]["r2dz_x"], abs=5e-5)
+    assert r2yz == pytest.approx(pub["bound_1x_female"]["r2yz_dx"], abs=5e-5)
+    assert robustness_value(0.5, 783, alpha=0.05) == 0.0
+
+
+def _observational(seed: int, confounder: float) -> tuple[EffectEstimate, pd.DataFrame]:
+    from lodestar.analytics.estimate import estimate_effect
+
+    rng = np.random.default_rng(seed)
+    n = 800
+    tenure, rating, hidden = rng.normal(size=(3, n))
+    take = rng.random(n) < 1 / (1 + np.exp(-(0.8 * tenure + 0.4 * rating + confounder * hidden)))
+    y = 10 + tenure + 0.5 * rating + 1.0 * take + confounder * hidden + rng.normal(0, 1, n)
+    data = pd.DataFrame(
+        {"kpi": y, "took_part": take.astype(int), "tenure": tenure, "rating": rating}
+    )
+    est = estimate_effect(
+        data, outcome="kpi", treatment="took_part", covariates=["tenure", "rating"]
+    )
+    return est, data
+
+
+def test_confounding_sentence_names_the_strongest_covariate() -> None:
+    est, data = _observational(3, confounder=0.0)
+    sens = est.sensitivity
+    assert sens is not None and sens.kind == "unmeasured_confounding"
+    assert sens.robust is True and est.evidence == "strong"
+    assert "risk ratio of" in est.summary() and "tenure, the strongest measured factor" in (
+        est.summary()
+    )
+    strengths = covariate_benchmarks(
+        data[["tenure", "rating"]],
+        data["took_part"].to_numpy(),
+        data["kpi"].to_numpy(),
+        estimate=est.estimate,
+        se=est.se,
+    )
+    assert strengths[0].name == "tenure"  # the most damaging benchmark first
+    assert sens.data["robustness_value_alpha"] < sens.data["robustness_value"]
+
+
+def test_randomised_and_naive_results_get_no_sensitivity() -> None:
+    est, data = _observational(3, confounder=0.0)
+    assert (
+        add_sensitivity(dataclass_replace(est, design="randomised", sensitivity=None)).sensitivity
+        is None
+    )
+    naive = dataclass_replace(est, causal=False, sensitivity=None)
+    assert (
+        add_sensitivity(
+            naive, data, outcome="kpi", treatment="took_part", covariates=["tenure"]
+        ).sensitivity
+        is None
+    )
+
+
+def dataclass_replace(est: EffectEstimate, **changes: object) -> EffectEstimate:
+    import dataclasses
+
+    return dataclasses.replace(est, **changes)  # type: ignore[arg-type]
