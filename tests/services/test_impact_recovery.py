@@ -125,3 +125,22 @@ def test_a_pilot_drawn_by_whole_teams_counts_its_uncertainty_in_teams(demo_sessi
         est = analyse_panel(panel).headline
         nested.rollback()
     assert est.n_clusters == len(teams)
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("consultative_discovery", "honest_did"),
+        ("negotiation_masterclass", "unmeasured_confounding"),
+        ("mindful_webinars", "unmeasured_confounding"),
+    ],
+)
+def test_observational_designs_carry_their_sensitivity_analysis(demo_session, code, kind):
+    """Each non-randomised design says whether its conclusion survives a plausible violation
+    of its assumption, and its summary says so in words."""
+    prog, _ = _program(demo_session, code)
+    est = analyse_panel(build_program_panel(demo_session, prog.id)).headline
+    assert est.sensitivity is not None and est.sensitivity.kind == kind
+    assert "Sensitivity:" in est.summary()
+    if est.evidence == "strong":
+        assert est.sensitivity.robust is True

@@ -166,10 +166,35 @@ def test_staggered_program_shows_the_event_study(client_as, program_ids):
     assert "Pre-trend joint test" in page
 
 
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [("consultative_discovery", "honest DiD"), ("negotiation_masterclass", "E-value")],
+)
+def test_sensitivity_is_shown_beside_the_estimate(client_as, program_ids, code, kind):
+    """Staggered and selection-on-observables results say how robust they are, in words and a
+    chart, next to the estimate; a randomised pilot needs no such analysis."""
+    page = client_as("ld").get(f"/programs/{program_ids[code]}").text
+    tier = text_of(section(page, "tier-business"))
+    assert "How robust is it?" in tier
+    details = section(page, "estimate-title")
+    robust = details[details.index('id="sensitivity"') :]
+    words = text_of(robust)
+    assert kind in words
+    assert "<svg" in robust and 'role="img"' in robust
+    assert re.search(r"(Holds under a plausible violation|Fragile|Not assessed)", words)
+    if kind == "honest DiD":
+        assert "Breakdown value M̄*" in words
+        assert re.search(r'aria-label="[^"]*M-bar', robust)
+    else:
+        assert "E-value (interval limit)" in words and "hidden factor were as strong as" in robust
+    assert "Sensitivity:" in tier  # the summary at the top ends with the same sentence
+
+
 def test_randomised_pilot_has_no_naive_comparison(client_as, program_ids):
     page = client_as("ld").get(f"/programs/{program_ids['fcr_pilot']}").text
     assert "Randomised pilot" in page
     assert "Naive comparison" not in page
+    assert "How robust is it?" not in page
 
 
 def test_design_override_and_invalid_design(client_as, program_ids):

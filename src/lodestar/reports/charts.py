@@ -461,3 +461,108 @@ def _render_behaviour(
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec["datasets"] = {"windows": values}
     return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
+
+
+SensitivityPoint = tuple[float, float, float]  # (M-bar, low, high)
+
+
+def honest_did_svg(
+    points: Iterable[SensitivityPoint],
+    *,
+    breakdown: float | None,
+    unit: str,
+    title: str = "Robust interval as trends are allowed to differ after the start",
+    width: int = 400,
+    height: int = 200,
+) -> str:
+    """Honest-DiD sensitivity: the robust interval for the average effect at each M̄ (how much
+    larger than the largest pre-start change a post-start break in trends may be), accent while
+    it excludes zero and grey once it includes it, with the breakdown value M̄* and the
+    plausible level M̄ = 1 marked."""
+    key = tuple(
+        (float(m), float(lo), float(hi))
+        for m, lo, hi in points
+        if _finite(float(m), float(lo), float(hi))
+    )
+    mark = float(breakdown) if breakdown is not None and _finite(float(breakdown)) else None
+    return _render_honest_did(key, mark, unit, title, int(width), int(height))
+
+
+@lru_cache(maxsize=64)
+def _render_honest_did(
+    key: tuple[SensitivityPoint, ...],
+    breakdown: float | None,
+    unit: str,
+    title: str,
+    width: int,
+    height: int,
+) -> str:
+    if not key:
+        return no_data_svg(width, height, f"{title}: no data yet.")
+    shown = breakdown is not None and breakdown <= key[-1][0]
+    text = (
+        f"{title}: robust 95% intervals for M-bar from {key[0][0]:g} to {key[-1][0]:g}"
+        + (
+            f"; the interval first includes zero beyond M-bar = {breakdown:.2f}"
+            if shown and breakdown is not None
+            else "; the interval excludes zero throughout"
+            if all(lo > 0 or hi < 0 for _, lo, hi in key)
+            else ""
+        )
+        + ". M-bar = 1 means breaks as large as the largest seen before the start."
+    )
+    import altair as alt
+    import vl_convert
+
+    values = [
+        {"m": m, "low": lo, "high": hi, "clear": "clear" if lo > 0 or hi < 0 else "includes zero"}
+        for m, lo, hi in key
+    ]
+    x = alt.X(
+        "m:Q", title="M̄: allowed break in trends after the start, × largest before",
+        axis=alt.Axis(labelColor=MUTED, grid=False),
+    )  # fmt: skip
+    y_title = "percentage points" if unit.startswith("%") else (unit or "effect")
+    color = alt.Color(
+        "clear:N",
+        scale=alt.Scale(domain=["clear", "includes zero"], range=[ACCENT, MUTED]),
+        legend=None,
+    )
+    base = alt.Chart(alt.Data(name="grid"))
+    bars = base.mark_rule(strokeWidth=3, aria=False).encode(
+        x=x, y=alt.Y("low:Q", title=f"Average effect ({y_title})"), y2="high:Q", color=color
+    )
+    zero = (
+        alt.Chart(alt.Data(name="zero"))
+        .mark_rule(color=INK, strokeWidth=0.8, aria=False)
+        .encode(y=alt.Y("y:Q"))
+    )
+    plausible = (
+        alt.Chart(alt.Data(name="plausible"))
+        .mark_rule(color=MUTED, strokeDash=[4, 3], aria=False)
+        .encode(x=alt.X("x:Q"))
+    )
+    layers: list[Any] = [zero, plausible, bars]
+    datasets: dict[str, Any] = {"grid": values, "zero": [{"y": 0.0}], "plausible": [{"x": 1.0}]}
+    if shown:
+        layers.append(
+            alt.Chart(alt.Data(name="breakdown"))
+            .mark_rule(color=GOOD if (breakdown or 0) >= 1 else "#b3261e", aria=False)
+            .encode(x=alt.X("x:Q"))
+        )
+        layers.append(
+            alt.Chart(alt.Data(name="breakdown"))
+            .mark_text(align="left", dx=4, dy=-4, fontSize=11, color=INK, aria=False)
+            .encode(x=alt.X("x:Q"), y=alt.value(10), text="label:N")
+        )
+        datasets["breakdown"] = [{"x": breakdown, "label": f"M̄* = {breakdown:.2f}"}]
+    chart = alt.LayerChart(
+        layer=layers,
+        width=width,
+        height=height,
+        background="transparent",
+        config=alt.Config(view=alt.ViewConfig(stroke=None)),
+    )
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    spec["datasets"] = datasets
+    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)

@@ -26,7 +26,8 @@ EVIDENCE_WORDS = {
     "none": "No causal evidence",
 }
 EVIDENCE_HELP = {
-    "strong": "A clear effect from a design that supports a causal reading, with its checks "
+    "strong": "A clear effect from a randomised pilot, or from a design whose conclusion "
+    "survives a plausible violation of its assumption (see how robust it is), with its checks "
     "passed.",
     "moderate": "A clear effect, but the design rests on assumptions the data cannot fully "
     "check, or a warning applies.",

@@ -34,6 +34,7 @@ from lodestar.reports.effect_view import (
     event_study_points,
     number,
 )
+from lodestar.reports.sensitivity_view import SensitivityView, sensitivity_view
 from lodestar.reports.survival_view import SurvivalView, survival_view
 from lodestar.services.impact.program_impact import ProgramImpact
 
@@ -171,6 +172,7 @@ class ProgramView:
     survival: SurvivalView | None = None
     interval_chart: Markup | None = None
     event_study: Markup | None = None
+    sensitivity: SensitivityView | None = None  # beside the estimate: would it survive?
 
 
 def snapshot_view(snap: Mapping[str, Any]) -> SnapshotView:
@@ -246,6 +248,7 @@ def program_view(impact: ProgramImpact, *, charts: bool = True) -> ProgramView:
         survival=survival,
         interval_chart=interval,
         event_study=study,
+        sensitivity=sensitivity_view(b, charts=charts),
     )
 
 

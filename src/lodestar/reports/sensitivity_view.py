@@ -1,0 +1,117 @@
+"""The sensitivity analysis of a program's estimate, ready to show beside it: the sentence, the
+headline figures and a chart (robust interval against M̄ for DiD designs; the interval after an
+unmeasured factor as strong as each measured one for selection on observables)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from lodestar.analytics.results import EffectEstimate, Sensitivity
+from lodestar.analytics.sensitivity.words import covariate_label
+from lodestar.domain.numbers import format_number
+from lodestar.reports.charts import effect_interval_svg, honest_did_svg
+
+STATUS_WORDS = {
+    True: "Holds under a plausible violation",
+    False: "Fragile",
+    None: "Not assessed",
+}
+
+
+@dataclass(frozen=True)
+class SensitivityView:
+    label: str
+    status: str  # "robust" | "fragile" | "info"
+    status_words: str
+    sentence: str
+    figures: tuple[tuple[str, str], ...]  # (what, value) pairs
+    method: str
+    citation: str
+    chart: Markup | None  # None for the command line, which prints the words only
+
+
+def _num(x: Any, decimals: int = 2) -> str:
+    return format_number(float(x), decimals) if isinstance(x, int | float) else "—"
+
+
+Figures = tuple[tuple[str, str], ...]
+
+
+def _honest_did(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[Figures, str]:
+    data: Mapping[str, Any] = sens.data
+    grid = [(r["m_bar"], r["ci_low"], r["ci_high"]) for r in data.get("grid", ())]
+    breakdown = sens.breakdown
+    figures = (
+        ("Breakdown value M̄*", _num(breakdown) if breakdown is not None else "no clear effect"),
+        ("Plausible violation", "M̄ = 1 (as large as the largest change before the start)"),
+        ("Periods before / after the start", f"{data.get('n_pre', 0) + 1} / {data.get('n_post')}"),
+    )
+    if not charts:
+        return figures, ""
+    svg = honest_did_svg(
+        grid,
+        breakdown=breakdown,
+        unit=est.unit,
+        title=f"{est.outcome}: robust interval as trends may differ after the start",
+    )
+    return figures, svg
+
+
+def _confounding(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[Figures, str]:
+    data: Mapping[str, Any] = sens.data
+    rows: list[tuple[str, float, float, float, bool]] = [
+        ("As estimated", est.estimate, est.ci_low, est.ci_high, True)
+    ]
+    for b in data.get("covariates", ())[:4]:
+        rows.append(
+            (
+                f"If a hidden factor were as strong as {covariate_label(str(b['name']))}",
+                float(b["adjusted_estimate"]),
+                float(b["adjusted_ci_low"]),
+                float(b["adjusted_ci_high"]),
+                True,
+            )
+        )
+    figures = (
+        ("E-value (estimate)", _num(data.get("e_value"))),
+        ("E-value (interval limit)", _num(data.get("e_value_ci"))),
+        ("Robustness value", f"{100 * float(data.get('robustness_value', 0)):.1f}%"),
+        (
+            "Robustness value at 5%",
+            f"{100 * float(data.get('robustness_value_alpha', 0)):.1f}%",
+        ),
+    )
+    svg = effect_interval_svg(
+        rows,
+        unit=est.unit,
+        title=f"{est.outcome}: effect if an unmeasured factor existed",
+        width=400,
+    )
+    return figures, svg
+
+
+def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> SensitivityView | None:
+    """The view of ``est.sensitivity``, or None when the design has none; without the chart
+    when ``charts`` is False."""
+    sens = est.sensitivity
+    if sens is None:
+        return None
+    if sens.kind == "honest_did":
+        figures, svg = _honest_did(sens, est, charts)
+    else:
+        figures, svg = _confounding(sens, est, charts)
+    status = "info" if sens.robust is None else "robust" if sens.robust else "fragile"
+    return SensitivityView(
+        label=sens.label,
+        status=status,
+        status_words=STATUS_WORDS[sens.robust],
+        sentence=sens.sentence.removeprefix("Sensitivity: "),
+        figures=figures,
+        method=sens.method,
+        citation=sens.citation,
+        chart=Markup(svg) if svg else None,  # noqa: S704 - SVG from our own renderer
+    )
