@@ -143,3 +143,95 @@ def test_bad_options_and_unknown_cohort(ramp: pd.DataFrame) -> None:
 def test_nobody_reaching_the_threshold_is_refused(ramp: pd.DataFrame) -> None:
     with pytest.raises(InvalidInput, match="reached the threshold"):
         estimate_time_to_productivity(ramp, threshold=200, treated_cohort="2025")
+
+
+# --- how the result may be read, what it holds, and what the fits say ------------------------
+
+
+def _with_covariates(data: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    people = data["employee"].unique()
+    rng = np.random.default_rng(seed)
+    department = dict(zip(people, rng.choice(["ops", "sales"], len(people)), strict=True))
+    hired = dict(zip(people, rng.uniform(0, 2, len(people)), strict=True))
+    return data.assign(
+        department=data["employee"].map(department), hire_date=data["employee"].map(hired)
+    )
+
+
+def test_an_adjusted_observational_comparison_says_so(ramp: pd.DataFrame) -> None:
+    result = estimate_time_to_productivity(
+        _with_covariates(ramp), threshold=90, treated_cohort="2025",
+        covariates=["hire_date", "department"],
+    )  # fmt: skip
+    assert result.causal  # adjusted, like selection on observables...
+    assert result.details["assignment"] == "not randomised: adjusted for hire date and department"
+    assert result.method_label.endswith("adjusted for hire date and department")
+    caveat = [w for w in result.warnings if "not decided by a lottery" in w]
+    assert caveat and "nothing unrecorded" in caveat[0]
+    assert result.evidence != "strong"  # ...so never more than moderate
+    assert result.ci_low <= TRUE_HR <= result.ci_high  # noise covariates change nothing real
+    unadjusted = estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025")
+    assert unadjusted.details["assignment"] == "not randomised and not adjusted: an association"
+    assert unadjusted.evidence == "none"
+
+
+def test_details_hold_aggregates_not_people(ramp: pd.DataFrame) -> None:
+    result = estimate_time_to_productivity(ramp, threshold=90, treated_cohort="2025")
+    assert "per_person" not in result.details
+    rows = result.details["kaplan_meier"]
+    assert {"group", "time", "survival", "at_risk", "events", "censored"} <= set(rows[0])
+    assert not any(isinstance(v, str) and v.startswith(("2024-", "2025-")) for r in rows
+                   for v in r.values())  # fmt: skip
+
+
+def test_groups_that_do_not_overlap_in_time_are_refused_in_words() -> None:
+    # Every participant reached the standard in week 1, before any comparison hire did: the
+    # hazard ratio runs off to infinity (lifelines warns; the old code overflowed).
+    weekly = pd.DataFrame(
+        {
+            "employee": [f"t{i}" for i in range(6) for _ in range(3)]
+            + [f"c{i}" for i in range(6) for _ in range(12)],
+            "cohort": ["new"] * 18 + ["old"] * 72,
+            "tenure_week": [w for _ in range(6) for w in (1, 2, 3)]
+            + [w for _ in range(6) for w in range(1, 13)],
+        }
+    )
+    weekly["value"] = np.where(
+        (weekly["cohort"] == "new") | (weekly["tenure_week"] >= 8 + weekly.index % 4), 95.0, 80.0
+    )
+    with pytest.raises(InvalidInput, match="do not overlap in time.*Compare the medians"):
+        estimate_time_to_productivity(weekly, threshold=90, treated_cohort="new")
+
+
+def test_convergence_trouble_becomes_a_warning_on_the_result(ramp: pd.DataFrame) -> None:
+    people = ramp["employee"].unique()
+    tiny = ramp.assign(seniority=ramp["employee"].isin(people[:5]).astype(float) * 1e-3)
+    result = estimate_time_to_productivity(
+        tiny, threshold=90, treated_cohort="2025", covariates=["seniority"]
+    )
+    assert any("trouble converging" in w for w in result.warnings)
+    assert result.ci_low <= TRUE_HR <= result.ci_high
+
+
+def test_only_convergence_warnings_are_caught() -> None:
+    import warnings
+
+    from lifelines.exceptions import ConvergenceWarning
+
+    from lodestar.analytics.estimators.ramp_fits import fit_reporting_convergence
+
+    def converging_badly() -> int:
+        warnings.warn("norm(delta) is still high", ConvergenceWarning, stacklevel=1)
+        return 1
+
+    def overflowing() -> int:
+        warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)
+        return 2
+
+    assert fit_reporting_convergence(converging_badly) == (1, True)
+    with pytest.raises(RuntimeWarning, match="overflow"):  # the suite turns warnings into errors
+        fit_reporting_convergence(overflowing)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert fit_reporting_convergence(overflowing) == (2, False)
+    assert [w.category for w in seen] == [RuntimeWarning]  # re-issued, not swallowed

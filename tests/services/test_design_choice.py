@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from lodestar.db.models import Program, ProgramEnrolment
 from lodestar.domain.evaluation import EVALUATION_DESIGNS
 from lodestar.errors import InvalidInput
-from lodestar.services.impact.analyse import design_for
+from lodestar.services.impact.analyse import choose_for_panel
 from lodestar.services.impact.design_choice import (
     DataStructure,
-    choose_design,
     data_structure,
     design_for_panel,
+    program_design,
 )
 from lodestar.services.impact.panel import build_program_panel
 
@@ -28,55 +28,55 @@ def sentences(text: str) -> bool:
 @pytest.mark.parametrize("design", EVALUATION_DESIGNS)
 @pytest.mark.parametrize(("cohorts", "comparison"), [(0, False), (1, True), (4, False), (3, True)])
 def test_a_recorded_design_wins_whatever_the_data(design, cohorts, comparison):
-    choice = choose_design(design, start_cohorts=cohorts, has_comparison_group=comparison)
+    choice = program_design(design, start_cohorts=cohorts, has_comparison_group=comparison)
     assert choice.design == design and choice.recorded
     assert choice.reason.startswith("The program's recorded evaluation design is")
     assert sentences(choice.reason)
 
 
 def test_several_start_cohorts_make_a_staggered_roll_out():
-    choice = choose_design("", start_cohorts=4, has_comparison_group=False)
+    choice = program_design("", start_cohorts=4, has_comparison_group=False)
     assert choice.design == "staggered" and not choice.recorded
     assert "No evaluation design is recorded" in choice.reason
     assert "4 cohorts" in choice.reason and sentences(choice.reason)
 
 
 def test_one_start_date_without_comparison_is_selection_on_observables():
-    choice = choose_design("", start_cohorts=1, has_comparison_group=False)
+    choice = program_design("", start_cohorts=1, has_comparison_group=False)
     assert choice.design == "selection_on_observables" and not choice.recorded
     assert "same date" in choice.reason
     assert "hand-picked" not in choice.reason
 
 
 def test_a_comparison_group_is_treated_as_hand_picked_unless_randomised_is_recorded():
-    choice = choose_design("", start_cohorts=1, has_comparison_group=True)
+    choice = program_design("", start_cohorts=1, has_comparison_group=True)
     assert choice.design == "selection_on_observables"
     assert "treated as hand-picked because no randomised design was recorded" in choice.reason
     assert "record the design 'randomised'" in choice.reason
     assert "unlock the randomised analysis" in choice.reason
-    recorded = choose_design("randomised", start_cohorts=1, has_comparison_group=True)
+    recorded = program_design("randomised", start_cohorts=1, has_comparison_group=True)
     assert recorded.design == "randomised" and "hand-picked" not in recorded.reason
 
 
 def test_randomisation_is_never_inferred_from_free_text():
     # The function has no way to read roll-out text; a value that is not a design (such as a
     # roll-out description put in the wrong field) is set aside, and the reason says so.
-    choice = choose_design("randomised pilot", start_cohorts=1, has_comparison_group=True)
+    choice = program_design("randomised pilot", start_cohorts=1, has_comparison_group=True)
     assert choice.design == "selection_on_observables" and not choice.recorded
     assert "'randomised pilot' is not one Lodestar knows" in choice.reason
     assert "treated as hand-picked" in choice.reason
 
 
 def test_no_participant_started_yet():
-    choice = choose_design("", start_cohorts=0, has_comparison_group=False)
+    choice = program_design("", start_cohorts=0, has_comparison_group=False)
     assert choice.design == "selection_on_observables"
     assert "no participant has a start date yet" in choice.reason
 
 
 def test_recorded_designs_the_data_contradict_say_so():
-    single = choose_design("staggered", start_cohorts=1, has_comparison_group=False)
+    single = program_design("staggered", start_cohorts=1, has_comparison_group=False)
     assert "single cohort" in single.reason
-    lonely = choose_design("randomised", start_cohorts=1, has_comparison_group=False)
+    lonely = program_design("randomised", start_cohorts=1, has_comparison_group=False)
     assert "no comparison group" in lonely.reason and "lodestar pilot randomise" in lonely.reason
 
 
@@ -101,10 +101,10 @@ def _program(db: Session, code: str) -> Program:
     return prog
 
 
-def test_design_for_uses_the_recorded_design_not_the_roll_out_text(db: Session):
+def test_the_panel_uses_the_recorded_design_not_the_roll_out_text(db: Session):
     prog = _program(db, "fcr_pilot")
     assert prog.evaluation_design == "randomised"
-    assert design_for(prog.rollout, build_program_panel(db, prog.id)) == "randomised"
+    assert choose_for_panel(build_program_panel(db, prog.id)).design == "randomised"
 
     # Same data, nothing recorded, roll-out text still says "randomised pilot": the comparison
     # group is treated as hand-picked.
@@ -112,18 +112,18 @@ def test_design_for_uses_the_recorded_design_not_the_roll_out_text(db: Session):
     db.flush()
     panel = build_program_panel(db, prog.id)
     assert "random" in panel.program.rollout
-    assert design_for(panel.program.rollout, panel) == "selection_on_observables"
+    assert choose_for_panel(panel).design == "selection_on_observables"
     choice = design_for_panel(panel)
     assert "treated as hand-picked" in choice.reason
 
 
-def test_design_for_chooses_staggered_from_the_data(db: Session):
+def test_the_panel_design_is_staggered_from_the_data(db: Session):
     prog = _program(db, "consultative_discovery")
     prog.evaluation_design = ""
     prog.rollout = "by team"  # no hint in the words
     db.flush()
     panel = build_program_panel(db, prog.id)
-    assert design_for(panel.program.rollout, panel) == "staggered"
+    assert choose_for_panel(panel).design == "staggered"
     assert "No evaluation design is recorded" in design_for_panel(panel).reason
 
 
@@ -145,7 +145,7 @@ def test_designs_analysed_elsewhere_are_refused_on_the_kpi_panel(db: Session):
     panel = build_program_panel(db, prog.id)
     assert design_for_panel(panel).design == "retention"
     with pytest.raises(InvalidInput, match="not estimated on the KPI panel"):
-        design_for(panel.program.rollout, panel)
+        choose_for_panel(panel)
 
 
 def test_the_demo_comparison_group_exists(db: Session):

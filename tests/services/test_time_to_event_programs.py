@@ -30,11 +30,25 @@ pytestmark = pytest.mark.xdist_group("demo2000")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('tte') / 'demo.db'}")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('tte') / 'demo.db'}"
+    engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as s, s.begin():
         seed_demo(s, employees=2000, seed=42)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def web_database(demo_url):
+    """The web client fixtures (``client_as``) read this module's 2,000-employee demo."""
+    return demo_url
+
+
+@pytest.fixture(scope="module")
+def demo(demo_url):
+    engine = make_engine(demo_url)
     with Session(engine) as s:
         yield s
     engine.dispose()
@@ -174,3 +188,141 @@ def test_an_unknown_design_lists_the_choices(demo, ld, results):
     prog = _program(demo, "stay_conversations")
     with pytest.raises(InvalidInput, match=r"'ever_trained' is not a program design.*'retention'"):
         estimate_program_impact(demo, ld, prog.id, design="ever_trained")
+
+
+# --- how the comparison may be read: the stored assignment decides, never the roll-out text ---
+
+
+def _lottery(demo, prog):
+    return demo.get(WorkspaceMeta, f"pilot_assignment:{prog.id}")
+
+
+def test_the_demo_stores_the_lotteries_it_drew(demo, results):
+    assert _lottery(demo, _program(demo, "onboarding_buddy")).value["assign_by"] == "person"
+    assert _lottery(demo, _program(demo, "stay_conversations")).value["assign_by"] == "team"
+    assert _lottery(demo, _program(demo, "negotiation_masterclass")) is None
+
+
+def test_ramp_up_without_a_stored_lottery_is_adjusted_not_randomised(demo, ld, results):
+    prog = _program(demo, "onboarding_buddy")
+    with demo.begin_nested() as nested:
+        demo.delete(_lottery(demo, prog))
+        prog.rollout = "not randomised: managers picked the buddies"
+        demo.flush()
+        est = estimate_program_impact(demo, ld, prog.id).business
+        nested.rollback()
+    # The buddy program runs in one department, so only the hire date varies to adjust for.
+    assert est.details["assignment"] == "not randomised: adjusted for hire date"
+    assert est.details["adjusted_for"] == ["hire_date"]
+    assert est.method_label.endswith("adjusted for hire date")
+    assert any("not decided by a lottery" in w for w in est.warnings)
+    assert est.design_reason.startswith("No lottery is stored for this program")
+    assert est.evidence in ("moderate", "weak")  # never "strong" without a lottery
+
+
+def test_ramp_up_with_a_stored_lottery_is_randomised_whatever_the_words(demo, ld, results):
+    prog = _program(demo, "onboarding_buddy")
+    with demo.begin_nested() as nested:
+        prog.rollout = "buddies picked by hand, as managers saw fit"  # words do not decide
+        demo.flush()
+        est = estimate_program_impact(demo, ld, prog.id).business
+        nested.rollback()
+    assert est.causal and est.details["assignment"].startswith("randomised")
+    assert est.details["adjusted_for"] == []
+    assert not any("not decided by a lottery" in w for w in est.warnings)
+    assert est.design_reason.startswith("The program's stored pilot lottery drew people")
+
+
+def test_retention_without_a_stored_lottery_says_it_is_not_randomised(demo, ld, results):
+    _, randomised, _ = results["stay_conversations"]
+    assert randomised.business.details["assignment"].startswith("randomised")
+    assert "whole teams" in randomised.business.design_reason
+    prog = _program(demo, "stay_conversations")
+    with demo.begin_nested() as nested:
+        demo.delete(_lottery(demo, prog))
+        demo.flush()
+        impact = estimate_program_impact(demo, ld, prog.id)
+        nested.rollback()
+    est = impact.business
+    assert est.details["assignment"] == (
+        "not randomised: adjusted for tenure at entry and performance rating"
+    )
+    assert any("not decided by a lottery" in w for w in est.warnings)
+    assert est.design_reason.startswith("No lottery is stored for this program")
+    assert est.evidence != "strong"
+
+
+def test_a_pilot_lottery_keeps_a_time_to_event_design(demo, ld, results):
+    from lodestar.db.models import Team
+    from lodestar.services.pilots import randomise_pilot
+
+    model = _program(demo, "stay_conversations")
+    with demo.begin_nested() as nested:
+        prog = Program(code="stay_again", name="Stay again", kpi_id=model.kpi_id,
+                       evaluation_design="retention")  # fmt: skip
+        demo.add(prog)
+        demo.flush()
+        teams = list(demo.scalars(select(Team.id).order_by(Team.id).limit(6)))
+        randomise_pilot(demo, ld, prog.id, team_ids=teams, start_date=date(2025, 4, 14), seed=3)
+        design = prog.evaluation_design
+        nested.rollback()
+    assert design == "retention"
+
+
+# --- what a stored result may say about people --------------------------------------------
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _keys(v)
+
+
+def test_stored_ramp_up_holds_aggregates_only(demo, results):
+    _, impact, _ = results["onboarding_buddy"]
+    stored = demo.get(ImpactResult, impact.result_id).result["details"]
+    assert "per_person" not in stored
+    assert not {"person", "employee_id", "employee"} & set(_keys(stored))
+    table = stored["kaplan_meier"]
+    assert table and min(r["at_risk"] for r in table) >= 5
+    assert stored["curves_min_at_risk"] == 5
+    landmark = results["stay_conversations"][1].business.details["kaplan_meier_landmark"]
+    assert min(r["at_risk"] for r in landmark["curves"]) >= 5
+
+
+def test_a_manager_reading_the_api_gets_no_person_level_rows(demo, results, client_as):
+    pid, impact, _ = results["onboarding_buddy"]
+    row = demo.get(ImpactResult, impact.result_id)
+    # A row stored before the rule: one entry per new hire, and curve steps of one person.
+    old = dict(row.result)
+    details = dict(old["details"])
+    details["per_person"] = [{"person": 4242, "cohort": "took part", "days": 21.0, "reached": 1}]
+    details["kaplan_meier"] = details["kaplan_meier"] + [
+        {"group": "took part", "time": 400.0, "survival": 0.0, "at_risk": 1, "events": 1}
+    ]
+    legacy = ImpactResult(
+        program_id=row.program_id, kpi_id=row.kpi_id, design=row.design, method=row.method,
+        estimand=row.estimand, causal=row.causal, estimate=row.estimate, se=row.se,
+        ci_low=row.ci_low, ci_high=row.ci_high, n_treated=row.n_treated,
+        n_comparison=row.n_comparison, evidence=row.evidence, summary=row.summary,
+        result=old | {"details": details}, settings=row.settings, snapshot=row.snapshot,
+        created_by_id=row.created_by_id, created_at=row.created_at.replace(year=2099),
+    )  # fmt: skip
+    demo.add(legacy)
+    demo.commit()
+    try:
+        body = client_as("manager").get(f"/api/programs/{pid}/impact")
+        assert body.status_code == 200, body.text
+        data = body.json()
+        assert data["result_id"] == legacy.id
+        shown = data["tiers"]["business"]["details"]
+        assert "per_person" not in shown and "4242" not in body.text
+        assert not {"person", "employee_id", "employee"} & set(_keys(data))
+        assert min(r["at_risk"] for r in shown["kaplan_meier"]) >= 5
+    finally:
+        demo.delete(legacy)
+        demo.commit()

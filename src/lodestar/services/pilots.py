@@ -25,6 +25,9 @@ from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services import audit
 from lodestar.services.impact.facts import program_facts
 
+#: Designs named after the outcome (time to an event), which say nothing about assignment.
+OUTCOME_DESIGNS = ("retention", "time_to_productivity")
+
 AssignBy = Literal["person", "team"]
 ASSIGN_BY: tuple[AssignBy, ...] = ("person", "team")
 
@@ -215,10 +218,13 @@ def randomise_pilot(
         "randomised_by": actor.user_id,
     }
     session.merge(WorkspaceMeta(key=f"pilot_assignment:{program.id}", value=record))
-    # The lottery is what makes the comparison fair, so the analysis may rely on it.
+    # The lottery is what makes the comparison fair, so the analysis may rely on it. A program
+    # analysed on time to an event keeps that design: the stored lottery above is what its
+    # analysis reads to know the groups were drawn at random (impact.design_choice).
     stored = session.get(Program, program.id)
     assert stored is not None
-    stored.evaluation_design = "randomised"
+    if stored.evaluation_design not in OUTCOME_DESIGNS:
+        stored.evaluation_design = "randomised"
     session.flush()
     audit.record(session, actor, "pilot.randomise", "program", program.id, str(record))
     return record

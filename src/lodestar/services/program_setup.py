@@ -26,6 +26,7 @@ from lodestar.domain.evaluation import DESIGN_LABELS, EVALUATION_DESIGNS, MAX_TA
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, NotFound, PermissionDenied
 from lodestar.services import audit
+from lodestar.services.impact.design_choice import design_problem
 from lodestar.services.impact.tiers import (
     ObservedBehaviour,
     behaviour_notice,
@@ -146,7 +147,7 @@ def set_program_setup(
     names, name_problem = _clean_behaviours(target_behaviours)
     problems: dict[str, str] = {}
     if design is None:
-        problems["evaluation_design"] = _design_problem(evaluation_design)
+        problems["evaluation_design"] = design_problem(evaluation_design)
     if name_problem:
         problems["target_behaviours"] = name_problem
     if problems or design is None:
@@ -181,14 +182,6 @@ def _clean_design(value: str) -> str | None:
     if text in ("", "auto"):
         return ""
     return text if text in EVALUATION_DESIGNS else None
-
-
-def _design_problem(value: str) -> str:
-    allowed = "; ".join(f"{code} ({DESIGN_LABELS[code]})" for code in EVALUATION_DESIGNS)
-    return (
-        f"The evaluation design “{value.strip()}” is not one Lodestar knows. Choose one of: "
-        f"{allowed}; or leave it empty to let the analysis choose from the data."
-    )
 
 
 def _clean_behaviours(values: Sequence[str]) -> tuple[list[str], str | None]:

@@ -38,6 +38,7 @@ ONBOARDING_BUDDY = ProgramSpec(
     "order_lines_per_hour", "randomised", "pilot", "randomised among new hires",
     (12,), 0.5, "time ratio", 300.0, 0.0,
     evaluation_design="time_to_productivity",
+    lottery="person",
 )  # fmt: skip
 BUDDY_TIME_RATIO = ONBOARDING_BUDDY.effect
 BUDDY_LAST_HIRE_WEEK = 96

@@ -59,6 +59,7 @@ class ProgramSpec:
     target_change: float
     evaluation_design: str = ""  # domain.evaluation.EVALUATION_DESIGNS; "" = from the data
     target_behaviours: tuple[str, ...] = ()  # as behaviour observations name them
+    lottery: str = ""  # "person" or "team" when a lottery drew the groups (stored like a pilot's)
 
 
 CONSULTATIVE_DISCOVERY = ProgramSpec(
@@ -78,6 +79,7 @@ FCR_PILOT = ProgramSpec(
     (58,), -1.8, "percentage points", 180.0, -2.5,
     evaluation_design="randomised",
     target_behaviours=("Runs the resolution checklist before closing a contact",),
+    lottery="person",
 )  # fmt: skip
 
 
@@ -198,6 +200,7 @@ def truth_entry(
         "name": spec.name,
         "kpi_code": spec.kpi_code,
         "design": spec.design,
+        "lottery": spec.lottery or None,
         "unit": spec.unit,
         "start_weeks": list(spec.start_weeks),
         "start_dates": [monday_iso(s) for s in spec.start_weeks],

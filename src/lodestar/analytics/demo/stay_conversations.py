@@ -38,6 +38,7 @@ STAY_CONVERSATIONS = ProgramSpec(
     "voluntary_attrition", "randomised", "pilot", "randomised by team",
     (20,), 0.5, "hazard ratio", 150.0, -2.0,
     evaluation_design="retention",
+    lottery="team",
 )  # fmt: skip
 STAY_HAZARD_RATIO = STAY_CONVERSATIONS.effect
 STAY_DEPARTMENTS = ("engineering", "operations", "people")

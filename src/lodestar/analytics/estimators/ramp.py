@@ -22,23 +22,45 @@ Cohorts are compared survival-style:
   (0.8 = the cohort needs 20 % less time), and the difference in KM medians in days; both
   are in ``details``.
 
-Comparing cohorts hired at different times is not a randomised comparison: unless
-``assignment="randomised"``, the result is flagged ``causal=False`` with a warning.
+How the cohorts were formed decides how the result may be read (``assignment``):
+
+* ``"randomised"`` — a lottery decided who took part: ``causal=True``;
+* ``"observational"`` with ``covariates`` (characteristics fixed at hire, such as hire date or
+  department) — the Cox and Weibull models adjust for them and the result is read as causal
+  only under the stated assumption that nothing unrecorded drove both taking part and the
+  ramp-up (``causal=True``, with that caveat as a warning; like selection on observables);
+* ``"observational"`` without covariates — an unadjusted association, ``causal=False``.
+
+``details["assignment"]`` says which, in words. The result holds aggregates only — the
+Kaplan–Meier table (time, share, interval, at risk, events, censored), medians and counts per
+cohort — never a row per person (:func:`time_to_threshold` gives those to a caller who needs
+them). Hiding curve steps taken by too few people is the storing service's job, as the minimum
+group size is a setting.
+
+Fitting (:mod:`.ramp_fits`): lifelines' ``ConvergenceWarning`` is the one warning caught; it
+becomes a sentence on the result. When the groups do not overlap in time (every participant got
+there before any comparison hire did, or the reverse — "complete separation") the hazard ratio
+has no finite estimate, and the analysis is refused with what to do instead of showing an
+interval from zero to infinity. Any other warning is left to surface.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
+from lodestar.analytics.estimators.ramp_fits import fit_cox, fit_weibull, ph_test_p
 from lodestar.analytics.estimators.survival import kaplan_meier_curves
 from lodestar.analytics.estimators.survival_curves import z_value
-from lodestar.analytics.estimators.survival_hazard import cox_numbers, proportional_hazards_check
+from lodestar.analytics.estimators.survival_hazard import (
+    cox_numbers,
+    numeric_covariates,
+    proportional_hazards_check,
+)
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
@@ -140,19 +162,25 @@ def estimate_time_to_productivity(
     direction: str = "up",
     sustain_weeks: int = 1,
     assignment: str = "observational",
+    covariates: Sequence[str] = (),
     info: OutcomeInfo | None = None,
     confidence: float = 0.95,
 ) -> EffectEstimate:
     """Hazard ratio of reaching the KPI threshold, ``treated_cohort`` vs ``reference_cohort``.
 
     ``reference_cohort`` defaults to the only other cohort (required when there are more
-    than two). Other cohorts stay in the model with their own indicators. See the module
-    docstring for the definition of reaching productivity, censoring and the methods.
+    than two). Other cohorts stay in the model with their own indicators. ``covariates`` are
+    columns fixed for each person (their first row is used) that the models adjust for. See
+    the module docstring for reaching productivity, censoring, the methods and the reading.
     """
-    from lifelines import CoxPHFitter, WeibullAFTFitter
-    from lifelines.statistics import proportional_hazard_test
-
     _check("assignment", assignment, ASSIGNMENTS)
+    covariates = (covariates,) if isinstance(covariates, str) else tuple(covariates)
+    missing = [c for c in covariates if c not in data.columns]
+    if missing:
+        raise InvalidInput(
+            f"The weekly data has no covariate column named {', '.join(map(repr, missing))}. "
+            "Check the covariate names and try again."
+        )
     times = time_to_threshold(
         data,
         person=person,
@@ -195,31 +223,39 @@ def estimate_time_to_productivity(
             )
 
     km = kaplan_meier_curves(times, duration="days", event="reached", group="cohort")
+    adjust = _fixed_covariates(data, person, covariates, times["person"])
     dummies = pd.get_dummies(times["cohort"], dtype=float).drop(columns=reference)
-    model_frame = pd.concat([times[["days", "reached"]], dummies], axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence notes are judged from the SE below
-        cph = CoxPHFitter().fit(model_frame, duration_col="days", event_col="reached")
-        aft = WeibullAFTFitter().fit(model_frame, duration_col="days", event_col="reached")
-        ph = proportional_hazard_test(cph, model_frame, time_transform="rank")
+    model_frame = pd.concat([times[["days", "reached"]], dummies, adjust], axis=1)
+    adjusted = [c for c in covariates if any(col.split("[")[0] == c for col in adjust.columns)]
+    cph, fit_notes = fit_cox(model_frame, treated, reference, adjusted)
     b, s, hr, lo, hi, p = cox_numbers(cph.params_, cph.standard_errors_, treated, confidence)
     z = z_value(confidence)
-    a_b = float(aft.params_.loc[("lambda_", treated)])
-    a_s = float(aft.standard_errors_.loc[("lambda_", treated)])
-    ph_p = float(ph.summary.loc[treated, "p"])
+    aft, aft_notes = fit_weibull(model_frame)
+    a_b = float(aft.params_.loc[("lambda_", treated)]) if aft is not None else math.nan
+    a_s = float(aft.standard_errors_.loc[("lambda_", treated)]) if aft is not None else math.nan
+    ph_p = ph_test_p(cph, model_frame, treated)
 
     medians_ci = _median_intervals(times, confidence)
     med_t, med_r = km.medians[treated], km.medians[reference]
     diff = med_t - med_r if math.isfinite(med_t) and math.isfinite(med_r) else None
 
+    reading = _reading(assignment, adjusted)
     warn: list[str] = []
-    if assignment == "observational":
+    if assignment == "observational" and not adjusted:
         warn.append(
             "The cohorts were not assigned at random: hires in different cohorts may differ in "
             "role, market or manager as well as in the programme. Read the difference as an "
             "association, and compare cohorts hired into the same roles where possible."
         )
-    if ph_p < 0.05:
+    elif assignment == "observational":
+        warn.append(
+            f"Who took part was not decided by a lottery. The comparison is adjusted for "
+            f"{_words(adjusted)}, but hires may still differ in role, experience or manager; "
+            "read it as the program's effect only if nothing unrecorded drove both taking "
+            "part and the ramp-up, and draw participants by lottery for a firmer answer."
+        )
+    warn += fit_notes + aft_notes
+    if ph_p is not None and ph_p < 0.05:
         warn.append(
             f"The cohorts' ramp curves cross or diverge over time (proportional-hazards test "
             f"p = {ph_p:.3f}), so the single hazard ratio averages over tenure; compare the "
@@ -234,10 +270,11 @@ def estimate_time_to_productivity(
         ci_high=hi,
         estimand="hazard_ratio",
         method="cox_time_to_productivity",
-        method_label="Cox model of reaching the productivity threshold, by hiring cohort",
+        method_label="Cox model of reaching the productivity threshold, by hiring cohort"
+        + (f", adjusted for {_words(adjusted)}" if adjusted else ""),
         citation=CITATION,
         design="survival",
-        causal=assignment == "randomised",
+        causal=assignment == "randomised" or bool(adjusted),
         n_treated=int((times["cohort"] == treated).sum()),
         n_comparison=int((times["cohort"] == reference).sum()),
         outcome=info.name,
@@ -247,7 +284,7 @@ def estimate_time_to_productivity(
         p_value=p,
         confidence=confidence,
         diagnostics=(
-            proportional_hazards_check(ph_p, "tenure"),
+            *([proportional_hazards_check(ph_p, "tenure")] if ph_p is not None else []),
             Diagnostic(
                 name="censoring",
                 label="People not yet productive (censored)",
@@ -268,6 +305,8 @@ def estimate_time_to_productivity(
             "log_hazard_ratio": b,
             "se_note": "se is the standard error of the log hazard ratio",
             "reading": "A hazard ratio above 1 means the cohort reaches the threshold sooner.",
+            "assignment": reading,
+            "adjusted_for": adjusted,
             "treated_cohort": treated,
             "reference_cohort": reference,
             "threshold": threshold,
@@ -276,17 +315,50 @@ def estimate_time_to_productivity(
             "median_days": dict(km.medians),
             "median_days_ci": medians_ci,
             "median_difference_days": diff,
-            "time_ratio": math.exp(a_b),
-            "time_ratio_ci": [math.exp(a_b - z * a_s), math.exp(a_b + z * a_s)],
+            "time_ratio": math.exp(a_b) if aft is not None else None,
+            "time_ratio_ci": (
+                [math.exp(a_b - z * a_s), math.exp(a_b + z * a_s)] if aft is not None else None
+            ),
             "time_ratio_note": "Weibull AFT: below 1 means the cohort needs less time.",
             "logrank_statistic": km.logrank_statistic,
             "logrank_p": km.logrank_p,
             "n_by_cohort": dict(km.n),
             "reached_by_cohort": dict(km.events),
             "kaplan_meier": km.records(),
-            "per_person": times.to_dict(orient="records"),
         },
     )
+
+
+def _fixed_covariates(
+    data: pd.DataFrame, person: str, covariates: Sequence[str], order: pd.Series
+) -> pd.DataFrame:
+    """One row per person (in ``order``) of the numeric covariates; constant columns dropped
+    (they adjust for nothing and stall the fit)."""
+    if not covariates:
+        return pd.DataFrame(index=order.index)
+    first = data.groupby(person, sort=False)[list(covariates)].first()
+    if first.isna().any().any():
+        raise InvalidInput(
+            "Some people have no value for the covariates "
+            f"{', '.join(repr(c) for c in covariates if first[c].isna().any())}. Fill them in "
+            "or leave those covariates out, and try again."
+        )
+    matrix = numeric_covariates(first.loc[order.to_numpy()].reset_index(drop=True), covariates)
+    matrix.index = order.index
+    return matrix.loc[:, matrix.nunique() > 1]
+
+
+def _reading(assignment: str, adjusted: Sequence[str]) -> str:
+    if assignment == "randomised":
+        return "randomised: a lottery decided who took part"
+    if adjusted:
+        return f"not randomised: adjusted for {_words(adjusted)}"
+    return "not randomised and not adjusted: an association"
+
+
+def _words(names: Sequence[str]) -> str:
+    words = [n.replace("_", " ") for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _median_intervals(times: pd.DataFrame, confidence: float) -> dict[str, list[float | None]]:

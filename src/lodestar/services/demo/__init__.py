@@ -312,6 +312,13 @@ def _load_programs(
         session.flush()
         program_ids[row["code"]] = program.id
     add_target_behaviours(session, program_ids)
+    # Programs the generator drew by lottery store it as `lodestar pilot randomise` would, so
+    # the engine reads their assignment from the record, never from the roll-out text.
+    for code, program_id in program_ids.items():
+        unit = org.truth["programs"].get(code, {}).get("lottery")
+        if unit:
+            record = {"assign_by": unit, "drawn_by": "the demo generator"}
+            session.merge(WorkspaceMeta(key=f"pilot_assignment:{program_id}", value=record))
     enrolments = org.enrolments
     rows = pd.DataFrame(
         {

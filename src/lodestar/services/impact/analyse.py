@@ -47,12 +47,6 @@ class ProgramAnalysis:
     design_recorded: bool = False
 
 
-def design_for(rollout: str, panel: ProgramPanel) -> ProgramDesign:
-    """The design for the panel (``rollout`` is no longer read: randomisation is never
-    inferred from words). See :func:`choose_for_panel` for the reason given with it."""
-    return choose_for_panel(panel).design
-
-
 def choose_for_panel(panel: ProgramPanel, requested: str | None = None) -> PanelDesignChoice:
     """The program's recorded evaluation design (or a run's override), or else one chosen from
     the data's structure, with the reason; refuses designs that are not estimated on the KPI

@@ -12,8 +12,15 @@ or picked by hand, and only the person who ran the pilot knows which. Without a 
 "randomised" design, a comparison group is treated as hand-picked, and the reason says how to
 unlock the randomised analysis. Free roll-out text ("randomised pilot") is not read at all.
 
-``choose_design`` is pure; ``design_for_panel`` reads the two facts it needs from a program's
-analysis panel (cheaply: one pass over the person column) and calls it.
+``program_design`` is the rule, pure; ``design_for_panel`` reads the two facts it needs from a
+program's analysis panel (cheaply: one pass over the person column) and applies it. (The
+notebook door ``lodestar.analytics.estimate.choose_design`` answers another question: which
+estimator fits a data frame handed to ``estimate_effect``, with a lottery given as a flag.)
+
+Retention and time to productivity are designs about the *outcome* (time to an event), so their
+recorded design cannot also say how people were chosen. For them :func:`stored_assignment`
+reads it from what is stored: the pilot lottery (``lodestar pilot randomise``) or a recorded
+"randomised" design — never the roll-out text.
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lodestar.domain.evaluation import EVALUATION_DESIGNS, EvaluationDesign
+from lodestar.domain.evaluation import DESIGN_LABELS, EVALUATION_DESIGNS, EvaluationDesign
 from lodestar.errors import InvalidInput
+from lodestar.services.impact.facts import ProgramFacts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +79,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def choose_design(recorded: str, *, start_cohorts: int, has_comparison_group: bool) -> DesignChoice:
+def program_design(
+    recorded: str, *, start_cohorts: int, has_comparison_group: bool
+) -> DesignChoice:
     """The design for an analysis: the recorded one when there is one, else from the data.
 
     ``recorded`` is ``Program.evaluation_design`` ("" = nothing recorded). ``start_cohorts``
@@ -93,6 +103,18 @@ def choose_design(recorded: str, *, start_cohorts: int, has_comparison_group: bo
             "so it was set aside; correct it in the program's setup. "
         )
     return _from_data(prefix, start_cohorts, has_comparison_group)
+
+
+def design_problem(
+    value: str, *, empty_means: str = "let the analysis choose from the data"
+) -> str:
+    """Why ``value`` is not an evaluation design, with every code and its label, in one
+    sentence (for the setup form, the CLI, the API and a run's override alike)."""
+    allowed = "; ".join(f"{code} ({DESIGN_LABELS[code]})" for code in EVALUATION_DESIGNS)
+    return (
+        f"The evaluation design “{value.strip()}” is not one Lodestar knows. Choose one of: "
+        f"{allowed}; or leave it empty to {empty_means}."
+    )
 
 
 def _recorded_sentence(design: str) -> str:
@@ -173,12 +195,10 @@ def design_for_panel(panel: ProgramPanel, *, requested: str | None = None) -> De
     recorded = panel.program.evaluation_design
     if requested and requested != "auto":
         if requested not in _DESIGNS:
-            allowed = ", ".join(EVALUATION_DESIGNS)
             raise InvalidInput(
-                f"'{requested}' is not an evaluation design. Choose one of: {allowed}, or leave "
-                "it empty to use the program's recorded design."
+                design_problem(requested, empty_means="use the program's recorded design")
             )
-        choice = choose_design(
+        choice = program_design(
             requested,
             start_cohorts=facts.start_cohorts,
             has_comparison_group=facts.has_comparison_group,
@@ -192,10 +212,42 @@ def design_for_panel(panel: ProgramPanel, *, requested: str | None = None) -> De
             f"This run used {_label(requested)}, as asked, in place of {instead}." + detail,
             recorded=True,
         )
-    return choose_design(
+    return program_design(
         recorded,
         start_cohorts=facts.start_cohorts,
         has_comparison_group=facts.has_comparison_group,
+    )
+
+
+@dataclass(frozen=True)
+class StoredAssignment:
+    """How a program's participants were chosen, as stored, for the time-to-event designs."""
+
+    randomised: bool
+    reason: str  # full sentences: what was found, and what it means for the reading
+
+
+def stored_assignment(program: ProgramFacts) -> StoredAssignment:
+    """Whether a lottery decided who took part: a stored pilot lottery or a recorded
+    "randomised" design says so; nothing else does (the roll-out text is not read)."""
+    if program.assigned_by:
+        unit = "whole teams" if program.assigned_by == "team" else "people"
+        return StoredAssignment(
+            True,
+            f"The program's stored pilot lottery drew {unit} into the program, so participants "
+            "and the colleagues it left out differ only by chance.",
+        )
+    if program.evaluation_design == "randomised":
+        return StoredAssignment(
+            True,
+            "The program's recorded evaluation design is a randomised pilot, so participants "
+            "and the colleagues left out differ only by chance.",
+        )
+    return StoredAssignment(
+        False,
+        "No lottery is stored for this program, so who took part is treated as chosen (by "
+        "managers or by themselves) and the comparison is adjusted for what is recorded about "
+        "people; draw the groups with lodestar pilot randomise for a randomised comparison.",
     )
 
 
@@ -203,7 +255,10 @@ __all__ = [
     "DESIGN_IN_A_SENTENCE",
     "DataStructure",
     "DesignChoice",
-    "choose_design",
+    "StoredAssignment",
     "data_structure",
     "design_for_panel",
+    "design_problem",
+    "program_design",
+    "stored_assignment",
 ]

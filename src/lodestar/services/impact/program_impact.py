@@ -23,6 +23,7 @@ from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
 from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
+from lodestar.services.impact.suppression import aggregates_only
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
     OperationalTier,
@@ -274,8 +275,10 @@ def _user_name(session: Session, user_id: int | None) -> str | None:
 
 
 def estimate_from_json(data: dict[str, Any]) -> EffectEstimate:
-    """Rebuild a stored EffectEstimate (diagnostics included)."""
+    """Rebuild a stored EffectEstimate (diagnostics included), its details cut to aggregates
+    over enough people (``suppression.aggregates_only``) whenever the row was stored."""
     fields = dict(data)
+    fields["details"] = aggregates_only(fields.get("details") or {})
     fields["diagnostics"] = tuple(Diagnostic(**d) for d in fields.get("diagnostics", ()))
     fields["warnings"] = tuple(fields.get("warnings", ()))
     if isinstance(fields.get("sensitivity"), dict):

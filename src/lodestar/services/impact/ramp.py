@@ -11,10 +11,17 @@ The threshold is the program's target when one is recorded. Otherwise it is set 
 data: 90 % of the KPI's steady level — the mean among colleagues with at least a year of
 tenure — for a KPI where higher is better, and 110 % of it where lower is better.
 
-Participants are compared with the program's comparison group when it has one (a lottery:
-read as randomised), otherwise with the new hires hired over the same period who did not
-take part (an observational comparison, labelled as such). The estimator is
+Participants are compared with the program's comparison group when it has one, otherwise with
+the new hires hired over the same period who did not take part. The comparison is read as
+randomised only when the program's stored assignment says a lottery drew that comparison group
+(:func:`.design_choice.stored_assignment`: the stored pilot lottery or a recorded "randomised"
+design; the roll-out text is never read). Otherwise it is adjusted for each new hire's hire
+date and department and labelled "not randomised", with the caveat that unrecorded differences
+are not accounted for. The estimator is
 :func:`lodestar.analytics.estimators.ramp.estimate_time_to_productivity`.
+
+The stored details are aggregates only (:mod:`.suppression`): curves cut where fewer than the
+minimum group size are still ramping, medians and counts; no row per person.
 """
 
 from __future__ import annotations
@@ -31,14 +38,17 @@ from lodestar.analytics.results import OutcomeInfo
 from lodestar.db.kpi_store import read_columns
 from lodestar.db.models import Program
 from lodestar.errors import InvalidInput
+from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, people_followed
+from lodestar.services.impact.suppression import aggregates_only, min_group_size
 
 TOOK_PART, DID_NOT = "took part", "did not take part"
 STEADY_SHARE = 0.9
 SUSTAIN_WEEKS = 3  # at the standard three observed weeks in a row, so one lucky week is not it
 TENURED_DAYS = 365
 MIN_GROUP = 20  # fewer new hires than this in either group: say the comparison is fragile
+ADJUSTED_FOR = ("hire_date", "department")  # fixed at hire: what a chosen comparison adjusts for
 
 
 def analyse_time_to_productivity(
@@ -67,19 +77,30 @@ def analyse_time_to_productivity(
     opens = rows["period"].min()
     hires = people[people["hire_date"] >= opens]
     took_part = hires["group"].eq("participant")
+    stored = stored_assignment(program)
     if hires["group"].eq("comparison").any():
         comparison = hires["group"].eq("comparison")
-        assignment = "randomised" if "random" in program.rollout.lower() else "observational"
+        randomised = stored.randomised
         how = "the program's comparison group"
+        why = stored.reason
     else:
         span = hires.loc[took_part, "hire_date"]
         comparison = hires["group"].isna() & hires["hire_date"].between(span.min(), span.max())
-        assignment, how = "observational", "new hires over the same period who did not take part"
+        randomised, how = False, "new hires over the same period who did not take part"
+        why = (
+            "The program stores no comparison group, so participants are compared with the "
+            "new hires of the same period who did not take part, adjusted for what is recorded "
+            "at hire: not a randomised comparison."
+        )
+        if stored.randomised:
+            why = "A lottery is recorded, but " + why[0].lower() + why[1:]
     cohorts = pd.Series(
         np.where(took_part, TOOK_PART, np.where(comparison, DID_NOT, "")), index=hires.index
     )
     chosen = hires.assign(cohort=cohorts)[cohorts != ""]
-    weekly = rows.merge(chosen[["employee_id", "hire_date", "cohort"]], on="employee_id")
+    weekly = rows.merge(
+        chosen[["employee_id", "hire_date", "cohort", "department"]], on="employee_id"
+    )
     weekly["tenure_week"] = (weekly["period"] - weekly["hire_date"]).dt.days // 7 + 1
     weekly = weekly[weekly["tenure_week"] >= 1]
     n_part = int(weekly.loc[weekly["cohort"] == TOOK_PART, "employee_id"].nunique())
@@ -94,8 +115,14 @@ def analyse_time_to_productivity(
     info = OutcomeInfo(
         name=f"reaching the {kpi.name} standard", unit="days", population="new hires"
     )
+    # Covariates fixed at hire: the hire date in years since new hires are followed, and the
+    # department as a category (its id as text).
+    model_rows = weekly.drop(columns=["hire_date", "department"]).assign(
+        hire_date=(weekly["hire_date"] - opens).dt.days / 365.25,
+        department=weekly["department"].astype(str),
+    )
     est = estimate_time_to_productivity(
-        weekly,
+        model_rows,
         threshold=threshold,
         treated_cohort=TOOK_PART,
         reference_cohort=DID_NOT,
@@ -105,16 +132,25 @@ def analyse_time_to_productivity(
         value="value",
         direction=kpi.direction if kpi.direction in ("up", "down") else "up",
         sustain_weeks=SUSTAIN_WEEKS,
-        assignment=assignment,
+        assignment="randomised" if randomised else "observational",
+        covariates=() if randomised else ADJUSTED_FOR,
         info=info,
     )
-    details = dict(est.details) | {"threshold_rule": rule, "comparison": how}
+    details = aggregates_only(est.details, min_group_size()) | {
+        "threshold_rule": rule,
+        "comparison": how,
+    }
     few = [] if min(n_part, n_comp) >= MIN_GROUP else [
         f"Only {n_part} participants and {n_comp} other new hires are compared, so a single "
         "fast or slow starter moves the result; treat it as a first look and compare again "
         "as more new hires join."
     ]  # fmt: skip
-    headline = replace(est, details=details, warnings=tuple(est.warnings) + tuple(few))
+    headline = replace(
+        est,
+        details=details,
+        warnings=tuple(est.warnings) + tuple(few),
+        design_reason=f"{why} {est.design_reason}",
+    )
     snapshot = {
         "rows": len(weekly),
         "people": n_part + n_comp,
@@ -131,7 +167,7 @@ def analyse_time_to_productivity(
         "threshold": threshold,
         "threshold_rule": rule,
         "comparison": how,
-        "assignment": assignment,
+        "assignment": details["assignment"],
         "new_hires_from": str(opens.date()),
         "sustain_weeks": SUSTAIN_WEEKS,
     }

@@ -17,6 +17,13 @@ entry and the performance rating are adjusted for. The curves are a *landmark* c
 which 80 % of participants had started — split by whether they had started by then, and
 followed from it. Curves by "ever trained" would share the immortal-time bias, so they are
 not drawn.
+
+Whether the comparison is randomised is read from the program's stored assignment
+(:func:`.design_choice.stored_assignment`: a stored pilot lottery or a recorded "randomised"
+design). Without one the result is labelled "not randomised: adjusted for tenure at entry and
+performance rating", with the caveat that it is the program's effect only if nothing
+unrecorded drove both taking part and leaving. The stored curves are cut where fewer than the
+minimum group size remain at risk (:mod:`.suppression`).
 """
 
 from __future__ import annotations
@@ -36,14 +43,23 @@ from lodestar.analytics.estimators.survival import (
     landmark_groups,
 )
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
-from lodestar.db.models import Employee, KpiObservation
+from lodestar.db.models import Employee, KpiObservation, Team
 from lodestar.errors import InvalidInput
+from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.population import population
+from lodestar.services.impact.suppression import aggregates_only, min_group_size
 
 LANDMARK_SHARE = 0.8  # the landmark is the date by which this share of participants started
 TRAINED, UNTRAINED = "in the program by the landmark", "not (yet) in the program"
 VOLUNTARY = "voluntary"
+NOT_RANDOMISED = (
+    "Who took part was not decided by a lottery. The comparison is adjusted for tenure at "
+    "entry and performance rating, but people who took part may differ in ways not recorded "
+    "(their manager, their plans to stay); read it as the program's effect only if nothing "
+    "unrecorded drove both taking part and leaving, and draw the groups by lottery "
+    "(lodestar pilot randomise) for a firmer answer."
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,7 @@ def people_followed(session: Session, program: ProgramFacts) -> pd.DataFrame:
         exit_date=Employee.exit_date,
         exit_reason=Employee.exit_reason,
         rating=Employee.performance_rating,
+        department=Team.department_id,
     ).rename(columns={"start_date": "start"})
     for c in ("hire_date", "exit_date", "start"):
         people[c] = pd.to_datetime(people[c])
@@ -147,7 +164,19 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
     details.pop("kaplan_meier_ever_trained", None)
     details["kaplan_meier_landmark"] = landmark
     details["time_scale"] = "days since entering the data (hire, or the window start)"
-    headline = _replace(headline, details, _warnings(headline, landmark))
+    stored = stored_assignment(program)
+    details["assignment"] = (
+        "randomised: a lottery decided who took part"
+        if stored.randomised
+        else "not randomised: adjusted for tenure at entry and performance rating"
+    )
+    caveat = () if stored.randomised else (NOT_RANDOMISED,)
+    headline = replace(
+        headline,
+        details=aggregates_only(details, min_group_size()),
+        warnings=_warnings(headline, landmark) + caveat,
+        design_reason=f"{stored.reason} {headline.design_reason}",
+    )
     naive = _replace(naive, {k: v for k, v in naive.details.items() if "kaplan" not in k}, None)
     events = int(frame["voluntary"].sum())
     snapshot = {
@@ -169,6 +198,7 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
         "covariates": ["tenure_at_entry_years", "performance_rating"],
         "landmark": landmark.get("landmark"),
         "landmark_rule": f"the date by which {LANDMARK_SHARE:.0%} of participants had started",
+        "assignment": details["assignment"],
     }
     return SurvivalAnalysis("retention", headline, naive, snapshot, settings)
 
