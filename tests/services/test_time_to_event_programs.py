@@ -326,3 +326,18 @@ def test_a_manager_reading_the_api_gets_no_person_level_rows(demo, results, clie
     finally:
         demo.delete(legacy)
         demo.commit()
+
+
+def test_the_curve_cut_follows_the_minimum_group_size_setting(demo, ld, results):
+    from lodestar.config import SecuritySettings, Settings
+    from lodestar.services.privacy.groups import SETTINGS_KEY
+
+    pid, impact, _ = results["onboarding_buddy"]
+    demo.info[SETTINGS_KEY] = Settings(security=SecuritySettings(min_group_size=60))
+    try:
+        shown = latest_program_impact(demo, ld, pid).business.details
+    finally:
+        del demo.info[SETTINGS_KEY]
+    assert shown["curves_min_at_risk"] == 60
+    assert min(r["at_risk"] for r in shown["kaplan_meier"]) >= 60
+    assert len(shown["kaplan_meier"]) < len(impact.business.details["kaplan_meier"])

@@ -30,6 +30,7 @@ from lodestar.services.impact.tiers import (
     behaviour_tier,
     operational_tier,
 )
+from lodestar.services.privacy.groups import GroupRule, group_rule
 
 ENGINE_VERSION = "2"  # 2: person x period panel from the KPI columns, recorded designs
 DESIGN_CHOICES: tuple[str, ...] = (
@@ -252,13 +253,14 @@ def _latest_row(session: Session, program_id: int) -> ImpactResult | None:
 def _impact(
     session: Session, row: ImpactResult | None, program: ProgramFacts, kpi: KpiFacts
 ) -> ProgramImpact:
+    rule = group_rule(session)
     return ProgramImpact(
         result_id=row.id if row else None,
         program=program,
         kpi=kpi,
         design=row.design if row else "",
-        business=estimate_from_json(row.result) if row else None,
-        naive=estimate_from_json(row.naive) if row and row.naive else None,
+        business=estimate_from_json(row.result, rule) if row else None,
+        naive=estimate_from_json(row.naive, rule) if row and row.naive else None,
         money=row.money if row else None,
         money_note=(row.settings or {}).get("money_note", "") if row else "",
         operational=operational_tier(session, program.id),
@@ -274,11 +276,11 @@ def _user_name(session: Session, user_id: int | None) -> str | None:
     return user.name if user else None
 
 
-def estimate_from_json(data: dict[str, Any]) -> EffectEstimate:
+def estimate_from_json(data: dict[str, Any], rule: GroupRule) -> EffectEstimate:
     """Rebuild a stored EffectEstimate (diagnostics included), its details cut to aggregates
-    over enough people (``suppression.aggregates_only``) whenever the row was stored."""
+    over enough people by ``rule`` (``suppression.aggregates_only``), however old the row."""
     fields = dict(data)
-    fields["details"] = aggregates_only(fields.get("details") or {})
+    fields["details"] = aggregates_only(fields.get("details") or {}, rule)
     fields["diagnostics"] = tuple(Diagnostic(**d) for d in fields.get("diagnostics", ()))
     fields["warnings"] = tuple(fields.get("warnings", ()))
     if isinstance(fields.get("sensitivity"), dict):

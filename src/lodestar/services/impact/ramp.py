@@ -41,7 +41,8 @@ from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, people_followed
-from lodestar.services.impact.suppression import aggregates_only, min_group_size
+from lodestar.services.impact.suppression import aggregates_only
+from lodestar.services.privacy.groups import group_rule
 
 TOOK_PART, DID_NOT = "took part", "did not take part"
 STEADY_SHARE = 0.9
@@ -136,7 +137,7 @@ def analyse_time_to_productivity(
         covariates=() if randomised else ADJUSTED_FOR,
         info=info,
     )
-    details = aggregates_only(est.details, min_group_size()) | {
+    details = aggregates_only(est.details, group_rule(session)) | {
         "threshold_rule": rule,
         "comparison": how,
     }

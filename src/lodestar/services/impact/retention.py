@@ -48,7 +48,8 @@ from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.population import population
-from lodestar.services.impact.suppression import aggregates_only, min_group_size
+from lodestar.services.impact.suppression import aggregates_only
+from lodestar.services.privacy.groups import group_rule
 
 LANDMARK_SHARE = 0.8  # the landmark is the date by which this share of participants started
 TRAINED, UNTRAINED = "in the program by the landmark", "not (yet) in the program"
@@ -173,7 +174,7 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
     caveat = () if stored.randomised else (NOT_RANDOMISED,)
     headline = replace(
         headline,
-        details=aggregates_only(details, min_group_size()),
+        details=aggregates_only(details, group_rule(session)),
         warnings=_warnings(headline, landmark) + caveat,
         design_reason=f"{stored.reason} {headline.design_reason}",
     )
