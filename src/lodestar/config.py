@@ -22,6 +22,22 @@ class SecuritySettings(BaseModel):
     cookie_secure: bool = Field(False, description="Send the session cookie over HTTPS only.")
 
 
+class PrivacySettings(BaseModel):
+    """How long personal data is kept; applied by `lodestar privacy apply-retention` (0 = keep)."""
+
+    audit_retention_days: int = Field(
+        730, ge=0, description="Audit events older than this are deleted (0 = kept forever)."
+    )
+    raw_statement_retention_days: int = Field(
+        0,
+        ge=0,
+        description="Raw xAPI JSON older than this is dropped; parsed fields stay (0 = kept).",
+    )
+    pseudonymise_leavers_after_years: int = Field(
+        0, ge=0, description="People who left longer ago than this are pseudonymised (0 = never)."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -35,6 +51,7 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="Demo mode: one-click sign-in as each demo persona.")
     organisation_name: str = Field("Lodestar", description="Shown in the page header.")
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
 
     def checked_secret(self) -> str:
         """The signing secret, refusing the placeholder outside demo mode."""

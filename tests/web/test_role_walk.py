@@ -15,7 +15,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import KeyResult, Kpi, Objective, Program, StrategicPriority, User
+from lodestar.db.models import (
+    Employee,
+    KeyResult,
+    Kpi,
+    Objective,
+    Program,
+    StrategicPriority,
+    User,
+)
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, strategy
@@ -28,6 +36,7 @@ READERS_OF_REQUEST = frozenset({"admin", "ld", "executive", "manager"})  # emplo
 RAISERS = frozenset({"admin", "ld", "manager"})
 PORTFOLIO = frozenset({"admin", "ld", "executive"})
 PROGRAM_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
+ADMIN = frozenset({"admin"})  # personal data across the organisation: privacy and audit
 FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
 
 # (method, path template) -> (allowed roles, denial status for the others, body kind)
@@ -118,6 +127,22 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/impact"): (LD, 403, None),
     ("GET", "/api/programs/{program_id}/setup"): (PROGRAM_READERS, 403, None),
     ("PUT", "/api/programs/{program_id}/setup"): (LD, 403, "setup_json"),
+    ("GET", "/privacy"): (ADMIN, 403, None),
+    ("POST", "/privacy/retention"): (ADMIN, 403, "form"),
+    ("GET", "/privacy/people/{employee_id:int}"): (ADMIN, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/export.json"): (ADMIN, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/export.zip"): (ADMIN, 403, None),
+    ("POST", "/privacy/people/{employee_id:int}/erase"): (ADMIN, 403, "form"),
+    ("POST", "/privacy/people/{employee_id:int}/erase/confirm"): (ADMIN, 403, "erase_form"),
+    ("GET", "/privacy/audit"): (ADMIN, 403, None),
+    ("GET", "/privacy/audit.csv"): (ADMIN, 403, None),
+    ("GET", "/api/privacy/audit"): (ADMIN, 403, None),
+    ("GET", "/api/privacy/audit.csv"): (ADMIN, 403, None),
+    ("GET", "/api/privacy/people/{person}/export"): (ADMIN, 403, None),
+    ("GET", "/api/privacy/people/{person}/export.zip"): (ADMIN, 403, None),
+    ("POST", "/api/privacy/people/{person}/erase"): (ADMIN, 403, "erase_json"),
+    ("GET", "/api/privacy/retention"): (ADMIN, 403, None),
+    ("POST", "/api/privacy/retention"): (ADMIN, 403, None),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -166,6 +191,7 @@ def objects(web_database: str) -> dict[str, int]:
             s, ld, strategy.KpiInput(code=f"walk_{uuid.uuid4().hex[:8]}", name="Walk KPI", unit="%")
         )
         run = record_run(s, ld, ImportReport("kpis", "walk.csv"))
+        person = s.scalars(select(Employee).order_by(Employee.id.desc())).first()
         ids = {
             "run_id": run.id,
             "request_id": req.request_id,
@@ -177,6 +203,8 @@ def objects(web_database: str) -> dict[str, int]:
             "user_id": users["employee"].id,
             "owner_id": users["ld"].id,
             "program_id": s.scalar(select(Program.id).order_by(Program.id)),
+            "employee_id": person.id,
+            "person": person.external_id,  # type: ignore[dict-item]
         }
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
         assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)
@@ -203,6 +231,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "key_result_form": {"description": f"Walk KR {role}"},
         "kpi_form": kpi,
         "setup_form": {"evaluation_design": "", "target_behaviour": [f"Walk behaviour {role}"]},
+        "erase_form": {"confirm": "not the HR number"},
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},
@@ -219,6 +248,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "key_result_json": {"description": f"Walk KR {role}"},
         "kpi_json": kpi,
         "setup_json": {"evaluation_design": "", "target_behaviours": [f"Walk behaviour {role}"]},
+        "erase_json": {"confirm": "not the HR number"},
     }
     if kind is None:
         return {}

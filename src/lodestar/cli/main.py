@@ -10,6 +10,7 @@ from lodestar.cli import impact as impact_cmd
 from lodestar.cli import imports as imports_cmd
 from lodestar.cli import pilots as pilots_cmd
 from lodestar.cli import priorities as priorities_cmd
+from lodestar.cli import privacy as privacy_cmd
 from lodestar.cli import programs as programs_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
@@ -31,6 +32,8 @@ app.add_typer(programs_cmd.app, name="program")
 app.add_typer(requests_cmd.app, name="requests")
 app.add_typer(priorities_cmd.app, name="priorities")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(privacy_cmd.app, name="privacy")
+app.command("audit")(privacy_cmd.audit)
 
 
 def run() -> None:

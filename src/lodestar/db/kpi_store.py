@@ -132,6 +132,39 @@ def rebuild_columns(session: Session, kpi_id: int) -> None:
     _merge(session, frame, keep_repeats=True)
 
 
+def remove_employee_observations(session: Session, employee_id: int) -> int:
+    """Delete every observation whose subject is ``employee_id`` from both stores (erasure
+    of a person's KPI values); returns the number of long-table rows deleted."""
+    t = KpiObservation
+    keys = session.execute(
+        select(t.kpi_id, t.period).where(t.employee_id == employee_id).distinct()
+    ).all()
+    if not keys:
+        return 0
+    deleted = session.execute(delete(t).where(t.employee_id == employee_id)).rowcount or 0
+    table = _columns_table()
+    updates = []
+    for kpi_id in sorted({k for k, _ in keys}):
+        periods = [p for k, p in keys if k == kpi_id]
+        for row in session.execute(
+            select(table).where(table.c.kpi_id == kpi_id, table.c.period.in_(periods))
+        ):
+            subject = np.frombuffer(row.subject_data, _SUBJECT)
+            keep = subject != employee_id
+            updates.append(
+                {
+                    "id": row.id,
+                    "row_count": int(keep.sum()),
+                    "subject_data": subject[keep].tobytes(),
+                    "value_data": np.frombuffer(row.value_data, _VALUE)[keep].tobytes(),
+                    "weight_data": np.frombuffer(row.weight_data, _WEIGHT)[keep].tobytes(),
+                }
+            )
+    if updates:
+        session.execute(update(KpiColumn), updates)
+    return int(deleted)
+
+
 # --- keeping the columns --------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from lodestar.config import Settings, get_settings
 from lodestar.db.session import check_ready, make_engine, session_factory
 from lodestar.web import errors
+from lodestar.web.audit_origin import AuditOrigin
 from lodestar.web.headers import SecurityHeaders
 from lodestar.web.routes import ROUTERS
 from lodestar.web.templating import STATIC_DIR
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         https_only=settings.security.cookie_secure,
     )
     app.add_middleware(SecurityHeaders, hsts=True)
+    app.add_middleware(AuditOrigin)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -18,12 +18,20 @@ class WorkspaceMeta(Base):
 
 
 class AuditEvent(Base):
+    """Who viewed or changed what (``object_type`` #``object_id``), about which person
+    (``person_id``, when it is about one employee), from where (request path or command, and
+    the client's address). Written in the transaction of what it records."""
+
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None] = mapped_column(nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    # No foreign key: the trail outlives what it describes.
+    person_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    path: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -238,6 +238,7 @@ def latest_program_impact(session: Session, actor: Actor, program_id: int) -> Pr
     _require_reader(actor)
     program, kpi = program_facts(session, program_id)
     row = _latest_row(session, program_id)
+    audit.viewed(session, actor, "program", program_id, "impact and tiers")
     return _impact(session, row, program, kpi)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.models import ImportRun
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound
+from lodestar.services import audit
 from lodestar.services.imports.common import require_importer
 from lodestar.services.imports.report import ImportReport, problems_csv
 
@@ -34,6 +35,8 @@ def record_run(session: Session, actor: Actor, report: ImportReport) -> ImportRu
     )
     session.add(run)
     session.flush()
+    if outcome == "imported":  # personal data changed, in this transaction
+        audit.record(session, actor, f"import.{report.kind}", "import_run", run.id, run.message)
     return run
 
 
@@ -42,6 +45,7 @@ def get_run(session: Session, actor: Actor, run_id: int) -> ImportRun:
     run = session.get(ImportRun, run_id)
     if run is None:
         raise NotFound(f"There is no import number {run_id}. Pick one from the list of imports.")
+    audit.viewed(session, actor, "import_run", run.id, "report with rejected rows")
     return run
 
 

@@ -3,6 +3,7 @@
 from lodestar.web.routes import (
     api_docs,
     api_me,
+    api_privacy,
     api_programs,
     api_requests,
     api_strategy,
@@ -11,6 +12,7 @@ from lodestar.web.routes import (
     import_pages,
     kpi_pages,
     priority_pages,
+    privacy_pages,
     program_pages,
     request_pages,
     triage_pages,
@@ -25,9 +27,11 @@ ROUTERS = [
     kpi_pages.router,
     import_pages.router,
     program_pages.router,
+    privacy_pages.router,
     api_docs.router,
     api_me.router,
     api_requests.router,
     api_strategy.router,
     api_programs.router,
+    api_privacy.router,
 ]

@@ -1,0 +1,197 @@
+"""Subject access: everything Lodestar holds about one person, as JSON and as CSV files.
+
+The export gathers, for one employee: the HRIS record and team/role moves, program
+enrolments and satisfaction answers, xAPI statements (the raw JSON as received and the parsed
+fields), KPI observations whose subject is the person, behaviour observations, the sign-in
+account linked to them (without its password or token hashes), the training requests that
+account raised with their history and stakeholder answers, and the audit trail about them and
+of what their account did. Administrators only; each export is itself audited.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, or_, select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import (
+    AuditEvent,
+    BehaviourObservation,
+    Employee,
+    EmployeeMove,
+    EnrolmentSatisfaction,
+    Kpi,
+    KpiObservation,
+    LearningStatement,
+    Program,
+    ProgramEnrolment,
+    RequestTransition,
+    StakeholderAnswer,
+    TrainingRequest,
+    User,
+)
+from lodestar.domain.csv_export import csv_text
+from lodestar.domain.roles import Actor
+from lodestar.services import audit
+from lodestar.services.privacy.people import find_person, require_admin
+
+# Never exported: secrets, not data about the person.
+SECRET_COLUMNS = frozenset({"password_hash", "api_token_hash"})
+
+
+@dataclass(frozen=True)
+class PersonExport:
+    """Every table's rows about one person: ``sections`` maps a name to its rows."""
+
+    person_id: int
+    external_id: str
+    sections: dict[str, list[dict[str, Any]]]
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in self.sections.items()}
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {"person_id": self.person_id, "external_id": self.external_id, **self.sections},
+            default=_plain,
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def as_zip(self) -> bytes:
+        """One CSV per section (spreadsheet-safe cells) and the whole export as JSON."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("export.json", self.as_json())
+            for name, rows in self.sections.items():
+                zf.writestr(f"{name}.csv", rows_csv(rows))
+        return out.getvalue()
+
+
+def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
+    header = list(rows[0]) if rows else []
+    return csv_text(header, ([_cell(r[h]) for h in header] for r in rows))
+
+
+def _cell(value: Any) -> object:
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=_plain, ensure_ascii=False)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _rows(session: Session, model: type, *where: Any, order: Any = None) -> list[dict[str, Any]]:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    cols = [c for c in table.columns if c.name not in SECRET_COLUMNS]
+    stmt = select(*cols).where(*where).order_by(order if order is not None else cols[0])
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def person_export(
+    session: Session, actor: Actor, ref: str | int, *, purpose: str = "export"
+) -> PersonExport:
+    """Everything held about the person ``ref`` names (HR number, email or id); audited as
+    ``person.<purpose>`` (``view`` when only shown on a page)."""
+    require_admin(actor, "Exporting a person's data")
+    person = find_person(session, ref)
+    pid = person.id
+    statements = _rows(
+        session,
+        LearningStatement,
+        LearningStatement.employee_id == pid,
+        order=LearningStatement.timestamp,
+    )
+    for row in statements:
+        row["raw_json"] = _parsed(row.pop("raw"))
+    kpis = dict(session.execute(select(Kpi.id, Kpi.code)).all())
+    observations = _rows(
+        session, KpiObservation, KpiObservation.employee_id == pid, order=KpiObservation.period
+    )
+    for row in observations:
+        row["kpi_code"] = kpis.get(row["kpi_id"], "")
+    programs = dict(session.execute(select(Program.id, Program.code)).all())
+    enrolments = _rows(session, ProgramEnrolment, ProgramEnrolment.employee_id == pid)
+    for row in enrolments:
+        row["program_code"] = programs.get(row["program_id"], "")
+    users = _rows(session, User, User.employee_id == pid)
+    user_ids = [u["id"] for u in users]
+    requests = _rows(session, TrainingRequest, TrainingRequest.requester_id.in_(user_ids))
+    request_ids = [r["id"] for r in requests]
+    sections: dict[str, list[dict[str, Any]]] = {
+        "person": _rows(session, Employee, Employee.id == pid),
+        "moves": _rows(
+            session,
+            EmployeeMove,
+            EmployeeMove.employee_id == pid,
+            order=EmployeeMove.effective_date,
+        ),
+        "enrolments": enrolments,
+        "satisfaction": _rows(
+            session, EnrolmentSatisfaction, EnrolmentSatisfaction.employee_id == pid
+        ),
+        "learning_statements": statements,
+        "kpi_observations": observations,
+        "behaviour_observations": _rows(
+            session,
+            BehaviourObservation,
+            BehaviourObservation.employee_id == pid,
+            order=BehaviourObservation.observed_on,
+        ),
+        "account": users,
+        "requests": requests,
+        "request_history": _rows(
+            session,
+            RequestTransition,
+            or_(
+                RequestTransition.request_id.in_(request_ids),
+                RequestTransition.actor_id.in_(user_ids),
+            ),
+        ),
+        "stakeholder_answers": _rows(
+            session,
+            StakeholderAnswer,
+            or_(
+                StakeholderAnswer.request_id.in_(request_ids),
+                StakeholderAnswer.answered_by_id.in_(user_ids),
+            ),
+        ),
+        "audit_about_them": _rows(session, AuditEvent, AuditEvent.person_id == pid),
+        "audit_by_their_account": _rows(session, AuditEvent, AuditEvent.actor_id.in_(user_ids)),
+    }
+    audit.record(
+        session,
+        actor,
+        f"person.{purpose}",
+        "employee",
+        pid,
+        ", ".join(f"{k}: {len(v)}" for k, v in sections.items()),
+        person_id=pid,
+    )
+    return PersonExport(pid, person.external_id, sections)
+
+
+def _parsed(raw: str) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw
+
+
+__all__ = ["PersonExport", "person_export", "rows_csv"]
