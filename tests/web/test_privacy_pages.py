@@ -37,7 +37,11 @@ def test_viewing_a_program_is_recorded_with_path_and_address(client_as, web_data
 def test_the_audit_csv_neutralises_formulas(client_as):
     ld = client_as("ld")
     title = '=HYPERLINK("https://evil.example","Click")'
-    made = ld.post("/api/priorities", json={"title": title, "start_year": 2026, "end_year": 2027})
+    owner = ld.get("/api/me").json()["id"]
+    made = ld.post(
+        "/api/priorities",
+        json={"title": title, "start_year": 2026, "end_year": 2027, "owner_id": owner},
+    )
     assert made.status_code == 201
     admin = client_as("admin")
     for url in ("/privacy/audit.csv", "/api/privacy/audit.csv"):
