@@ -1,6 +1,7 @@
 """Forms that keep their promises: attributes the browser can read, plans refused in sentences
 (the same rules through the API), a confirmation before archiving a KPI that is in use, and a
-refused workflow step shown on a URL that can be reloaded."""
+refused workflow step shown on a URL that can be reloaded; and /api/docs that needs no other
+server."""
 
 from __future__ import annotations
 

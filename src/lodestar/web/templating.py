@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import Response
 
 from lodestar.domain.intake import INTAKE_FIELDS, STAKEHOLDER_QUESTIONS
 from lodestar.domain.numbers import format_number
@@ -36,12 +38,14 @@ def has_htmx() -> bool:
 def render(
     request: Request,
     name: str,
-    context: dict[str, Any] | None = None,
+    context: object | None = None,
     *,
     status_code: int = 200,
     block: str | None = None,
-) -> HTMLResponse:
-    """Render a page, or only ``block`` of it (for htmx requests)."""
+) -> Response:
+    """Render a page, or only ``block`` of it (for htmx requests). ``context`` is the page's
+    typed context (a dataclass from :mod:`lodestar.web.contexts`, its fields passed to the
+    template by name) or, for a page with a field or two, a mapping."""
     ctx: dict[str, Any] = {
         "request": request,
         "user": getattr(request.state, "user", None),
@@ -50,7 +54,10 @@ def render(
         "flash": request.session.pop("flash", None),
         "htmx_available": has_htmx(),
     }
-    ctx.update(context or {})
+    if is_dataclass(context) and not isinstance(context, type):
+        ctx.update((f.name, getattr(context, f.name)) for f in fields(context))
+    elif isinstance(context, Mapping):
+        ctx.update(context)
     if block is not None:
         return templates.TemplateResponse(
             request, name, ctx, status_code=status_code, block_name=block

@@ -10,7 +10,7 @@ says how to install them and where the OpenAPI document is.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse
+from starlette.responses import Response
 
 from lodestar.web.templating import STATIC_DIR, templates
 
@@ -25,7 +25,7 @@ def swagger_installed() -> bool:
 
 
 @router.get("/api/docs")
-def api_docs(request: Request) -> HTMLResponse:
+def api_docs(request: Request) -> Response:
     return templates.TemplateResponse(
         request,
         "api_docs.html",

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from lodestar.services import intake, strategy
+from lodestar.web.contexts import HomePage
 from lodestar.web.deps import CurrentActor, SessionDep
 from lodestar.web.templating import render
 
@@ -21,13 +22,5 @@ def healthz() -> dict[str, str]:
 def home(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
     mine = intake.list_requests(db, actor)
     priorities = strategy.list_priorities(db, actor)
-    return render(
-        request,
-        "home.html",
-        {
-            "actor": actor,
-            "requests": mine[:10],
-            "request_count": len(mine),
-            "priorities": priorities,
-        },
-    )
+    page = HomePage(actor, requests=mine[:10], request_count=len(mine), priorities=priorities)
+    return render(request, "home.html", page)

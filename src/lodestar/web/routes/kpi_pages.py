@@ -7,8 +7,6 @@ shown again with the service's message next to the field and everything that was
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -17,6 +15,12 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import LodestarError
 from lodestar.reports.charts import fmt_value
 from lodestar.services import strategy
+from lodestar.web.contexts import (
+    KpiArchivePage,
+    KpiFormPage,
+    KpiListPage,
+    KpiPageContext,
+)
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.routes.priority_pages import fixable, kpi_chart, show_archived, values_of
@@ -32,17 +36,14 @@ def kpi_list(
     request: Request, db: SessionDep, actor: CurrentActor, archived: str | None = None
 ) -> Response:
     include = show_archived(archived)
-    return render(
-        request,
-        "kpis/list.html",
-        {
-            "rows": strategy.kpi_catalogue(db, actor, include_archived=include),
-            "show_archived": include,
-            "can_edit": strategy.can_edit_strategy(actor),
-            "choices": strategy.KPI_CHOICES,
-            "qty": fmt_value,
-        },
+    page = KpiListPage(
+        rows=strategy.kpi_catalogue(db, actor, include_archived=include),
+        show_archived=include,
+        can_edit=strategy.can_edit_strategy(actor),
+        choices=strategy.KPI_CHOICES,
+        qty=fmt_value,
     )
+    return render(request, "kpis/list.html", page)
 
 
 def render_form(
@@ -56,29 +57,27 @@ def render_form(
 ) -> Response:
     kpi = strategy.get_kpi(db, actor, kpi_id) if kpi_id is not None else None
     if values is None:
+        # A new KPI starts from the input's defaults; a stored one from what is stored.
+        values = {}
+        for name, info in strategy.KpiInput.model_fields.items():
+            if kpi is not None:
+                value = getattr(kpi, name)
+            else:
+                value = None if info.is_required() else info.get_default()
+            values[name] = "" if value is None else str(value)
         if kpi is None:
-            defaults = strategy.KpiInput.model_construct()
-            values = {
-                n: "" if (v := getattr(defaults, n, None)) is None else str(v) for n in KPI_FIELDS
-            }
             values["priority_id"] = request.query_params.get("priority_id", "")
-        else:
-            values = {n: "" if (v := getattr(kpi, n)) is None else str(v) for n in KPI_FIELDS}
-    return render(
-        request,
-        "kpis/form.html",
-        {
-            "kpi": kpi,
-            "values": values,
-            "error": error.message if error else None,
-            "errors": (error.details.get("fields") or {}) if error else {},
-            "fields": strategy.KpiInput.model_fields,
-            "choices": strategy.KPI_CHOICES,
-            "priorities": strategy.list_priorities(db, actor),
-            "action": f"/kpis/{kpi.id}/edit" if kpi else "/kpis/new",
-        },
-        status_code=error.status if error else 200,
+    page = KpiFormPage(
+        kpi=kpi,
+        values=values,
+        error=error.message if error else None,
+        errors=(error.details.get("fields") or {}) if error else {},
+        fields=strategy.KpiInput.model_fields,
+        choices=strategy.KPI_CHOICES,
+        priorities=strategy.list_priorities(db, actor),
+        action=f"/kpis/{kpi.id}/edit" if kpi else "/kpis/new",
     )
+    return render(request, "kpis/form.html", page, status_code=error.status if error else 200)
 
 
 @router.get("/kpis/new")
@@ -134,14 +133,10 @@ def confirm_archive_kpi(
 ) -> Response:
     """The confirmation step: what uses the KPI, before it is archived."""
     strategy.require_editor(actor)
-    return render(
-        request,
-        "kpis/archive.html",
-        {
-            "k": strategy.get_kpi(db, actor, kpi_id),
-            "usage": strategy.kpi_usage(db, actor, kpi_id),
-        },
+    page = KpiArchivePage(
+        k=strategy.get_kpi(db, actor, kpi_id), usage=strategy.kpi_usage(db, actor, kpi_id)
     )
+    return render(request, "kpis/archive.html", page)
 
 
 @router.post("/kpis/{kpi_id:int}/archive")
@@ -174,13 +169,13 @@ def restore_kpi(request: Request, db: SessionDep, actor: WritingActor, kpi_id: i
 @router.get("/kpis/{kpi_id:int}")
 def kpi_detail(request: Request, db: SessionDep, actor: CurrentActor, kpi_id: int) -> Response:
     page = strategy.kpi_page(db, actor, kpi_id)
-    ctx: dict[str, Any] = {
-        "page": page,
-        "k": page.kpi,
-        "card": page.card,
-        "chart": kpi_chart(page.card, large=True),
-        "can_edit": page.can_edit,
-        "choices": {k: dict(v) for k, v in strategy.KPI_CHOICES.items()},
-        "qty": fmt_value,
-    }
+    ctx = KpiPageContext(
+        page=page,
+        k=page.kpi,
+        card=page.card,
+        chart=kpi_chart(page.card, large=True),
+        can_edit=page.can_edit,
+        choices={k: dict(v) for k, v in strategy.KPI_CHOICES.items()},
+        qty=fmt_value,
+    )
     return render(request, "kpis/detail.html", ctx)

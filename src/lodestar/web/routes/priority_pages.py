@@ -22,6 +22,7 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, LodestarError, NotFound
 from lodestar.reports.charts import fmt_value, kpi_trend_svg
 from lodestar.services import strategy
+from lodestar.web.contexts import PriorityFormPage, PriorityListPage, PriorityPageContext
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, is_htmx, render
@@ -70,16 +71,13 @@ def priority_list(
 ) -> Response:
     include = show_archived(archived)
     rows = strategy.priority_overview(db, actor, include_archived=include)
-    return render(
-        request,
-        "priorities/list.html",
-        {
-            "rows": rows,
-            "show_archived": include,
-            "can_edit": strategy.can_edit_strategy(actor),
-            "unaligned_total": sum(1 for r in rows if r.unaligned),
-        },
+    page = PriorityListPage(
+        rows=rows,
+        show_archived=include,
+        can_edit=strategy.can_edit_strategy(actor),
+        unaligned_total=sum(1 for r in rows if r.unaligned),
     )
+    return render(request, "priorities/list.html", page)
 
 
 # --- new and edit ----------------------------------------------------------------------------
@@ -103,20 +101,16 @@ def render_form(
             values = {
                 n: "" if (v := getattr(priority, n)) is None else str(v) for n in PRIORITY_FIELDS
             }
-    return render(
-        request,
-        "priorities/form.html",
-        {
-            "priority": priority,
-            "values": values,
-            "error": error.message if error else None,
-            "errors": (error.details.get("fields") or {}) if error else {},
-            "owners": strategy.owner_choices(db, actor),
-            "fields": strategy.PriorityInput.model_fields,
-            "action": f"/priorities/{priority.id}/edit" if priority else "/priorities/new",
-        },
-        status_code=error.status if error else 200,
+    page = PriorityFormPage(
+        priority=priority,
+        values=values,
+        error=error.message if error else None,
+        errors=(error.details.get("fields") or {}) if error else {},
+        owners=strategy.owner_choices(db, actor),
+        fields=strategy.PriorityInput.model_fields,
+        action=f"/priorities/{priority.id}/edit" if priority else "/priorities/new",
     )
+    return render(request, "priorities/form.html", page, status_code=error.status if error else 200)
 
 
 @router.get("/priorities/new")
@@ -214,19 +208,21 @@ def render_page(
     *,
     status_code: int = 200,
     block: str | None = None,
-    **extra: Any,
+    objective_form: dict[str, Any] | None = None,
+    kr_form: dict[str, Any] | None = None,
+    notice: str | None = None,
 ) -> Response:
     page = strategy.priority_page(db, actor, priority_id)
-    ctx: dict[str, Any] = {
-        "page": page,
-        "p": page.priority,
-        "can_edit": page.can_edit,
-        "charts": {card.kpi.id: kpi_chart(card) for card in page.kpis},
-        "qty": fmt_value,
-        "objective_form": {"title": "", "error": None},
-        "kr_form": None,
-    }
-    ctx.update(extra)
+    ctx = PriorityPageContext(
+        page=page,
+        p=page.priority,
+        can_edit=page.can_edit,
+        charts={card.kpi.id: kpi_chart(card) for card in page.kpis},
+        qty=fmt_value,
+        objective_form=objective_form or {"title": "", "error": None},
+        kr_form=kr_form,
+        notice=notice,
+    )
     return render(request, "priorities/detail.html", ctx, status_code=status_code, block=block)
 
 
@@ -245,7 +241,8 @@ def objectives_outcome(
     *,
     error: LodestarError | None,
     message: str,
-    **forms: Any,
+    objective_form: dict[str, Any] | None = None,
+    kr_form: dict[str, Any] | None = None,
 ) -> Response:
     """After an objective or key-result POST: the swapped block (htmx), the redirect back
     (success without htmx), or the whole page with the message and the input (error)."""
@@ -259,10 +256,14 @@ def objectives_outcome(
     if is_htmx(request):
         # htmx swaps 2xx answers only, so a refusal is shown inside the 200 fragment.
         return render_page(
-            request, db, actor, priority_id, block="objectives", notice=message, **forms
-        )
+            request, db, actor, priority_id, block="objectives", notice=message,
+            objective_form=objective_form, kr_form=kr_form,
+        )  # fmt: skip
     status = error.status if error else 200
-    return render_page(request, db, actor, priority_id, status_code=status, **forms)
+    return render_page(
+        request, db, actor, priority_id, status_code=status, objective_form=objective_form,
+        kr_form=kr_form,
+    )  # fmt: skip
 
 
 @router.post("/priorities/{priority_id:int}/objectives")

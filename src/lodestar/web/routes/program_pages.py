@@ -26,6 +26,7 @@ from lodestar.reports.effect_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_
 from lodestar.reports.program_view import program_view
 from lodestar.services import program_setup
 from lodestar.services.impact import program_impact
+from lodestar.web.contexts import ProgramListPage, ProgramPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, render
@@ -36,11 +37,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/programs")
 def program_list(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
     rows = program_impact.list_programs(db, actor)
-    return render(
-        request,
-        "programs/list.html",
-        {"rows": rows, "can_run": actor.is_ld, "evidence_words": EVIDENCE_WORDS},
-    )
+    page = ProgramListPage(rows=rows, can_run=actor.is_ld, evidence_words=EVIDENCE_WORDS)
+    return render(request, "programs/list.html", page)
 
 
 @router.get("/programs/{program_id:int}")
@@ -70,24 +68,25 @@ def render_detail(
         }
     typed = list(setup_values["target_behaviours"])
     slots = typed + [""] * max(MAX_TARGET_BEHAVIOURS - len(typed), 0)
+    page = ProgramPage(
+        program=program,
+        impact=impact,
+        view=program_view(impact),
+        can_run=actor.is_ld,
+        design_choices=DESIGN_CHOICES,
+        design_words=DESIGN_WORDS,
+        setup=setup,
+        setup_design_choices=program_setup.DESIGN_CHOICES,
+        setup_max=MAX_TARGET_BEHAVIOURS,
+        setup_max_length=program_setup.MAX_BEHAVIOUR_LENGTH,
+        setup_values={**setup_values, "slots": slots},
+        setup_error=setup_error.message if setup_error else None,
+        setup_errors=(setup_error.details.get("fields") or {}) if setup_error else {},
+    )
     return render(
         request,
         "programs/detail.html",
-        {
-            "program": program,
-            "impact": impact,
-            "view": program_view(impact),
-            "can_run": actor.is_ld,
-            "design_choices": DESIGN_CHOICES,
-            "design_words": DESIGN_WORDS,
-            "setup": setup,
-            "setup_design_choices": program_setup.DESIGN_CHOICES,
-            "setup_max": MAX_TARGET_BEHAVIOURS,
-            "setup_max_length": program_setup.MAX_BEHAVIOUR_LENGTH,
-            "setup_values": {**setup_values, "slots": slots},
-            "setup_error": setup_error.message if setup_error else None,
-            "setup_errors": (setup_error.details.get("fields") or {}) if setup_error else {},
-        },
+        page,
         status_code=setup_error.status if setup_error else 200,
     )
 

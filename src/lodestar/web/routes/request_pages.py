@@ -19,9 +19,11 @@ from starlette.responses import Response
 
 from lodestar.domain.intake import FIELD_NAMES, STAKEHOLDER_KEYS, missing_message
 from lodestar.domain.options import REQUEST_STATES, URGENCIES, label
+from lodestar.domain.roles import Actor
 from lodestar.domain.workflow import needs_reason
 from lodestar.errors import Conflict, IllegalTransition, InvalidInput
 from lodestar.services import intake
+from lodestar.web.contexts import RequestFormPage, RequestListPage, RequestPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, is_htmx, render
@@ -77,7 +79,10 @@ def request_filters(
 FiltersDep = Annotated[intake.RequestFilters, Depends(request_filters)]
 
 
-def filter_context(filters: intake.RequestFilters, choices: Any) -> dict[str, Any]:
+def filter_bar(
+    filters: intake.RequestFilters, choices: Any, *, action: str, target: str
+) -> dict[str, Any]:
+    """The fields of :class:`~lodestar.web.contexts.FilterBar` for the list or the board."""
     active = {k: v for k, v in filters.model_dump().items() if v not in (None, False, "")}
     return {
         "filters": filters,
@@ -85,6 +90,8 @@ def filter_context(filters: intake.RequestFilters, choices: Any) -> dict[str, An
         "states": REQUEST_STATES,
         "urgencies": URGENCIES,
         "choices": choices,
+        "filter_action": action,
+        "filter_target": target,
     }
 
 
@@ -95,15 +102,17 @@ def filter_context(filters: intake.RequestFilters, choices: Any) -> dict[str, An
 def request_list(
     request: Request, db: SessionDep, actor: CurrentActor, filters: FiltersDep
 ) -> Response:
-    items = intake.list_requests(db, actor, filters)
-    ctx = {
-        "actor": actor,
-        "items": items,
-        "sees_all": actor.can_read_portfolio,
-        "filter_action": "/requests",
-        "filter_target": "request-results",
-        **filter_context(filters, intake.request_choices(db, actor)),
-    }
+    ctx = RequestListPage(
+        **filter_bar(
+            filters,
+            intake.request_choices(db, actor),
+            action="/requests",
+            target="request-results",
+        ),
+        actor=actor,
+        items=intake.list_requests(db, actor, filters),
+        sees_all=actor.can_read_portfolio,
+    )
     if wants_fragment(request):
         response = render(request, "requests/list.html", ctx, block="results")
     else:
@@ -171,7 +180,7 @@ def request_input(values: dict[str, Any]) -> intake.RequestInput:
 def render_form(
     request: Request,
     db: SessionDep,
-    actor: Any,
+    actor: Actor,
     request_id: int | None,
     *,
     values: dict[str, Any] | None = None,
@@ -185,29 +194,25 @@ def render_form(
     returned = None
     if detail and state == "needs_information":
         returned = next((t for t in reversed(detail.history) if t.to_state == state), None)
-    return render(
-        request,
-        "requests/form.html",
-        {
-            "actor": actor,
-            "form": form,
-            "detail": detail,
-            "state": state,
-            "values": values or stored_values(form),
-            "missing": missing,
-            "missing_by_name": {m.name: m for m in missing},
-            "draft_missing": detail.missing if detail and state == "draft" else (),
-            "returned": returned,
-            "urgencies": URGENCIES,
-            "error": error,
-            "action_url": f"/requests/{request_id}/edit" if request_id else "/requests/new",
-        },
-        status_code=status_code,
+    page = RequestFormPage(
+        actor=actor,
+        form=form,
+        detail=detail,
+        state=state,
+        values=values or stored_values(form),
+        missing=missing,
+        missing_by_name={m.name: m for m in missing},
+        draft_missing=detail.missing if detail and state == "draft" else (),
+        returned=returned,
+        urgencies=URGENCIES,
+        error=error,
+        action_url=f"/requests/{request_id}/edit" if request_id else "/requests/new",
     )
+    return render(request, "requests/form.html", page, status_code=status_code)
 
 
 def save_from_form(
-    request: Request, db: SessionDep, actor: Any, form: FormData, request_id: int | None
+    request: Request, db: SessionDep, actor: Actor, form: FormData, request_id: int | None
 ) -> Response:
     values = form_values(form)
     submit = text(form, "action") == "submit"
@@ -288,36 +293,39 @@ def update_request(
 def render_detail(
     request: Request,
     db: SessionDep,
-    actor: Any,
+    actor: Actor,
     request_id: int,
     *,
     status_code: int = 200,
-    **extra: Any,
+    transition_error: str | None = None,
+    answers_error: str | None = None,
+    reason: str = "",
+    target: str | None = None,
+    typed_answers: dict[str, str] | None = None,
 ) -> Response:
     detail = intake.get_request(db, actor, request_id)
     state = detail.summary.state
     returned = None
     if state == "needs_information":
         returned = next((t for t in reversed(detail.history) if t.to_state == state), None)
-    ctx: dict[str, Any] = {
-        "actor": actor,
-        "d": detail,
-        "s": detail.summary,
-        "state": state,
-        "returned": returned,
-        "reason_required": {t for t in detail.next_states if needs_reason(t)},  # type: ignore[arg-type]
-        "can_answer": actor.role in ("manager", "ld", "admin"),
-        "can_submit": detail.can_edit
+    page = RequestPage(
+        actor=actor,
+        d=detail,
+        s=detail.summary,
+        state=state,
+        returned=returned,
+        reason_required=frozenset(t for t in detail.next_states if needs_reason(t)),  # type: ignore[arg-type]
+        can_answer=actor.role in ("manager", "ld", "admin"),
+        can_submit=detail.can_edit
         and detail.requester_id == actor.user_id
         and state in ("draft", "needs_information"),
-        "transition_error": None,
-        "answers_error": None,
-        "reason": "",
-        "target": None,
-        "typed_answers": None,
-    }
-    ctx.update(extra)
-    return render(request, "requests/detail.html", ctx, status_code=status_code)
+        transition_error=transition_error,
+        answers_error=answers_error,
+        reason=reason,
+        target=target,
+        typed_answers=typed_answers,
+    )
+    return render(request, "requests/detail.html", page, status_code=status_code)
 
 
 @router.get("/requests/{request_id:int}")

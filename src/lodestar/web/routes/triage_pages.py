@@ -23,12 +23,13 @@ from lodestar.domain.roles import Actor
 from lodestar.domain.workflow import OPEN_STATES
 from lodestar.services import diagnosis, intake
 from lodestar.services.views import DiagnosisPage
+from lodestar.web.contexts import DiagnosisFormPage, TriagePage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.routes.request_pages import (
     FIXABLE,
     FiltersDep,
-    filter_context,
+    filter_bar,
     text,
     wants_fragment,
 )
@@ -64,15 +65,15 @@ def triage(request: Request, db: SessionDep, actor: CurrentActor, filters: Filte
         ),
         ("decided", "Decided", [s for s in shown if s not in OPEN_STATES]),
     ]
-    ctx = {
-        "actor": actor,
-        "board": board,
-        "lanes": lanes,
-        "decided_limit": DECIDED_CARD_LIMIT,
-        "filter_action": "/triage",
-        "filter_target": "triage-board",
-        **filter_context(filters, intake.request_choices(db, actor)),
-    }
+    ctx = TriagePage(
+        **filter_bar(
+            filters, intake.request_choices(db, actor), action="/triage", target="triage-board"
+        ),
+        actor=actor,
+        board=board,
+        lanes=lanes,
+        decided_limit=DECIDED_CARD_LIMIT,
+    )
     if wants_fragment(request):
         response = render(request, "triage/board.html", ctx, block="board")
     else:
@@ -141,21 +142,21 @@ def render_diagnosis(
             "explanation": page.recommended_explanation,
             "next_state": page.recommended_state,
         }
-    ctx = {
-        "page": page,
-        "values": values,
-        "rec": rec,
-        "all_unknown": all(v["finding"] == "unknown" for v in values.values()),
-        "diagnosis_error": error,
-        "outcome": outcome,
-        "override_reason": override_reason,
-        "saved": saved,
-        "finding_options": CELL_FINDINGS,
-        "fix_categories": FIX_CATEGORIES,
-        "outcomes": DIAGNOSIS_OUTCOMES,
-        "environment": [f for f in page.findings if f.side == "environment"],
-        "person": [f for f in page.findings if f.side == "person"],
-    }
+    ctx = DiagnosisFormPage(
+        page=page,
+        values=values,
+        rec=rec,
+        all_unknown=all(v["finding"] == "unknown" for v in values.values()),
+        diagnosis_error=error,
+        outcome=outcome,
+        override_reason=override_reason,
+        saved=saved,
+        finding_options=CELL_FINDINGS,
+        fix_categories=FIX_CATEGORIES,
+        outcomes=DIAGNOSIS_OUTCOMES,
+        environment=[f for f in page.findings if f.side == "environment"],
+        person=[f for f in page.findings if f.side == "person"],
+    )
     return render(request, "triage/diagnosis.html", ctx, block=block, status_code=status_code)
 
 

@@ -1,0 +1,259 @@
+"""Typed page contexts: what each page template receives, one frozen dataclass per page.
+
+Like Datasette's documented template contexts, the fields below are the whole contract between a
+route and its template: a route builds one of these from service results and
+:func:`lodestar.web.templating.render` hands its fields to the template by name. Every page also
+gets ``request``, ``user``, ``settings``, ``csrf_token``, ``flash`` and ``htmx_available``
+from ``render``.
+
+Values are read models the services return (frozen dataclasses, or the rows the strategy
+services hand out) and the words and numbers of :mod:`lodestar.reports`; nothing here queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from lodestar.domain.roles import Actor
+from lodestar.errors import MissingField
+from lodestar.reports.program_view import ProgramView
+from lodestar.services import intake, strategy
+from lodestar.services.impact.program_impact import ProgramImpact, ProgramListItem
+from lodestar.services.program_setup import ProgramSetup
+from lodestar.services.views import (
+    DiagnosisPage,
+    RequestDetail,
+    RequestForm,
+    RequestSummary,
+    TransitionView,
+    TriageBoard,
+)
+
+# A value with its unit, in words: ``qty(22.0, "%")`` → "22%" (reports.charts.fmt_value).
+Quantity = Callable[[float, str], str]
+
+
+# --- home ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """``home.html``: what needs the signed-in person's attention."""
+
+    actor: Actor
+    requests: Sequence[RequestSummary]  # the newest ten
+    request_count: int
+    priorities: Sequence[Any]  # active strategic priorities
+
+
+# --- requests and triage -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterBar:
+    """``requests/_filters.html``: the filters shared by the request list and the board."""
+
+    filters: intake.RequestFilters
+    active_filters: Mapping[str, Any]
+    states: Sequence[str]
+    urgencies: Sequence[str]
+    choices: Any  # services.views.RequestChoices
+    filter_action: str  # where the filter form sends its GET
+    filter_target: str  # the id htmx swaps
+
+
+@dataclass(frozen=True)
+class RequestListPage(FilterBar):
+    """``requests/list.html`` (or its ``results`` block for htmx)."""
+
+    actor: Actor | None = None
+    items: Sequence[RequestSummary] = ()
+    sees_all: bool = False
+
+
+@dataclass(frozen=True)
+class TriagePage(FilterBar):
+    """``triage/board.html`` (or its ``board`` block for htmx)."""
+
+    actor: Actor | None = None
+    board: TriageBoard | None = None
+    lanes: Sequence[tuple[str, str, Sequence[str]]] = ()  # (key, heading, states)
+    decided_limit: int = 6
+
+
+@dataclass(frozen=True)
+class RequestFormPage:
+    """``requests/form.html``: a new request or an edit, with what is still missing."""
+
+    actor: Actor
+    form: RequestForm
+    detail: RequestDetail | None
+    state: str  # "new" for a request not saved yet
+    values: Mapping[str, Any]  # what the form shows: typed, stored, or the defaults
+    missing: Sequence[MissingField]
+    missing_by_name: Mapping[str, MissingField]
+    draft_missing: Sequence[MissingField]
+    returned: TransitionView | None  # the step that sent it back for more information
+    urgencies: Sequence[str]
+    error: str | None
+    action_url: str
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """``requests/detail.html``: one request, its questions, history and next steps."""
+
+    actor: Actor
+    d: RequestDetail
+    s: RequestSummary
+    state: str
+    returned: TransitionView | None
+    reason_required: frozenset[str]  # next states whose step needs a reason
+    can_answer: bool
+    can_submit: bool
+    transition_error: str | None = None
+    answers_error: str | None = None
+    reason: str = ""  # typed before a refused step, shown again
+    target: str | None = None
+    typed_answers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class DiagnosisFormPage:
+    """``triage/diagnosis.html``: the six cells and the live recommendation."""
+
+    page: DiagnosisPage
+    values: Mapping[str, Mapping[str, Any]]  # per cell: finding, evidence, fix
+    rec: Any  # the recommendation shown: outcome, fixes, explanation, next_state
+    all_unknown: bool
+    diagnosis_error: str | None
+    outcome: str
+    override_reason: str
+    saved: bool
+    finding_options: Any
+    fix_categories: Any
+    outcomes: Any
+    environment: Sequence[Any]  # the findings on the environment side
+    person: Sequence[Any]  # the findings on the person side
+
+
+# --- strategy ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorityListPage:
+    """``priorities/list.html``."""
+
+    rows: Sequence[strategy.PriorityRow]
+    show_archived: bool
+    can_edit: bool
+    unaligned_total: int
+
+
+@dataclass(frozen=True)
+class StrategyForm:
+    """What every strategy form shows: the values, the refusal and where it posts."""
+
+    values: Mapping[str, str]  # typed, stored, or the defaults
+    error: str | None  # the whole message of a refusal
+    errors: Mapping[str, str]  # field → sentence, shown by the field
+    fields: Mapping[str, Any]  # the input's fields, for labels and help
+    action: str  # where the form posts
+
+
+@dataclass(frozen=True)
+class PriorityFormPage(StrategyForm):
+    """``priorities/form.html``: a new priority or an edit."""
+
+    priority: Any = None  # the stored priority, None for a new one
+    owners: Sequence[tuple[int, str]] = ()
+
+
+@dataclass(frozen=True)
+class PriorityPageContext:
+    """``priorities/detail.html`` (or its ``objectives`` block for htmx)."""
+
+    page: strategy.PriorityPage
+    p: Any  # the priority
+    can_edit: bool
+    charts: Mapping[int, Markup]  # KPI id → trend chart
+    qty: Quantity
+    objective_form: Mapping[str, Any] = field(default_factory=lambda: {"title": "", "error": None})
+    kr_form: Mapping[str, Any] | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class KpiListPage:
+    """``kpis/list.html``: the KPI catalogue."""
+
+    rows: Sequence[strategy.KpiRow]
+    show_archived: bool
+    can_edit: bool
+    choices: Mapping[str, Sequence[tuple[str, str]]]
+    qty: Quantity
+
+
+@dataclass(frozen=True)
+class KpiFormPage(StrategyForm):
+    """``kpis/form.html``: a new KPI or an edit."""
+
+    kpi: Any = None  # the stored KPI, None for a new one
+    choices: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    priorities: Sequence[Any] = ()
+
+
+@dataclass(frozen=True)
+class KpiPageContext:
+    """``kpis/detail.html``."""
+
+    page: strategy.KpiPage
+    k: Any  # the KPI
+    card: strategy.KpiCard
+    chart: Markup
+    can_edit: bool
+    choices: Mapping[str, Mapping[str, str]]
+    qty: Quantity
+
+
+@dataclass(frozen=True)
+class KpiArchivePage:
+    """``kpis/archive.html``: the confirmation, listing what uses the KPI."""
+
+    k: Any
+    usage: strategy.KpiUsage
+
+
+# --- programs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramListPage:
+    """``programs/list.html``."""
+
+    rows: Sequence[ProgramListItem]
+    can_run: bool
+    evidence_words: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ProgramPage:
+    """``programs/detail.html``: the three tiers, the estimate and the evaluation setup."""
+
+    program: Any
+    impact: ProgramImpact
+    view: ProgramView
+    can_run: bool
+    design_choices: Sequence[tuple[str, str]]
+    design_words: Mapping[str, str]
+    setup: ProgramSetup
+    setup_design_choices: Sequence[Any]
+    setup_max: int
+    setup_max_length: int
+    setup_values: Mapping[str, Any]  # the design and behaviour slots shown in the form
+    setup_error: str | None
+    setup_errors: Mapping[str, str]
