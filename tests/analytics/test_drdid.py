@@ -1,24 +1,19 @@
 """Doubly robust DiD (Sant'Anna & Zhao 2020) against R6: NSW 'treated' vs CPS, true effect zero.
 
 Reference values: R ``DRDID`` package documentation (eval_lalonde_cps), reproduced by
-``moderndid``'s drdid/ordid/ipwdid; tolerance abs <= 0.01 (REFERENCE.md R6).
+``moderndid``'s drdid/ordid/ipwdid; values and tolerance in tests/reference/values.toml (R6).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.reference import tolerance, values
 
 from lodestar.analytics.estimators.drdid import estimate_drdid
 from lodestar.errors import InvalidInput
 
-R6 = {
-    "improved": -901.2703,
-    "traditional": -871.3271,
-    "or": -1300.645,
-    "ipw": -1107.872,
-    "std_ipw": -1021.609,
-}
+R6 = values("R6")
 COVARIATES = ["age", "educ", "black", "married", "nodegree", "hisp", "re74"]
 
 
@@ -40,7 +35,7 @@ def test_r6_reference_values(nsw: pd.DataFrame, method: str) -> None:
         covariates=COVARIATES,
         method=method,  # type: ignore[arg-type]
     )
-    assert r.estimate == pytest.approx(R6[method], abs=0.01)
+    assert r.estimate == pytest.approx(R6[method], abs=tolerance("R6"))
     assert r.n_treated == 425
 
 

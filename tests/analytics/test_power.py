@@ -1,10 +1,12 @@
-"""Power and MDE: R9 reference values (statsmodels conventions) and the REFERENCE MDE formula."""
+"""Power and MDE: R9 reference values (statsmodels conventions; tests/reference/values.toml)
+and the MDE formula 2.80 x sigma x sqrt(1/n1 + 1/n0) x sqrt(1 - R^2) x sqrt(DEFF)."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from tests.reference import tolerance, values
 
 from lodestar.analytics.power import (
     design_effect,
@@ -15,19 +17,21 @@ from lodestar.analytics.power import (
 )
 from lodestar.errors import InvalidInput
 
+R9, REL = values("R9"), tolerance("R9", "rel")
+
 
 def test_r9_n_per_arm_for_d_02() -> None:
-    assert n_per_arm(0.2) == pytest.approx(393.4, rel=0.005)
+    assert n_per_arm(0.2) == pytest.approx(R9["n_per_arm_d02"], rel=REL)
 
 
 def test_r9_mde_for_40_vs_40() -> None:
-    assert mde_standardised(40, 40) == pytest.approx(0.634, rel=0.005)
+    assert mde_standardised(40, 40) == pytest.approx(R9["mde_d_40_vs_40"], rel=REL)
 
 
 def test_r9_twenty_to_twenty_five_percent_conversion() -> None:
     n = n_per_arm_proportions(0.20, 0.25)
-    assert n == pytest.approx(1092, rel=0.005)
-    assert math.ceil(n) == 1092
+    assert n == pytest.approx(R9["n_per_arm_20_to_25"], rel=REL)
+    assert math.ceil(n) == R9["n_per_arm_20_to_25"]
 
 
 def test_n_and_mde_are_inverse() -> None:

@@ -1,4 +1,6 @@
-"""Time to productivity: a seeded simulation with a known cohort difference and censoring."""
+"""Time to productivity: a seeded simulation with a known cohort difference and censoring,
+reference values (R12, R13 in tests/reference/values.toml: lifelines on public survival data),
+and edge cases."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from tests.reference import reference, tolerance, values
 
 from lodestar.analytics.estimators.ramp import (
     estimate_time_to_productivity,
@@ -235,3 +238,62 @@ def test_only_convergence_warnings_are_caught() -> None:
         warnings.simplefilter("always")
         assert fit_reporting_convergence(overflowing) == (2, False)
     assert [w.category for w in seen] == [RuntimeWarning]  # re-issued, not swallowed
+
+
+# --- R12, R13: public survival data as time to a threshold, against lifelines -----------------
+# Values, sources and tolerances: tests/reference/values.toml; the lifelines fits on the
+# original columns are tests/reference/scripts/ramp_lifelines.py.
+
+
+def weekly_rows(frame: pd.DataFrame, duration: str, event: str, group: str) -> pd.DataFrame:
+    """Each subject as weekly rows 1..T, value 1 in week T when the event was seen, else 0:
+    reaching the threshold 1 is then the event at T, and everyone else is censored at T."""
+    weeks = frame[duration].to_numpy(int)
+    who = np.repeat(np.arange(len(frame)), weeks)
+    week = np.concatenate([np.arange(1, t + 1) for t in weeks])
+    seen = frame[event].to_numpy(bool)[who] & (week == weeks[who])
+    return pd.DataFrame(
+        {
+            "employee": who,
+            "cohort": frame[group].astype(str).to_numpy()[who],
+            "tenure_week": week,
+            "value": seen.astype(float),
+        }
+    )
+
+
+def test_r12_waltons_medians_and_ratios_match_lifelines() -> None:
+    from lifelines.datasets import load_waltons
+
+    ref = reference("R12")
+    v, tol = ref["values"], ref["tolerance"]
+    weekly = weekly_rows(load_waltons(), "T", "E", "group")
+    result = estimate_time_to_productivity(
+        weekly, threshold=1.0, treated_cohort="miR-137", assignment="randomised"
+    )
+    medians = result.details["median_days"]
+    assert medians["control"] == pytest.approx(v["median_days_control"], abs=tol["median_abs"])
+    assert medians["miR-137"] == pytest.approx(v["median_days_treated"], abs=tol["median_abs"])
+    assert result.estimate == pytest.approx(v["hazard_ratio"], rel=tol["rel"])
+    assert result.se == pytest.approx(v["log_hazard_ratio_se"], rel=tol["rel"])
+    assert result.details["time_ratio"] == pytest.approx(v["time_ratio"], rel=tol["rel"])
+    assert (result.n_treated, result.n_comparison) == (34, 129)
+
+
+def test_r13_rossi_hazard_ratio_of_financial_aid_matches_lifelines() -> None:
+    from lifelines.datasets import load_rossi
+
+    rossi = load_rossi()
+    rossi["aid"] = np.where(rossi["fin"] == 1, "aid", "no aid")
+    v, tol = values("R13"), tolerance("R13")
+    result = estimate_time_to_productivity(
+        weekly_rows(rossi, "week", "arrest", "aid"),
+        threshold=1.0,
+        treated_cohort="aid",
+        assignment="randomised",
+    )
+    assert result.details["log_hazard_ratio"] == pytest.approx(v["log_hazard_ratio"], abs=tol)
+    assert result.se == pytest.approx(v["se"], abs=tol)
+    # Fewer than half were re-arrested in a year: the medians are not reached, and say so.
+    assert all(m == float("inf") for m in result.details["median_days"].values())
+    assert result.details["median_difference_days"] is None

@@ -1,7 +1,8 @@
 """Callaway & Sant'Anna (2021): R3-R5 on mpdta, simulation with known effects, edge cases.
 
 R3-R5 are the R ``did`` README values (outcome regression, never-treated comparison, no
-covariates, varying base period); the built-in engine is also checked against ``moderndid``.
+covariates, varying base period), kept with their tolerances in tests/reference/values.toml;
+the built-in engine is also checked against ``moderndid``.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from panel_sim import simulate_panel
+from tests.reference import tolerance, values
 
 from lodestar.analytics.estimators.staggered import estimate_staggered
 from lodestar.errors import InvalidInput
 
-R3 = [-0.0105, -0.0704, -0.1373, -0.1008, 0.0065, -0.0028,
-      -0.0046, -0.0412, 0.0305, -0.0027, -0.0311, -0.0261]  # fmt: skip
-R4 = {"simple": (-0.0400, 0.0120), "dynamic": (-0.0772, 0.0200),
-      "group": (-0.0310, 0.0124), "calendar": (-0.0417, 0.0160)}  # fmt: skip
-R5 = [0.0305, -0.0006, -0.0245, -0.0199, -0.0510, -0.1373, -0.1008]
+R3 = values("R3")["att"]
+R4 = {kind: tuple(point_se) for kind, point_se in values("R4").items()}
+R5 = values("R5")["att"]
+ATOL = tolerance("R3")
 MPDTA = {"outcome": "lemp", "unit": "countyreal", "time": "year", "cohort": "first.treat"}
 SIM = {"outcome": "kpi", "unit": "person", "time": "week", "cohort": "start"}
 
@@ -38,21 +39,21 @@ def result(request: pytest.FixtureRequest, mpdta: pd.DataFrame):  # type: ignore
 def test_r3_group_time_cells(result) -> None:  # type: ignore[no-untyped-def]
     cells = result.details["group_time"]
     assert [(c["cohort"], c["period"]) for c in cells][:2] == [(2004, 2004), (2004, 2005)]
-    np.testing.assert_allclose([c["estimate"] for c in cells], R3, atol=1e-4)
+    np.testing.assert_allclose([c["estimate"] for c in cells], R3, atol=ATOL)
 
 
 def test_r4_aggregations(result) -> None:  # type: ignore[no-untyped-def]
     aggs = result.details["aggregations"]
     for kind, (point, se) in R4.items():
-        assert aggs[kind]["estimate"] == pytest.approx(point, abs=1e-4), kind
-        assert aggs[kind]["se"] == pytest.approx(se, rel=0.05), kind
+        assert aggs[kind]["estimate"] == pytest.approx(point, abs=tolerance("R4")), kind
+        assert aggs[kind]["se"] == pytest.approx(se, rel=tolerance("R4", "se_rel")), kind
     assert result.estimate == aggs["simple"]["estimate"] and result.estimand == "ATT"
 
 
 def test_r5_event_time(result) -> None:  # type: ignore[no-untyped-def]
     table = result.details["event_study"]
-    assert [row["event_time"] for row in table] == [-3, -2, -1, 0, 1, 2, 3]
-    np.testing.assert_allclose([row["estimate"] for row in table], R5, atol=1e-4)
+    assert [row["event_time"] for row in table] == values("R5")["event_time"]
+    np.testing.assert_allclose([row["estimate"] for row in table], R5, atol=tolerance("R5"))
     assert result.diagnostics[0].name == "pre_trends"
 
 
