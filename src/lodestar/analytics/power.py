@@ -33,6 +33,7 @@ __all__ = [
     "mde_standardised",
     "n_per_arm",
     "n_per_arm_proportions",
+    "people_needed",
 ]
 
 
@@ -139,3 +140,32 @@ def mde(
         * math.sqrt(1 - r2)
         * math.sqrt(design_effect(m, icc))
     )
+
+
+def people_needed(
+    effect: float,
+    sigma: float,
+    *,
+    share: float = 0.5,
+    r2: float = 0.0,
+    m: float = 1.0,
+    icc: float = 0.0,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> float:
+    """People in pilot and comparison together for ``mde(...)`` to equal ``effect``.
+
+    The minimum-detectable-effect formula solved for the total N, with a share ``share`` of
+    it in the pilot group: N = (z·σ·√(1 − R²)·√DEFF / effect)² · (1/share + 1/(1 − share)).
+    """
+    _check_levels(alpha, power)
+    _positive("standard deviation of the KPI", sigma)
+    if effect == 0 or not math.isfinite(effect):
+        raise InvalidInput("The hoped-for effect must be a non-zero number in the KPI's unit.")
+    if not 0.0 < share < 1.0:
+        raise InvalidInput(f"The pilot share must lie strictly between 0 and 1; got {share}.")
+    if not 0.0 <= r2 < 1.0:
+        raise InvalidInput(f"The R² of the covariates must lie in [0, 1); got {r2}.")
+    multiplier = float(norm.ppf(1 - alpha / 2) + norm.ppf(power))
+    per_unit = multiplier * sigma * math.sqrt(1 - r2) * math.sqrt(design_effect(m, icc))
+    return float((per_unit / abs(effect)) ** 2 * (1 / share + 1 / (1 - share)))

@@ -40,3 +40,23 @@ def move(session: Session, req: TrainingRequest, target: str, actor: Actor, reas
     audit.record(session, actor, f"request.{target}", "training_request", req.id, reason)
     req.state = target
     req.updated_at = datetime.now(UTC)
+
+
+def follow(session: Session, req: TrainingRequest, target: str, actor: Actor, reason: str) -> None:
+    """Set ``req`` to the state of the program it became, recording the step.
+
+    A request that became a program no longer has a workflow of its own: it mirrors its
+    program (which has its own checked lifecycle), so the two never tell different stories.
+    """
+    session.add(
+        RequestTransition(
+            request_id=req.id,
+            from_state=req.state,
+            to_state=target,
+            actor_id=actor.user_id,
+            reason=reason,
+        )
+    )
+    audit.record(session, actor, f"request.{target}", "training_request", req.id, reason)
+    req.state = target
+    req.updated_at = datetime.now(UTC)

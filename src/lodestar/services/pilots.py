@@ -28,8 +28,15 @@ from lodestar.services.impact.facts import program_facts
 #: Designs named after the outcome (time to an event), which say nothing about assignment.
 OUTCOME_DESIGNS = ("retention", "time_to_productivity")
 
-AssignBy = Literal["person", "team"]
-ASSIGN_BY: tuple[AssignBy, ...] = ("person", "team")
+AssignBy = Literal["person", "team", "tenure"]
+ASSIGN_BY: tuple[AssignBy, ...] = ("person", "team", "tenure")
+ASSIGN_LABELS: dict[str, str] = {
+    "person": "People drawn within each team (strata by team)",
+    "tenure": "People drawn within tenure bands (under 1, 1-3, 3-5, over 5 years)",
+    "team": "Whole teams drawn (uncertainty counted in teams)",
+}
+#: Tenure bands in years for stratifying a lottery: [0, 1), [1, 3), [3, 5), [5, ∞).
+TENURE_BANDS = (1.0, 3.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,16 @@ def _population(session: Session, team_ids: list[int], on: date) -> pd.DataFrame
     if not team_ids:
         raise InvalidInput("Choose at least one team for the pilot's population.")
     rows = session.execute(
-        select(Employee.id, Employee.team_id).where(
+        select(Employee.id, Employee.team_id, Employee.hire_date).where(
             Employee.team_id.in_(team_ids),
             Employee.hire_date <= on,
             or_(Employee.exit_date.is_(None), Employee.exit_date > on),
         )
     ).all()
-    return pd.DataFrame(rows, columns=["employee_id", "team_id"])
+    frame = pd.DataFrame(rows, columns=["employee_id", "team_id", "hire_date"])
+    years = (pd.Timestamp(on) - pd.to_datetime(frame["hire_date"])).dt.days / 365.25
+    frame["tenure_band"] = np.searchsorted(np.asarray(TENURE_BANDS), years.to_numpy(), side="right")
+    return frame.drop(columns="hire_date")
 
 
 def plan_pilot(
@@ -82,7 +92,10 @@ def plan_pilot(
     """The smallest effect the pilot could detect, from the KPI's last ``weeks`` weeks."""
     _require_ld(actor)
     if assign_by not in ASSIGN_BY:
-        raise InvalidInput(f"{assign_by!r} is not a way to assign; choose 'person' or 'team'.")
+        raise InvalidInput(
+            f"{assign_by!r} is not a way to assign; choose 'person' (within teams), 'tenure' "
+            "(within tenure bands) or 'team' (whole teams)."
+        )
     if not 0 < share < 1:
         raise InvalidInput(f"The pilot share must lie strictly between 0 and 1; got {share}.")
     program, kpi = program_facts(session, program_id)
@@ -170,11 +183,15 @@ def randomise_pilot(
     """Draw the pilot and comparison groups and store them as the program's enrolments.
 
     People are assigned within their team (each team is a stratum) or, with
-    ``assign_by="team"``, whole teams are assigned. The same seed gives the same groups.
+    ``assign_by="team"``, whole teams are assigned; ``"tenure"`` draws within tenure bands.
+    The same seed gives the same groups.
     """
     _require_ld(actor)
     if assign_by not in ASSIGN_BY:
-        raise InvalidInput(f"{assign_by!r} is not a way to assign; choose 'person' or 'team'.")
+        raise InvalidInput(
+            f"{assign_by!r} is not a way to assign; choose 'person' (within teams), 'tenure' "
+            "(within tenure bands) or 'team' (whole teams)."
+        )
     program, _ = program_facts(session, program_id)
     existing = session.scalar(select(func.count()).where(ProgramEnrolment.program_id == program.id))
     if existing:
@@ -191,7 +208,7 @@ def randomise_pilot(
     table = assign(
         people,
         id="employee_id",
-        strata=() if assign_by == "team" else ("team_id",),
+        strata={"team": (), "person": ("team_id",), "tenure": ("tenure_band",)}[assign_by],
         cluster="team_id" if assign_by == "team" else None,
         share=share,
         seed=seed,
@@ -207,7 +224,7 @@ def randomise_pilot(
         )
         for row in table.itertuples()
     )
-    record = {
+    record: dict[str, object] = {
         "seed": seed,
         "share": share,
         "assign_by": assign_by,
@@ -230,4 +247,4 @@ def randomise_pilot(
     return record
 
 
-__all__ = ["ASSIGN_BY", "PilotPlan", "asdict", "plan_pilot", "randomise_pilot"]
+__all__ = ["ASSIGN_BY", "ASSIGN_LABELS", "PilotPlan", "asdict", "plan_pilot", "randomise_pilot"]

@@ -33,6 +33,7 @@ from lodestar.services.impact.tiers import (
     observed_behaviours,
     target_behaviours,
 )
+from lodestar.services.programs.registration import check_edit_allowed
 
 #: Longest behaviour name, as the program_behaviours table stores it.
 MAX_BEHAVIOUR_LENGTH = 120
@@ -156,6 +157,8 @@ def set_program_setup(
     spelling = {o.casefold(): o for o in sorted(observed)}
     names = [spelling.get(n.casefold(), n) for n in names]
 
+    if design != (prog.evaluation_design or ""):
+        check_edit_allowed(session, prog, "evaluation_design")
     prog.evaluation_design = design
     session.execute(delete(ProgramBehaviour).where(ProgramBehaviour.program_id == prog.id))
     session.add_all(

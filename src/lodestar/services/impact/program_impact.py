@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.analytics.money import ReturnOnInvestment, return_on_investment
+from lodestar.analytics.money import ProgramCosts, ReturnOnInvestment, return_on_investment
 from lodestar.analytics.results import Diagnostic, EffectEstimate, Sensitivity
 from lodestar.db.models import ImpactResult, Program, User
 from lodestar.domain.roles import Actor
@@ -31,6 +31,7 @@ from lodestar.services.impact.tiers import (
     operational_tier,
 )
 from lodestar.services.privacy.groups import GroupRule, group_rule
+from lodestar.services.programs.costs import CostInput, fully_loaded, stored_costs
 
 ENGINE_VERSION = "2"  # 2: person x period panel from the KPI columns, recorded designs
 DESIGN_CHOICES: tuple[str, ...] = (
@@ -126,7 +127,8 @@ def estimate_program_impact(
         return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
     panel = build_program_panel(session, program_id)
     analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
-    money, money_note = _money(panel.program, panel.kpi, analysis.headline)
+    costs = stored_costs(session, program_id)
+    money, money_note = _money(panel.program, panel.kpi, analysis.headline, costs)
     return _store(
         session,
         actor,
@@ -292,14 +294,15 @@ def estimate_from_json(data: dict[str, Any], rule: GroupRule) -> EffectEstimate:
 
 
 def _money(
-    program: ProgramFacts, kpi: KpiFacts, est: EffectEstimate
+    program: ProgramFacts, kpi: KpiFacts, est: EffectEstimate, costs: CostInput | None = None
 ) -> tuple[dict[str, Any] | None, str]:
+    """The first-year money figure, or why none is claimed (Phillips' conservative rules)."""
     if kpi.value_per_unit is None:
         return None, (
             f"'{kpi.name}' has no money value per unit, so the effect is shown in the KPI's "
             "own unit only. Add the value on the KPI to see money and ROI."
         )
-    if not program.cost_per_participant:
+    if costs is None and not program.cost_per_participant:
         return None, "The program has no cost recorded, so no ROI is shown."
     if not est.causal:
         return None, "The estimate is not causal, so no money is claimed for it."
@@ -309,20 +312,42 @@ def _money(
             "standard: only benefits the data can tell apart from zero are counted). Run the "
             "analysis again when more data are in."
         )
+    currency = (costs.currency if costs else None) or kpi.currency or "EUR"
+    if costs is not None and kpi.currency and kpi.currency != costs.currency:
+        return None, (
+            f"The costs are in {costs.currency} but '{kpi.name}' is valued in {kpi.currency}, "
+            "so no ROI is computed. Record both in one currency."
+        )
+    if costs is not None:
+        cost: float | ProgramCosts = fully_loaded(costs, est.n_treated)
+        basis = "fully loaded costs (seven categories, participants' time included)"
+    else:
+        cost = (program.cost_per_participant or 0.0) * est.n_treated
+        basis = (
+            "the cost per participant × participants only — not fully loaded: record the "
+            "program's costs in all seven categories for a conservative ROI"
+        )
     try:
         roi: ReturnOnInvestment = return_on_investment(
             est,
             unit_value=kpi.value_per_unit,
             people=est.n_treated,
-            cost=program.cost_per_participant * est.n_treated,
-            currency=kpi.currency or "EUR",
+            cost=cost,
+            currency=currency,
             direction=kpi.direction,
         )
     except LodestarError as exc:
         return None, exc.message
+    if est.evidence in ("weak", "none"):
+        return None, (
+            f"The evidence is {est.evidence}, so no ROI is claimed as a result. If the effect "
+            f"held, the first-year ROI would lie between {roi.roi_low:,.0f}% and "
+            f"{roi.roi_high:,.0f}% — a range to test with a better design, not a figure to "
+            "report."
+        )
     note = (
         "First-year benefit only: the KPI change × its value per unit (per person per year) × "
-        "participants, against the cost per participant × participants."
+        f"participants, against {basis}."
     )
     return jsonable(roi), note
 

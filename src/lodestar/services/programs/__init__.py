@@ -1,0 +1,73 @@
+"""Programs from request to decision: lifecycle, the Five Ps canvas and statement of intent,
+fully loaded costs, the pre-mortem, the stored pilot plan and lottery, the registration locked
+at launch and its grade, scale / adapt / stop with roll-out waves, and managers' observations.
+"""
+
+from lodestar.services.programs.canvas import CanvasInput, CanvasView, program_canvas, save_canvas
+from lodestar.services.programs.costs import (
+    COST_FIELDS,
+    COST_LABELS,
+    CostInput,
+    program_costs,
+    save_costs,
+)
+from lodestar.services.programs.decisions import DecisionOutcome, WaveInput, decide
+from lodestar.services.programs.lifecycle import (
+    ProgramInput,
+    create_program,
+    edit_program,
+    move_program,
+    transitions,
+)
+from lodestar.services.programs.observations import (
+    Observable,
+    observable_participants,
+    record_observation,
+)
+from lodestar.services.programs.pilot import StoredPlan, draw_lottery, plan_and_store, stored_plan
+from lodestar.services.programs.registration import (
+    Registration,
+    current_registration,
+    grade_program,
+    launch_pilot,
+    registrations,
+    revise_registration,
+)
+from lodestar.services.programs.risks import add_risk, check_risk, program_risks, update_risk
+
+__all__ = [
+    "COST_FIELDS",
+    "COST_LABELS",
+    "CanvasInput",
+    "CanvasView",
+    "CostInput",
+    "DecisionOutcome",
+    "Observable",
+    "ProgramInput",
+    "Registration",
+    "StoredPlan",
+    "WaveInput",
+    "add_risk",
+    "check_risk",
+    "create_program",
+    "current_registration",
+    "decide",
+    "draw_lottery",
+    "edit_program",
+    "grade_program",
+    "launch_pilot",
+    "move_program",
+    "observable_participants",
+    "plan_and_store",
+    "program_canvas",
+    "program_costs",
+    "program_risks",
+    "record_observation",
+    "registrations",
+    "revise_registration",
+    "save_canvas",
+    "save_costs",
+    "stored_plan",
+    "transitions",
+    "update_risk",
+]
