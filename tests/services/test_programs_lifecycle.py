@@ -329,7 +329,7 @@ def test_managers_observe_only_their_reports_on_target_behaviours(db, actors):
     assert row.source == "manager" and row.observed is True
     everyone = {o.employee_id for o in observable_participants(db, actors["ld"], prog.id)}
     stranger = next(iter(everyone - {o.employee_id for o in mine}))
-    with pytest.raises(PermissionDenied, match="report to you"):
+    with pytest.raises(InvalidInput, match="report to you"):
         record_observation(
             db, actor, prog.id, employee_id=stranger, behaviour=BEHAVIOURS[0],
             observed_on=START, observed=True,

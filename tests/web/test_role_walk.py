@@ -26,7 +26,7 @@ from lodestar.db.models import (
 )
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
-from lodestar.services import accounts, diagnosis, intake, strategy
+from lodestar.services import accounts, diagnosis, intake, programs, strategy
 from lodestar.services.imports import ImportReport, record_run
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
@@ -37,6 +37,7 @@ RAISERS = frozenset({"admin", "ld", "manager"})
 PORTFOLIO = frozenset({"admin", "ld", "executive"})
 PROGRAM_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
 ADMIN = frozenset({"admin"})  # personal data across the organisation: privacy and audit
+OBSERVERS = frozenset({"admin", "ld", "manager"})
 FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
 
 # (method, path template) -> (allowed roles, denial status for the others, body kind)
@@ -143,6 +144,24 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/privacy/people/{person}/erase"): (ADMIN, 403, "erase_json"),
     ("GET", "/api/privacy/retention"): (ADMIN, 403, None),
     ("POST", "/api/privacy/retention"): (ADMIN, 403, None),
+    ("POST", "/api/programs"): (LD, 403, "program_json"),
+    ("PATCH", "/api/programs/{program_id}"): (LD, 403, "program_patch_json"),
+    ("GET", "/api/programs/{program_id}/canvas"): (PROGRAM_READERS, 403, None),
+    ("PUT", "/api/programs/{program_id}/canvas"): (LD, 403, "canvas_json"),
+    ("GET", "/api/programs/{program_id}/costs"): (PROGRAM_READERS, 403, None),
+    ("PUT", "/api/programs/{program_id}/costs"): (LD, 403, "costs_json"),
+    ("GET", "/api/programs/{program_id}/risks"): (PROGRAM_READERS, 403, None),
+    ("POST", "/api/programs/{program_id}/risks"): (LD, 403, "risk_json"),
+    ("PUT", "/api/programs/{program_id}/risks/{risk_id}"): (LD, 403, "risk_json"),
+    ("POST", "/api/programs/{program_id}/decisions"): (LD, 403, "decision_json"),
+    ("GET", "/api/programs/{program_id}/history"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/programs/{program_id}/observations/people"): (OBSERVERS, 403, None),
+    ("POST", "/api/programs/{program_id}/observations"): (OBSERVERS, 403, "observation_json"),
+    ("GET", "/api/programs/{program_id}/pilot"): (PROGRAM_READERS, 403, None),
+    ("POST", "/api/programs/{program_id}/pilot/plan"): (LD, 403, "plan_json"),
+    ("POST", "/api/programs/{program_id}/pilot/lottery"): (LD, 403, "lottery_json"),
+    ("POST", "/api/programs/{program_id}/pilot/launch"): (LD, 403, "launch_json"),
+    ("POST", "/api/programs/{program_id}/pilot/registrations"): (LD, 403, "revision_json"),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -206,6 +225,11 @@ def objects(web_database: str) -> dict[str, int]:
             "employee_id": person.id,
             "person": person.external_id,  # type: ignore[dict-item]
         }
+        risk = programs.add_risk(
+            s, ld, ids["program_id"],
+            programs.check_risk("The walk finds a hole", "low", "low", "", ""),
+        )  # fmt: skip
+        ids["risk_id"] = risk.id
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
         assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)
     engine.dispose()
@@ -249,6 +273,26 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "kpi_json": kpi,
         "setup_json": {"evaluation_design": "", "target_behaviours": [f"Walk behaviour {role}"]},
         "erase_json": {"confirm": "not the HR number"},
+        "program_json": {"name": f"Walk program {role}"},
+        "program_patch_json": {"description": f"Walked by {role}."},
+        "canvas_json": {"behaviours": [f"Logs every walk step as {role}"]},
+        "costs_json": {"currency": "EUR", "delivery": 100.0},
+        "risk_json": {
+            "description": f"The walk by {role} goes wrong",
+            "likelihood": "low",
+            "impact": "low",
+        },  # fmt: skip
+        "decision_json": {"decision": "adapt", "reason": f"Walk check by {role}."},
+        "observation_json": {
+            "employee_id": 1,
+            "behaviour": "Walk",
+            "observed_on": "2026-01-05",
+            "observed": True,
+        },  # fmt: skip
+        "plan_json": {"team_ids": [1]},
+        "lottery_json": {"team_ids": [1], "start_date": "2026-01-05", "seed": 1},
+        "launch_json": {"expected_effect": 1.0, "horizon_date": "2027-01-05"},
+        "revision_json": {"reason": f"Walk revision by {role}.", "expected_effect": 2.0},
     }
     if kind is None:
         return {}

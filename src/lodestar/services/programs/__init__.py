@@ -17,6 +17,7 @@ from lodestar.services.programs.lifecycle import (
     create_program,
     edit_program,
     move_program,
+    program_history,
     transitions,
 )
 from lodestar.services.programs.observations import (
@@ -61,6 +62,7 @@ __all__ = [
     "plan_and_store",
     "program_canvas",
     "program_costs",
+    "program_history",
     "program_risks",
     "record_observation",
     "registrations",

@@ -35,7 +35,7 @@ from lodestar.domain.program_lifecycle import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, NotFound
 from lodestar.services import audit, history
-from lodestar.services.programs.access import load_program, require_designer
+from lodestar.services.programs.access import load_program, require_designer, require_reader
 
 MAX_MAGNITUDE = 1e15
 
@@ -301,3 +301,10 @@ def problem_from_request(session: Session, request_id: int) -> str:
     if diag is not None and diag.explanation.strip():
         parts.append("Diagnosis: " + diag.explanation.strip())
     return "\n\n".join(p for p in parts if p)
+
+
+def program_history(session: Session, actor: Actor, program_id: int) -> list[ProgramTransition]:
+    """Every step of the program's life, oldest first, for anyone who may read programs."""
+    require_reader(actor)
+    load_program(session, program_id)
+    return transitions(session, program_id)

@@ -76,9 +76,11 @@ def record_observation(
     """One observation of one target behaviour, by the person's manager (or L&D)."""
     allowed = {o.employee_id: o for o in observable_participants(session, actor, program_id)}
     if employee_id not in allowed:
-        raise PermissionDenied(
-            "You can record observations only for participants of this program who report to "
-            "you. Ask their own manager, or the L&D team."
+        raise InvalidInput(
+            f"Person #{employee_id} is not among this program's participants who report to "
+            "you, so you cannot record an observation for them. Choose one of your reports, or "
+            "ask their own manager or the L&D team.",
+            details={"fields": {"employee_id": "not your report"}},
         )
     targets = set(
         session.scalars(

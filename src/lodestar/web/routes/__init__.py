@@ -4,6 +4,8 @@ from lodestar.web.routes import (
     api_docs,
     api_me,
     api_privacy,
+    api_pilots,
+    api_program_design,
     api_programs,
     api_requests,
     api_strategy,
@@ -34,4 +36,6 @@ ROUTERS = [
     api_strategy.router,
     api_programs.router,
     api_privacy.router,
+    api_program_design.router,
+    api_pilots.router,
 ]
