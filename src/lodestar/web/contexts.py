@@ -120,6 +120,7 @@ class RequestPage:
     reason: str = ""  # typed before a refused step, shown again
     target: str | None = None
     typed_answers: Mapping[str, str] | None = None
+    program: tuple[int, str] | None = None  # the program this request became, (id, name)
 
 
 @dataclass(frozen=True)
@@ -257,3 +258,4 @@ class ProgramPage:
     setup_values: Mapping[str, Any]  # the design and behaviour slots shown in the form
     setup_error: str | None
     setup_errors: Mapping[str, str]
+    intent: Any = None  # services.programs.CanvasView: the statement of intent

@@ -3,6 +3,7 @@ Post/Redirect/Get answer. One place, so route modules never import each other fo
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,3 +22,44 @@ FormDep = Annotated[FormData, Depends(posted_form)]
 def see_other(url: str) -> RedirectResponse:
     """303 after a successful POST, so reloading the next page does not post again."""
     return RedirectResponse(url, status_code=303)
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field, trimmed; "" when it is missing or not text."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def form_number(form: FormData, name: str, errors: dict[str, str]) -> float | None:
+    """A number field (thousands separators allowed); None when blank, a sentence in
+    ``errors`` when it is not a number."""
+    raw = form_text(form, name).replace(",", "")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors[name] = f"“{raw[:40]}” is not a number; write it with digits, for example 17.5."
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        errors[name] = f"“{raw[:40]}” is not an ordinary number; write it with digits."
+        return None
+    return value
+
+
+def form_int(form: FormData, name: str) -> int | None:
+    """A whole-number id from a select or hidden field; None when absent or not one."""
+    raw = form_text(form, name)
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def form_date(form: FormData, name: str, errors: dict[str, str]) -> date | None:
+    """A date field; None when blank, a sentence in ``errors`` when it is not a date."""
+    raw = form_text(form, name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = f"“{raw[:40]}” is not a date; use the date picker or YYYY-MM-DD."
+        return None

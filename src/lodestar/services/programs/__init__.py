@@ -3,6 +3,7 @@ fully loaded costs, the pre-mortem, the stored pilot plan and lottery, the regis
 at launch and its grade, scale / adapt / stop with roll-out waves, and managers' observations.
 """
 
+from lodestar.services.programs.access import require_designer
 from lodestar.services.programs.canvas import CanvasInput, CanvasView, program_canvas, save_canvas
 from lodestar.services.programs.costs import (
     COST_FIELDS,
@@ -16,8 +17,11 @@ from lodestar.services.programs.lifecycle import (
     ProgramInput,
     create_program,
     edit_program,
+    get_program,
     move_program,
     program_history,
+    program_of_request,
+    request_defaults,
     transitions,
 )
 from lodestar.services.programs.observations import (
@@ -25,7 +29,13 @@ from lodestar.services.programs.observations import (
     observable_participants,
     record_observation,
 )
-from lodestar.services.programs.pilot import StoredPlan, draw_lottery, plan_and_store, stored_plan
+from lodestar.services.programs.pilot import (
+    StoredPlan,
+    draw_lottery,
+    plan_and_store,
+    stored_plan,
+    team_choices,
+)
 from lodestar.services.programs.registration import (
     Registration,
     current_registration,
@@ -55,6 +65,7 @@ __all__ = [
     "decide",
     "draw_lottery",
     "edit_program",
+    "get_program",
     "grade_program",
     "launch_pilot",
     "move_program",
@@ -63,13 +74,17 @@ __all__ = [
     "program_canvas",
     "program_costs",
     "program_history",
+    "program_of_request",
     "program_risks",
     "record_observation",
     "registrations",
+    "request_defaults",
+    "require_designer",
     "revise_registration",
     "save_canvas",
     "save_costs",
     "stored_plan",
+    "team_choices",
     "transitions",
     "update_risk",
 ]

@@ -308,3 +308,32 @@ def program_history(session: Session, actor: Actor, program_id: int) -> list[Pro
     require_reader(actor)
     load_program(session, program_id)
     return transitions(session, program_id)
+
+
+def get_program(session: Session, actor: Actor, program_id: int) -> Program:
+    require_reader(actor)
+    return load_program(session, program_id)
+
+
+def request_defaults(session: Session, actor: Actor, request_id: int) -> dict[str, str]:
+    """What a new program takes from the accepted request it answers, as form values."""
+    require_designer(actor)
+    req = session.get(TrainingRequest, request_id)
+    if req is None:
+        raise NotFound(f"There is no request #{request_id}. Open the triage board to find it.")
+    return {
+        "name": req.title,
+        "priority_id": "" if req.priority_id is None else str(req.priority_id),
+        "kpi_id": "" if req.kpi_id is None else str(req.kpi_id),
+        "description": "",
+    }
+
+
+def program_of_request(session: Session, actor: Actor, request_id: int) -> tuple[int, str] | None:
+    """The program a request became, as (id, name), for those who may read programs."""
+    if actor.role == "employee":
+        return None
+    row = session.execute(
+        select(Program.id, Program.name).where(Program.request_id == request_id)
+    ).first()
+    return (int(row[0]), str(row[1])) if row else None

@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.power import people_needed
-from lodestar.db.models import WorkspaceMeta
+from lodestar.db.models import Department, Team, WorkspaceMeta
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict
 from lodestar.services import audit
@@ -143,3 +144,14 @@ def draw_lottery(
     if prog.start_date is None:
         prog.start_date = start_date
     return record
+
+
+def team_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Every team as (id, "Department · Team"), for choosing a pilot's or a wave's teams."""
+    require_reader(actor)
+    rows = session.execute(
+        select(Team.id, Department.name, Team.name)
+        .join(Department, Department.id == Team.department_id)
+        .order_by(Department.name, Team.name)
+    )
+    return [(int(i), f"{d} · {t}") for i, d, t in rows]

@@ -24,7 +24,7 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.reports.effect_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS
 from lodestar.reports.program_view import program_view
-from lodestar.services import program_setup
+from lodestar.services import program_setup, programs
 from lodestar.services.impact import program_impact
 from lodestar.web.contexts import ProgramListPage, ProgramPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -59,6 +59,15 @@ def render_detail(
 ) -> Response:
     """The program page; after a refused setup, with what was typed and the messages."""
     program = program_impact.get_program(db, actor, program_id)
+    if program.kpi_id is None:
+        # Nothing to measure yet (e.g. a program that arrived with an enrolment import): say
+        # so and offer the link, instead of refusing the page.
+        return render(
+            request,
+            "programs/unaligned.html",
+            {"program": program, "intent": programs.program_canvas(db, actor, program_id),
+             "can_edit": actor.is_ld},
+        )  # fmt: skip
     impact = program_impact.latest_program_impact(db, actor, program_id)
     setup = program_setup.program_setup(db, actor, program_id)
     if setup_values is None:
@@ -82,6 +91,7 @@ def render_detail(
         setup_values={**setup_values, "slots": slots},
         setup_error=setup_error.message if setup_error else None,
         setup_errors=(setup_error.details.get("fields") or {}) if setup_error else {},
+        intent=programs.program_canvas(db, actor, program_id),
     )
     return render(
         request,

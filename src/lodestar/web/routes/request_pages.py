@@ -22,7 +22,7 @@ from lodestar.domain.options import REQUEST_STATES, URGENCIES, label
 from lodestar.domain.roles import Actor
 from lodestar.domain.workflow import needs_reason
 from lodestar.errors import Conflict, IllegalTransition, InvalidInput
-from lodestar.services import intake
+from lodestar.services import intake, programs
 from lodestar.web.contexts import RequestFormPage, RequestListPage, RequestPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
@@ -324,6 +324,7 @@ def render_detail(
         reason=reason,
         target=target,
         typed_answers=typed_answers,
+        program=programs.program_of_request(db, actor, request_id),
     )
     return render(request, "requests/detail.html", page, status_code=status_code)
 

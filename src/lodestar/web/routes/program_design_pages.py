@@ -1,0 +1,266 @@
+"""Pages to create and design a program: the program form (new, from an accepted request, or
+edit), and the design page with the Five Ps canvas and its statement of intent, fully loaded
+costs and the pre-mortem.
+
+Every form is a plain POST (Post/Redirect/Get); a refused form re-renders with the message by
+each field and everything typed kept. Who may do what is decided in ``services.programs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from lodestar.domain.evaluation import MAX_TARGET_BEHAVIOURS
+from lodestar.domain.premortem import (
+    PREMORTEM_EXAMPLE,
+    PREMORTEM_QUESTION,
+    RISK_LEVELS,
+    RISK_STATUS_LABELS,
+    check_risk,
+)
+from lodestar.domain.program_formats import FORMAT_LABELS
+from lodestar.domain.roles import Actor
+from lodestar.errors import InvalidInput, LodestarError
+from lodestar.services import programs
+from lodestar.services.strategy import list_kpis, list_priorities
+from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.forms import FormDep, form_date, form_int, form_number, form_text, see_other
+from lodestar.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+PROGRAM_FIELDS = ("name", "description", "priority_id", "kpi_id", "baseline", "target",
+                  "start_date", "horizon_date")  # fmt: skip
+
+
+def read_program_form(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
+    """The program fields from a form, and the problems with what could not be read."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "name": form_text(form, "name"),
+        "description": form_text(form, "description"),
+        "priority_id": form_int(form, "priority_id"),
+        "kpi_id": form_int(form, "kpi_id"),
+        "baseline": form_number(form, "baseline", errors),
+        "target": form_number(form, "target", errors),
+        "start_date": form_date(form, "start_date", errors),
+        "horizon_date": form_date(form, "horizon_date", errors),
+    }
+    return values, errors
+
+
+def _render_form(
+    request: Request,
+    db: Session,
+    actor: Actor,
+    *,
+    program: Any | None,
+    typed: dict[str, str],
+    request_id: int | None,
+    error: LodestarError | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "programs/form.html",
+        {
+            "program": program,
+            "values": typed,
+            "request_id": request_id,
+            "priorities": list_priorities(db, actor),
+            "kpis": list_kpis(db, actor),
+            "error": error.message if error else None,
+            "errors": errors or (error.details.get("fields") or {} if error else {}),
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+def _typed(form: FormData | None, program: Any | None = None) -> dict[str, str]:
+    if form is not None:
+        return {f: form_text(form, f) for f in PROGRAM_FIELDS}
+    if program is None:
+        return dict.fromkeys(PROGRAM_FIELDS, "")
+    return {f: "" if getattr(program, f) is None else str(getattr(program, f))
+            for f in PROGRAM_FIELDS}  # fmt: skip
+
+
+@router.get("/programs/new")
+def new_program(
+    request: Request, db: SessionDep, actor: CurrentActor, request_id: int | None = None
+) -> Response:
+    programs.require_designer(actor)
+    typed = _typed(None)
+    if request_id is not None:
+        typed.update(programs.request_defaults(db, actor, request_id))
+    return _render_form(request, db, actor, program=None, typed=typed, request_id=request_id)
+
+
+@router.post("/programs/new")
+def create_program(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep
+) -> Response:
+    values, errors = read_program_form(form)
+    request_id = form_int(form, "request_id")
+    try:
+        if errors:
+            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
+        prog = programs.create_program(
+            db, actor, programs.ProgramInput(**values), request_id=request_id
+        )
+    except LodestarError as exc:
+        db.rollback()
+        return _render_form(request, db, actor, program=None, typed=_typed(form),
+                            request_id=request_id, error=exc)  # fmt: skip
+    db.commit()
+    flash(
+        request, f"Program “{prog.name}” created. Design it around one behaviour next.", "success"
+    )
+    return see_other(f"/programs/{prog.id}/design")
+
+
+@router.get("/programs/{program_id:int}/edit")
+def edit_program_form(
+    request: Request, db: SessionDep, actor: CurrentActor, program_id: int
+) -> Response:
+    programs.require_designer(actor)
+    prog = programs.get_program(db, actor, program_id)
+    return _render_form(request, db, actor, program=prog, typed=_typed(None, prog),
+                        request_id=prog.request_id)  # fmt: skip
+
+
+@router.post("/programs/{program_id:int}/edit")
+def edit_program(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    values, errors = read_program_form(form)
+    try:
+        if errors:
+            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
+        prog = programs.edit_program(db, actor, program_id, values)
+    except LodestarError as exc:
+        db.rollback()
+        prog = programs.get_program(db, actor, program_id)
+        return _render_form(request, db, actor, program=prog, typed=_typed(form),
+                            request_id=prog.request_id, error=exc)  # fmt: skip
+    db.commit()
+    flash(request, f"Program “{prog.name}” saved.", "success")
+    return see_other(f"/programs/{program_id}/design")
+
+
+def render_design(
+    request: Request,
+    db: Session,
+    actor: Actor,
+    program_id: int,
+    *,
+    canvas_typed: dict[str, Any] | None = None,
+    error: LodestarError | None = None,
+    section: str = "",
+) -> Response:
+    prog = programs.get_program(db, actor, program_id)
+    view = programs.program_canvas(db, actor, program_id)
+    if canvas_typed is None:
+        c = view.canvas
+        canvas_typed = {
+            "problem": c.problem, "place": c.place, "prompt": c.prompt, "proof": c.proof,
+            "audience": view.audience, "formats": list(view.formats),
+            "statement": view.statement if view.statement_edited else "",
+            "behaviours": list(c.behaviours),
+        }  # fmt: skip
+    slots = list(canvas_typed["behaviours"])
+    slots += [""] * max(MAX_TARGET_BEHAVIOURS - len(slots), 0)
+    return render(
+        request,
+        "programs/design.html",
+        {
+            "program": prog,
+            "view": view,
+            "typed": {**canvas_typed, "slots": slots},
+            "formats": FORMAT_LABELS,
+            "costs": programs.program_costs(db, actor, program_id) or programs.CostInput(),
+            "cost_labels": programs.COST_LABELS,
+            "risks": programs.program_risks(db, actor, program_id),
+            "risk_levels": RISK_LEVELS,
+            "risk_statuses": RISK_STATUS_LABELS,
+            "premortem_question": PREMORTEM_QUESTION,
+            "premortem_example": PREMORTEM_EXAMPLE,
+            "can_edit": actor.is_ld,
+            "error": error.message if error else None,
+            "errors": (error.details.get("fields") or {}) if error else {},
+            "section": section,
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/programs/{program_id:int}/design")
+def design_page(request: Request, db: SessionDep, actor: CurrentActor, program_id: int) -> Response:
+    return render_design(request, db, actor, program_id)
+
+
+@router.post("/programs/{program_id:int}/canvas")
+def save_canvas(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    texts = {f: form_text(form, f) for f in ("problem", "place", "prompt", "proof", "audience",
+                                             "statement")}  # fmt: skip
+    behaviours = [v for v in form.getlist("behaviour") if isinstance(v, str) and v.strip()]
+    formats = [v for v in form.getlist("format") if isinstance(v, str)]
+    typed: dict[str, Any] = {**texts, "behaviours": behaviours, "formats": formats}
+    data = programs.CanvasInput(**texts, behaviours=tuple(behaviours), formats=tuple(formats))
+    try:
+        programs.save_canvas(db, actor, program_id, data)
+    except InvalidInput as exc:
+        db.rollback()
+        return render_design(request, db, actor, program_id, canvas_typed=typed, error=exc,
+                             section="canvas")  # fmt: skip
+    db.commit()
+    flash(request, "Canvas saved; the statement of intent below follows from it.", "success")
+    return see_other(f"/programs/{program_id}/design#canvas")
+
+
+@router.post("/programs/{program_id:int}/costs")
+def save_costs(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    errors: dict[str, str] = {}
+    amounts = {f: form_number(form, f, errors) or 0.0 for f in programs.COST_FIELDS}
+    try:
+        if errors:
+            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
+        programs.save_costs(
+            db, actor, program_id, programs.CostInput(form_text(form, "currency"), **amounts)
+        )
+    except InvalidInput as exc:
+        db.rollback()
+        return render_design(request, db, actor, program_id, error=exc, section="costs")
+    db.commit()
+    flash(request, "Costs saved: the ROI now counts them fully loaded.", "success")
+    return see_other(f"/programs/{program_id}/design#costs")
+
+
+@router.post("/programs/{program_id:int}/risks")
+def add_risk(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    fields = ("description", "likelihood", "impact", "mitigation", "owner", "status")
+    try:
+        risk = check_risk(**{f: form_text(form, f) or ("open" if f == "status" else "")
+                             for f in fields})  # fmt: skip
+        risk_id = form_int(form, "risk_id")
+        if risk_id:
+            programs.update_risk(db, actor, program_id, risk_id, risk)
+        else:
+            programs.add_risk(db, actor, program_id, risk)
+    except InvalidInput as exc:
+        db.rollback()
+        return render_design(request, db, actor, program_id, error=exc, section="risks")
+    db.commit()
+    flash(request, "Pre-mortem updated.", "success")
+    return see_other(f"/programs/{program_id}/design#risks")

@@ -1,0 +1,96 @@
+"""Program design pages as a user meets them: create from a request, design, plan, launch,
+the lock, a decision, and a program with no metric that opens instead of failing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import Department, Program, Team, TrainingRequest
+from lodestar.db.session import make_engine
+
+pytestmark = pytest.mark.xdist_group("test_program_design_pages")
+
+
+@pytest.fixture(scope="module")
+def facts(web_database: str) -> dict[str, object]:
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        req = s.scalar(
+            select(TrainingRequest.id).where(TrainingRequest.title.like("Objection handling%"))
+        )
+        sales = s.scalar(select(Department.id).where(Department.code == "sales"))
+        teams = [str(t) for t in s.scalars(select(Team.id).where(Team.department_id == sales))]
+    engine.dispose()
+    return {"request_id": req, "teams": teams}
+
+
+def _program_id(location: str) -> int:
+    m = re.match(r"/programs/(\d+)/", location)
+    assert m, location
+    return int(m.group(1))
+
+
+def test_from_request_to_locked_pilot_in_pages(client_as, facts):
+    ld = client_as("ld")
+    page = ld.get(f"/requests/{facts['request_id']}")
+    assert 'id="make-program"' in page.text
+    form = ld.get(f"/programs/new?request_id={facts['request_id']}")
+    assert "Objection handling" in form.text
+    made = ld.post("/programs/new", data={"request_id": str(facts["request_id"]),
+                                          "name": "Objection handling"})  # fmt: skip
+    assert made.status_code == 303, made.text
+    pid = _program_id(made.headers["location"])
+    assert f'href="/programs/{pid}"' in ld.get(f"/requests/{facts['request_id']}").text
+
+    refused = ld.post(f"/programs/{pid}/canvas", data={"behaviour": ["Understands pricing"]})
+    assert refused.status_code == 422
+    assert "Understands pricing" in refused.text and "for example" in refused.text
+    assert 'value="Understands pricing"' in refused.text  # what was typed is kept
+    saved = ld.post(
+        f"/programs/{pid}/canvas",
+        data={"behaviour": ["Answers a price objection with the customer's own figures"],
+              "place": "First meetings", "prompt": "CRM card", "proof": "Conversion, weekly",
+              "audience": "new account executives", "format": ["job_aid"]},
+    )  # fmt: skip
+    assert saved.status_code == 303
+    design = ld.get(f"/programs/{pid}/design")
+    assert "This program is expected to" in design.text and "Job aid" in design.text
+
+    planned = ld.post(f"/programs/{pid}/pilot/plan",
+                      data={"team_id": facts["teams"], "hoped_effect": "0.05"})  # fmt: skip
+    assert planned.status_code == 303, planned.text
+    pilot = ld.get(f"/programs/{pid}/pilot")
+    assert 'id="mde"' in pilot.text and "need about" in pilot.text
+    lottery = {"team_id": facts["teams"], "start_date": "2026-01-05", "seed": "7"}
+    drawn = ld.post(f"/programs/{pid}/pilot/lottery", data=lottery)
+    assert drawn.status_code == 303, drawn.text
+    launched = ld.post(f"/programs/{pid}/pilot/launch",
+                       data={"expected_effect": "0.05", "horizon_date": "2026-04-05"})  # fmt: skip
+    assert launched.status_code == 303, launched.text
+    locked = ld.post(f"/programs/{pid}/edit", data={"name": "Objection handling",
+                                                     "horizon_date": "2026-09-01"})  # fmt: skip
+    assert locked.status_code == 409 and "locked at launch" in locked.text
+    decided = ld.post(f"/programs/{pid}/decisions",
+                      data={"decision": "stop", "reason": "Budget moved elsewhere."})  # fmt: skip
+    assert decided.status_code == 303
+    history = ld.get(f"/programs/{pid}/pilot").text
+    assert "decided to stop" in history and "Budget moved elsewhere." in history
+
+
+def test_a_program_without_a_metric_opens_and_offers_the_link(client_as, web_database):
+    ld = client_as("ld")
+    made = ld.post("/programs/new", data={"name": "Imported without a KPI"})
+    pid = _program_id(made.headers["location"])
+    page = ld.get(f"/programs/{pid}")
+    assert page.status_code == 200
+    assert 'id="unaligned"' in page.text and f"/programs/{pid}/edit" in page.text
+    manager = client_as("manager")
+    assert "The L&amp;D team links it" in manager.get(f"/programs/{pid}").text
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        assert s.get(Program, pid).kpi_id is None
+    engine.dispose()
