@@ -10,7 +10,7 @@ from lodestar.domain.roles import Actor, can_see_request
 from lodestar.errors import NotFound
 
 
-def visible_requests(actor: Actor) -> Select[tuple[TrainingRequest]]:
+def visible_requests(actor: Actor) -> Select[TrainingRequest]:
     """A query of the training requests this actor may see."""
     mine = TrainingRequest.requester_id == actor.user_id
     # Drafts stay private to their requester until submitted.

@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from lodestar.db.bulk import indexes_rebuilt_after, insert_frame
@@ -141,7 +142,8 @@ def remove_employee_observations(session: Session, employee_id: int) -> int:
     ).all()
     if not keys:
         return 0
-    deleted = session.execute(delete(t).where(t.employee_id == employee_id)).rowcount or 0
+    result = cast(CursorResult[Any], session.execute(delete(t).where(t.employee_id == employee_id)))
+    deleted = result.rowcount or 0
     table = _columns_table()
     updates = []
     for kpi_id in sorted({k for k, _ in keys}):

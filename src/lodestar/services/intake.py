@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -120,7 +121,7 @@ def submit_request(
         raise InvalidInput("Say which request to submit, or send its fields.")
     missing = tuple(missing_fields(_answers(req)))
     if req.state not in ("draft", "needs_information", "submitted"):
-        check_transition(req.state, "submitted")  # type: ignore[arg-type]  (raises)
+        check_transition(cast(RequestState, req.state), "submitted")  # raises
     target: RequestState = "needs_information" if missing else "submitted"
     if req.state != target or missing:
         # Every incomplete attempt is logged, so the requester sees each return.

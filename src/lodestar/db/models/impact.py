@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -29,10 +30,10 @@ class ImpactResult(Base):
     n_comparison: Mapped[int] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
-    result: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]  the full EffectEstimate
-    naive: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # type: ignore[type-arg]
-    money: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # type: ignore[type-arg]
-    settings: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]  design, options, versions
-    snapshot: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]  rows, periods, fingerprint
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the full EffectEstimate
+    naive: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    money: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)  # design, options, versions
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)  # rows, periods, fingerprint
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -113,7 +113,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
                 panel.people["unit_id"].to_numpy(),
                 panel.people["first_treat"].to_numpy(dtype=np.float64),
             ),
-            np.arange(1.0, len(panel.periods) + 1),
+            np.arange(1.0, len(panel.periods) + 1).tolist(),
             control_group="not_yet_treated",
             info=info,
         )

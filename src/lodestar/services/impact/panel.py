@@ -216,7 +216,9 @@ def _teams(people: pd.DataFrame) -> pd.DataFrame:
     )
     took_part = teams["_participant"].any().to_numpy()
     compared = teams["_comparison"].any().to_numpy()
-    group = np.where(took_part, "participant", np.where(compared, "comparison", None))
+    group = np.full(took_part.shape, None, dtype=object)
+    group[compared] = "comparison"
+    group[took_part] = "participant"
     out["group"] = pd.Series(group, dtype=object).where(took_part | compared, None)
     return out[PERSON_COLUMNS]
 

@@ -289,7 +289,9 @@ def estimate_from_json(data: dict[str, Any], rule: GroupRule) -> EffectEstimate:
     if isinstance(fields.get("sensitivity"), dict):
         fields["sensitivity"] = Sensitivity.from_mapping(fields["sensitivity"])
     known = set(EffectEstimate.__dataclass_fields__)
-    clean = {k: (float("nan") if v is None and k in ("se",) else v) for k, v in fields.items()}
+    clean: dict[str, Any] = {
+        k: (float("nan") if v is None and k in ("se",) else v) for k, v in fields.items()
+    }
     return EffectEstimate(**{k: v for k, v in clean.items() if k in known})
 
 

@@ -297,14 +297,12 @@ class Problems:
             .transform("first")
             .to_numpy()
         )
-        self.flag(
-            repeated,
-            column,
-            values,
-            lambda v, lines=iter(first[repeated].tolist()): (
-                f"This row repeats line {next(lines)} ({what}). Keep one of them."
-            ),
-        )
+        lines = iter(first[repeated].tolist())
+
+        def repeats(value: str) -> str:
+            return f"This row repeats line {next(lines)} ({what}). Keep one of them."
+
+        self.flag(repeated, column, values, repeats)
 
 
 def is_empty(values: pa.Array) -> np.ndarray:

@@ -86,7 +86,7 @@ class AuditPage:
     filters: AuditFilters
 
 
-def _query(session: Session, filters: AuditFilters) -> Select[tuple[AuditEvent, str, str, str]]:
+def _query(session: Session, filters: AuditFilters) -> Select[AuditEvent, str, str, str]:
     person = aliased(Employee)
     stmt = (
         select(

@@ -39,6 +39,7 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,13 +182,18 @@ def _searchable(ident: str) -> bool:
     return len(ident) >= 5 and not (ident.isdigit() and len(ident) < 6)
 
 
+def _literally(new: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts ``new`` as it is (no backslash escapes read)."""
+    return lambda _match: new
+
+
 def _replace(text: str, pairs: list[tuple[str, str]]) -> str:
     """``text`` with each identifier replaced where it stands on its own (not inside a longer
     HR number, email or word: BW00003 is not replaced inside BW000031)."""
     for ident, new in pairs:
         if ident and ident in text:
             pattern = r"(?<![\w.+%-])" + re.escape(ident) + r"(?![\w]|[.@-]\w)"
-            text = re.sub(pattern, lambda _match, new=new: new, text)
+            text = re.sub(pattern, _literally(new), text)
     return text
 
 

@@ -34,8 +34,8 @@ def read_form(model: type[M], values: Mapping[str, Any]) -> M:
         fields: dict[str, str] = {}
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else ""
-            info = model.model_fields.get(name)
-            title = (info.title if info and info.title else name.replace("_", " ")).capitalize()
+            found = model.model_fields.get(name)
+            title = (found.title if found and found.title else name.replace("_", " ")).capitalize()
             fields.setdefault(name, _sentence(title, err))
         raise InvalidInput(" ".join(fields.values()), details={"fields": fields}) from None
 

@@ -70,7 +70,13 @@ def priority_page(
         key=lambda c: (c[0] not in {card.kpi.id for card in cards}, c[1].lower()),
     )
     programs = tuple(
-        ProgramLine(p.id, p.name, p.status, kpi_names.get(p.kpi_id), p.kpi_id is not None)
+        ProgramLine(
+            p.id,
+            p.name,
+            p.status,
+            kpi_names.get(p.kpi_id) if p.kpi_id is not None else None,
+            p.kpi_id is not None,
+        )
         for p in session.scalars(
             select(Program).where(Program.priority_id == prio.id).order_by(Program.name)
         )

@@ -16,7 +16,7 @@ from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 
 router = APIRouter(prefix="/api", tags=["requests"])
 
-INCOMPLETE = {
+INCOMPLETE: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "Saved as 'needs information': the problem+json body lists every "
         "missing field (`missing_fields`) and the saved request's id (`request_id`).",
