@@ -152,6 +152,25 @@ def test_statement_reads_like_a_business_promise():
     )
 
 
+@pytest.mark.parametrize(
+    ("behaviour", "reads"),
+    [
+        ("Answers a price objection", "answer a price objection"),
+        ("Asks three questions", "ask three questions"),
+        ("Pushes the fix to the log", "push the fix to the log"),
+        ("Carries the checklist", "carry the checklist"),
+        ("Has the card open", "have the card open"),
+        ("Confirm the fix", "confirm the fix"),
+        ("Uses the CRM card", "use the CRM card"),
+    ],
+)
+def test_behaviours_read_after_getting_people_to(behaviour, reads):
+    text = statement_of_intent(IntentInputs("Sales", "EUR", "up", None, None, None, None, "reps",
+                                            (behaviour,)))  # fmt: skip
+    assert text.endswith(f"getting reps to {reads}.")
+    assert "raise sales" in text
+
+
 def test_statement_says_what_is_missing_and_flags_a_target_in_the_wrong_direction():
     text = statement_of_intent(IntentInputs("churn", "%", "down", 5.0, 6.0, None, None, "", ()))
     assert "raise churn" in text and "check the target" in text

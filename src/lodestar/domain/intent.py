@@ -47,9 +47,29 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+_IRREGULAR = {"has": "have", "is": "be", "does": "do", "goes": "go"}
+
+
+def _base_form(behaviour: str) -> str:
+    """'Answers a price objection' → 'answer a price objection', so it reads after "to"."""
+    first, _, rest = behaviour.partition(" ")
+    word = first.lower()
+    if word in _IRREGULAR:
+        word = _IRREGULAR[word]
+    elif word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("shes", "ches", "xes", "zes", "sses", "oes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    else:
+        return _lower_first(behaviour)
+    return f"{word} {rest}".strip()
+
+
 def statement_of_intent(data: IntentInputs) -> str:
     """One sentence a sponsor can hold the program to; says plainly what is still missing."""
-    kpi = data.kpi_name.strip() or "its metric"
+    kpi = _lower_first(data.kpi_name.strip()) or "its metric"
     if data.baseline is not None and data.target is not None and data.target != data.baseline:
         change = data.target - data.baseline
         verb = "raise" if change > 0 else "reduce"
@@ -75,7 +95,7 @@ def statement_of_intent(data: IntentInputs) -> str:
         levers = len(data.behaviours)
         noun = "lever" if levers == 1 else "levers"
         how = f" through {levers} behavioural {noun}: getting {who} to " + _join(
-            [_lower_first(b.rstrip(".")) for b in data.behaviours]
+            [_base_form(b.rstrip(".")) for b in data.behaviours]
         )
     else:
         how = " (no target behaviour named yet: say what people will do differently)"

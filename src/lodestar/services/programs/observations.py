@@ -1,5 +1,5 @@
 """Managers record 30/60/90-day observations of a program's target behaviours for the people
-who report to them, beside the behaviour import."""
+who report to them (directly or further down their line), beside the behaviour import."""
 
 from __future__ import annotations
 
@@ -33,15 +33,23 @@ class Observable:
 
 
 def _reports(session: Session, actor: Actor) -> set[int]:
-    """The people who report to the acting user: directly, or in a team they manage."""
+    """Everyone in the acting user's reporting line: their direct and indirect reports, and
+    the members of the teams they manage (a department head observes the whole department).
+    """
     user = session.get(User, actor.user_id)
     if user is None or user.employee_id is None:
         return set()
     me = user.employee_id
-    direct = set(session.scalars(select(Employee.id).where(Employee.manager_id == me)))
     teams = select(Team.id).where(Team.manager_employee_id == me)
-    in_teams = set(session.scalars(select(Employee.id).where(Employee.team_id.in_(teams))))
-    return (direct | in_teams) - {me}
+    found = set(session.scalars(select(Employee.id).where(Employee.team_id.in_(teams))))
+    frontier = {me} | found
+    while frontier:  # one query per level of the hierarchy
+        below = set(
+            session.scalars(select(Employee.id).where(Employee.manager_id.in_(frontier)))
+        )
+        frontier = below - found - {me}
+        found |= frontier
+    return found - {me}
 
 
 def observable_participants(session: Session, actor: Actor, program_id: int) -> list[Observable]:
