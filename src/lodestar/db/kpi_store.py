@@ -31,7 +31,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from lodestar.db.bulk import indexes_rebuilt_after, insert_frame
-from lodestar.db.models import KpiColumn, KpiObservation
+from lodestar.db.models import Kpi, KpiColumn, KpiObservation
 
 _SUBJECT = np.dtype("<i8")
 _VALUE = np.dtype("<f8")
@@ -137,17 +137,21 @@ def remove_employee_observations(session: Session, employee_id: int) -> int:
     """Delete every observation whose subject is ``employee_id`` from both stores (erasure
     of a person's KPI values); returns the number of long-table rows deleted."""
     t = KpiObservation
-    keys = session.execute(
-        select(t.kpi_id, t.period).where(t.employee_id == employee_id).distinct()
-    ).all()
-    if not keys:
-        return 0
-    result = cast(CursorResult[Any], session.execute(delete(t).where(t.employee_id == employee_id)))
-    deleted = result.rowcount or 0
     table = _columns_table()
-    updates = []
-    for kpi_id in sorted({k for k, _ in keys}):
-        periods = [p for k, p in keys if k == kpi_id]
+    deleted, updates = 0, []
+    # One KPI at a time through the (kpi_id, employee_id) index; SQLite without statistics
+    # would otherwise pick the (kpi_id, period) index and read every row of the KPI.
+    for kpi_id in session.scalars(select(Kpi.id)).all():
+        found = session.execute(
+            select(t.id, t.period)
+            .where(t.kpi_id == kpi_id, t.employee_id == employee_id)
+            .with_hint(t, "INDEXED BY ix_kpi_observations_kpi_employee", "sqlite")
+        ).all()
+        if not found:
+            continue
+        periods = sorted({p for _, p in found})
+        gone = session.execute(delete(t).where(t.id.in_([i for i, _ in found])))
+        deleted += cast(CursorResult[Any], gone).rowcount or 0
         for row in session.execute(
             select(table).where(table.c.kpi_id == kpi_id, table.c.period.in_(periods))
         ):

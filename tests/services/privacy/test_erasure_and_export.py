@@ -166,6 +166,19 @@ def test_after_erasure_nothing_holds_the_persons_identifiers_and_analyses_still_
     assert again.already and "already pseudonymised" in again.summary()
 
 
+def test_a_namesake_keeps_their_name_and_a_longer_hr_number_is_not_touched(db, actors):
+    person = _participant(db)
+    other = db.scalars(select(Employee).where(Employee.id != person.id)).first()
+    name, longer = person.name, person.external_id + "1"
+    other.name, other.external_id = name, longer
+    db.flush()
+    erase_person(db, actors["admin"], person.external_id, confirm=person.external_id)
+    db.flush()
+    db.refresh(other)
+    assert person.name != name  # the person is erased ...
+    assert (other.name, other.external_id) == (name, longer)  # ... their namesake is not
+
+
 def test_erasure_with_facts_deleted_removes_kpi_values_from_both_stores(db, actors):
     person = _participant(db)
     pid = person.id

@@ -71,7 +71,10 @@ SKIPPED_COLUMNS = frozenset(
         ("audit_events", "action"),
         ("audit_events", "object_type"),
         ("employees", "external_id"),
+        ("employees", "name"),  # another person may share the name: never rename them
+        ("employees", "email"),
         ("users", "email"),
+        ("users", "name"),
         ("learning_statements", "statement_id"),
         ("learning_statements", "voids_statement_id"),
     }
