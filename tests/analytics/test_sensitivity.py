@@ -201,3 +201,15 @@ def dataclass_replace(est: EffectEstimate, **changes: object) -> EffectEstimate:
     import dataclasses
 
     return dataclasses.replace(est, **changes)  # type: ignore[arg-type]
+
+
+def test_window_keeps_the_periods_nearest_the_start() -> None:
+    times = [*range(-12, -1), *range(10)]  # 11 pre-start coefficients, 10 after the start
+    details = {
+        "event_study": [{"event_time": e, "estimate": 0.01 * e} for e in times],
+        "event_study_vcov": np.eye(len(times)).tolist(),
+    }
+    study = honest_did.event_study_from_details(details, window=3)
+    assert study is not None
+    assert study.event_times == (-4, -3, -2, 0, 1, 2)  # three changes before, three periods after
+    assert study.n_pre == 3 and study.n_post == 3

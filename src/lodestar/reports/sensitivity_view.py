@@ -11,7 +11,6 @@ from typing import Any
 from markupsafe import Markup
 
 from lodestar.analytics.results import EffectEstimate, Sensitivity
-from lodestar.analytics.sensitivity.words import covariate_label
 from lodestar.domain.numbers import format_number
 from lodestar.reports.charts import effect_interval_svg, honest_did_svg
 
@@ -66,17 +65,21 @@ def _confounding(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[
     rows: list[tuple[str, float, float, float, bool]] = [
         ("As estimated", est.estimate, est.ci_low, est.ci_high, True)
     ]
+    whole = []  # benchmarks so strong they could explain all remaining variation
     for b in data.get("covariates", ())[:4]:
+        if float(b["r2yz_dx"]) >= 0.999:
+            whole.append(str(b["name"]))
+            continue
         rows.append(
             (
-                f"If a hidden factor were as strong as {covariate_label(str(b['name']))}",
+                f"As strong as {b['name']}",
                 float(b["adjusted_estimate"]),
                 float(b["adjusted_ci_low"]),
                 float(b["adjusted_ci_high"]),
                 True,
             )
         )
-    figures = (
+    figures: Figures = (
         ("E-value (estimate)", _num(data.get("e_value"))),
         ("E-value (interval limit)", _num(data.get("e_value_ci"))),
         ("Robustness value", f"{100 * float(data.get('robustness_value', 0)):.1f}%"),
@@ -85,13 +88,27 @@ def _confounding(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[
             f"{100 * float(data.get('robustness_value_alpha', 0)):.1f}%",
         ),
     )
+    if whole:
+        figures += (
+            (
+                "Strongest benchmarks",
+                f"A hidden factor as strong as {' or '.join(whole)} could account for all the "
+                "remaining variation in the KPI, so it could explain any result.",
+            ),
+        )
+    if not charts:
+        return figures, ""
     svg = effect_interval_svg(
         rows,
         unit=est.unit,
-        title=f"{est.outcome}: effect if an unmeasured factor existed",
+        title=f"{est.outcome}: effect if a hidden factor as strong as a measured one existed",
         width=400,
     )
     return figures, svg
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> SensitivityView | None:
@@ -109,7 +126,7 @@ def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> Sensitivity
         label=sens.label,
         status=status,
         status_words=STATUS_WORDS[sens.robust],
-        sentence=sens.sentence.removeprefix("Sensitivity: "),
+        sentence=_capitalised(sens.sentence.removeprefix("Sensitivity: ")),
         figures=figures,
         method=sens.method,
         citation=sens.citation,

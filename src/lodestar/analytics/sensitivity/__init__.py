@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -25,36 +25,43 @@ from lodestar.analytics.results import EffectEstimate, Sensitivity
 from lodestar.analytics.sensitivity import confounding, honest_did
 from lodestar.analytics.sensitivity.words import (
     confounding_sentence,
+    covariate_label,
     honest_did_sentence,
 )
 
 __all__ = ["M_BAR_GRID", "add_sensitivity", "confounding_sensitivity", "trend_sensitivity"]
 
 M_BAR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+EVENT_WINDOW = 8  # periods after the start (and pre-start changes) the bounds look at
 
 
 def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
     """Honest-DiD relative-magnitudes sensitivity of a (staggered) DiD result, from the event
     study and covariance it stores in ``details``; None when those are missing or too short."""
-    study = honest_did.event_study_from_details(est.details)
+    study = honest_did.event_study_from_details(est.details, window=EVENT_WINDOW)
     if study is None:
         return None
     rm = honest_did.relative_magnitude_bounds(study, m_bar=M_BAR_GRID, confidence=est.confidence)
+    full = honest_did.event_study_from_details(est.details)
+    truncated = full is not None and full.n_post > study.n_post
     robust = None if rm.breakdown is None else rm.breakdown >= PLAUSIBLE_M_BAR
     return Sensitivity(
         kind="honest_did",
         label="Sensitivity to trends that differ after the start (honest DiD)",
         method=(
             "Rambachan & Roth relative-magnitudes bounds for the average effect over the "
-            f"{study.n_post} periods after the start, from {study.n_pre + 1} periods before it; "
-            "Bonferroni confidence set (conservative)."
+            f"{'first ' if truncated else ''}{study.n_post} periods after the start, from the "
+            f"last {study.n_pre + 1} periods before it; Bonferroni confidence set "
+            "(conservative)."
         ),
         citation=honest_did.CITATION,
         robust=robust,
         breakdown=rm.breakdown,
         benchmark=PLAUSIBLE_M_BAR,
         benchmark_label="the largest change in the trend difference seen before the start",
-        sentence=honest_did_sentence(rm, outcome=est.outcome),
+        sentence=honest_did_sentence(
+            rm, outcome=est.outcome, horizon=study.n_post if truncated else None
+        ),
         data={
             "grid": rm.as_table(),
             "average_effect": rm.estimate,
@@ -76,9 +83,11 @@ def confounding_sensitivity(
     treatment: str,
     covariates: Sequence[str],
     categorical: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Sensitivity | None:
     """E-value and robustness value of a selection-on-observables result, benchmarked against
-    the strongest measured covariate (see :mod:`.confounding`)."""
+    the strongest measured covariate (see :mod:`.confounding`); ``labels`` name covariate
+    columns in words (default: the column name with spaces)."""
     from lodestar.analytics.estimators.observational import design_matrix
 
     frame = data[[outcome, treatment, *covariates]].dropna()
@@ -98,6 +107,10 @@ def confounding_sensitivity(
     benchmarks = confounding.covariate_benchmarks(
         x, d, y, estimate=est.estimate, se=est.se, confidence=est.confidence
     )
+    names = dict(labels or {})
+    benchmarks = [
+        dataclasses.replace(b, name=names.get(b.name, covariate_label(b.name))) for b in benchmarks
+    ]
     worst = benchmarks[0] if benchmarks else None
     dof = max(len(frame) - x.shape[1] - 2, 2)
     t = est.estimate / est.se
@@ -144,6 +157,7 @@ def add_sensitivity(
     treatment: str | None = None,
     covariates: Sequence[str] = (),
     categorical: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> EffectEstimate:
     """``est`` with its sensitivity analysis (and a warning when the conclusion is fragile).
 
@@ -169,6 +183,7 @@ def add_sensitivity(
             treatment=treatment,
             covariates=covariates,
             categorical=categorical,
+            labels=labels,
         )
     if sens is None:
         return est

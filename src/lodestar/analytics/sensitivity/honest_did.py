@@ -131,9 +131,16 @@ def _universal_from_varying(
     return new_times, a @ estimates, a @ vcov @ a.T
 
 
-def event_study_from_details(details: Mapping[str, Any]) -> EventStudy | None:
+def event_study_from_details(
+    details: Mapping[str, Any], *, window: int | None = None
+) -> EventStudy | None:
     """The event study a (staggered) DiD result stores in ``details``, as universal-base
-    coefficients, or None when it has no covariance or no usable pre- and post-start periods."""
+    coefficients, or None when it has no covariance or no usable pre- and post-start periods.
+
+    ``window`` keeps at most that many periods after the start and that many pre-start changes
+    (as HonestDiD's README restricts a Callaway & Sant'Anna event study to ``min_e = -5,
+    max_e = 5``): with weekly data and long histories, bounding the average over every week
+    after the start by week-to-week wobbles before it says little."""
     table = details.get("event_study")
     vcov = details.get("event_study_vcov")
     if not table or vcov is None:
@@ -152,6 +159,10 @@ def event_study_from_details(details: Mapping[str, Any]) -> EventStudy | None:
             return None  # gaps: the short differences cannot be chained
         times_t, est, cov = _universal_from_varying(times, est, cov)
         times = list(times_t)
+    if window is not None:
+        keep = [i for i, e in enumerate(times) if -(window + 1) <= e < window]
+        times = [times[i] for i in keep]
+        est, cov = est[keep], cov[np.ix_(keep, keep)]
     pre = [e for e in times if e < 0]
     post = [e for e in times if e >= 0]
     if not pre or not post or pre != list(range(pre[0], -1)) or post != list(range(len(post))):

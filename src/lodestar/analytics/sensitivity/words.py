@@ -18,9 +18,15 @@ def times(x: float) -> str:
     return f"{x:.1f} times"
 
 
-def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str) -> str:
-    """How large a break in parallel trends after the start would overturn the result."""
+def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str, horizon: int | None = None) -> str:
+    """How large a break in parallel trends after the start would overturn the result
+    (``horizon``: the bounds cover only the first that many periods after the start)."""
     m = rm.breakdown
+    what = (
+        f"the effect over the first {horizon} periods after the start"
+        if horizon is not None
+        else "the conclusion"
+    )
     if m is None:
         return (
             "Sensitivity: the interval already includes no effect, so there is no conclusion "
@@ -40,11 +46,11 @@ def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str) -> str:
         )
     if m >= 1:
         return (
-            "Sensitivity: the conclusion holds unless the difference in trends after the start "
+            f"Sensitivity: {what} holds unless the difference in trends after the start "
             f"is more than {times(m)} the largest seen before it (honest DiD breakdown value)."
         )
     return (
-        "Sensitivity: the conclusion is fragile: a difference in trends after the start only "
+        f"Sensitivity: {what} is fragile: a difference in trends after the start only "
         f"{times(m)} the largest seen before it would make the effect indistinguishable from "
         "zero (honest DiD breakdown value), so it rests on trends staying more parallel than "
         "they were before the program."
@@ -78,7 +84,7 @@ def confounding_sentence(
     )
     if worst is None:
         return need + "; no measured factor could be used as a yardstick."
-    name = covariate_label(worst.name)
+    name = worst.name
     if not worst.overturns:
         return (
             f"{need} — stronger than {name}, the strongest measured factor: one as strong as it "

@@ -148,7 +148,16 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     )
     # How strong an unmeasured factor would have to be, against the strongest measured one.
     headline = add_sensitivity(
-        headline, people, outcome="post_mean", treatment="participant", covariates=covariates
+        headline,
+        people,
+        outcome="post_mean",
+        treatment="participant",
+        covariates=covariates,
+        labels={
+            "pre_mean": "the KPI before the program",
+            "performance_rating": "performance rating",
+            "tenure_years": "tenure",
+        },
     )
     naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
     return _analysis(choice, headline, naive, int(np.sum(people["participant"])))
