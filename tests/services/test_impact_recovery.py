@@ -144,3 +144,23 @@ def test_observational_designs_carry_their_sensitivity_analysis(demo_session, co
     assert "Sensitivity:" in est.summary()
     if est.evidence == "strong":
         assert est.sensitivity.robust is True
+
+
+def test_fcr_pilot_reads_smaller_than_expected_but_real_against_its_registration(demo_session):
+    """The demo registered -2.5 points at launch; the data hold about -1.8 (issue 7)."""
+    from datetime import date
+
+    from lodestar.db.models import User
+    from lodestar.services.accounts import actor_of
+    from lodestar.services.impact.program_impact import estimate_program_impact
+    from lodestar.services.programs import grade_program
+
+    prog, _ = _program(demo_session, "fcr_pilot")
+    ld = actor_of(demo_session.scalar(select(User).where(User.role == "ld")))
+    try:
+        estimate_program_impact(demo_session, ld, prog.id)
+        graded = grade_program(demo_session, ld, prog.id, today=date(2100, 1, 1))
+        assert graded.grade == "smaller_but_real", graded.sentence
+        assert "−2.50" in graded.sentence
+    finally:
+        demo_session.rollback()

@@ -340,3 +340,23 @@ def test_managers_observe_only_their_reports_on_target_behaviours(db, actors):
             observed_on=START, observed=True,
         )  # fmt: skip
     assert db.get(Employee, person) is not None
+
+
+def test_the_demo_plants_the_design_story_and_grades_by_the_interval(db, actors):
+    from lodestar.services.impact.program_impact import estimate_program_impact
+
+    fcr = db.scalar(select(Program).where(Program.code == "fcr_pilot"))
+    reg = registrations(db, fcr.id)
+    assert [r.expected_effect for r in reg] == [-2.5]
+    estimate_program_impact(db, actors["ld"], fcr.id)
+    graded = grade_program(db, actors["ld"], fcr.id, today=date(2100, 1, 1))
+    stored = db.scalars(select(ImpactResult).where(ImpactResult.program_id == fcr.id)).all()[-1]
+    if stored.ci_low <= 0 <= stored.ci_high:  # the small fixture company: a wide interval
+        assert graded.grade == "no_clear_effect", graded.sentence
+    else:
+        assert graded.grade in ("smaller_but_real", "met"), graded.sentence
+    mindful = db.scalar(select(Program).where(Program.code == "mindful_webinars"))
+    assert program_canvas(db, actors["ld"], mindful.id).activity_talk.flagged
+    assert [s.decision for s in transitions(db, mindful.id)][-1] == "stop"
+    risks = program_risks(db, actors["ld"], fcr.id)
+    assert any(r.status == "happened" for r in risks)

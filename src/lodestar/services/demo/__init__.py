@@ -56,6 +56,7 @@ from lodestar.services.demo.story import (
     write_people_and_strategy,
     write_requests,
 )
+from lodestar.services.demo.story_programs import write_program_story
 from lodestar.services.demo.targets import add_target_behaviours
 
 Progress = Callable[[str, float], None]
@@ -128,6 +129,8 @@ def seed_demo(
     report("Writing training requests", _STEP_START["requests"])
     write_requests(session, seeded, handles)
     link_programs_to_requests(session)
+    session.flush()
+    write_program_story(session, org.truth, handles.users["ld"].id)
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()
