@@ -38,6 +38,38 @@ class PrivacySettings(BaseModel):
     )
 
 
+class ImportSettings(BaseModel):
+    """Limits on what one import may be (docs/imports.md says what happens at each)."""
+
+    max_upload_mb: int = Field(
+        512, ge=1, description="Largest file accepted, in MiB; larger uploads are refused."
+    )
+    max_rows: int = Field(20_000_000, ge=1, description="Most data rows in one file.")
+    max_columns: int = Field(50, ge=1, description="Most columns in a tabular file's header.")
+    max_header_kb: int = Field(
+        64, ge=1, description="Longest CSV header line, in KiB (the first line of the file)."
+    )
+    xlsx_max_uncompressed_mb: int = Field(
+        512, ge=1, description="Most an XLSX workbook may expand to when unzipped, in MiB."
+    )
+    xlsx_max_ratio: int = Field(
+        200, ge=1, description="Highest compression ratio of any part of an XLSX workbook."
+    )
+    max_problems_stored: int = Field(
+        1000, ge=1, description="Rejected rows kept in an import's report (the rest counted)."
+    )
+    lock_wait_seconds: int = Field(
+        600, ge=1, description="How long an import waits for another of its kind to finish."
+    )
+    stale_after_seconds: int = Field(
+        300, ge=10, description="A running import silent this long is marked interrupted."
+    )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -52,6 +84,7 @@ class Settings(BaseSettings):
     organisation_name: str = Field("Lodestar", description="Shown in the page header.")
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
+    imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]
 
     def checked_secret(self) -> str:
         """The signing secret, refusing the placeholder outside demo mode."""

@@ -41,9 +41,10 @@ def _program(db, priority_id, kpi_id=None):
 
 def _observe(db, kpi_id, weeks, values, start=date(2025, 1, 6)):
     db.add_all(
-        KpiObservation(kpi_id=kpi_id, period=start + timedelta(weeks=w), value=v)
+        # one value per person and week (a KPI holds one value per subject and period)
+        KpiObservation(kpi_id=kpi_id, employee_id=i + 1, period=start + timedelta(weeks=w), value=v)
         for w in weeks
-        for v in values(w)
+        for i, v in enumerate(values(w))
     )
     db.flush()
 

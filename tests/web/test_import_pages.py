@@ -1,8 +1,11 @@
-"""The upload page: L&D posts a file, lands on the report page; a rejected file's report
-lists every row and downloads as CSV; other roles are refused."""
+"""The upload page: L&D posts a file, which runs as a background job; the job page shows its
+progress and then links to the report; a rejected file's report lists every row and downloads
+as CSV; other roles are refused; the server keeps answering while an import runs."""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 from tests.conftest import csrf_from
@@ -11,13 +14,32 @@ EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 
 
 def upload(client, kind: str, name: str, data: bytes, **extra: str):  # type: ignore[no-untyped-def]
+    """Post the file; once its job has finished, answer a redirect to the import's report."""
     page = client.get("/imports")
     assert page.status_code == 200
-    return client.post(
+    resp = client.post(
         "/imports",
         data={"kind": kind, "csrf_token": csrf_from(page.text), **extra},
         files={"file": (name, data, "text/csv")},
     )
+    assert resp.status_code == 303, resp.text
+    job_page = finished(client, resp.headers["location"])
+    match = re.search(r'href="(/imports/\d+)"', job_page.text)
+    assert match, job_page.text
+    resp.headers["location"] = match.group(1)
+    return resp
+
+
+def finished(client, job_url: str, timeout: float = 30):  # type: ignore[no-untyped-def]
+    """The job page once the job has finished."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get(job_url)
+        assert page.status_code == 200
+        if "<progress" not in page.text:
+            return page
+        time.sleep(0.05)
+    raise AssertionError(f"{job_url} did not finish in {timeout} s")
 
 
 def test_ld_uploads_a_file_and_sees_the_counts(client_as):
@@ -63,3 +85,48 @@ def test_other_roles_cannot_import(client_as):
         "/imports", data={"kind": "kpis"}, files={"file": ("k.csv", b"x", "text/csv")}
     )
     assert resp.status_code == 403
+
+
+def test_the_server_keeps_answering_while_a_large_import_runs(client_as, web_database):
+    """Before: the upload route ran the import inside the request (31 s for 2 M rows) and
+    every other request waited. Now the upload answers at once and other pages keep coming
+    while the job is still writing."""
+    import numpy as np
+    import pandas as pd
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from lodestar.db.models import Employee, Kpi
+    from lodestar.db.session import make_engine
+
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        kpi = s.scalar(select(Kpi.code).where(Kpi.grain == "employee").limit(1))
+        people = list(s.scalars(select(Employee.external_id).order_by(Employee.id)))
+    engine.dispose()
+    days = pd.date_range("1990-01-01", periods=400, freq="D").strftime("%Y-%m-%d")
+    subject = np.repeat(np.asarray(people), len(days))
+    period = np.tile(np.asarray(days), len(people))
+    frame = pd.DataFrame({"subject": subject, "kpi": kpi, "period": period, "value": 1.0})
+    data = frame.to_csv(index=False).encode()
+    assert len(frame) >= 60_000
+    client, other = client_as("ld"), client_as("employee")
+    page = client.get("/imports")
+    started = time.perf_counter()
+    resp = client.post(
+        "/imports",
+        data={"kind": "kpis", "csrf_token": csrf_from(page.text)},
+        files={"file": ("big.csv", data, "text/csv")},
+    )
+    assert resp.status_code == 303
+    answered_upload = time.perf_counter() - started
+    started = time.perf_counter()
+    home = other.get("/")
+    answered_other = time.perf_counter() - started
+    assert home.status_code == 200
+    still_running = client.get(resp.headers["location"])
+    assert "<progress" in still_running.text, "the import finished before the check"
+    assert answered_upload < 2 and answered_other < 2
+    done = finished(client, resp.headers["location"], timeout=120)
+    report = client.get(re.search(r'href="(/imports/\d+)"', done.text).group(1))  # type: ignore[union-attr]
+    assert f"{len(frame):,} rows read from big.csv: {len(frame):,} added" in report.text

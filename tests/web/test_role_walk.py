@@ -27,7 +27,7 @@ from lodestar.db.models import (
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, programs, strategy
-from lodestar.services.imports import ImportReport, record_run
+from lodestar.services.imports import ImportReport, create_job, record_run
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
 EVERYONE = frozenset(ROLES)
@@ -91,6 +91,8 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/imports"): (LD, 403, "form"),
     ("GET", "/imports/{run_id:int}"): (LD, 403, None),
     ("GET", "/imports/{run_id:int}/report.csv"): (LD, 403, None),
+    ("GET", "/imports/jobs/{job_id:int}"): (LD, 403, None),
+    ("POST", "/imports/jobs/{job_id:int}/rerun"): (LD, 403, "form"),
     ("GET", "/programs"): (PROGRAM_READERS, 403, None),
     ("GET", "/programs/{program_id:int}"): (PROGRAM_READERS, 403, None),
     ("POST", "/programs/{program_id:int}/impact"): (LD, 403, "form"),
@@ -227,8 +229,10 @@ def objects(web_database: str) -> dict[str, int]:
         )
         run = record_run(s, ld, ImportReport("kpis", "walk.csv"))
         person = s.scalars(select(Employee).order_by(Employee.id.desc())).first()
+        job = create_job(s, ld, "kpis", "walk.csv", data=b"")
         ids = {
             "run_id": run.id,
+            "job_id": job.id,
             "request_id": req.request_id,
             "diagnosed_id": diagnosed.request_id,
             "priority_id": prio.id,

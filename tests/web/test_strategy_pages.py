@@ -47,9 +47,11 @@ def _observe(database_url: str, kpi_id: int, values: list[float]) -> None:
     start = date(2025, 1, 6)
     with Session(engine) as s, s.begin():
         s.add_all(
-            KpiObservation(kpi_id=kpi_id, period=start + timedelta(weeks=i), value=v + d)
+            KpiObservation(
+                kpi_id=kpi_id, employee_id=j + 1, period=start + timedelta(weeks=i), value=v + d
+            )
             for i, v in enumerate(values)
-            for d in (-1.0, 0.0, 1.0)
+            for j, d in enumerate((-1.0, 0.0, 1.0))
         )
     engine.dispose()
 

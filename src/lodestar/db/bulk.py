@@ -35,6 +35,7 @@ Measured on 2 cores (``benchmarks/demo_seed.py``): about 0.6 M rows/s into SQLit
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain
@@ -43,6 +44,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import Base
@@ -89,6 +91,55 @@ def insert_frame(
             "Point LODESTAR_DATABASE_URL at one of those."
         )
     return len(frame)
+
+
+class WriterBusy(Exception):
+    """Another writer held the lock for longer than the caller would wait."""
+
+
+def take_write_lock(session: Session, name: str, *, wait_seconds: float) -> None:
+    """Wait (at most ``wait_seconds``) until no other transaction writes as ``name``, then
+    hold that until this transaction ends. Raises WriterBusy when the wait runs out.
+
+    Writers that compare a file with what is stored and then write the difference take it
+    before they read, so the second of two concurrent imports of one file sees the first's
+    rows instead of adding them again.
+
+    - PostgreSQL: an upsert of the row ``name`` in ``import_locks`` (a row lock, released at
+      commit or rollback), under ``lock_timeout``.
+    - SQLite: ``BEGIN IMMEDIATE`` (the database's one write lock), retried past the busy
+      timeout until ``wait_seconds``. If the connection is already inside a transaction,
+      the first write statement there takes the lock instead.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        conn = session.connection()
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(1, int(wait_seconds * 1000))}ms'")
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO import_locks (name, taken_at) VALUES (%(n)s, now()) "
+                "ON CONFLICT (name) DO UPDATE SET taken_at = now()",
+                {"n": name},
+            )
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", "") == "55P03":  # lock_not_available
+                raise WriterBusy(name) from None
+            raise
+        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+        return
+    dbapi = session.connection().connection.driver_connection
+    if dbapi is None or dbapi.in_transaction:
+        return
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            dbapi.execute("BEGIN IMMEDIATE")
+            return
+        except Exception as exc:  # sqlite3.OperationalError: database is locked
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                if "locked" in str(exc):
+                    raise WriterBusy(name) from None
+                raise
+            time.sleep(0.05)
 
 
 def first_free_id(session: Session, target: Target) -> int:

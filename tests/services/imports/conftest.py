@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lodestar.db.models import KpiObservation
 from lodestar.services.imports import ImportRejected, ImportReport, import_file
 
 EXAMPLES = Path(__file__).parents[3] / "docs" / "examples"
@@ -56,3 +57,94 @@ def rejected(db, actors) -> Callable[..., ImportReport]:  # type: ignore[no-unty
         return caught.value.report
 
     return run
+
+
+# --- a fresh, committed database per test (for concurrency and crash tests) ---------------
+
+PEOPLE = 300
+KPI_CODES = {"sales": "employee", "team_nps": "team", "revenue": "org"}
+
+
+def seed_small_org(url: str, people: int = PEOPLE) -> None:
+    """A migrated database with one team of ``people`` employees (E0000…), two more teams,
+    one program and a KPI per grain (sales, team_nps, revenue)."""
+    import numpy as np
+    import pandas as pd
+
+    from lodestar.db.bulk import insert_frame
+    from lodestar.db.migrate import upgrade
+    from lodestar.db.models import Department, Employee, Kpi, Program, Team
+    from lodestar.db.session import make_engine
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as s, s.begin():
+        s.add(Department(id=1, code="ops", name="Operations"))
+        s.flush()
+        s.add_all([Team(id=i, name=f"Team {i}", department_id=1) for i in (1, 2, 3)])
+        s.add(Program(code="P1", name="Program one"))
+        for code, grain in KPI_CODES.items():
+            s.add(Kpi(code=code, name=code, unit="n", direction="up", grain=grain,
+                      cadence="weekly", lead_lag="lag"))  # fmt: skip
+        s.flush()
+        insert_frame(
+            s,
+            Employee,
+            pd.DataFrame(
+                {
+                    "id": np.arange(1, people + 1),
+                    "external_id": [f"E{i:04d}" for i in range(people)],
+                    "name": "Person",
+                    "team_id": 1,
+                    "hire_date": pd.Timestamp("2020-01-01"),
+                }
+            ),
+        )
+    engine.dispose()
+
+
+def kpi_csv(people: int = PEOPLE, weeks: int = 10, value: float = 1.5) -> bytes:
+    """Every employee's ``sales`` for ``weeks`` Mondays, plus team and org rows."""
+    import pandas as pd
+
+    periods = pd.date_range("2025-01-06", periods=weeks, freq="W-MON").strftime("%Y-%m-%d")
+    lines = ["subject,kpi,period,value"]
+    for p in periods:
+        lines += [f"E{i:04d},sales,{p},{value + i % 7}" for i in range(people)]
+        lines += [f"Team {t},team_nps,{p},{t * 10}" for t in (1, 2, 3)]
+        lines.append(f",revenue,{p},1000")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty database of each backend, seeded by ``seed_small_org``, for tests that
+    commit (and so cannot share the rolled-back fixture database)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        seed_small_org(url)
+        yield url
+        return
+    from tests.conftest import _postgres_database
+
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        seed_small_org(url)
+        yield url
+    finally:
+        databases.close()
+
+
+def kpi_rows_and_keys(session: Session) -> tuple[int, int]:
+    """(rows of kpi_observations, distinct natural keys among them)."""
+    from sqlalchemy import text
+
+    rows = int(session.scalar(select(func.count()).select_from(KpiObservation)) or 0)
+    keys = session.execute(
+        text(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT kpi_id, period, coalesce(employee_id, 0), "
+            "coalesce(team_id, 0) FROM kpi_observations) AS k"
+        )
+    ).scalar_one()
+    return rows, int(keys)

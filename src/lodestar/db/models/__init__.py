@@ -6,6 +6,8 @@ from lodestar.db.models.measurement import (
     BehaviourObservation,
     EmployeeMove,
     EnrolmentSatisfaction,
+    ImportJob,
+    ImportLock,
     ImportRun,
     LearningStatement,
 )
@@ -40,6 +42,8 @@ __all__ = [
     "ImpactResult",
     "EmployeeMove",
     "EnrolmentSatisfaction",
+    "ImportJob",
+    "ImportLock",
     "ImportRun",
     "JobRole",
     "KeyResult",

@@ -13,6 +13,8 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,11 +22,24 @@ from lodestar.db.base import Base, BigId
 
 
 class KpiObservation(Base):
-    """One value of one KPI for one subject (employee, team or the organisation) in one period."""
+    """One value of one KPI for one subject (employee, team or the organisation) in one period.
+
+    The natural key (KPI, period, employee, team) is unique. Employee and team are nullable
+    (a team KPI has no employee, an organisation KPI neither), and NULLs never collide in a
+    plain unique index on SQLite or PostgreSQL, so the key indexes them as ``coalesce(x, 0)``
+    (ids start at 1). It also serves the queries by KPI and period.
+    """
 
     __tablename__ = "kpi_observations"
     __table_args__ = (
-        Index("ix_kpi_observations_kpi_period", "kpi_id", "period"),
+        Index(
+            "ux_kpi_observations_key",
+            "kpi_id",
+            "period",
+            func.coalesce(text("employee_id"), 0),
+            func.coalesce(text("team_id"), 0),
+            unique=True,
+        ),
         Index("ix_kpi_observations_kpi_employee", "kpi_id", "employee_id"),
         Index("ix_kpi_observations_kpi_team", "kpi_id", "team_id"),
     )

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, BigId, UtcDateTime, utcnow
@@ -116,8 +127,52 @@ class ImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Problems found beyond those kept in ``problems`` (LODESTAR_IMPORTS__MAX_PROBLEMS_STORED)
+    unlisted_problems: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message: Mapped[str] = mapped_column(Text, default="")
     # The rejected rows as JSON: [[line, column, value, reason], ...]
     problems: Mapped[str] = mapped_column(Text, default="[]")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ImportJob(Base):
+    """One import running in the background (web upload) or in the foreground (CLI), with
+    its progress. ``data`` holds an uploaded file until the job has landed, so an
+    interrupted job can be run again; a CLI job reads ``source_path`` instead. ``worker`` is
+    ``host:pid`` of the process running it and ``heartbeat`` when it last said so: a
+    running job whose process is gone is marked interrupted."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (Index("ix_import_jobs_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # see domain JOB_STATES
+    phase: Mapped[str] = mapped_column(String(80), default="")
+    rows_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    file_kept: Mapped[bool] = mapped_column(Boolean, default=False)  # data or source_path
+    source_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str] = mapped_column(String(120), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    heartbeat: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ImportLock(Base):
+    """One row per kind of import: an import takes its row's lock (an upsert inside its
+    transaction) before it compares the file with what is stored, so two imports of the
+    same kind write one after the other and the second sees the first's rows."""
+
+    __tablename__ = "import_locks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

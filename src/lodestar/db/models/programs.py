@@ -40,7 +40,9 @@ class ProgramEnrolment(Base):
     """One person in one program: participant (with the week they started) or comparison."""
 
     __tablename__ = "program_enrolments"
-    __table_args__ = (Index("ix_program_enrolments_program_employee", "program_id", "employee_id"),)
+    __table_args__ = (
+        Index("ix_program_enrolments_program_employee", "program_id", "employee_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))

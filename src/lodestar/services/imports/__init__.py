@@ -11,18 +11,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, get_args
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lodestar.domain.options import check_option
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import require_importer
-from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem, problems_csv
+from lodestar.services.imports import guards
+from lodestar.services.imports.common import ImportBusy, require_importer
+from lodestar.services.imports.conflicts import driver_errors, is_concurrent_write
+from lodestar.services.imports.jobs import (
+    JobView,
+    UploadTooLarge,
+    create_job,
+    get_job,
+    mark_interrupted,
+    recent_jobs,
+    rerun_job,
+    run_job,
+    start_in_background,
+)
+from lodestar.services.imports.report import (
+    ImportRejected,
+    ImportReport,
+    Progress,
+    RowProblem,
+    no_progress,
+    problems_csv,
+)
 from lodestar.services.imports.runs import (
     get_run,
     recent_runs,
     record_run,
     run_problems,
     run_report_csv,
+    unlisted_sentence,
 )
 
 ImportKind = Literal["employees", "moves", "enrolments", "xapi", "kpis", "behaviours"]
@@ -73,32 +95,58 @@ def import_file(
     filename: str,
     *,
     dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import one file of ``kind`` inside the session's transaction.
 
     Raises ImportRejected (with the full report) when any row is wrong: the caller rolls
     back, so nothing of the file stays. With ``dry_run`` everything is checked and counted
-    inside a savepoint that is rolled back.
+    inside a savepoint that is rolled back. ``progress(phase, done, total)`` is called as the
+    import moves on. If another import of the same data wrote at the same moment (and the
+    database refused a repeated row), raises ImportBusy with a sentence instead.
     """
     require_importer(actor)
     checked = check_option(kind, IMPORT_KINDS, "import kind")
     run = _importer(checked)
+    guards.check_size(len(data), ImportReport(checked, filename, dry_run=dry_run))
+    progress("reading the file", 0, 0)
     if not dry_run:
-        return run(session, actor, data, filename)
+        try:
+            return run(session, actor, data, filename, progress=progress)
+        except (DBAPIError, *driver_errors()) as exc:
+            if not is_concurrent_write(exc):
+                raise
+            raise ImportBusy(
+                f"Another import wrote some of the same rows while {filename} was being "
+                "written, so nothing of it was saved. Import it again: rows already stored "
+                "will be reported as unchanged."
+            ) from None
     savepoint = session.begin_nested()
     try:
-        return run(session, actor, data, filename, dry_run=True)
+        return run(session, actor, data, filename, dry_run=True, progress=progress)
     finally:
         savepoint.rollback()
 
 
 __all__ = [
     "IMPORT_KINDS",
+    "ImportBusy",
     "KIND_LABELS",
     "ImportKind",
     "ImportRejected",
     "ImportReport",
+    "JobView",
+    "Progress",
     "RowProblem",
+    "UploadTooLarge",
+    "create_job",
+    "get_job",
+    "mark_interrupted",
+    "recent_jobs",
+    "rerun_job",
+    "run_job",
+    "start_in_background",
+    "unlisted_sentence",
     "get_run",
     "import_file",
     "problems_csv",

@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from lodestar.db.bulk import indexes_rebuilt_after, insert_frame
 from lodestar.db.models import BehaviourObservation
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import differs, employee_ids, int_key, require_importer
-from lodestar.services.imports.report import ImportReport
+from lodestar.services.imports.common import (
+    differs,
+    employee_ids,
+    int_key,
+    require_importer,
+    writing,
+)
+from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.tables import (
     Layout,
     Problems,
@@ -36,11 +42,17 @@ KEY = ["employee_id", "behaviour", "observed_on", "source"]
 
 
 def import_behaviours(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Add or update behaviour observations; all or nothing."""
     require_importer(actor)
-    report = ImportReport("behaviours", filename, dry_run=dry_run)
+    report = ImportReport("behaviours", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, LAYOUT, report)
     p = Problems(rows, report)
     employee = lookup(
@@ -80,6 +92,7 @@ def import_behaviours(
     p.duplicates(frame[KEY], "date", rows.text("date"), "the same employee, behaviour, date "
                  "and source")  # fmt: skip
     p.raise_if_any()
+    writing(session, report)
     t = BehaviourObservation
     people = sorted(set(frame["employee_id"].tolist()))
     stored = pd.DataFrame.from_records(

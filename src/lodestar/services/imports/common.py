@@ -9,9 +9,38 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lodestar.config import get_settings
+from lodestar.db.bulk import WriterBusy, take_write_lock
 from lodestar.db.models import Employee, Team
 from lodestar.domain.roles import Actor
-from lodestar.errors import PermissionDenied
+from lodestar.errors import Conflict, PermissionDenied
+from lodestar.services.imports.report import ImportReport
+
+
+class ImportBusy(Conflict):
+    """Another import of the same kind held the write lock for longer than we wait."""
+
+    code = "import-busy"
+
+
+def writing(session: Session, report: ImportReport) -> None:
+    """Call once the file is checked, before comparing it with what is stored: waits until
+    no other import of this kind is writing (so the second of two imports of one file sees
+    the first's rows as unchanged instead of adding them again), then holds that until the
+    transaction ends. A dry run writes nothing and does not wait."""
+    if report.dry_run:
+        return
+    wait = get_settings().imports.lock_wait_seconds
+    report.progress("waiting for any other import of this kind to finish", 0, report.rows)
+    try:
+        take_write_lock(session, report.kind, wait_seconds=wait)
+    except WriterBusy:
+        raise ImportBusy(
+            f"Another {report.kind} import has been writing for over {wait:,} seconds, so "
+            f"nothing of {report.filename} was saved. Import it again when that import has "
+            "finished (its progress is on the Imports page)."
+        ) from None
+    report.progress("writing", 0, report.rows)
 
 
 def require_importer(actor: Actor) -> None:

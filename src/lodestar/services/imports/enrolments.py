@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from lodestar.db.bulk import insert_frame
 from lodestar.db.models import EnrolmentSatisfaction, Program, ProgramEnrolment
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import differs, employee_ids, int_key, require_importer
-from lodestar.services.imports.report import ImportReport
+from lodestar.services.imports.common import (
+    differs,
+    employee_ids,
+    int_key,
+    require_importer,
+    writing,
+)
+from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.tables import (
     Layout,
     Problems,
@@ -26,6 +32,7 @@ from lodestar.services.imports.tables import (
     parse_dates,
     parse_numbers,
     read_rows,
+    too_long,
 )
 
 LAYOUT = Layout(
@@ -37,11 +44,17 @@ COMPARED = ["group", "cohort", "start_date", "completed_on"]
 
 
 def import_enrolments(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Add or update enrolments and completions; all or nothing."""
     require_importer(actor)
-    report = ImportReport("enrolments", filename, dry_run=dry_run)
+    report = ImportReport("enrolments", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, LAYOUT, report)
     p = Problems(rows, report)
     programs = {c: i for i, c in session.execute(select(Program.id, Program.code))}
@@ -64,6 +77,8 @@ def import_enrolments(
         employee_ids(session),
         lambda v: f"No employee has the id “{v}”. Import the employee (HRIS file) first.",
     )
+    too_long(p, {"program": ("program code", 60), "program_name": ("program name", 200),
+                 "cohort": ("cohort", 40)})  # fmt: skip
     group = parse_choice(p, "group", "group", GROUPS, default=None)
     start = parse_dates(p, "start_date", "start date", required=False)
     done = parse_dates(p, "completed_date", "completed date", required=False)
@@ -89,6 +104,7 @@ def import_enrolments(
         "the same program and employee",
     )
     p.raise_if_any()
+    writing(session, report)
     if not dry_run:
         for code, name in creatable.items():
             program = Program(code=code, name=name)

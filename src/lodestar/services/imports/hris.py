@@ -22,8 +22,14 @@ from sqlalchemy.orm import Session
 from lodestar.db.bulk import first_free_id, insert_frame, sync_id_sequence
 from lodestar.db.models import Department, Employee, EmployeeMove, JobRole, Team
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import differs, employee_ids, int_key, require_importer
-from lodestar.services.imports.report import ImportReport
+from lodestar.services.imports.common import (
+    differs,
+    employee_ids,
+    int_key,
+    require_importer,
+    writing,
+)
+from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.tables import (
     Layout,
     Problems,
@@ -33,6 +39,7 @@ from lodestar.services.imports.tables import (
     parse_dates,
     read_rows,
     require,
+    too_long,
 )
 
 EMPLOYEES = Layout(
@@ -47,16 +54,26 @@ FIELDS = ["name", "email", "team_id", "job_role_id", "manager_id", "hire_date", 
 
 
 def import_employees(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Add or update employees (and their departments, teams, roles); all or nothing."""
     require_importer(actor)
-    report = ImportReport("employees", filename, dry_run=dry_run)
+    report = ImportReport("employees", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, EMPLOYEES, report)
     p = Problems(rows, report)
     for name, label in (("employee_id", "employee id"), ("name", "name"),
                         ("department", "department"), ("team", "team")):  # fmt: skip
         require(p, name, label)
+    too_long(p, {"employee_id": ("employee id", 64), "name": ("name", 160),
+                 "email": ("email address", 200), "department": ("department", 120),
+                 "team": ("team name", 120), "job_role": ("job role", 120),
+                 "manager_id": ("manager id", 64)})  # fmt: skip
     hire = parse_dates(p, "hire_date", "hire date", required=True)
     exit_ = parse_dates(p, "exit_date", "exit date", required=False)
     reason = parse_choice(p, "exit_reason", "exit reason", EXIT_REASONS, default="")
@@ -85,6 +102,7 @@ def import_employees(
         rows.text("employee_id"),
         "the same employee id",
     )
+    writing(session, report)
     stored = employee_ids(session)
     in_file = set(text["employee_id"].tolist())
     manager = text["manager_id"]
@@ -216,11 +234,17 @@ def _changed(session: Session, frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def import_moves(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Record team and role changes with their effective date; all or nothing."""
     require_importer(actor)
-    report = ImportReport("moves", filename, dry_run=dry_run)
+    report = ImportReport("moves", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, MOVES, report)
     p = Problems(rows, report)
     employee = lookup(
@@ -278,6 +302,7 @@ def import_moves(
         "the same employee and effective date",
     )
     p.raise_if_any()
+    writing(session, report)
     frame = pd.DataFrame(
         {
             "employee_id": int_key(employee),

@@ -22,8 +22,14 @@ from sqlalchemy.orm import Session
 from lodestar.db.kpi_store import add_observations, update_observations
 from lodestar.db.models import Kpi, KpiObservation
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import employee_ids, int_key, require_importer, team_ids
-from lodestar.services.imports.report import ImportReport
+from lodestar.services.imports.common import (
+    employee_ids,
+    int_key,
+    require_importer,
+    team_ids,
+    writing,
+)
+from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.tables import (
     Layout,
     Problems,
@@ -39,19 +45,30 @@ KEYS = ["kpi_id", "employee_id", "team_id", "period"]
 
 
 def import_kpis(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import KPI observations; raises ImportRejected (nothing saved) if any row is wrong."""
     require_importer(actor)
-    report = ImportReport("kpis", filename, dry_run=dry_run)
+    report = ImportReport("kpis", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, LAYOUT, report)
     frame = _validated(session, rows, report)
+    writing(session, report)
     existing = _existing(session, frame)
     added, changed, unchanged = _classify(frame, existing)
     report.added, report.updated, report.unchanged = len(added), len(changed), unchanged
     if not dry_run:
+        done = unchanged + len(changed)
         update_observations(session, changed)
-        add_observations(session, added)
+        progress("writing", done, report.rows)
+        add_observations(
+            session, added, on_rows=lambda n: progress("writing", done + n, report.rows)
+        )
     return report
 
 

@@ -19,7 +19,7 @@ RECENT = 20
 
 def record_run(session: Session, actor: Actor, report: ImportReport) -> ImportRun:
     """Store the outcome of one import. For a rejected file, call it after the rollback."""
-    outcome = "rejected" if report.problems else ("checked" if report.dry_run else "imported")
+    outcome = "rejected" if not report.ok else ("checked" if report.dry_run else "imported")
     run = ImportRun(
         kind=report.kind,
         filename=report.filename[:255],
@@ -29,9 +29,12 @@ def record_run(session: Session, actor: Actor, report: ImportReport) -> ImportRu
         unchanged=report.unchanged,
         updated=report.updated,
         rejected=report.rejected_lines,
-        message=" ".join([report.summary(), *report.notes]),
+        message=" ".join([report.summary(), report.unlisted_sentence(), *report.notes]).replace(
+            "  ", " "
+        ),
+        unlisted_problems=report.unlisted,
         problems=json.dumps([[p.line, p.column, p.value, p.reason] for p in report.problems]),
-        user_id=actor.user_id,
+        user_id=actor.user_id or None,
     )
     session.add(run)
     session.flush()
@@ -58,6 +61,14 @@ def run_problems(run: ImportRun) -> list[tuple[int, str, str, str]]:
     return [tuple(p) for p in json.loads(run.problems or "[]")]  # type: ignore[misc]
 
 
+def unlisted_sentence(run: ImportRun) -> str:
+    """How many problems the stored report does not list (empty when none)."""
+    return ImportReport(
+        run.kind, run.filename, max_problems=len(run_problems(run)), unlisted=run.unlisted_problems
+    ).unlisted_sentence()
+
+
 def run_report_csv(session: Session, actor: Actor, run_id: int) -> str:
     """The rejected rows of one import as CSV (line, column, value, reason)."""
-    return problems_csv(run_problems(get_run(session, actor, run_id)))
+    run = get_run(session, actor, run_id)
+    return problems_csv(run_problems(run), unlisted_sentence(run))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,9 +27,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem
+from lodestar.services.imports import guards
+from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem, reject
 
-BOM = b"\xef\xbb\xbf"
+# Numbers beyond this size are refused: sums and means of such values overflow float64
+# (PostgreSQL then fails the query), and no KPI, score or weight is that large.
+LARGEST_NUMBER = 1e15
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
@@ -70,11 +74,26 @@ def normalise(name: object) -> str:
 
 
 def check_header(names: Sequence[str], layout: Layout, report: ImportReport) -> list[str]:
-    """The normalised header; raises ImportRejected naming missing or unknown columns."""
+    """The normalised header; raises ImportRejected naming missing, unknown or repeated
+    columns (in time linear in the number of columns)."""
+    cap = guards.limits().max_columns
+    if len(names) > cap:
+        raise reject(
+            report,
+            1,
+            "(header)",
+            ",".join(map(str, names[:20])),
+            f"The header of {report.filename} has {len(names):,} columns; a {report.kind} file "
+            f"has at most {len(layout.required + layout.optional)} (and an import takes at most "
+            f"{cap}). The expected header is: {layout.header}.",
+        )
     header = [normalise(n) for n in names]
-    missing = [c for c in layout.required if c not in header]
-    unknown = [c for c in header if c not in layout.required + layout.optional]
-    repeated = sorted({c for c in header if header.count(c) > 1})
+    allowed = set(layout.required + layout.optional)
+    present = set(header)
+    missing = [c for c in layout.required if c not in present]
+    unknown = [c for c in header if c not in allowed]
+    counts = Counter(header)
+    repeated = sorted(c for c, n in counts.items() if n > 1)
     if not (missing or unknown or repeated):
         return header
     parts = []
@@ -90,7 +109,7 @@ def check_header(names: Sequence[str], layout: Layout, report: ImportReport) -> 
         + "; ".join(parts)
         + f". The expected header is: {layout.header}{optional}."
     )
-    report.problems.append(RowProblem(1, "(header)", ",".join(map(str, names)), reason))
+    report.add(1, "(header)", ",".join(map(str, names))[:200], reason)
     raise ImportRejected(report, reason + " Nothing was imported.")
 
 
@@ -110,21 +129,22 @@ def _read_csv(
 ) -> tuple[list[str], Rows]:
     import pyarrow.csv as pa_csv
 
-    body = memoryview(data)[3:] if data.startswith(BOM) else memoryview(data)
-    first_end = bytes(body[:65536]).find(b"\n")
-    first = bytes(body[: first_end if first_end >= 0 else len(body)]).decode("utf-8", "replace")
-    names = next(csv.reader([first.rstrip("\r")]), [])
+    body = guards.utf8_text(data, report) if data.startswith(guards.UTF16_BOMS) else data
+    if body.startswith(guards.UTF8_BOM):
+        body = body[3:]
+    first = guards.header_line(body, report, layout.header)
+    guards.not_utf8(first, report)
+    names = next(csv.reader([first.decode("utf-8")]), [])
     if not [n for n in names if n.strip()]:
-        report.problems.append(
-            RowProblem(
-                1, "(header)", "", f"{filename} is empty. The expected header is: {layout.header}."
-            )
-        )
-        raise ImportRejected(report, report.problems[0].reason + " Nothing was imported.")
+        raise reject(
+            report, 1, "(header)", "", f"{filename} is empty. The expected header is: "
+            f"{layout.header}."
+        )  # fmt: skip
     header = check_header(names, layout, report)
     # One row per line, or the exact (slower) path: blank lines, ragged rows or quoted
     # line breaks would shift pyarrow's row numbers away from the file's lines.
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    guards.check_row_count(lines - 1, report)
     simple = True
     if simple:
         bad: list[int] = []
@@ -142,7 +162,9 @@ def _read_csv(
                     column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
                 ),
             )
-        except (pa.ArrowInvalid, UnicodeDecodeError):
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) or "UTF-8" in str(exc):
+                guards.not_utf8(body, report)
             bad.append(1)
         if not bad and table.num_rows == lines - 1:
             columns = {
@@ -150,12 +172,13 @@ def _read_csv(
                 for name in header
             }
             return header, Rows(columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
-    return header, _read_csv_slowly(bytes(body), header, report)
+    guards.not_utf8(body, report)
+    return header, _read_csv_slowly(body, header, report)
 
 
 def _read_csv_slowly(data: bytes, header: list[str], report: ImportReport) -> Rows:
     """The exact path: the csv module, which knows the line each row starts on."""
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
     cells: list[list[str]] = [[] for _ in header]
@@ -168,14 +191,12 @@ def _read_csv_slowly(data: bytes, header: list[str], report: ImportReport) -> Ro
         if not any(c.strip() for c in row):
             continue
         if len(row) != width:
-            report.problems.append(
-                RowProblem(
-                    line,
-                    "(row)",
-                    ",".join(row)[:200],
-                    f"This row has {len(row)} cells but the header has {width}. Check for a "
-                    "missing or extra comma, or quote values that contain commas.",
-                )
+            report.add(
+                line,
+                "(row)",
+                ",".join(row)[:200],
+                f"This row has {len(row):,} cells but the header has {width}. Check for a "
+                "missing or extra comma, or quote values that contain commas.",
             )
             continue
         lines.append(line)
@@ -192,26 +213,42 @@ def read_xlsx(data: bytes, layout: Layout, report: ImportReport) -> Rows:
     """The first sheet of a workbook, read in openpyxl's read-only (streaming) mode."""
     from openpyxl import load_workbook
 
+    guards.check_workbook(data, report)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same answer
-        reason = (
+        raise reject(
+            report,
+            1,
+            "(file)",
+            "",
             f"{report.filename} could not be read as an Excel workbook ({exc}). Save it as "
-            ".xlsx, or export the sheet as CSV."
-        )
-        report.problems.append(RowProblem(1, "(file)", "", reason))
-        raise ImportRejected(report, reason) from None
+            ".xlsx, or export the sheet as CSV.",
+        ) from None
+    most = min(guards.limits().max_rows, guards.EXCEL_MAX_ROWS)
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         names = [str(c) if c is not None else "" for c in next(rows, ())]
         while names and not names[-1]:
             names.pop()
+        if sum(len(n) for n in names) > guards.limits().max_header_kb * 1024:
+            raise reject(
+                report, 1, "(header)", ",".join(names)[:200], f"The first row of "
+                f"{report.filename} is longer than {guards.limits().max_header_kb} KiB, so it "
+                f"cannot be a header. The expected header is: {layout.header}."
+            )  # fmt: skip
         header = check_header(names, layout, report)
         width = len(header)
         cells: list[list[str]] = [[] for _ in header]
         lines: list[int] = []
         for line, row in enumerate(rows, start=2):
+            if line - 1 > most:
+                raise reject(
+                    report, line, "(file)", "", f"{report.filename} has more than {most:,} "
+                    "rows, the most one import (or one Excel sheet) takes. Split it into "
+                    "smaller files, or export it as CSV."
+                )  # fmt: skip
             values = [_cell_text(v) for v in row[:width]]
             if not any(values) and not any(v is not None for v in row[width:]):
                 continue
@@ -247,7 +284,8 @@ def read_rows(data: bytes, filename: str, layout: Layout, report: ImportReport) 
         rows = read_xlsx(data, layout, report)
     else:
         rows = _read_csv(data, filename, layout, report)[1]
-    report.rows = len(rows) + len({p.line for p in report.problems})
+    report.rows = len(rows) + report.rejected_lines
+    report.progress("checking rows", 0, report.rows)
     return rows
 
 
@@ -261,9 +299,20 @@ class Problems:
     """Rejected rows found by whole-column checks: ``flag(mask, column, values, reason)``."""
 
     def __init__(self, rows: Rows, report: ImportReport) -> None:
+        """Start with the checks every cell gets: no NUL characters (no database stores
+        them in text, and PostgreSQL refuses them)."""
         self.rows = rows
         self.report = report
         self.bad = np.zeros(len(rows), dtype=bool)
+        for name, values in rows.columns.items():
+            nul = pc.match_substring(values, "\x00")
+            self.flag(
+                np.asarray(pc.fill_null(nul, False).to_numpy(zero_copy_only=False), dtype=bool),
+                name,
+                pc.replace_substring(values, "\x00", "\\0"),
+                "The cell contains a NUL character (shown as \\0), which cannot be stored. "
+                "Remove it; it often comes from a file saved in the wrong encoding.",
+            )
 
     def flag(self, mask: np.ndarray, column: str, values: Any, reason: Reason) -> None:
         """Reject the rows where ``mask`` is true; ``reason`` may use ``{value}``."""
@@ -271,19 +320,26 @@ class Problems:
         if not mask.any():
             return
         where = np.flatnonzero(mask)
+        room = max(0, self.report.max_problems - len(self.report.problems))
+        shown = where[:room]
         if isinstance(values, pa.Array | pa.ChunkedArray):
-            picked = values.take(pa.array(where)).to_pylist()
+            picked = values.take(pa.array(shown, pa.int64())).to_pylist()
         else:
-            picked = [values[i] for i in where] if values is not None else [""] * len(where)
-        for i, value in zip(where.tolist(), picked, strict=True):
-            text = "" if value is None else str(value)
+            picked = [values[i] for i in shown] if values is not None else [""] * len(shown)
+        lines = self.rows.lines
+
+        def make(k: int) -> RowProblem:
+            value = picked[k]
+            text = "" if value is None else str(value)[:200]
             why = reason(text) if callable(reason) else reason.format(value=text)
-            self.report.problems.append(RowProblem(int(self.rows.lines[i]), column, text, why))
+            return RowProblem(int(lines[shown[k]]), column, text, why)
+
+        self.report.add_many(lines[where], make)
         self.bad |= mask
 
     def raise_if_any(self) -> None:
-        if self.report.problems:
-            self.report.problems.sort(key=lambda p: (p.line, p.column))
+        if not self.report.ok:
+            self.report.sort()
             raise ImportRejected(self.report)
 
     def duplicates(self, keys: pd.DataFrame, column: str, values: Any, what: str) -> None:
@@ -307,6 +363,21 @@ class Problems:
 
 def is_empty(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.equal(values, "").to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def too_long(problems: Problems, limits: dict[str, tuple[str, int]]) -> None:
+    """Flag cells longer than their column holds: ``{column: (label, most characters)}``."""
+    for name, (label, most) in limits.items():
+        if not problems.rows.has(name):
+            continue
+        values = problems.rows.text(name)
+        lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+        problems.flag(
+            np.asarray(lengths > most, dtype=bool),
+            name,
+            values,
+            f"The {label} is longer than {most} characters. Shorten it.",
+        )
 
 
 def require(problems: Problems, name: str, label: str) -> np.ndarray:
@@ -356,9 +427,20 @@ def parse_numbers(
         out = pd.to_numeric(pd.Series(values.to_numpy(zero_copy_only=False)), errors="coerce")
         out = out.to_numpy(dtype=np.float64)
         bad = np.isnan(out) & ~empty
-    bad |= ~empty & ~np.isnan(out) & ~np.isfinite(out)
+    bad |= ~empty & ~np.isfinite(out)
     problems.flag(bad, name, values, lambda v: f"The {label} “{v}” is not a number.")
     ok = ~bad & ~empty
+    huge = ok & (np.abs(np.nan_to_num(out)) > LARGEST_NUMBER)
+    problems.flag(
+        huge,
+        name,
+        values,
+        lambda v: (
+            f"The {label} “{v}” is too large to calculate with (at most {LARGEST_NUMBER:,.0f} "
+            "either way). Check the unit, or correct the value."
+        ),
+    )
+    ok &= ~huge
     if integer:
         frac = ok & (np.floor(np.nan_to_num(out)) != np.nan_to_num(out))
         problems.flag(frac, name, values, lambda v: f"The {label} “{v}” must be a whole number.")

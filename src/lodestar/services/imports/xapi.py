@@ -28,8 +28,9 @@ from sqlalchemy.orm import Session
 from lodestar.db.bulk import insert_frame
 from lodestar.db.models import Employee, LearningStatement
 from lodestar.domain.roles import Actor
-from lodestar.services.imports.common import require_importer
-from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem
+from lodestar.services.imports.common import require_importer, writing
+from lodestar.services.imports.guards import check_row_count, utf8_text
+from lodestar.services.imports.report import ImportRejected, ImportReport, Progress, no_progress
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -47,12 +48,19 @@ class Invalid(Exception):
 
 
 def import_statements(
-    session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import xAPI statements from JSON lines; all or nothing."""
     require_importer(actor)
-    report = ImportReport("xapi", filename, dry_run=dry_run)
-    text_ = data.decode("utf-8-sig", errors="replace")
+    report = ImportReport("xapi", filename, dry_run=dry_run, progress=progress)
+    text_ = utf8_text(data, report).decode("utf-8")
+    check_row_count(text_.count("\n"), report)
     parsed: list[dict[str, Any]] = []
     seen: dict[str, tuple[int, Any]] = {}
     for number, line in enumerate(text_.splitlines(), start=1):
@@ -60,36 +68,41 @@ def import_statements(
         if not raw:
             continue
         report.rows += 1
+        if "\\u0000" in raw or "\x00" in raw:
+            report.add(
+                number,
+                "(line)",
+                raw[:200].replace("\x00", "\\0"),
+                "This statement contains a NUL character (\\u0000), which cannot be stored. "
+                "Remove it from the statement.",
+            )
+            continue
         try:
             statement = json.loads(raw)
         except json.JSONDecodeError as exc:
-            report.problems.append(
-                RowProblem(
-                    number,
-                    "(line)",
-                    raw[:200],
-                    f"This line is not valid JSON ({exc.msg} "
-                    f"at character {exc.pos + 1}). Each line must hold one statement.",
-                )
+            report.add(
+                number,
+                "(line)",
+                raw[:200],
+                f"This line is not valid JSON ({exc.msg} "
+                f"at character {exc.pos + 1}). Each line must hold one statement.",
             )
             continue
         try:
             row = _parse(statement)
         except Invalid as exc:
-            report.problems.append(RowProblem(number, exc.path, str(exc.value)[:200], exc.reason))
+            report.add(number, exc.path, str(exc.value)[:200], exc.reason)
             continue
         first = seen.get(row["statement_id"])
         if first is not None:
             if first[1] != statement:
-                report.problems.append(
-                    RowProblem(
-                        number,
-                        "id",
-                        row["statement_id"],
-                        f"Statement {row['statement_id']}"
-                        f" appears on line {first[0]} with different content. A statement "
-                        "id names one statement; give the other one a new id.",
-                    )
+                report.add(
+                    number,
+                    "id",
+                    row["statement_id"],
+                    f"Statement {row['statement_id']}"
+                    f" appears on line {first[0]} with different content. A statement "
+                    "id names one statement; give the other one a new id.",
                 )
             else:
                 report.unchanged += 1
@@ -98,6 +111,7 @@ def import_statements(
         row["raw"], row["_line"], row["_json"] = raw, number, statement
         parsed.append(row)
     _void_chain(parsed, report)
+    writing(session, report)
     stored = _stored(session, [r["statement_id"] for r in parsed])
     fresh = []
     for row in parsed:
@@ -107,19 +121,17 @@ def import_statements(
         elif json.loads(old) == row["_json"]:
             report.unchanged += 1
         else:
-            report.problems.append(
-                RowProblem(
-                    row["_line"],
-                    "id",
-                    row["statement_id"],
-                    f"Statement "
-                    f"{row['statement_id']} was imported before with different content. "
-                    "Statements cannot change; send a new statement (and void the old "
-                    "one if it was wrong).",
-                )
+            report.add(
+                row["_line"],
+                "id",
+                row["statement_id"],
+                f"Statement "
+                f"{row['statement_id']} was imported before with different content. "
+                "Statements cannot change; send a new statement (and void the old "
+                "one if it was wrong).",
             )
-    if report.problems:
-        report.problems.sort(key=lambda p: (p.line, p.column))
+    if not report.ok:
+        report.sort()
         raise ImportRejected(report)
     report.added = len(fresh)
     if fresh:
@@ -367,13 +379,11 @@ def _void_chain(rows: list[dict[str, Any]], report: ImportReport) -> None:
     voiders = {r["statement_id"] for r in rows if r["voids_statement_id"]}
     for r in rows:
         if r["voids_statement_id"] in voiders:
-            report.problems.append(
-                RowProblem(
-                    r["_line"],
-                    "object.id",
-                    r["voids_statement_id"],
-                    "This statement voids a voiding statement, which xAPI does not allow.",
-                )
+            report.add(
+                r["_line"],
+                "object.id",
+                r["voids_statement_id"],
+                "This statement voids a voiding statement, which xAPI does not allow.",
             )
 
 

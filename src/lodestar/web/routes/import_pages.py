@@ -1,24 +1,49 @@
-"""Data in, on the web: the upload page, the report of one import, and that report as CSV.
+"""Data in, on the web: the upload page, a job's progress, the report of one import, and that
+report as CSV.
 
 Only the L&D team and administrators import (``services.imports`` decides). The upload is
-one multipart POST; whatever happens, the import is recorded and the browser is sent to its
-report page (Post/Redirect/Get), which lists every rejected row.
+one multipart POST that stores the file as an import job and answers at once (303 to the
+job's page); the import runs in a background thread, so the server keeps answering other
+requests. The job page polls its status with htmx (and refreshes itself without JS) until
+the import is done, then links to the report, which lists every rejected row.
+
+An upload whose declared size is over the limit is refused before its body is read.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from lodestar.errors import InvalidInput, LodestarError
+from lodestar.config import get_settings
+from lodestar.errors import InvalidInput
 from lodestar.services import imports
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
-from lodestar.web.templating import render
+from lodestar.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 SHOWN_ON_PAGE = 1000
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
+
+
+def upload_size_ok(request: Request) -> None:
+    """Refuse an upload from its Content-Length, before the body is read."""
+    declared = request.headers.get("content-length", "")
+    limit = get_settings().imports.max_upload_bytes
+    if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+        raise imports.UploadTooLarge(
+            f"The file is {int(declared) / 2**20:,.1f} MiB, more than the "
+            f"{limit / 2**20:,.0f} MiB an import may be. Split it into smaller files (each "
+            "lands on its own), or ask an administrator to raise "
+            "LODESTAR_IMPORTS__MAX_UPLOAD_MB."
+        )
+
+
+SizeChecked = Annotated[None, Depends(upload_size_ok)]
 
 
 def _page(request: Request, db: SessionDep, actor: CurrentActor, error: str | None = None,
@@ -28,9 +53,11 @@ def _page(request: Request, db: SessionDep, actor: CurrentActor, error: str | No
         "imports/upload.html",
         {
             "kinds": imports.KIND_LABELS,
+            "jobs": imports.recent_jobs(db, actor),
             "runs": imports.recent_runs(db, actor),
             "error": error,
             "kind": kind,
+            "max_upload_mb": get_settings().imports.max_upload_mb,
         },
         status_code=status,
     )
@@ -39,11 +66,15 @@ def _page(request: Request, db: SessionDep, actor: CurrentActor, error: str | No
 @router.get("/imports")
 def import_page(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
     imports.require_importer(actor)
-    return _page(request, db, actor)
+    response = _page(request, db, actor)
+    db.commit()  # jobs found interrupted are marked so
+    return response
 
 
 @router.post("/imports")
-async def upload(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+async def upload(
+    request: Request, _: SizeChecked, db: SessionDep, actor: WritingActor, form: FormDep
+) -> Response:
     imports.require_importer(actor)
     kind = str(form.get("kind") or "")
     upload = form.get("file")
@@ -52,21 +83,46 @@ async def upload(request: Request, db: SessionDep, actor: WritingActor, form: Fo
         return _page(request, db, actor, "Choose what kind of file this is.", kind, 422)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, db, actor, "Choose a file to import.", kind, 422)
-    data = await upload.read()
+    limit = get_settings().imports.max_upload_bytes
+    if upload.size is not None and upload.size > limit:
+        return _page(request, db, actor, _too_large(upload.size, limit), kind, 413)
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        return _page(request, db, actor, _too_large(len(data), limit), kind, 413)
     try:
-        report = imports.import_file(db, actor, kind, data, upload.filename, dry_run=dry_run)
-    except imports.ImportRejected as exc:
-        db.rollback()
-        report = exc.report
+        job = imports.create_job(db, actor, kind, upload.filename, data=data, dry_run=dry_run)
     except InvalidInput as exc:
         db.rollback()
         return _page(request, db, actor, exc.message, kind, exc.status)
-    except LodestarError:
-        db.rollback()
-        raise
-    run = imports.record_run(db, actor, report)
     db.commit()
-    return see_other(f"/imports/{run.id}")
+    imports.start_in_background(request.app.state.session_factory, job.id, actor)
+    return see_other(f"/imports/jobs/{job.id}")
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"The file is over {limit / 2**20:,.0f} MiB ({size / 2**20:,.1f} MiB read so far), the "
+        "most an import may be. Split it into smaller files, or ask an administrator to raise "
+        "LODESTAR_IMPORTS__MAX_UPLOAD_MB."
+    )
+
+
+@router.get("/imports/jobs/{job_id:int}")
+def job_page(request: Request, db: SessionDep, actor: CurrentActor, job_id: int) -> Response:
+    job = imports.get_job(db, actor, job_id)
+    db.commit()
+    context = {"job": job, "kinds": imports.KIND_LABELS}
+    if is_htmx(request):
+        return render(request, "imports/job.html", context, block="job_status")
+    return render(request, "imports/job.html", context)
+
+
+@router.post("/imports/jobs/{job_id:int}/rerun")
+def rerun(request: Request, db: SessionDep, actor: WritingActor, job_id: int) -> Response:
+    job = imports.rerun_job(db, actor, job_id)
+    db.commit()
+    imports.start_in_background(request.app.state.session_factory, job.id, actor)
+    return see_other(f"/imports/jobs/{job.id}")
 
 
 @router.get("/imports/{run_id:int}")
@@ -80,6 +136,7 @@ def import_report(request: Request, db: SessionDep, actor: CurrentActor, run_id:
             "run": run,
             "problems": problems[:SHOWN_ON_PAGE],
             "hidden": max(0, len(problems) - SHOWN_ON_PAGE),
+            "unlisted": imports.unlisted_sentence(run),
             "kinds": imports.KIND_LABELS,
         },
     )
