@@ -39,12 +39,19 @@ def _program(db, priority_id, kpi_id=None):
     return prog
 
 
+GROUP = 5
+
+
 def _observe(db, kpi_id, weeks, values, start=date(2025, 1, 6)):
     db.add_all(
-        # one value per person and week (a KPI holds one value per subject and period)
-        KpiObservation(kpi_id=kpi_id, employee_id=i + 1, period=start + timedelta(weeks=w), value=v)
+        # A KPI holds one value per subject and period: each value is given by GROUP people
+        # (so the mean is unchanged and no group is too small to show).
+        KpiObservation(
+            kpi_id=kpi_id, employee_id=GROUP * i + k + 1, period=start + timedelta(weeks=w), value=v
+        )
         for w in weeks
         for i, v in enumerate(values(w))
+        for k in range(GROUP)
     )
     db.flush()
 

@@ -200,11 +200,15 @@ def test_trend_is_the_mean_per_period_oldest_first(client_as, web_database):
     start = date(2025, 3, 3)
     with Session(engine) as s, s.begin():
         s.add_all(
-            KpiObservation(
-                kpi_id=kpi["id"], employee_id=i + 1, period=start + timedelta(weeks=w), value=v
+            KpiObservation(  # one value per person and week; five people per value
+                kpi_id=kpi["id"],
+                employee_id=5 * i + k + 1,
+                period=start + timedelta(weeks=w),
+                value=v,
             )
             for w in range(6)
             for i, v in enumerate((10.0 + w, 12.0 + w))
+            for k in range(5)
         )
     engine.dispose()
     trend = ld.get(f"/api/kpis/{kpi['id']}/trend").json()

@@ -47,11 +47,15 @@ def _observe(database_url: str, kpi_id: int, values: list[float]) -> None:
     start = date(2025, 1, 6)
     with Session(engine) as s, s.begin():
         s.add_all(
-            KpiObservation(
-                kpi_id=kpi_id, employee_id=j + 1, period=start + timedelta(weeks=i), value=v + d
+            KpiObservation(  # one value per person and week; five people per value
+                kpi_id=kpi_id,
+                employee_id=5 * j + k + 1,
+                period=start + timedelta(weeks=i),
+                value=v + d,
             )
             for i, v in enumerate(values)
             for j, d in enumerate((-1.0, 0.0, 1.0))
+            for k in range(5)
         )
     engine.dispose()
 
