@@ -76,7 +76,7 @@ def prepare(url: str, people: int) -> None:
 
     from lodestar.db.bulk import insert_frame
     from lodestar.db.migrate import upgrade
-    from lodestar.db.models import Department, Employee, Kpi, Team
+    from lodestar.db.models import Department, Employee, Kpi, Team, User
     from lodestar.db.session import make_engine
 
     engine = make_engine(url)
@@ -84,6 +84,7 @@ def prepare(url: str, people: int) -> None:
     with Session(engine) as s, s.begin():
         s.add(Department(id=1, code="bench", name="Bench"))
         s.flush()
+        s.add(User(id=1, email="bench@example.org", name="Bench", role="admin", password_hash="-"))
         s.add(Team(id=1, name="Bench team", department_id=1))
         s.flush()
         for code in KPIS:
@@ -112,7 +113,7 @@ def timed_import(url: str, csv_path: Path) -> tuple[float, str]:
     from lodestar.domain.roles import Actor
     from lodestar.services.imports import import_file
 
-    actor = Actor(user_id=0, name="bench", role="admin")
+    actor = Actor(user_id=1, name="bench", role="admin")  # the account prepare() adds
     engine = make_engine(url)
     start = time.perf_counter()
     with Session(engine) as s, s.begin():

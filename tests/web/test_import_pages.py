@@ -126,7 +126,30 @@ def test_the_server_keeps_answering_while_a_large_import_runs(client_as, web_dat
     assert home.status_code == 200
     still_running = client.get(resp.headers["location"])
     assert "<progress" in still_running.text, "the import finished before the check"
+    # without JavaScript the page refreshes itself; with it, htmx polls the status
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in still_running.text
+    assert 'hx-trigger="every 1s"' in still_running.text
     assert answered_upload < 2 and answered_other < 2
     done = finished(client, resp.headers["location"], timeout=120)
     report = client.get(re.search(r'href="(/imports/\d+)"', done.text).group(1))  # type: ignore[union-attr]
     assert f"{len(frame):,} rows read from big.csv: {len(frame):,} added" in report.text
+
+
+def test_an_upload_over_the_limit_is_refused_from_its_declared_size(client_as, monkeypatch):
+    from lodestar.config import get_settings
+
+    monkeypatch.setenv("LODESTAR_IMPORTS__MAX_UPLOAD_MB", "1")
+    get_settings.cache_clear()
+    try:
+        client = client_as("ld")
+        page = client.get("/imports")
+        assert "Files up to 1 MiB" in page.text
+        resp = client.post(
+            "/imports",
+            data={"kind": "kpis", "csrf_token": csrf_from(page.text)},
+            files={"file": ("big.csv", b"x" * (2 * 2**20), "text/csv")},
+        )
+    finally:
+        get_settings.cache_clear()
+    assert resp.status_code == 413
+    assert "The file is 2.0 MiB, more than the 1 MiB an import may be." in resp.text

@@ -58,16 +58,13 @@ def _database(as_: str | None) -> Iterator[tuple[sessionmaker[Session], Actor]]:
 
 def _run(kind: str, file: Path, dry_run: bool, report_path: Path | None, as_: str | None) -> None:
     from lodestar.errors import LodestarError
-    from lodestar.services.imports import create_job
+    from lodestar.services.imports import queue_job
 
     with _database(as_) as (factory, actor):
         try:
-            with factory() as session:
-                job = create_job(
-                    session, actor, kind, file.name, source_path=file.resolve(), dry_run=dry_run
-                )
-                session.commit()
-                job_id = job.id
+            job_id = queue_job(
+                factory, actor, kind, file.name, source_path=file.resolve(), dry_run=dry_run
+            )
         except LodestarError as exc:
             raise fail(exc) from None
         _follow(factory, actor, job_id, file, report_path)
@@ -80,6 +77,7 @@ def _follow(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from lodestar.errors import LodestarError
     from lodestar.services.imports import run_job
 
     console = Console(stderr=True)
@@ -92,7 +90,10 @@ def _follow(
         def watch(phase: str, done: int, total: int) -> None:
             bar.update(task, description=phase, completed=done, total=total or None)
 
-        view = run_job(factory, job_id, actor, watch=watch)
+        try:
+            view = run_job(factory, job_id, actor, watch=watch)
+        except LodestarError as exc:
+            raise fail(exc) from None
     _say(factory, actor, view, file, report_path)
 
 

@@ -62,12 +62,14 @@ def rejected(db, actors) -> Callable[..., ImportReport]:  # type: ignore[no-unty
 # --- a fresh, committed database per test (for concurrency and crash tests) ---------------
 
 PEOPLE = 300
+IMPORTER = "ld@small.example"  # the L&D account seed_small_org creates (user id 1)
 KPI_CODES = {"sales": "employee", "team_nps": "team", "revenue": "org"}
 
 
 def seed_small_org(url: str, people: int = PEOPLE) -> None:
     """A migrated database with one team of ``people`` employees (E0000…), two more teams,
-    one program and a KPI per grain (sales, team_nps, revenue)."""
+    one program, a KPI per grain (sales, team_nps, revenue) and an L&D account (IMPORTER,
+    user id 1)."""
     import numpy as np
     import pandas as pd
 
@@ -75,12 +77,14 @@ def seed_small_org(url: str, people: int = PEOPLE) -> None:
     from lodestar.db.migrate import upgrade
     from lodestar.db.models import Department, Employee, Kpi, Program, Team
     from lodestar.db.session import make_engine
+    from lodestar.services.accounts import create_user
 
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as s, s.begin():
         s.add(Department(id=1, code="ops", name="Operations"))
         s.flush()
+        create_user(s, email=IMPORTER, name="L&D", role="ld", password="-", fast_hash=True)
         s.add_all([Team(id=i, name=f"Team {i}", department_id=1) for i in (1, 2, 3)])
         s.add(Program(code="P1", name="Program one"))
         for code, grain in KPI_CODES.items():
@@ -116,24 +120,12 @@ def kpi_csv(people: int = PEOPLE, weeks: int = 10, value: float = 1.5) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+@pytest.fixture
+def fresh_url(empty_database_url: str) -> str:
     """An empty database of each backend, seeded by ``seed_small_org``, for tests that
     commit (and so cannot share the rolled-back fixture database)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
-        seed_small_org(url)
-        yield url
-        return
-    from tests.conftest import _postgres_database
-
-    databases = _postgres_database()
-    url = next(databases)
-    try:
-        seed_small_org(url)
-        yield url
-    finally:
-        databases.close()
+    seed_small_org(empty_database_url)
+    return empty_database_url
 
 
 def kpi_rows_and_keys(session: Session) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import LodestarError
 from lodestar.services.imports import ImportBusy, ImportReport, import_file
 
-LD = Actor(user_id=0, name="L&D", role="ld")
+LD = Actor(user_id=1, name="L&D", role="ld")  # seed_small_org's IMPORTER
 
 
 def at_once(url: str, kind: str, data: bytes, n: int = 2) -> list[ImportReport | Exception]:

@@ -21,7 +21,7 @@ from lodestar.db.session import make_engine, session_factory
 from lodestar.domain.roles import Actor
 from lodestar.services.imports import create_job, get_job, mark_interrupted, rerun_job, run_job
 
-LD = Actor(user_id=0, name="L&D", role="ld")
+LD = Actor(user_id=1, name="L&D", role="ld")  # seed_small_org's IMPORTER
 PEOPLE, WEEKS = 300, 400  # 121,600 rows with the team and organisation rows
 
 
@@ -96,3 +96,24 @@ def test_a_killed_import_leaves_nothing_and_its_rerun_lands_every_row_once(fresh
     rows, keys, total, column_rows, column_sum = stored(fresh_url)
     assert rows == keys == column_rows == expected
     assert abs(total - column_sum) < 1e-6 * abs(total)
+
+
+def test_a_job_silent_for_too_long_or_whose_process_is_gone_is_marked_interrupted(db, actors):
+    from datetime import timedelta
+
+    from lodestar.db.base import utcnow
+
+    ld = actors["ld"]
+    jobs = []
+    for worker, silent in [("elsewhere:1", 3600), ("elsewhere:2", 1), (f"{os.uname()[1]}:1", 1)]:
+        job = create_job(db, ld, "kpis", "k.csv", data=b"subject,kpi,period,value\n")
+        job.status, job.worker = "running", worker
+        job.heartbeat = utcnow() - timedelta(seconds=silent)
+        jobs.append(job)
+    db.flush()
+    marked = mark_interrupted(db)
+    states = [db.get(ImportJob, j.id).status for j in jobs]  # type: ignore[union-attr]
+    # silent for an hour: interrupted; reporting on another machine: running; pid 1 on this
+    # machine is alive (init), so running too
+    assert states == ["interrupted", "running", "running"]
+    assert marked == 1

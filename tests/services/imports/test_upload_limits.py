@@ -72,7 +72,10 @@ def test_files_over_the_size_and_row_limits_are_refused(rejected, limits):
     assert "many.csv has more than 3 data rows" in reason_of(many)
     sheet = rejected("kpis", xlsx_bytes([["subject", "kpi", "period", "value"]] + [["a"]] * 4),
                      "many.xlsx")  # fmt: skip
-    assert "many.xlsx has more than 3 rows" in reason_of(sheet)
+    # refused from the sheet's declared size, before a row is read
+    assert "many.xlsx says its sheet has 4 data rows, more than one import takes (3;" in (
+        reason_of(sheet)
+    )
 
 
 def _workbook_with_member(name: str, content: bytes) -> bytes:

@@ -14,7 +14,7 @@ from lodestar.db.bulk import WriterBusy, take_write_lock
 from lodestar.db.models import Employee, Team
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, PermissionDenied
-from lodestar.services.imports.report import ImportReport
+from lodestar.services.imports.report import ImportReport, plural
 
 
 class ImportBusy(Conflict):
@@ -36,7 +36,7 @@ def writing(session: Session, report: ImportReport) -> None:
         take_write_lock(session, report.kind, wait_seconds=wait)
     except WriterBusy:
         raise ImportBusy(
-            f"Another {report.kind} import has been writing for over {wait:,} seconds, so "
+            f"Another {report.kind} import has been writing for over {plural(wait, 'second')}, so "
             f"nothing of {report.filename} was saved. Import it again when that import has "
             "finished (its progress is on the Imports page)."
         ) from None

@@ -21,12 +21,15 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lodestar.config import get_settings
@@ -34,7 +37,8 @@ from lodestar.db.base import utcnow
 from lodestar.db.models import ImportJob
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, LodestarError, NotFound
-from lodestar.services.imports.common import require_importer
+from lodestar.services.imports.common import ImportBusy, require_importer
+from lodestar.services.imports.conflicts import is_concurrent_write
 from lodestar.services.imports.guards import check_size
 from lodestar.services.imports.report import ImportRejected, ImportReport, Progress
 from lodestar.services.imports.runs import record_run
@@ -117,6 +121,39 @@ def create_job(
     return job
 
 
+def queue_job(
+    factory: sessionmaker[Session],
+    actor: Actor,
+    kind: str,
+    filename: str,
+    *,
+    source_path: Path,
+    dry_run: bool = False,
+) -> int:
+    """``create_job`` in a transaction of its own, committed; returns the job's id. On
+    SQLite, while another import is writing, this can wait for the database's one write
+    lock and then give up: that is said in a sentence."""
+    with _said_if_busy(filename), factory() as session:
+        job = create_job(session, actor, kind, filename, source_path=source_path,
+                         dry_run=dry_run)  # fmt: skip
+        session.commit()
+        return job.id
+
+
+@contextmanager
+def _said_if_busy(filename: str) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        if not is_concurrent_write(exc):
+            raise
+        raise ImportBusy(
+            f"The database is busy writing another import (SQLite lets one writer at a time), "
+            f"so {filename} was not started. Run the command again when that import has "
+            "finished; `lodestar import jobs` shows it."
+        ) from None
+
+
 class UploadTooLarge(LodestarError):
     code = "upload-too-large"
     status = 413
@@ -128,7 +165,7 @@ def run_job(
 ) -> JobView:
     """Run one queued job to its end in this thread; returns how it ended. Never raises for
     a bad file or a failed import: the job records it (``watch`` sees the progress too)."""
-    with factory() as session, session.begin():
+    with _said_if_busy(f"import job {job_id}"), factory() as session, session.begin():
         job = session.get(ImportJob, job_id)
         if job is None or job.status != "queued":
             raise Conflict(f"Import job {job_id} is not waiting to run.")

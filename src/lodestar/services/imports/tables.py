@@ -228,6 +228,13 @@ def read_xlsx(data: bytes, layout: Layout, report: ImportReport) -> Rows:
     most = min(guards.limits().max_rows, guards.EXCEL_MAX_ROWS)
     try:
         sheet = book.worksheets[0]
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0  # from <dimension>
+        if declared - 1 > most:
+            raise reject(
+                report, most + 2, "(file)", "", f"{report.filename} says its sheet has "
+                f"{declared - 1:,} data rows, more than one import takes ({most:,}; an Excel "
+                "sheet holds at most 1,048,576). Split it into smaller files, or export it as CSV."
+            )  # fmt: skip
         rows = sheet.iter_rows(values_only=True)
         names = [str(c) if c is not None else "" for c in next(rows, ())]
         while names and not names[-1]:
