@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, get_args
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lodestar.domain.options import check_option
 from lodestar.domain.roles import Actor
 from lodestar.services.imports import guards
 from lodestar.services.imports.common import ImportBusy, require_importer
-from lodestar.services.imports.conflicts import driver_errors, is_concurrent_write
+from lodestar.services.imports.conflicts import database_errors, is_concurrent_write
 from lodestar.services.imports.jobs import (
     JobView,
     UploadTooLarge,
@@ -114,7 +113,7 @@ def import_file(
     if not dry_run:
         try:
             return run(session, actor, data, filename, progress=progress)
-        except (DBAPIError, *driver_errors()) as exc:
+        except database_errors() as exc:
             if not is_concurrent_write(exc):
                 raise
             raise ImportBusy(

@@ -29,6 +29,11 @@ def driver_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a database write can raise: SQLAlchemy's wrapper and the drivers' own errors."""
+    return (DBAPIError, *driver_errors())
+
+
 def is_concurrent_write(exc: BaseException) -> bool:
     """Did this database error come from another writer touching the same rows?"""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
