@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,16 +23,17 @@ from lodestar.domain.options import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services import audit, history
+from lodestar.services.input_fields import TypedInput
 from lodestar.services.views import DiagnosisPage, DiagnosisView, FindingView
 
 
-class FindingInput(BaseModel):
+class FindingInput(TypedInput):
     finding: str = "unknown"
     evidence: str = ""
     fix: str | None = None
 
 
-class DiagnosisInput(BaseModel):
+class DiagnosisInput(TypedInput):
     findings: dict[str, FindingInput] = {}
     conclude: bool = False
     outcome: str | None = None  # overrides the recommendation when set

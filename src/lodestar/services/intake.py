@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import cast
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ from lodestar.domain.workflow import (
 from lodestar.errors import InvalidInput, NotFound, PermissionDenied
 from lodestar.services import audit, history
 from lodestar.services.diagnosis import diagnosis_view
+from lodestar.services.input_fields import RecordId, TypedInput
 from lodestar.services.views import (
     Choice,
     RequestChoices,
@@ -44,7 +45,7 @@ from lodestar.services.views import (
 )
 
 
-class RequestInput(BaseModel):
+class RequestInput(TypedInput):
     """What a requester types. Every field may be blank: blanks are saved and reported."""
 
     title: str = Field("", max_length=200, description="A short name for the request.")
@@ -54,16 +55,16 @@ class RequestInput(BaseModel):
     cost_of_inaction: str = ""
     horizon_and_constraints: str = ""
     urgency: str = "normal"
-    priority_id: int | None = None
-    kpi_id: int | None = None
-    department_id: int | None = None
+    priority_id: RecordId | None = None
+    kpi_id: RecordId | None = None
+    department_id: RecordId | None = None
 
 
-class RequestFilters(BaseModel):
+class RequestFilters(TypedInput):
     state: str | None = None
-    priority_id: int | None = None
+    priority_id: RecordId | None = None
     urgency: str | None = None
-    department_id: int | None = None
+    department_id: RecordId | None = None
     no_metric: bool = False
     q: str | None = None
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import Program, ProgramBehaviour
 from lodestar.domain.evaluation import DESIGN_LABELS, EVALUATION_DESIGNS, MAX_TARGET_BEHAVIOURS
+from lodestar.domain.limits import text_problem
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, NotFound, PermissionDenied
 from lodestar.services import audit
@@ -209,6 +210,9 @@ def _clean_behaviours(values: Sequence[str]) -> tuple[list[str], str | None]:
             "One of the target behaviours is empty. Write what participants should do on the "
             "job, or remove the empty entry."
         )
+    unstorable = next((text_problem(n) for n in names if text_problem(n)), None)
+    if unstorable is not None:
+        return names, f"A target behaviour cannot be stored: {unstorable}"
     long = next((n for n in names if len(n) > MAX_BEHAVIOUR_LENGTH), None)
     if long is not None:
         return names, (

@@ -1,9 +1,17 @@
-"""Turn LodestarError into a page, an htmx fragment, or problem+json for /api."""
+"""Turn LodestarError into a page, an htmx fragment, or problem+json for /api.
+
+``PROBLEM_RESPONSES`` declares those problem+json answers in the OpenAPI document; every API
+router passes it as its ``responses=`` default, so each operation documents them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
@@ -12,6 +20,38 @@ from lodestar.errors import InvalidInput, LodestarError, NotFound, NotSignedIn
 from lodestar.web.templating import is_htmx, render
 
 PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what went wrong, as a sentence that says what to do next."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = Field(description="A URI naming the kind of problem; ends in `code`.")
+    title: str = Field(description="A short, fixed summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong and what to do next, in full sentences.")
+    code: str = Field(description="A stable code, e.g. not-found, invalid-input.")
+    instance: str | None = Field(None, description="The path that was requested.")
+    errors: list[dict[str, str]] | None = Field(
+        None, description="For unreadable input: each `field` and its `message`."
+    )
+
+
+# Inline rather than a $ref, so the document needs no component FastAPI does not know about.
+PROBLEM_CONTENT = {PROBLEM: {"schema": Problem.model_json_schema()}}
+_PROBLEM_STATUSES = {
+    401: "Not signed in: sign in, or send an API token as `Authorization: Bearer <token>`.",
+    403: "Signed in, but your role may not do this (or the CSRF token is missing).",
+    404: "Nothing with that id exists, or you may not see it.",
+    409: "The change conflicts with the current state, e.g. a workflow step not possible now.",
+    422: "The input needs correcting: `detail` names each value, `errors` lists them.",
+    "4XX": "Any other client error, in the same problem+json shape.",
+}
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": PROBLEM_CONTENT}
+    for status, text in _PROBLEM_STATUSES.items()
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -37,21 +77,30 @@ async def lodestar_error(request: Request, exc: Exception) -> Response:
     return render(request, template, {"error": exc}, status_code=exc.status)
 
 
-async def validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
+def _message(error: Any) -> str:
+    # Our own checks raise ValueError with a full sentence; pydantic prefixes it.
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def unreadable(errors: Sequence[Any], verb: str = "read") -> InvalidInput:
+    """One InvalidInput naming every value pydantic refused, and why, in one sentence."""
+    listed = [
         {
             "field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")),
-            "message": e["msg"],
+            "message": _message(e),
         }
-        for e in exc.errors()
+        for e in errors
     ]
-    fields = ", ".join(e["field"] or "request" for e in errors)
-    err = InvalidInput(
-        f"Some values could not be read ({fields}). Correct them and send the request again.",
-        details={"errors": errors},
+    reasons = "; ".join(f"{e['field'] or 'request'}: {e['message'].rstrip('.')}" for e in listed)
+    return InvalidInput(
+        f"Some values could not be {verb} ({reasons}). Correct them and send them again.",
+        details={"errors": listed},
     )
-    return await lodestar_error(request, err)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return await lodestar_error(request, unreadable(exc.errors()))
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -60,6 +109,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
         err: LodestarError = NotFound(
             f"There is no page at {request.url.path}. Use the menu to find what you need."
         )
+    elif exc.status_code == 405:
+        allowed = ", ".join(allowed_methods(request))
+        err = LodestarError(
+            f"{request.url.path} does not accept {request.method} requests"
+            + (f"; it accepts {allowed}." if allowed else ".")
+        )
+        err.status = 405
     else:
         err = LodestarError(str(exc.detail))
         err.status = exc.status_code

@@ -63,6 +63,8 @@ def _sentence(title: str, err: Any) -> str:
         return f"{title} must be {ctx.get('ge')} or more."
     if kind == "less_than_equal":
         return f"{title} must be {ctx.get('le')} or less."
+    if kind == "value_error":  # our own checks: the message is a full sentence
+        return f"{title}: {str(err['msg']).removeprefix('Value error, ')}"
     return f"{title}: {str(err['msg']).rstrip('.')}."
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from lodestar.services.input_fields import Amount, RecordId, TypedInput
 
 
-class PriorityInput(BaseModel):
+class PriorityInput(TypedInput):
     """A strategic priority ("must-win") as typed in a form or sent to the API."""
 
     title: str = Field(
@@ -23,7 +25,7 @@ class PriorityInput(BaseModel):
         title="Description",
         description="Why it matters, and what winning looks like at the end of the horizon.",
     )
-    owner_id: int = Field(title="Owner", description="The person accountable for the result.")
+    owner_id: RecordId = Field(title="Owner", description="The person accountable for the result.")
     start_year: int = Field(
         ge=2000, le=2100, title="Start year", description="The first year of the horizon."
     )
@@ -35,7 +37,7 @@ class PriorityInput(BaseModel):
     )
 
 
-class ObjectiveInput(BaseModel):
+class ObjectiveInput(TypedInput):
     title: str = Field(
         min_length=3,
         max_length=200,
@@ -45,7 +47,7 @@ class ObjectiveInput(BaseModel):
     )
 
 
-class KeyResultInput(BaseModel):
+class KeyResultInput(TypedInput):
     description: str = Field(
         min_length=3,
         max_length=300,
@@ -53,12 +55,12 @@ class KeyResultInput(BaseModel):
         description="A measurable result that shows the objective is met.",
         examples=["Meeting-to-proposal conversion reaches 28%"],
     )
-    kpi_id: int | None = Field(None, title="KPI", description="The KPI that measures it.")
-    target: float | None = Field(None, title="Target", description="In the KPI's unit.")
+    kpi_id: RecordId | None = Field(None, title="KPI", description="The KPI that measures it.")
+    target: Amount | None = Field(None, title="Target", description="In the KPI's unit.")
     due_date: date | None = Field(None, title="Due date")
 
 
-class KpiInput(BaseModel):
+class KpiInput(TypedInput):
     """A KPI definition: what is measured, in which unit, which way is good, and the target."""
 
     code: str = Field(
@@ -98,7 +100,7 @@ class KpiInput(BaseModel):
         description="A lead indicator moves first and predicts; a lag indicator records the "
         "outcome.",
     )
-    value_per_unit: float | None = Field(
+    value_per_unit: Amount | None = Field(
         None,
         title="Money value of one unit",
         description="What one unit of improvement is worth, where the business knows it.",
@@ -106,16 +108,16 @@ class KpiInput(BaseModel):
     currency: str | None = Field(
         None, max_length=3, title="Currency", description="Three letters, such as EUR or USD."
     )
-    baseline: float | None = Field(
+    baseline: Amount | None = Field(
         None, title="Baseline", description="The value before any program, in the KPI's unit."
     )
-    target: float | None = Field(
+    target: Amount | None = Field(
         None, title="Target", description="The value to reach, better than the baseline."
     )
     horizon_date: date | None = Field(
         None, title="Target date", description="The date by which the target should be met."
     )
-    priority_id: int | None = Field(
+    priority_id: RecordId | None = Field(
         None, title="Strategic priority", description="The must-win this KPI measures."
     )
 

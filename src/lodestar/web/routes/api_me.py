@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from lodestar.web.deps import CurrentUser
+from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["account"])
+router = APIRouter(prefix="/api", tags=["account"], responses=PROBLEM_RESPONSES)
 
 
 class MeRead(BaseModel):

@@ -21,9 +21,11 @@ from lodestar.analytics.results import EffectEstimate
 from lodestar.services import program_setup
 from lodestar.services.impact import program_impact
 from lodestar.services.impact.serialise import jsonable
+from lodestar.services.input_fields import RecordId, TypedInput
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["programs"])
+router = APIRouter(prefix="/api", tags=["programs"], responses=PROBLEM_RESPONSES)
 
 DesignChoice = Literal[
     "auto",
@@ -190,7 +192,7 @@ class ProgramSetupRead(BaseModel):
     note: str = Field("", description="After a change: anything worth knowing about it.")
 
 
-class ProgramSetupWrite(BaseModel):
+class ProgramSetupWrite(TypedInput):
     evaluation_design: str = Field(
         "",
         description="One of staggered, randomised, selection_on_observables, retention, "
@@ -261,7 +263,7 @@ def list_programs(db: SessionDep, actor: CurrentActor) -> list[ProgramListItemRe
 
 
 @router.get("/programs/{program_id}/impact", response_model=ProgramImpactRead)
-def latest_impact(db: SessionDep, actor: CurrentActor, program_id: int) -> ProgramImpactRead:
+def latest_impact(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> ProgramImpactRead:
     """The latest stored result with the three tiers; ``tiers.business`` is null before the
     first analysis."""
     program_impact.get_program(db, actor, program_id)
@@ -270,7 +272,7 @@ def latest_impact(db: SessionDep, actor: CurrentActor, program_id: int) -> Progr
 
 @router.post("/programs/{program_id}/impact", response_model=ProgramImpactRead, status_code=201)
 def run_impact(
-    db: SessionDep, actor: WritingActor, program_id: int, data: ImpactRun | None = None
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ImpactRun | None = None
 ) -> ProgramImpactRead:
     """Run the impact analysis now and store it with its data snapshot (L&D and admins)."""
     design = data.design if data and data.design != "auto" else None
@@ -280,7 +282,7 @@ def run_impact(
 
 
 @router.get("/programs/{program_id}/setup", response_model=ProgramSetupRead)
-def read_setup(db: SessionDep, actor: CurrentActor, program_id: int) -> ProgramSetupRead:
+def read_setup(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> ProgramSetupRead:
     """How the program is evaluated: its recorded design, its target behaviours and the
     behaviours observed among its participants (managers, executives, L&D)."""
     return setup_read(program_setup.program_setup(db, actor, program_id))
@@ -288,7 +290,7 @@ def read_setup(db: SessionDep, actor: CurrentActor, program_id: int) -> ProgramS
 
 @router.put("/programs/{program_id}/setup", response_model=ProgramSetupRead)
 def write_setup(
-    db: SessionDep, actor: WritingActor, program_id: int, data: ProgramSetupWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ProgramSetupWrite
 ) -> ProgramSetupRead:
     """Record the evaluation design and replace the target behaviours (L&D and admins).
     ``note`` names behaviours nobody in the program has been observed on yet."""

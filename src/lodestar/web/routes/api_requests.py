@@ -11,21 +11,23 @@ from lodestar.domain.diagnosis import CELL_GUIDES
 from lodestar.domain.intake import INTAKE_FIELDS, STAKEHOLDER_QUESTIONS, missing_message
 from lodestar.errors import NotFound, RequestIncomplete
 from lodestar.services import diagnosis, intake
+from lodestar.services.input_fields import RecordId, StoredText, TypedInput
 from lodestar.services.views import DiagnosisView, RequestDetail, RequestSummary, TriageBoard
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_CONTENT, PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["requests"])
+router = APIRouter(prefix="/api", tags=["requests"], responses=PROBLEM_RESPONSES)
 
 INCOMPLETE: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "Saved as 'needs information': the problem+json body lists every "
         "missing field (`missing_fields`) and the saved request's id (`request_id`).",
-        "content": {"application/problem+json": {}},
+        "content": PROBLEM_CONTENT,
     }
 }
 
 
-class TransitionInput(BaseModel):
+class TransitionInput(TypedInput):
     to: str = Field(description="The target state, e.g. in_diagnosis, declined, needs_information.")
     reason: str = Field("", description="Why; required when declining or returning a request.")
 
@@ -37,12 +39,12 @@ class IntakeGuide(BaseModel):
 
 
 def _filters(
-    state: str | None = None,
-    priority_id: int | None = None,
-    urgency: str | None = None,
-    department_id: int | None = None,
+    state: StoredText | None = None,
+    priority_id: RecordId | None = None,
+    urgency: StoredText | None = None,
+    department_id: RecordId | None = None,
     no_metric: bool = False,
-    q: str | None = None,
+    q: StoredText | None = None,
 ) -> intake.RequestFilters:
     return intake.RequestFilters(
         state=state,
@@ -115,13 +117,13 @@ def create_request(
 
 
 @router.get("/requests/{request_id}", response_model=RequestDetail)
-def get_request(request_id: int, db: SessionDep, actor: CurrentActor) -> RequestDetail:
+def get_request(request_id: RecordId, db: SessionDep, actor: CurrentActor) -> RequestDetail:
     return intake.get_request(db, actor, request_id)
 
 
 @router.put("/requests/{request_id}", response_model=RequestDetail)
 def update_request(
-    request_id: int, data: intake.RequestInput, db: SessionDep, actor: WritingActor
+    request_id: RecordId, data: intake.RequestInput, db: SessionDep, actor: WritingActor
 ) -> RequestDetail:
     """Replace the request's fields (while you may still edit it); does not submit."""
     intake.save_request(db, actor, data, request_id)
@@ -131,7 +133,7 @@ def update_request(
 
 @router.post("/requests/{request_id}/submit", response_model=RequestDetail, responses=INCOMPLETE)
 def submit_request(
-    request_id: int,
+    request_id: RecordId,
     db: SessionDep,
     actor: WritingActor,
     data: intake.RequestInput | None = None,
@@ -146,7 +148,7 @@ def submit_request(
 
 @router.post("/requests/{request_id}/transitions", response_model=RequestDetail)
 def transition_request(
-    request_id: int, data: TransitionInput, db: SessionDep, actor: WritingActor
+    request_id: RecordId, data: TransitionInput, db: SessionDep, actor: WritingActor
 ) -> RequestDetail:
     """Move the request one workflow step (L&D), recording who, when and why."""
     intake.transition_request(db, actor, request_id, data.to, data.reason)
@@ -156,7 +158,7 @@ def transition_request(
 
 @router.put("/requests/{request_id}/answers", response_model=dict[str, str])
 def answer_questions(
-    request_id: int, answers: dict[str, str], db: SessionDep, actor: WritingActor
+    request_id: RecordId, answers: dict[StoredText, StoredText], db: SessionDep, actor: WritingActor
 ) -> dict[str, str]:
     """Record answers to the stakeholder questions (keys from /api/intake/guide)."""
     saved = intake.answer_questions(db, actor, request_id, answers)
@@ -165,7 +167,7 @@ def answer_questions(
 
 
 @router.get("/requests/{request_id}/diagnosis", response_model=DiagnosisView)
-def get_diagnosis(request_id: int, db: SessionDep, actor: CurrentActor) -> DiagnosisView:
+def get_diagnosis(request_id: RecordId, db: SessionDep, actor: CurrentActor) -> DiagnosisView:
     detail = intake.get_request(db, actor, request_id)
     if detail.diagnosis is None:
         raise NotFound(
@@ -177,7 +179,7 @@ def get_diagnosis(request_id: int, db: SessionDep, actor: CurrentActor) -> Diagn
 
 @router.put("/requests/{request_id}/diagnosis", response_model=DiagnosisView)
 def save_diagnosis(
-    request_id: int, data: diagnosis.DiagnosisInput, db: SessionDep, actor: WritingActor
+    request_id: RecordId, data: diagnosis.DiagnosisInput, db: SessionDep, actor: WritingActor
 ) -> DiagnosisView:
     """Record findings per Gilbert cell; with `conclude: true`, decide and move the request."""
     view = diagnosis.save_diagnosis(db, actor, request_id, data)

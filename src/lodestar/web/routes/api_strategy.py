@@ -14,9 +14,11 @@ from fastapi import APIRouter, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from lodestar.services import strategy
+from lodestar.services.input_fields import RecordId
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["strategy"])
+router = APIRouter(prefix="/api", tags=["strategy"], responses=PROBLEM_RESPONSES)
 
 # Inputs are the service's own models: one definition of what a valid priority or KPI is.
 PriorityCreate = strategy.PriorityInput
@@ -202,25 +204,25 @@ def create_priority(db: SessionDep, actor: WritingActor, data: PriorityCreate) -
 
 
 @router.get("/priorities/{priority_id}", response_model=PriorityRead)
-def get_priority(db: SessionDep, actor: CurrentActor, priority_id: int) -> PriorityRead:
+def get_priority(db: SessionDep, actor: CurrentActor, priority_id: RecordId) -> PriorityRead:
     return PriorityRead.model_validate(strategy.get_priority(db, actor, priority_id))
 
 
 @router.put("/priorities/{priority_id}", response_model=PriorityRead)
 def update_priority(
-    db: SessionDep, actor: WritingActor, priority_id: int, data: PriorityCreate
+    db: SessionDep, actor: WritingActor, priority_id: RecordId, data: PriorityCreate
 ) -> PriorityRead:
     """Replace the priority's fields."""
     return PriorityRead.model_validate(strategy.update_priority(db, actor, priority_id, data))
 
 
 @router.post("/priorities/{priority_id}/archive", response_model=PriorityRead)
-def archive_priority(db: SessionDep, actor: WritingActor, priority_id: int) -> PriorityRead:
+def archive_priority(db: SessionDep, actor: WritingActor, priority_id: RecordId) -> PriorityRead:
     return PriorityRead.model_validate(strategy.set_priority_archived(db, actor, priority_id, True))
 
 
 @router.post("/priorities/{priority_id}/restore", response_model=PriorityRead)
-def restore_priority(db: SessionDep, actor: WritingActor, priority_id: int) -> PriorityRead:
+def restore_priority(db: SessionDep, actor: WritingActor, priority_id: RecordId) -> PriorityRead:
     return PriorityRead.model_validate(
         strategy.set_priority_archived(db, actor, priority_id, False)
     )
@@ -230,7 +232,7 @@ def restore_priority(db: SessionDep, actor: WritingActor, priority_id: int) -> P
 def priority_page(
     db: SessionDep,
     actor: CurrentActor,
-    priority_id: int,
+    priority_id: RecordId,
     points: int = Query(52, ge=1, le=520, description="Most recent periods per KPI trend."),
 ) -> PriorityPageRead:
     """Everything the priority page shows: objectives with key results, KPIs with their trend,
@@ -273,7 +275,7 @@ def priority_page(
 
 @router.post("/priorities/{priority_id}/objectives", response_model=ObjectiveRead, status_code=201)
 def add_objective(
-    db: SessionDep, actor: WritingActor, priority_id: int, data: ObjectiveCreate
+    db: SessionDep, actor: WritingActor, priority_id: RecordId, data: ObjectiveCreate
 ) -> ObjectiveRead:
     return ObjectiveRead.model_validate(strategy.add_objective(db, actor, priority_id, data))
 
@@ -282,7 +284,7 @@ def add_objective(
     "/objectives/{objective_id}/key-results", response_model=KeyResultRead, status_code=201
 )
 def add_key_result(
-    db: SessionDep, actor: WritingActor, objective_id: int, data: KeyResultCreate
+    db: SessionDep, actor: WritingActor, objective_id: RecordId, data: KeyResultCreate
 ) -> KeyResultRead:
     return KeyResultRead.model_validate(strategy.add_key_result(db, actor, objective_id, data))
 
@@ -309,23 +311,23 @@ def create_kpi(db: SessionDep, actor: WritingActor, data: KpiCreate) -> KpiRead:
 
 
 @router.get("/kpis/{kpi_id}", response_model=KpiRead)
-def get_kpi(db: SessionDep, actor: CurrentActor, kpi_id: int) -> KpiRead:
+def get_kpi(db: SessionDep, actor: CurrentActor, kpi_id: RecordId) -> KpiRead:
     return KpiRead.model_validate(strategy.get_kpi(db, actor, kpi_id))
 
 
 @router.put("/kpis/{kpi_id}", response_model=KpiRead)
-def update_kpi(db: SessionDep, actor: WritingActor, kpi_id: int, data: KpiCreate) -> KpiRead:
+def update_kpi(db: SessionDep, actor: WritingActor, kpi_id: RecordId, data: KpiCreate) -> KpiRead:
     """Replace the KPI's definition."""
     return KpiRead.model_validate(strategy.update_kpi(db, actor, kpi_id, data))
 
 
 @router.post("/kpis/{kpi_id}/archive", response_model=KpiRead)
-def archive_kpi(db: SessionDep, actor: WritingActor, kpi_id: int) -> KpiRead:
+def archive_kpi(db: SessionDep, actor: WritingActor, kpi_id: RecordId) -> KpiRead:
     return KpiRead.model_validate(strategy.set_kpi_archived(db, actor, kpi_id, True))
 
 
 @router.post("/kpis/{kpi_id}/restore", response_model=KpiRead)
-def restore_kpi(db: SessionDep, actor: WritingActor, kpi_id: int) -> KpiRead:
+def restore_kpi(db: SessionDep, actor: WritingActor, kpi_id: RecordId) -> KpiRead:
     return KpiRead.model_validate(strategy.set_kpi_archived(db, actor, kpi_id, False))
 
 
@@ -333,7 +335,7 @@ def restore_kpi(db: SessionDep, actor: WritingActor, kpi_id: int) -> KpiRead:
 def kpi_trend(
     db: SessionDep,
     actor: CurrentActor,
-    kpi_id: int,
+    kpi_id: RecordId,
     points: int = Query(104, ge=1, le=520, description="Most recent periods to return."),
 ) -> KpiTrendRead:
     """The KPI's organisation-wide mean per period (aggregated in the database), oldest first."""

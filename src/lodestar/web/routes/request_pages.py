@@ -25,6 +25,7 @@ from lodestar.errors import Conflict, IllegalTransition, InvalidInput
 from lodestar.services import intake, programs
 from lodestar.web.contexts import RequestFormPage, RequestListPage, RequestPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import unreadable
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import flash, is_htmx, render
 
@@ -170,11 +171,7 @@ def request_input(values: dict[str, Any]) -> intake.RequestInput:
             department_id=optional_id(values["department_id"], "department"),
         )
     except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise InvalidInput(
-            f"Some values could not be saved ({fields}). Shorten the title to 200 characters "
-            "or fewer and try again."
-        ) from exc
+        raise unreadable(exc.errors(), "saved") from exc
 
 
 def render_form(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -25,6 +26,7 @@ from lodestar.services import diagnosis, intake
 from lodestar.services.views import DiagnosisPage
 from lodestar.web.contexts import DiagnosisFormPage, TriagePage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import unreadable
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.routes.request_pages import (
     FIXABLE,
@@ -108,17 +110,20 @@ def typed_findings(page: DiagnosisPage, form: FormData) -> dict[str, dict[str, A
 
 
 def diagnosis_input(values: dict[str, dict[str, Any]], form: FormData) -> diagnosis.DiagnosisInput:
-    return diagnosis.DiagnosisInput(
-        findings={
-            cell: diagnosis.FindingInput(
-                finding=v["finding"], evidence=v["evidence"], fix=v["fix"] or None
-            )
-            for cell, v in values.items()
-        },
-        conclude=text(form, "action") == "conclude",
-        outcome=text(form, "outcome") or None,
-        override_reason=text(form, "override_reason"),
-    )
+    try:
+        return diagnosis.DiagnosisInput(
+            findings={
+                cell: diagnosis.FindingInput(
+                    finding=v["finding"], evidence=v["evidence"], fix=v["fix"] or None
+                )
+                for cell, v in values.items()
+            },
+            conclude=text(form, "action") == "conclude",
+            outcome=text(form, "outcome") or None,
+            override_reason=text(form, "override_reason"),
+        )
+    except ValidationError as exc:
+        raise unreadable(exc.errors(), "saved") from exc
 
 
 def render_diagnosis(
