@@ -29,6 +29,7 @@ from schemathesis import checks as st_checks
 from tests.web.seeded_app import seeded_app, signed_in
 
 from lodestar.domain.limits import MAX_MAGNITUDE, MAX_RECORD_ID
+from lodestar.web.errors import document_problems
 from lodestar.web.routes import ROUTERS
 
 FUZZ_CONFIG = {
@@ -89,6 +90,7 @@ def _api_document() -> dict[str, Any]:
     bare = FastAPI(title="Lodestar", openapi_url="/api/openapi.json")
     for router in ROUTERS:
         bare.include_router(router)
+    document_problems(bare)
     return bare.openapi()
 
 

@@ -38,8 +38,8 @@ class Problem(BaseModel):
     )
 
 
-# Inline rather than a $ref, so the document needs no component FastAPI does not know about.
-PROBLEM_CONTENT = {PROBLEM: {"schema": Problem.model_json_schema()}}
+# One shared schema: ``install`` adds it to the document's components.
+PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _PROBLEM_STATUSES = {
     401: "Not signed in: sign in, or send an API token as `Authorization: Bearer <token>`.",
     403: "Signed in, but your role may not do this (or the CSRF token is missing).",
@@ -144,3 +144,19 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(LodestarError, lodestar_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    document_problems(app)
+
+
+def document_problems(app: FastAPI) -> None:
+    """Add the ``Problem`` schema that ``PROBLEM_RESPONSES`` refers to to the OpenAPI document
+    (FastAPI only collects the models routes return)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema()
+        return app.openapi_schema or document
+
+    app.openapi = openapi  # type: ignore[method-assign]
