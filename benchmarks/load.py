@@ -270,7 +270,9 @@ def report(results: Results, seconds: float, args: argparse.Namespace) -> None:
 
 
 async def run(base: str, args: argparse.Namespace) -> None:
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request never
+    # races the server closing the connection it was about to reuse.
+    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=30) as probe:
         login = (await probe.get("/login")).text
     personas: dict[str, list[str]] = defaultdict(list)
