@@ -40,7 +40,7 @@ class Problem(BaseModel):
 
 # One shared schema: ``install`` adds it to the document's components.
 PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-_PROBLEM_STATUSES = {
+_PROBLEM_STATUSES: dict[int | str, str] = {
     401: "Not signed in: sign in, or send an API token as `Authorization: Bearer <token>`.",
     403: "Signed in, but your role may not do this (or the CSRF token is missing).",
     404: "Nothing with that id exists, or you may not see it.",

@@ -15,9 +15,10 @@ from starlette.responses import Response
 
 from lodestar.services import privacy
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_RESPONSES
 from lodestar.web.routes.privacy_pages import download
 
-router = APIRouter(prefix="/api/privacy", tags=["privacy"])
+router = APIRouter(prefix="/api/privacy", tags=["privacy"], responses=PROBLEM_RESPONSES)
 
 
 class AuditEventRead(BaseModel):
