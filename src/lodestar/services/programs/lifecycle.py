@@ -198,6 +198,14 @@ def edit_program(
             f"{allowed}.",
             details={"fields": {k: "unknown" for k in unknown}},
         )
+    required = {f: "cannot be emptied" for f in ("name", "code", "description")
+                if f in changes and changes[f] is None}  # fmt: skip
+    if required:
+        raise InvalidInput(
+            f"{', '.join(sorted(required))} cannot be set to nothing; leave the field out to keep "
+            "it, or send the new text.",
+            details={"fields": required},
+        )
     data = ProgramInput(**changes)
     _raise_if(_check(session, data, current=prog))
     for name, value in changes.items():

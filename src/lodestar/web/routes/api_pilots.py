@@ -13,16 +13,18 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from lodestar.services import programs
+from lodestar.services.input_fields import RecordId, TypedInput
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["pilots"])
+router = APIRouter(prefix="/api", tags=["pilots"], responses=PROBLEM_RESPONSES)
 
-TeamIds = list[int]
+TeamIds = list[RecordId]
 
 
-class PlanWrite(BaseModel):
+class PlanWrite(TypedInput):
     team_ids: TeamIds = Field(min_length=1, max_length=500)
-    share: float = Field(0.5, gt=0, lt=1, description="Share of people in the pilot group.")
+    share: float = Field(0.5, ge=0.05, le=0.95, description="Share of people in the pilot group.")
     assign_by: str = Field("person", description="person (within teams), tenure, or team")
     weeks: int = Field(12, ge=2, le=104)
     hoped_effect: float | None = Field(
@@ -30,15 +32,15 @@ class PlanWrite(BaseModel):
     )
 
 
-class LotteryWrite(BaseModel):
+class LotteryWrite(TypedInput):
     team_ids: TeamIds = Field(min_length=1, max_length=500)
     start_date: date
-    share: float = Field(0.5, gt=0, lt=1)
+    share: float = Field(0.5, ge=0.05, le=0.95)
     assign_by: str = "person"
     seed: int = Field(ge=0, le=2**31 - 1)
 
 
-class LaunchWrite(BaseModel):
+class LaunchWrite(TypedInput):
     expected_effect: float = Field(
         ge=-1e15, le=1e15, description="The change the program should cause, signed, KPI unit."
     )
@@ -46,7 +48,7 @@ class LaunchWrite(BaseModel):
     analysis_settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class RevisionWrite(BaseModel):
+class RevisionWrite(TypedInput):
     reason: str = Field(max_length=4000)
     expected_effect: float | None = Field(None, ge=-1e15, le=1e15)
     horizon_date: date | None = None
@@ -72,7 +74,7 @@ class GradeRead(BaseModel):
 
 
 class PilotRead(BaseModel):
-    program_id: int
+    program_id: RecordId
     plan: dict[str, Any] = Field(description="The stored plan: MDE, people, groups; {} if none.")
     people_needed: int | None
     needed_words: str
@@ -86,7 +88,7 @@ def registration_read(reg: programs.Registration) -> RegistrationRead:
     return RegistrationRead(**fields)
 
 
-def pilot_read(db: SessionDep, actor: Any, program_id: int) -> PilotRead:
+def pilot_read(db: SessionDep, actor: Any, program_id: RecordId) -> PilotRead:
     stored = programs.stored_plan(db, actor, program_id)
     graded = programs.grade_program(db, actor, program_id)
     return PilotRead(
@@ -101,24 +103,28 @@ def pilot_read(db: SessionDep, actor: Any, program_id: int) -> PilotRead:
 
 
 @router.get("/programs/{program_id}/pilot", response_model=PilotRead)
-def read_pilot(db: SessionDep, actor: CurrentActor, program_id: int) -> PilotRead:
+def read_pilot(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> PilotRead:
     return pilot_read(db, actor, program_id)
 
 
 @router.post("/programs/{program_id}/pilot/plan", response_model=PilotRead)
-def plan(db: SessionDep, actor: WritingActor, program_id: int, data: PlanWrite) -> PilotRead:
+def plan(db: SessionDep, actor: WritingActor, program_id: RecordId, data: PlanWrite) -> PilotRead:
     programs.plan_and_store(db, actor, program_id, **data.model_dump())
     return pilot_read(db, actor, program_id)
 
 
 @router.post("/programs/{program_id}/pilot/lottery", response_model=PilotRead, status_code=201)
-def lottery(db: SessionDep, actor: WritingActor, program_id: int, data: LotteryWrite) -> PilotRead:
+def lottery(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: LotteryWrite
+) -> PilotRead:
     programs.draw_lottery(db, actor, program_id, **data.model_dump())
     return pilot_read(db, actor, program_id)
 
 
 @router.post("/programs/{program_id}/pilot/launch", response_model=PilotRead, status_code=201)
-def launch(db: SessionDep, actor: WritingActor, program_id: int, data: LaunchWrite) -> PilotRead:
+def launch(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: LaunchWrite
+) -> PilotRead:
     programs.launch_pilot(db, actor, program_id, **data.model_dump())
     return pilot_read(db, actor, program_id)
 
@@ -126,6 +132,8 @@ def launch(db: SessionDep, actor: WritingActor, program_id: int, data: LaunchWri
 @router.post(
     "/programs/{program_id}/pilot/registrations", response_model=PilotRead, status_code=201
 )
-def revise(db: SessionDep, actor: WritingActor, program_id: int, data: RevisionWrite) -> PilotRead:
+def revise(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: RevisionWrite
+) -> PilotRead:
     programs.revise_registration(db, actor, program_id, **data.model_dump())
     return pilot_read(db, actor, program_id)

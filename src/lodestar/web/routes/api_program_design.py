@@ -14,12 +14,14 @@ from pydantic import BaseModel, Field
 
 from lodestar.domain.premortem import check_risk
 from lodestar.services import programs
+from lodestar.services.input_fields import Amount, RecordId, TypedInput
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["program design"])
+router = APIRouter(prefix="/api", tags=["program design"], responses=PROBLEM_RESPONSES)
 
 
-class ProgramCreate(BaseModel):
+class ProgramCreate(TypedInput):
     name: str | None = Field(None, max_length=200, description="Defaults to the request's title.")
     code: str | None = Field(None, max_length=60)
     description: str | None = Field(None, max_length=4000)
@@ -28,14 +30,14 @@ class ProgramCreate(BaseModel):
     )
     priority_id: int | None = Field(None, ge=1, le=2**31 - 1)
     kpi_id: int | None = Field(None, ge=1, le=2**31 - 1, description="The metric that matters.")
-    baseline: float | None = None
-    target: float | None = None
+    baseline: Amount | None = None
+    target: Amount | None = None
     horizon_date: date | None = None
     start_date: date | None = None
-    cost_per_participant: float | None = Field(None, ge=0)
+    cost_per_participant: float | None = Field(None, ge=0, le=1e15)
 
 
-class ProgramPatch(BaseModel):
+class ProgramPatch(TypedInput):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, max_length=200)
@@ -43,11 +45,11 @@ class ProgramPatch(BaseModel):
     description: str | None = Field(None, max_length=4000)
     priority_id: int | None = Field(None, ge=1, le=2**31 - 1)
     kpi_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    baseline: float | None = None
-    target: float | None = None
+    baseline: Amount | None = None
+    target: Amount | None = None
     horizon_date: date | None = None
     start_date: date | None = None
-    cost_per_participant: float | None = Field(None, ge=0)
+    cost_per_participant: float | None = Field(None, ge=0, le=1e15)
 
 
 class ProgramRead(BaseModel):
@@ -87,13 +89,13 @@ def create_program(db: SessionDep, actor: WritingActor, data: ProgramCreate) -> 
 
 @router.patch("/programs/{program_id}", response_model=ProgramRead)
 def edit_program(
-    db: SessionDep, actor: WritingActor, program_id: int, data: ProgramPatch
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ProgramPatch
 ) -> ProgramRead:
     prog = programs.edit_program(db, actor, program_id, data.model_dump(exclude_unset=True))
     return program_read(prog)
 
 
-class CanvasWrite(BaseModel):
+class CanvasWrite(TypedInput):
     problem: str = Field("", max_length=4000)
     behaviours: list[str] = Field(default_factory=list, max_length=20)
     place: str = Field("", max_length=4000)
@@ -105,7 +107,7 @@ class CanvasWrite(BaseModel):
 
 
 class CanvasRead(CanvasWrite):
-    program_id: int
+    program_id: RecordId
     generated_statement: str
     statement_edited: bool
     activity_talk: bool = Field(description="The description speaks only of activity.")
@@ -126,20 +128,20 @@ def canvas_read(view: programs.CanvasView) -> CanvasRead:
 
 
 @router.get("/programs/{program_id}/canvas", response_model=CanvasRead)
-def read_canvas(db: SessionDep, actor: CurrentActor, program_id: int) -> CanvasRead:
+def read_canvas(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> CanvasRead:
     return canvas_read(programs.program_canvas(db, actor, program_id))
 
 
 @router.put("/programs/{program_id}/canvas", response_model=CanvasRead)
 def write_canvas(
-    db: SessionDep, actor: WritingActor, program_id: int, data: CanvasWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: CanvasWrite
 ) -> CanvasRead:
     values = data.model_dump()
     values["behaviours"], values["formats"] = tuple(data.behaviours), tuple(data.formats)
     return canvas_read(programs.save_canvas(db, actor, program_id, programs.CanvasInput(**values)))
 
 
-class CostsWrite(BaseModel):
+class CostsWrite(TypedInput):
     currency: str = Field("EUR", min_length=3, max_length=3)
     needs_assessment: float = Field(0.0, ge=0, le=1e12)
     design_and_development: float = Field(0.0, ge=0, le=1e12)
@@ -152,20 +154,20 @@ class CostsWrite(BaseModel):
 
 
 @router.get("/programs/{program_id}/costs", response_model=CostsWrite | None)
-def read_costs(db: SessionDep, actor: CurrentActor, program_id: int) -> CostsWrite | None:
+def read_costs(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> CostsWrite | None:
     costs = programs.program_costs(db, actor, program_id)
     return CostsWrite(**costs.__dict__) if costs else None
 
 
 @router.put("/programs/{program_id}/costs", response_model=CostsWrite)
 def write_costs(
-    db: SessionDep, actor: WritingActor, program_id: int, data: CostsWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: CostsWrite
 ) -> CostsWrite:
     saved = programs.save_costs(db, actor, program_id, programs.CostInput(**data.model_dump()))
     return CostsWrite(**saved.__dict__)
 
 
-class RiskWrite(BaseModel):
+class RiskWrite(TypedInput):
     description: str = Field(max_length=2000)
     likelihood: str = Field(description="low, medium or high")
     impact: str = Field(description="low, medium or high")
@@ -186,29 +188,31 @@ def risk_read(row: Any) -> RiskRead:
 
 
 @router.get("/programs/{program_id}/risks", response_model=list[RiskRead])
-def list_risks(db: SessionDep, actor: CurrentActor, program_id: int) -> list[RiskRead]:
+def list_risks(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> list[RiskRead]:
     return [risk_read(r) for r in programs.program_risks(db, actor, program_id)]
 
 
 @router.post("/programs/{program_id}/risks", response_model=RiskRead, status_code=201)
-def add_risk(db: SessionDep, actor: WritingActor, program_id: int, data: RiskWrite) -> RiskRead:
+def add_risk(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: RiskWrite
+) -> RiskRead:
     return risk_read(programs.add_risk(db, actor, program_id, check_risk(**data.model_dump())))
 
 
 @router.put("/programs/{program_id}/risks/{risk_id}", response_model=RiskRead)
 def update_risk(
-    db: SessionDep, actor: WritingActor, program_id: int, risk_id: int, data: RiskWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, risk_id: RecordId, data: RiskWrite
 ) -> RiskRead:
     risk = check_risk(**data.model_dump())
     return risk_read(programs.update_risk(db, actor, program_id, risk_id, risk))
 
 
-class WaveWrite(BaseModel):
+class WaveWrite(TypedInput):
     start_date: date
-    team_ids: list[int] = Field(min_length=1, max_length=500)
+    team_ids: list[RecordId] = Field(min_length=1, max_length=500)
 
 
-class DecisionWrite(BaseModel):
+class DecisionWrite(TypedInput):
     decision: str = Field(description="scale, adapt or stop")
     reason: str = Field(max_length=4000)
     impact_result_id: int | None = Field(
@@ -218,7 +222,7 @@ class DecisionWrite(BaseModel):
 
 
 class DecisionRead(BaseModel):
-    program_id: int
+    program_id: RecordId
     decision: str
     state: str
     impact_result_id: int | None
@@ -228,7 +232,7 @@ class DecisionRead(BaseModel):
 
 @router.post("/programs/{program_id}/decisions", response_model=DecisionRead, status_code=201)
 def decide(
-    db: SessionDep, actor: WritingActor, program_id: int, data: DecisionWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: DecisionWrite
 ) -> DecisionRead:
     wave = (
         programs.WaveInput(data.wave.start_date, tuple(data.wave.team_ids)) if data.wave else None
@@ -251,7 +255,7 @@ class StepRead(BaseModel):
 
 
 @router.get("/programs/{program_id}/history", response_model=list[StepRead])
-def history(db: SessionDep, actor: CurrentActor, program_id: int) -> list[StepRead]:
+def history(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> list[StepRead]:
     return [
         StepRead(
             from_state=s.from_state,
@@ -266,7 +270,7 @@ def history(db: SessionDep, actor: CurrentActor, program_id: int) -> list[StepRe
     ]
 
 
-class ObservationWrite(BaseModel):
+class ObservationWrite(TypedInput):
     employee_id: int = Field(ge=1, le=2**31 - 1)
     behaviour: str = Field(max_length=120)
     observed_on: date
@@ -280,7 +284,7 @@ class ObservationRead(ObservationWrite):
 
 @router.post("/programs/{program_id}/observations", response_model=ObservationRead, status_code=201)
 def record_observation(
-    db: SessionDep, actor: WritingActor, program_id: int, data: ObservationWrite
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ObservationWrite
 ) -> ObservationRead:
     row = programs.record_observation(db, actor, program_id, **data.model_dump())
     return ObservationRead(
@@ -296,7 +300,9 @@ class ObservableRead(BaseModel):
 
 
 @router.get("/programs/{program_id}/observations/people", response_model=list[ObservableRead])
-def observable_people(db: SessionDep, actor: CurrentActor, program_id: int) -> list[ObservableRead]:
+def observable_people(
+    db: SessionDep, actor: CurrentActor, program_id: RecordId
+) -> list[ObservableRead]:
     """The participants the caller may record observations for: their reports (a manager)."""
     return [
         ObservableRead(**o.__dict__)
