@@ -87,14 +87,19 @@ def test_setup_records_design_and_replaces_behaviours(cli):
 
 
 def test_options_left_out_keep_what_is_recorded(cli):
-    assert cli("program", "setup", "fcr_pilot", "--design", "staggered").exit_code == 0
-    assert stored(cli.url, "fcr_pilot") == ("staggered", [BEHAVIOURS["fcr_pilot"][0]])
-    assert (
-        cli("program", "setup", "fcr_pilot", "--behaviour", "Reads the case history").exit_code == 0
-    )
-    assert stored(cli.url, "fcr_pilot") == ("staggered", ["Reads the case history"])
-    assert cli("program", "setup", "fcr_pilot", "--design", "randomised",
-               "--behaviour", BEHAVIOURS["fcr_pilot"][0]).exit_code == 0  # fmt: skip
+    code = "negotiation_masterclass"
+    assert cli("program", "setup", code, "--design", "staggered").exit_code == 0
+    assert stored(cli.url, code) == ("staggered", [ANCHORS])
+    assert cli("program", "setup", code, "--behaviour", "Reads the case history").exit_code == 0
+    assert stored(cli.url, code) == ("staggered", ["Reads the case history"])
+    assert cli("program", "setup", code, "--design", "selection_on_observables",
+               "--behaviour", ANCHORS).exit_code == 0  # fmt: skip
+
+
+def test_a_launched_pilots_design_is_locked(cli):
+    result = cli("program", "setup", "fcr_pilot", "--design", "staggered")
+    assert result.exit_code == 1 and "locked at launch" in result.output
+    assert stored(cli.url, "fcr_pilot")[0] == "randomised"
 
 
 def test_bad_input_prints_an_error_and_changes_nothing(cli):

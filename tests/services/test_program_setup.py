@@ -149,8 +149,9 @@ def test_empty_long_and_duplicate_names(db, actors):
     assert "empty" in refused(db, actors["ld"], program_id, target_behaviours=["A b", "  "]).message
     long = refused(db, actors["ld"], program_id, target_behaviours=["x" * 121]).message
     assert "121 characters" in long and "at most 120" in long
+    # The FCR pilot's design is locked by its registration, so it is kept as recorded.
     set_program_setup(
-        db, actors["ld"], program_id, evaluation_design="", target_behaviours=["y" * 120]
+        db, actors["ld"], program_id, evaluation_design="randomised", target_behaviours=["y" * 120]
     )
     twice = refused(
         db,
