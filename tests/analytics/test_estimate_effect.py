@@ -102,7 +102,11 @@ def test_explicit_design_is_checked() -> None:
         (people().assign(took_part=2), {"treatment": "took_part"}, "must hold 1"),
         (people().assign(took_part=1), {"treatment": "took_part"}, "no comparison group"),
         (people().assign(took_part=0), {"treatment": "took_part"}, "Nobody"),
-        (people().head(8), {"treatment": "took_part"}, "at least 5"),
+        (
+            people().head(8).assign(took_part=[1, 0, 0, 0, 0, 0, 0, 0]),
+            {"treatment": "took_part"},
+            "at least 2",
+        ),
         (people().assign(kpi="high"), {"treatment": "took_part"}, "must hold numbers"),
         (people().iloc[0:0], {"treatment": "took_part"}, "empty"),
         (people(), {"treatment": "took_part", "cluster": "tenure"}, "not available"),
@@ -132,11 +136,18 @@ def test_panel_without_comparison_group_is_refused() -> None:
         estimate_effect(data, outcome="kpi", unit="id", time="week", treatment="trained")
 
 
-def test_a_cohort_of_three_is_refused() -> None:
+def test_a_cohort_of_three_runs_with_a_warning_and_is_graded_down() -> None:
     data = panel({4: 5}, n=60)
     tiny = data[(data["cohort"] == 0) | (data["id"] < 3)]
-    with pytest.raises(InvalidInput, match="Only 3 people took part"):
-        estimate_effect(tiny, outcome="kpi", unit="id", time="week", treatment="trained")
+    est = estimate_effect(tiny, outcome="kpi", unit="id", time="week", treatment="trained")
+    assert est.design == "did" and est.n_treated == 3
+    assert any("Only 3 people took part, fewer than min_units = 5" in w for w in est.warnings)
+    small = next(d for d in est.diagnostics if d.name == "small_groups")
+    assert small.passed is False and est.evidence == "weak"
+    quiet = estimate_effect(
+        tiny, outcome="kpi", unit="id", time="week", treatment="trained", min_units=3
+    )
+    assert not any(d.name == "small_groups" for d in quiet.diagnostics)
 
 
 def test_randomised_needs_one_row_per_person() -> None:

@@ -23,8 +23,11 @@ MIN_GROUP_SIZE = 5  # fewer people than this in a group: no estimate (and aggreg
 def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
     """Refuse a value outside a closed option set, listing the allowed values."""
     if value not in allowed:
+        from lodestar.analytics.suggest import did_you_mean
+
         listed = ", ".join(repr(a) for a in allowed)
-        raise InvalidInput(f"The {name} {value!r} is not known; choose one of {listed}.")
+        hint = did_you_mean(value, [str(a) for a in allowed]) if isinstance(value, str) else ""
+        raise InvalidInput(f"The {name} {value!r} is not known.{hint} Choose one of {listed}.")
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str | None], *, role: str = "") -> None:

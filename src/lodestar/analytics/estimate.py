@@ -24,176 +24,106 @@ separately); every estimator returns an :class:`~lodestar.analytics.results.Effe
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from lodestar.analytics.checks import (
-    MIN_GROUP_SIZE,
-    binary_treatment,
-    check_choice,
-    require_columns,
+from lodestar.analytics import data_checks
+from lodestar.analytics.checks import require_columns
+from lodestar.analytics.design_rules import (
+    HARD_FLOOR,
+    check_cross_section,
+    check_panel,
+    choose_design,
+    first_treated,
+    is_panel,
 )
-from lodestar.analytics.options import DESIGNS
+from lodestar.analytics.nouns import plural
+from lodestar.analytics.options import DESIGNS, OUTCOME_SCALES
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
+from lodestar.analytics.small_groups import MIN_UNITS, flag_small_groups
+from lodestar.analytics.suggest import british, check_name, did_you_mean
 from lodestar.errors import InvalidInput
 
-__all__ = ["choose_design", "estimate_effect"]
+__all__ = ["MIN_UNITS", "choose_design", "estimate_effect"]
 
 _PANEL_DESIGNS = ("did", "staggered")
-
-
-def _first_treated(
-    data: pd.DataFrame, *, unit: str, time: str, treatment: str | None, cohort: str | None
-) -> pd.Series:
-    """Each unit's first treated period (NaN for never treated)."""
-    if cohort is not None:
-        start = pd.to_numeric(data.groupby(unit)[cohort].first(), errors="coerce")
-        return start.where(np.isfinite(start) & (start != 0))
-    assert treatment is not None
-    t = binary_treatment(data, treatment)
-    times = data[time].where(t == 1)
-    return times.groupby(data[unit]).min()
-
-
-def _panel_facts(
-    data: pd.DataFrame, *, unit: str, time: str, treatment: str | None, cohort: str | None
-) -> dict[str, Any]:
-    starts = _first_treated(data, unit=unit, time=time, treatment=treatment, cohort=cohort)
-    treated_units = starts.dropna()
-    first_seen = data.groupby(unit)[time].min()
-    with_pre = int((first_seen.loc[treated_units.index] < treated_units).sum())
-    return {
-        "n_units": int(starts.size),
-        "n_treated": int(treated_units.size),
-        "n_never": int(starts.isna().sum()),
-        "start_times": sorted(treated_units.unique().tolist()),
-        "n_treated_with_pre": with_pre,
-        "n_periods": int(data[time].nunique()),
+#: Arguments this function passes to the estimators itself (never as options).
+_PASSED_HERE = frozenset(
+    {
+        "outcome",
+        "treatment",
+        "covariates",
+        "unit",
+        "time",
+        "cohort",
+        "cluster",
+        "info",
+        "min_group_size",
+        "duration",
     }
+)
+#: Options read here rather than by an estimator.
+_OWN_OPTIONS = (
+    "randomised",
+    "event",
+    "start",
+    "treated_at",
+    "assigned_at_start",
+    "min_units",
+    "unit_noun",
+)
 
 
-def _is_panel(data: pd.DataFrame, unit: str | None, time: str | None) -> bool:
-    return unit is not None and time is not None and bool(data[unit].duplicated().any())
+def _spell_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Option names and values in the engine's spelling (``randomized`` → ``randomised``)."""
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        name = british(key)
+        if name in out:
+            raise InvalidInput(f"The option {name!r} was given twice ({key!r}); keep one.")
+        if isinstance(value, str) and name in ("inference", "design"):
+            value = british(value)
+        out[name] = value
+    return out
 
 
-def choose_design(
+def _check_columns(
     data: pd.DataFrame,
     *,
     outcome: str,
     treatment: str | None,
-    covariates: Sequence[str] = (),
-    unit: str | None = None,
-    time: str | None = None,
-    cohort: str | None = None,
-    randomised: bool = False,
-    event: str | None = None,
-) -> tuple[str, str]:
-    """The design ``design="auto"`` would use, and why (see the module docstring)."""
-    if event is not None:
-        return "survival", (
-            f"The outcome {outcome!r} is a follow-up time with an event column {event!r}, so the "
-            "effect is a hazard ratio from a Cox model."
-        )
-    if randomised or data.attrs.get("randomised") is True:
-        return "randomised", (
-            "Participants were chosen by lottery, so a direct comparison of the two groups "
-            "estimates the program's effect; baseline covariates only sharpen it."
-        )
-    if _is_panel(data, unit, time):
-        assert unit is not None and time is not None
-        if treatment is None and cohort is None:
-            raise InvalidInput(
-                "The data has several periods per person; say who took part and when with a "
-                "0/1 treatment column or a cohort column (first period of training)."
-            )
-        facts = _panel_facts(data, unit=unit, time=time, treatment=treatment, cohort=cohort)
-        starts = facts["start_times"]
-        if len(starts) > 1:
-            return "staggered", (
-                f"Participants started at {len(starts)} different times, so each start cohort "
-                "is compared with people who had not (yet) started, one cohort and period at a "
-                "time (Callaway & Sant'Anna), which avoids the bias of a single two-way "
-                "fixed-effects regression when start dates differ."
-            )
-        return "did", (
-            f"The data follows {facts['n_units']:,} people over {facts['n_periods']} periods, "
-            f"with a single start time and {facts['n_never']:,} people who did not take part, "
-            "so participants' change from before to after is compared with the change among "
-            "non-participants over the same periods (difference-in-differences)."
-        )
-    if covariates:
-        return "selection_on_observables", (
-            "There is one row per person, no lottery and no history before the program, but "
-            "recorded characteristics explain who took part; participants are compared with "
-            "non-participants weighted to resemble them (doubly robust), which is causal only "
-            "if nothing unrecorded drove both participation and the KPI."
-        )
-    return "naive", (
-        "There is one row per person with no lottery, no history before the program and no "
-        "characteristics to adjust for, so only a raw comparison is possible and it is not "
-        "causal; add the KPI before the program, covariates, or run a randomised pilot."
-    )
-
-
-def _check_panel(
-    data: pd.DataFrame,
-    design: str,
-    *,
-    unit: str | None,
+    covariates: tuple[str, ...],
     time: str | None,
-    treatment: str | None,
     cohort: str | None,
-) -> dict[str, Any]:
-    if unit is None or time is None:
-        raise InvalidInput(
-            f"The {design!r} design needs a long table with unit= (the person or team column) "
-            "and time= (the period column); pass both."
-        )
-    if design == "did" and treatment is None and cohort is None:
-        raise InvalidInput("Difference-in-differences needs a 0/1 treatment column or a cohort.")
-    if design == "staggered" and cohort is None and treatment is None:
-        raise InvalidInput("The staggered design needs cohort= (each person's first period).")
-    facts = _panel_facts(data, unit=unit, time=time, treatment=treatment, cohort=cohort)
-    if facts["n_treated"] == 0:
-        raise InvalidInput(
-            "Nobody in the data took part; check the treatment or cohort column and the "
-            "program's participant list."
-        )
-    if facts["n_never"] == 0 and len(facts["start_times"]) < 2:
-        raise InvalidInput(
-            "Everyone in the data took part at the same time, so there is no comparison group; "
-            "add people who did not take part over the same periods."
-        )
-    if facts["n_treated_with_pre"] == 0:
-        raise InvalidInput(
-            "The KPI has no values before anyone started the program, so there is no pre-period "
-            f"to compare with; the {design!r} design needs at least one period (better two) of "
-            "KPI history before the start. Load the earlier KPI values or use another design."
-        )
-    if facts["n_treated"] < MIN_GROUP_SIZE:
-        raise InvalidInput(
-            f"Only {facts['n_treated']} people took part; at least {MIN_GROUP_SIZE} are needed "
-            "for an estimate (and to protect their privacy). Wait for a larger cohort."
-        )
-    return facts
-
-
-def _check_cross_section(data: pd.DataFrame, treatment: str | None, design: str) -> None:
-    if treatment is None:
-        raise InvalidInput(
-            f"The {design!r} design needs treatment= (a 0/1 column: 1 for participants)."
-        )
-    t = binary_treatment(data, treatment)
-    n1, n0 = int((t == 1).sum()), int((t == 0).sum())
-    if min(n1, n0) < MIN_GROUP_SIZE:
-        raise InvalidInput(
-            f"There are {n1} participants and {n0} others; each group needs at least "
-            f"{MIN_GROUP_SIZE} people for an estimate. Wait for more data or widen the "
-            "comparison group."
-        )
+    survival: dict[str, str | None],
+) -> None:
+    """Refuse what carries no information (see :mod:`lodestar.analytics.data_checks`)."""
+    data_checks.check_numeric(data, outcome, "outcome")
+    if data[outcome].notna().sum() == 0:
+        raise InvalidInput(f"The KPI column {outcome!r} has no values; load its values first.")
+    if treatment is not None:
+        data_checks.check_binary(data, treatment, "treatment", "took part")
+    if time is not None:
+        data_checks.check_periods(data, time)
+    if cohort is not None:
+        data_checks.check_numeric(data, cohort, "cohort")
+    for role, col in survival.items():
+        if col is not None:
+            data_checks.check_numeric(data, col, role)
+    numeric_covs = [c for c in covariates if pd.api.types.is_numeric_dtype(data[c])]
+    for c in covariates:
+        if c not in numeric_covs and not isinstance(data[c].dtype, pd.CategoricalDtype):
+            values = data[c].dropna().astype(str).str.strip()
+            if len(values) and pd.to_numeric(values, errors="coerce").notna().all():
+                data_checks.check_numeric(data, c, "covariate")
+    checked = [outcome, *numeric_covs, *([time] if time else [])]
+    checked += [c for c in (survival.get("interval start"),) if c is not None]
+    data_checks.check_finite(data, checked, "numeric")
+    data_checks.check_varies(data[outcome], outcome)
 
 
 def estimate_effect(
@@ -214,21 +144,46 @@ def estimate_effect(
 
     ``data`` has one row per person, or per person-period (then give ``unit`` and ``time``).
     ``options`` go to the chosen estimator (e.g. ``pre_outcome=``, ``strata=``, ``estimand=``,
-    ``confidence=``); ``randomised=True`` declares a lottery and ``event=`` a survival outcome.
+    ``confidence=``); ``randomised=True`` declares a lottery and ``event=`` a survival outcome
+    (with ``start=`` or ``treated_at=`` for treatment that begins during follow-up).
+    ``min_units`` (default 5): groups smaller than this are analysed but flagged, with their
+    weight, and the evidence graded down. ``unit_noun`` (default "people"): what the units are,
+    e.g. "teams", "stores", "states", for every sentence of the result.
     """
-    check_choice("design", design, DESIGNS)
+    design = check_name("design", british(design) if isinstance(design, str) else design, DESIGNS)
+    options = _spell_options(options)
     if isinstance(covariates, str):
         covariates = (covariates,)
     covariates = tuple(covariates)
     randomised = bool(options.pop("randomised", False))
+    min_units = options.pop("min_units", MIN_UNITS)
+    if not isinstance(min_units, int) or isinstance(min_units, bool) or min_units < 1:
+        raise InvalidInput(f"min_units must be a whole number of at least 1; got {min_units!r}.")
+    noun = plural(str(options.pop("unit_noun", None) or (info.population if info else "people")))
     event = options.get("event")
-    require_columns(data, [outcome, treatment, unit, time, cohort, cluster, *covariates])
+    survival_cols = {
+        "event": event,
+        "interval start": options.get("start"),
+        "treated-at": options.get("treated_at"),
+    }
+    require_columns(
+        data,
+        [outcome, treatment, unit, time, cohort, cluster, *covariates, *survival_cols.values()],
+    )
     if len(data) == 0:
         raise InvalidInput("The data is empty; load the KPI values and participation first.")
-    if not pd.api.types.is_numeric_dtype(data[outcome]):
-        raise InvalidInput(f"The KPI column {outcome!r} must hold numbers.")
-    if data[outcome].notna().sum() == 0:
-        raise InvalidInput(f"The KPI column {outcome!r} has no values; load its values first.")
+    _check_columns(
+        data,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        time=time,
+        cohort=cohort,
+        survival=survival_cols,
+    )
+    data, dropped = data_checks.drop_incomplete(data, covariates, "a covariate")
+    if len(data) == 0:
+        raise InvalidInput("Every row misses a covariate value; fill them in and try again.")
 
     if design == "auto":
         chosen, reason = choose_design(
@@ -241,10 +196,31 @@ def estimate_effect(
             cohort=cohort,
             randomised=randomised,
             event=event,
+            noun=noun,
         )
     else:
         chosen, reason = design, f"The {design!r} design was requested."
-    info = info or OutcomeInfo(name=outcome)
+    if chosen != "survival" and any(options.get(k) is not None for k in _OWN_OPTIONS[1:5]):
+        raise InvalidInput(
+            "event=, start=, treated_at= and assigned_at_start= belong to the survival design; "
+            "remove them or use design='survival'."
+        )
+    data_checks.check_collinear(
+        data, covariates, treatment if chosen not in (*_PANEL_DESIGNS, "survival") else None
+    )
+    known = _known_options(chosen)
+    for name in options:
+        if name not in known:
+            raise InvalidInput(
+                f"The option {name!r} is not understood by the {chosen!r} design."
+                f"{did_you_mean(name, known)} Remove it or choose the design it belongs to.",
+                details={"option": name, "allowed": sorted(known)},
+            )
+    base = info or OutcomeInfo(name=event if chosen == "survival" and event else outcome)
+    scale = check_name("outcome scale", base.scale, OUTCOME_SCALES)
+    if scale == "level" and re.match(r"(log|ln)(_|\b)", outcome.lower()):
+        scale = "log"  # a log outcome's change is not a share of its baseline
+    info = dataclasses.replace(base, population=noun, scale=scale)
     if cluster is not None and chosen in ("selection_on_observables", "naive", "survival"):
         raise InvalidInput(
             f"Team-level (cluster=) standard errors are not available for the {chosen!r} design; "
@@ -263,20 +239,68 @@ def estimate_effect(
             cluster=cluster,
             info=info,
             options=options,
+            randomised=randomised,
         )
     except TypeError as exc:
         if "unexpected keyword argument" not in str(exc):
             raise
+        bad = str(exc).rsplit("argument", 1)[-1].strip(" '\"")
+        hint = did_you_mean(bad, _known_options(chosen))
         raise InvalidInput(
-            f"An option is not understood by the {chosen!r} estimator ({exc}); remove it or "
-            "choose the design it belongs to."
+            f"The option {bad!r} is not understood by the {chosen!r} estimator.{hint} Remove it "
+            "or choose the design it belongs to.",
+            details={"option": bad},
         ) from exc
+    if not (math.isfinite(est.se) and est.se > 0) or not math.isfinite(est.estimate):
+        raise InvalidInput(
+            f"The estimate for {outcome!r} has no usable uncertainty (standard error "
+            f"{est.se:g}), which happens when the outcome does not vary within the groups "
+            "compared. Check the outcome column and the groups, then try again."
+        )
     est = _sensitivity_hook(est, data, outcome, treatment, covariates, options)
     if est.design != chosen:  # e.g. did handing over to staggered when start times differ
         reason += f" The estimator then used the {est.design!r} design."
     if est.design_reason and (design != "auto" or est.design != chosen):
         reason = f"{reason} {est.design_reason}"
-    return dataclasses.replace(est, design_reason=reason, population=info.population)
+    est = flag_small_groups(est, min_units=min_units)
+    warnings = (dropped, *est.warnings) if dropped else est.warnings
+    return dataclasses.replace(
+        est, design_reason=reason, population=noun, warnings=warnings, scale=scale
+    )
+
+
+def _known_options(design: str) -> list[str]:
+    """Every option name the design's estimator (and this function) understands."""
+    import inspect
+
+    from lodestar.analytics.estimators import (
+        did,
+        naive,
+        observational,
+        randomised,
+        staggered,
+        survival_designs,
+    )
+
+    functions: dict[str, Callable[..., Any]] = {
+        "did": did.estimate_did,
+        "staggered": staggered.estimate_staggered,
+        "randomised": randomised.estimate_randomised,
+        "selection_on_observables": observational.estimate_selection_on_observables,
+        "naive": naive.estimate_naive,
+        "survival": survival_designs.estimate_survival,
+    }
+    names = list(_OWN_OPTIONS) + ["confidence"]
+    if design in functions:
+        params = inspect.signature(functions[design]).parameters.values()
+        names += [
+            p.name
+            for p in params
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in _PASSED_HERE
+        ]
+    if design == "did":  # did hands over to staggered when start times differ
+        names += _known_options("staggered")
+    return names
 
 
 def _sensitivity_hook(
@@ -314,9 +338,10 @@ def _dispatch(
     cluster: str | None,
     info: OutcomeInfo,
     options: dict[str, Any],
+    randomised: bool,
 ) -> EffectEstimate:
     if design in _PANEL_DESIGNS:
-        facts = _check_panel(data, design, unit=unit, time=time, treatment=treatment, cohort=cohort)
+        facts = check_panel(data, design, unit=unit, time=time, treatment=treatment, cohort=cohort)
         assert unit is not None and time is not None
         if design == "did":
             from lodestar.analytics.estimators.did import estimate_did
@@ -336,12 +361,13 @@ def _dispatch(
                 cluster=cluster,
                 covariates=covariates,
                 info=info,
+                min_group_size=1,
                 **options,
             )
         from lodestar.analytics.estimators.staggered import estimate_staggered
 
         if cohort is None:
-            starts = _first_treated(data, unit=unit, time=time, treatment=treatment, cohort=None)
+            starts = first_treated(data, unit=unit, time=time, treatment=treatment, cohort=None)
             data = data.assign(__cohort__=data[unit].map(starts).fillna(0))
             cohort = "__cohort__"
         if facts["n_never"] == 0:
@@ -355,35 +381,33 @@ def _dispatch(
             covariates=covariates,
             cluster=cluster,
             info=info,
+            min_group_size=1,
             **options,
         )
     if design == "survival":
-        from lodestar.analytics.estimators.survival import estimate_hazard_ratio
+        from lodestar.analytics.estimators.survival_designs import estimate_survival
 
-        event = options.pop("event", None)
-        if event is None or treatment is None:
-            raise InvalidInput(
-                "The survival design needs event= (1 if the event, e.g. leaving, happened) and "
-                "treatment=, with outcome= the follow-up time. For training during follow-up "
-                "use survival.estimate_retention, which treats training as time-varying."
-            )
-        return estimate_hazard_ratio(
+        return estimate_survival(
             data,
-            duration=outcome,
-            event=event,
+            outcome=outcome,
             treatment=treatment,
+            unit=unit,
             covariates=covariates,
             info=info,
+            event=options.pop("event", None),
+            start=options.pop("start", None),
+            treated_at=options.pop("treated_at", None),
+            assigned_at_start=bool(options.pop("assigned_at_start", False)) or randomised,
             **options,
         )
 
-    if _is_panel(data, unit, time):
+    if is_panel(data, unit, time):
         raise InvalidInput(
             f"The {design!r} design needs one row per person, but {unit!r} repeats over "
             f"{time!r}. Keep the post-program KPI per person (with the pre-program KPI as a "
             "column, e.g. pre_outcome=) or use design='did'."
         )
-    _check_cross_section(data, treatment, design)
+    check_cross_section(data, treatment, design)
     assert treatment is not None
     if design == "randomised":
         from lodestar.analytics.estimators.randomised import estimate_randomised
@@ -395,6 +419,7 @@ def _dispatch(
             covariates=covariates,
             cluster=cluster,
             info=info,
+            min_group_size=HARD_FLOOR,
             **options,
         )
     if design == "selection_on_observables":
@@ -417,4 +442,11 @@ def _dispatch(
         )
     from lodestar.analytics.estimators.naive import estimate_naive
 
-    return estimate_naive(data, outcome=outcome, treatment=treatment, info=info, **options)
+    return estimate_naive(
+        data,
+        outcome=outcome,
+        treatment=treatment,
+        info=info,
+        min_group_size=HARD_FLOOR,
+        **options,
+    )

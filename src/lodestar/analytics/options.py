@@ -16,6 +16,9 @@ Design = Literal[
 Estimand = Literal["ATT", "ATE", "hazard_ratio", "difference_in_means"]
 Evidence = Literal["strong", "moderate", "weak", "none"]
 KpiDirection = Literal["up", "down"]
+#: How an outcome is measured: a change on a log or ratio scale is not a share of a baseline.
+OutcomeScale = Literal["level", "log", "ratio"]
+OUTCOME_SCALES: tuple[OutcomeScale, ...] = get_args(OutcomeScale)
 
 DESIGNS: tuple[Design, ...] = get_args(Design)
 ESTIMANDS: tuple[Estimand, ...] = get_args(Estimand)

@@ -21,6 +21,7 @@ class OutcomeInfo:
     unit: str = ""  # e.g. "%", "EUR", "days"
     direction: str | None = None  # "up" or "down" is good
     population: str = "people"  # who took part, plural, e.g. "agents", "store managers"
+    scale: str = "level"  # options.OUTCOME_SCALES: "log" or "ratio" outcomes get no % of baseline
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,16 @@ class EffectEstimate:
     details: Mapping[str, Any] = field(default_factory=dict)  # group-time tables, event study...
     population: str = "people"  # who took part, plural, for wording (from OutcomeInfo.population)
     sensitivity: Sensitivity | None = None  # robustness to the design's untestable assumption
+    scale: str = "level"  # the outcome's scale (OutcomeInfo.scale): no % of baseline unless "level"
 
     @property
     def percent_of_baseline(self) -> float | None:
-        if self.baseline is None or self.baseline == 0 or self.estimand == "hazard_ratio":
+        if (
+            self.baseline is None
+            or self.baseline == 0
+            or self.estimand == "hazard_ratio"
+            or self.scale != "level"
+        ):
             return None
         return 100.0 * self.estimate / abs(self.baseline)
 

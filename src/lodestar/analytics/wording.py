@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from lodestar.analytics.evidence import evidence_grade
+from lodestar.analytics.nouns import count, relative_pronoun
 from lodestar.analytics.options import Evidence
 from lodestar.analytics.results import EffectEstimate
 from lodestar.domain.numbers import decimals_for, format_number
@@ -24,12 +25,19 @@ NOT_AVAILABLE = "not available"
 
 _COMPARISON = {
     "randomised": "the {n0} randomly assigned to carry on as usual",
-    "did": "the change over the same period among the {n0} who did not take part",
-    "staggered": "similar {population} who had not yet started",
-    "selection_on_observables": "{n0} non-participants with similar recorded characteristics",
-    "survival": "the {n0} who did not take part",
+    "did": "the change over the same period among the {n0} {rel} did not take part",
+    "staggered": "similar {population} {rel} had not yet started",
+    "selection_on_observables": "{n0} {rel} did not take part, with similar recorded "
+    "characteristics",
+    "survival": "the {n0} {rel} did not take part",
     "naive": "everyone else ({n0})",
 }
+_STAGGERED_COMPARISON = {
+    "never_treated": "similar {population} {rel} never took part",
+    "not_yet_treated": "similar {population} {rel} had not yet started",
+}
+#: Outcome scales on which a change is not a share of the baseline.
+_NO_PERCENT_SCALES = {"log", "ratio"}
 
 
 def _decimals(est: EffectEstimate) -> int:
@@ -59,7 +67,30 @@ def _interval(est: EffectEstimate, decimals: int) -> str:
 
 def _comparison(est: EffectEstimate) -> str:
     template = _COMPARISON.get(est.design, "the {n0} in the comparison group")
-    return template.format(n0=f"{est.n_comparison:,}", population=est.population)
+    if est.design == "staggered":
+        template = _STAGGERED_COMPARISON.get(str(est.details.get("control_group")), template)
+    return template.format(
+        n0=count(est.n_comparison, est.population),
+        population=est.population,
+        rel=relative_pronoun(est.population),
+    )
+
+
+def _who(est: EffectEstimate) -> str:
+    """ "the 412 agents who took part", "the 1 state that took part"."""
+    noun = est.population
+    return f"the {count(est.n_treated, noun)} {relative_pronoun(noun)} took part"
+
+
+def _percent_text(est: EffectEstimate) -> str:
+    """ "−14% of baseline; " on a level scale; on a log scale the change as a percentage."""
+    if est.scale == "log":
+        pct = 100 * math.expm1(est.estimate)
+        return f"about {format_number(pct, 1, missing=NOT_AVAILABLE)}% on the original scale; "
+    pct = est.percent_of_baseline
+    if pct is None or est.scale in _NO_PERCENT_SCALES:
+        return ""
+    return f"{format_number(pct, 0, missing=NOT_AVAILABLE)}% of baseline; "
 
 
 def _capitalise(text: str) -> str:
@@ -69,7 +100,14 @@ def _capitalise(text: str) -> str:
 def _hazard_ratio(est: EffectEstimate, grade: Evidence) -> str:
     hr = format_number(est.estimate, 2, missing=NOT_AVAILABLE)
     interval = _interval(est, 2)
-    who = f"the {est.n_treated:,} {est.population} who took part"
+    who = _who(est)
+    if not est.causal:
+        return (
+            f"Not a causal estimate: among {who}, the rate of {est.outcome} was {hr} times that "
+            f"of {_comparison(est)} ({interval}), but this comparison does not say when "
+            f"treatment began, so it says nothing reliable about what the program did. "
+            f"Evidence: {grade}."
+        )
     if est.interval_includes_zero:
         return (
             f"No clear effect: among {who}, the rate of {est.outcome} was {hr} times that of "
@@ -93,13 +131,10 @@ def summarise(est: EffectEstimate) -> str:
         return _hazard_ratio(est, grade)
     decimals = _decimals(est)
     amount = _amount(est.estimate, est.unit, decimals)
-    pct = est.percent_of_baseline
-    pct_text = (
-        f"{format_number(pct, 0, missing=NOT_AVAILABLE)}% of baseline; " if pct is not None else ""
-    )
+    pct_text = _percent_text(est)
     interval = _interval(est, decimals)
     outcome = _capitalise(est.outcome)
-    who = f"the {est.n_treated:,} {est.population} who took part"
+    who = _who(est)
     comparison = _comparison(est)
 
     if not est.causal:

@@ -33,7 +33,7 @@ from lodestar.analytics.estimators.staggered import (
     group_time_effects,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS
-from lodestar.analytics.panels import prepare_panel
+from lodestar.analytics.panels import MIN_GROUP_SIZE, prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
@@ -68,6 +68,7 @@ def estimate_did(
     info: OutcomeInfo | None = None,
     confidence: float = 0.95,
     on_staggered: OnStaggered = "delegate",
+    min_group_size: int = MIN_GROUP_SIZE,
     **options: Any,
 ) -> EffectEstimate:
     """Two-way fixed-effects difference-in-differences with an event study and pre-trend test.
@@ -96,6 +97,7 @@ def estimate_did(
         covariates=covariates,
         cluster=cluster,
         outcome_label=info.name,
+        min_group_size=min_group_size,
     )
     if panel.staggered:
         if on_staggered == "refuse":

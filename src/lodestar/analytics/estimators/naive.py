@@ -21,6 +21,12 @@ from lodestar.errors import InvalidInput
 __all__ = ["estimate_naive"]
 
 
+def _dropped(n: int, outcome: str) -> tuple[str, ...]:
+    if n == 0:
+        return ()
+    return (f"{n} row{'s were' if n > 1 else ' was'} left out because {outcome!r} was missing.",)
+
+
 def estimate_naive(
     data: pd.DataFrame,
     *,
@@ -29,6 +35,7 @@ def estimate_naive(
     confidence: float = 0.95,
     info: OutcomeInfo | None = None,
     n_outcomes_tested: int = 1,
+    min_group_size: int = MIN_GROUP_SIZE,
 ) -> EffectEstimate:
     """Raw difference in mean ``outcome`` between participants and non-participants."""
     require_columns(data, [outcome, treatment])
@@ -36,10 +43,10 @@ def estimate_naive(
     used = data.dropna(subset=[outcome])
     t = t_all.loc[used.index]
     n1, n0 = int((t == 1).sum()), int((t == 0).sum())
-    if min(n1, n0) < MIN_GROUP_SIZE:
+    if min(n1, n0) < min_group_size:
         raise InvalidInput(
             f"There are {n1} participants and {n0} others with an outcome; each group needs at "
-            f"least {MIN_GROUP_SIZE} people for a comparison."
+            f"least {min_group_size} people for a comparison."
         )
     y = used[outcome].astype(np.float64)
     fit = OLS(y, add_constant(t.rename("__treated__"))).fit(cov_type="HC2", use_t=True)
@@ -71,7 +78,8 @@ def estimate_naive(
             estimand="difference_in_means",
             causal=False,
             n_outcomes_tested=n_outcomes_tested,
-        ),
+        )
+        + _dropped(len(data) - len(used), outcome),
         details={"rows_dropped": int(len(data) - len(used)), "se_type": "HC2"},
         population=info.population,
     )

@@ -131,6 +131,7 @@ def estimate_randomised(
     mde: float | None = None,
     plausible_effect: float | None = None,
     claimed_estimand: str | None = None,
+    min_group_size: int = MIN_GROUP_SIZE,
 ) -> EffectEstimate:
     """Effect of assignment in a randomised pilot, one row per person (see module docstring)."""
     check_choice("standard error", se, STANDARD_ERRORS)
@@ -148,10 +149,10 @@ def estimate_randomised(
     used = data.dropna(subset=[outcome, *adjusters, *strata, *([cluster] if cluster else [])])
     t = t_all.loc[used.index]
     n1, n0 = int((t == 1).sum()), int((t == 0).sum())
-    if min(n1, n0) < MIN_GROUP_SIZE:
+    if min(n1, n0) < min_group_size:
         raise InvalidInput(
             f"After dropping rows with missing values there are {n1} people in the pilot group "
-            f"and {n0} in the comparison group; each needs at least {MIN_GROUP_SIZE} for an "
+            f"and {n0} in the comparison group; each needs at least {min_group_size} for an "
             "estimate, so collect more outcomes or fill in the missing values."
         )
     y = used[outcome].astype(np.float64)

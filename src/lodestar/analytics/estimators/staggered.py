@@ -44,6 +44,7 @@ from lodestar.analytics.estimators.group_time import (
 from lodestar.analytics.estimators.staggered_moderndid import _group_time_moderndid
 from lodestar.analytics.evidence import FEW_CLUSTERS, PRETREND_ALPHA
 from lodestar.analytics.panels import (
+    MIN_GROUP_SIZE,
     ControlGroup,
     Panel,
     WideValues,
@@ -121,6 +122,7 @@ def estimate_staggered(
     est_method: EstMethod = "reg",
     engine: Engine = "auto",
     confidence: float = 0.95,
+    min_group_size: int = MIN_GROUP_SIZE,
     **options: Any,
 ) -> EffectEstimate:
     """Callaway & Sant'Anna (2021) effect of a program with staggered start dates.
@@ -148,6 +150,7 @@ def estimate_staggered(
         cluster=cluster,
         control_group=control_group,
         outcome_label=info.name,
+        min_group_size=min_group_size,
     )
     effects, notes = group_time_effects(
         panel, control_group=control_group, est_method=est_method, engine=engine
