@@ -237,8 +237,10 @@ def test_dropped_rows_are_counted_in_the_warnings() -> None:
     data.loc[:6, "tenure"] = np.nan
     data.loc[10:11, "kpi"] = np.nan
     est = estimate_effect(data, outcome="kpi", treatment="took_part", covariates=["tenure"])
-    assert any("7 rows were left out because a covariate was missing: 'tenure' (7)" in w
-               for w in est.warnings)
+    assert any(
+        "7 rows were left out because a covariate was missing: 'tenure' (7)" in w
+        for w in est.warnings
+    )
     naive = estimate_effect(data, outcome="kpi", treatment="took_part", design="naive")
     assert any("2 rows were left out because 'kpi' was missing" in w for w in naive.warnings)
 

@@ -71,19 +71,31 @@ def test_one_row_per_patient_with_treatment_time_gives_the_same_fit(
     stanford: pd.DataFrame,
 ) -> None:
     per = stanford.groupby("id").agg(
-        stop=("stop", "max"), event=("event", "max"), age=("age", "first"),
-        year=("year", "first"), surgery=("surgery", "first"),
+        stop=("stop", "max"),
+        event=("event", "max"),
+        age=("age", "first"),
+        year=("year", "first"),
+        surgery=("surgery", "first"),
     )
     began = stanford[stanford["transplant"] == 1].groupby("id")["start"].min()
     per["transplanted_at"] = began.reindex(per.index)
     per = per.reset_index()
     one_row = estimate_effect(
-        per, outcome="stop", event="event", treated_at="transplanted_at", unit="id",
+        per,
+        outcome="stop",
+        event="event",
+        treated_at="transplanted_at",
+        unit="id",
         covariates=COVARIATES,
     )
     rows = estimate_effect(
-        stanford, outcome="stop", event="event", treatment="transplant", unit="id",
-        start="start", covariates=COVARIATES,
+        stanford,
+        outcome="stop",
+        event="event",
+        treatment="transplant",
+        unit="id",
+        start="start",
+        covariates=COVARIATES,
     )
     assert one_row.estimate == pytest.approx(rows.estimate, abs=1e-8)
     assert one_row.se == pytest.approx(rows.se, abs=1e-8)
@@ -128,21 +140,27 @@ def test_assigned_at_start_keeps_the_fixed_indicator_causal() -> None:
     from lifelines.datasets import load_rossi
 
     est = estimate_effect(
-        load_rossi(), outcome="week", event="arrest", treatment="fin", assigned_at_start=True,
+        load_rossi(),
+        outcome="week",
+        event="arrest",
+        treatment="fin",
+        assigned_at_start=True,
         covariates=["age", "race", "wexp", "mar", "paro", "prio"],
     )
     assert est.causal and est.estimate == pytest.approx(0.68426, abs=1e-4)
     lottery = estimate_effect(
-        load_rossi(), outcome="week", event="arrest", treatment="fin", randomized=True,
+        load_rossi(),
+        outcome="week",
+        event="arrest",
+        treatment="fin",
+        randomized=True,
     )
     assert lottery.causal and lottery.method == "cox_ph"
 
 
 def test_repeated_units_without_start_are_not_read_as_people(stanford: pd.DataFrame) -> None:
     with pytest.raises(InvalidInput, match="pass start="):
-        estimate_effect(
-            stanford, outcome="stop", event="event", treatment="transplant", unit="id"
-        )
+        estimate_effect(stanford, outcome="stop", event="event", treatment="transplant", unit="id")
 
 
 @pytest.mark.parametrize(
@@ -161,5 +179,9 @@ def test_bad_counting_process_rows_are_refused(
     with pytest.raises(InvalidInput, match=fragment):
         estimate_effect(
             change(stanford),  # type: ignore[operator]
-            outcome="stop", event="event", treatment="transplant", unit="id", start="start",
+            outcome="stop",
+            event="event",
+            treatment="transplant",
+            unit="id",
+            start="start",
         )
