@@ -83,10 +83,10 @@ def _who(est: EffectEstimate) -> str:
 
 
 def _percent_text(est: EffectEstimate) -> str:
-    """ "−14% of baseline; " on a level scale; on a log scale the change as a percentage."""
+    """'−14% of baseline; ' on a level scale; on a log scale the change as a percentage."""
     if est.scale == "log":
-        pct = 100 * math.expm1(est.estimate)
-        return f"about {format_number(pct, 1, missing=NOT_AVAILABLE)}% on the original scale; "
+        change = 100 * math.expm1(est.estimate)
+        return f"about {format_number(change, 1, missing=NOT_AVAILABLE)}% on the original scale; "
     pct = est.percent_of_baseline
     if pct is None or est.scale in _NO_PERCENT_SCALES:
         return ""
