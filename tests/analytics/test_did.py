@@ -63,7 +63,9 @@ def test_few_clusters_warn() -> None:
     data["site"] = data["person"] % 12
     r = estimate_did(data, cluster="site", **KW)
     assert r.n_clusters == 12
-    assert any("wild bootstrap" in w for w in r.warnings)
+    assert any("wild cluster bootstrap" in w for w in r.warnings)
+    assert r.details["wild_bootstrap"]["n_clusters"] == 12
+    assert [r.ci_low, r.ci_high] == r.details["wild_bootstrap"]["ci"]
 
 
 def test_edge_cases_raise_clear_errors() -> None:

@@ -262,7 +262,7 @@ def estimate_effect(
         reason += f" The estimator then used the {est.design!r} design."
     if est.design_reason and (design != "auto" or est.design != chosen):
         reason = f"{reason} {est.design_reason}"
-    est = flag_small_groups(est, min_units=min_units)
+    est = flag_small_groups(dataclasses.replace(est, population=noun), min_units=min_units)
     warnings = (dropped, *est.warnings) if dropped else est.warnings
     return dataclasses.replace(
         est, design_reason=reason, population=noun, warnings=warnings, scale=scale

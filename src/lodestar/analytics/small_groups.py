@@ -98,7 +98,12 @@ def flag_small_groups(est: EffectEstimate, *, min_units: int) -> EffectEstimate:
                 data={"min_units": min_units, "small_weight_share": share},
             )
         )
-    if 0 < est.n_treated <= FEW_TREATED and est.design in ("did", "staggered", "randomised"):
+    already = any(d.name == "few_treated" for d in est.diagnostics)
+    if (
+        0 < est.n_treated <= FEW_TREATED
+        and est.design in ("did", "staggered", "randomised")
+        and not already
+    ):
         diagnostics.append(
             Diagnostic(
                 name="few_treated",

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-EvaluationDesign = Literal[
-    "staggered",
-    "randomised",
-    "selection_on_observables",
-    "retention",
-    "time_to_productivity",
-]
+# The one list of program evaluation designs: everything else (the services' panel and
+# time-to-event sets, the API's request field, the page's choices) derives from these.
+#: Designs estimated on the KPI's person x period panel.
+PanelDesign = Literal["staggered", "randomised", "selection_on_observables"]
+#: Designs on time to an event, with their own analyses (no KPI panel).
+TimeToEventDesign = Literal["retention", "time_to_productivity"]
+EvaluationDesign = Literal[PanelDesign, TimeToEventDesign]
+#: What a request to analyse may name: a design, or "auto" for the recorded/data-led choice.
+DesignRequest = Literal["auto", EvaluationDesign]
+
 EVALUATION_DESIGNS: tuple[EvaluationDesign, ...] = get_args(EvaluationDesign)
+PANEL_DESIGNS: tuple[PanelDesign, ...] = get_args(PanelDesign)
+TIME_TO_EVENT_DESIGNS: tuple[TimeToEventDesign, ...] = get_args(TimeToEventDesign)
+DESIGN_REQUESTS: tuple[DesignRequest, ...] = get_args(DesignRequest)
 
 DESIGN_LABELS: dict[str, str] = {
     "": "Choose from the data",

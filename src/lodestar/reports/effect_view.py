@@ -15,6 +15,7 @@ from typing import Any
 
 from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
+from lodestar.domain.evaluation import EVALUATION_DESIGNS
 from lodestar.domain.numbers import decimals_for, format_number
 
 number = format_number  # the one formatter, under the short name the views use
@@ -46,11 +47,7 @@ DESIGN_WORDS = {
 }
 DESIGN_CHOICES = (
     ("auto", "Automatic: the design the roll-out supports"),
-    ("staggered", DESIGN_WORDS["staggered"]),
-    ("randomised", DESIGN_WORDS["randomised"]),
-    ("selection_on_observables", DESIGN_WORDS["selection_on_observables"]),
-    ("retention", DESIGN_WORDS["retention"]),
-    ("time_to_productivity", DESIGN_WORDS["time_to_productivity"]),
+    *((design, DESIGN_WORDS[design]) for design in EVALUATION_DESIGNS),
 )
 
 

@@ -20,21 +20,29 @@ Journal of Econometrics 225(2), 254-277. Callaway, B. & Sant'Anna, P. H. C. (202
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lodestar.analytics.estimators.few_clusters import (
+    CITE_PLACEBO,
+    CITE_WILD,
+    placebo_test,
+    wild_cluster_bootstrap,
+)
 from lodestar.analytics.estimators.staggered import (
     PRE_TREND_ALPHA,
     effect_from_group_time,
     group_time_effects,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS
+from lodestar.analytics.nouns import count
 from lodestar.analytics.panels import MIN_GROUP_SIZE, prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
+from lodestar.analytics.small_groups import FEW_TREATED
 from lodestar.errors import InvalidInput
 
 OnStaggered = Literal["delegate", "refuse"]
@@ -50,6 +58,82 @@ STAGGERED_REASON = (
     "bias it or even flip its sign (Goodman-Bacon 2021), so the effect is estimated cohort by "
     "cohort with Callaway & Sant'Anna (2021) group-time effects instead."
 )
+
+
+@dataclass(frozen=True)
+class _SmallSample:
+    key: str  # "wild_bootstrap" or "placebo" in details
+    sentence: str
+    label: str
+    citation: str
+    details: dict[str, Any]
+    p_value: float | None = None
+    interval: tuple[float, float] | None = None
+    se: float | None = None
+
+
+def _small_sample_inference(
+    fit: Any,
+    frame: pd.DataFrame,
+    cluster: str,
+    start: float,
+    n_clusters: int,
+    confidence: float,
+    noun: str,
+) -> _SmallSample | None:
+    """A placebo test when one or two clusters were treated; a wild cluster bootstrap when
+    there are fewer than :data:`FEW_CLUSTERS` clusters (see :mod:`.few_clusters`)."""
+    treated = np.isfinite(frame["cohort"].to_numpy())
+    n_treated = int(frame.loc[treated, cluster].nunique())
+    what = noun if cluster == "unit" else "clusters"
+    if n_treated <= FEW_TREATED:
+        test = placebo_test(frame, cluster=cluster, start=start)
+        n_placebos = len(test.placebos)
+        return _SmallSample(
+            key="placebo",
+            sentence=(
+                f"The estimate rests on {count(n_treated, 'treated ' + what)}, so its standard "
+                "error cannot describe the uncertainty: anything else that happened to "
+                f"{'it' if n_treated == 1 else 'them'} at the start looks like the program's "
+                f"effect. A placebo test giving the start to the comparison {what} in turn "
+                f"({n_placebos:,} placebos) finds a before/after contrast at least this large "
+                f"with p = {test.p_value:.2f}; read the interval as too narrow."
+            ),
+            label=", placebo (randomisation) test",
+            citation=CITE_PLACEBO,
+            details={
+                "p_value": test.p_value,
+                "statistic": test.statistic,
+                "n_placebos": n_placebos,
+                "n_treated_clusters": n_treated,
+                "placebos": list(test.placebos[:200]),
+            },
+            p_value=test.p_value,
+        )
+    if n_clusters >= FEW_CLUSTERS:
+        return None
+    wb = wild_cluster_bootstrap(fit, "treat_post", n_clusters=n_clusters, confidence=confidence)
+    return _SmallSample(
+        key="wild_bootstrap",
+        sentence=(
+            f"There are only {count(n_clusters, what)} to cluster on; with fewer than about "
+            f"{FEW_CLUSTERS} the usual cluster-robust interval is too narrow, so the p-value "
+            f"and interval come from a wild cluster bootstrap ({wb.reps:,} draws, {wb.weights} "
+            "weights); more clusters would sharpen the estimate."
+        ),
+        label=", wild cluster bootstrap",
+        citation=CITE_WILD,
+        details={
+            "p_value": wb.p_value,
+            "ci": [wb.ci_low, wb.ci_high],
+            "reps": wb.reps,
+            "weights": wb.weights,
+            "n_clusters": n_clusters,
+        },
+        p_value=wb.p_value,
+        interval=(wb.ci_low, wb.ci_high),
+        se=wb.se,
+    )
 
 
 def _event_name(e: int) -> str:
@@ -211,11 +295,34 @@ def estimate_did(
             "Parallel trends could not be tested: load at least two periods before the start."
         )
     n_clusters = int(frame[cluster_col].nunique())
-    if n_clusters < FEW_CLUSTERS:
-        warnings.append(
-            f"Only {n_clusters} clusters: clustered standard errors are unreliable below about "
-            f"{FEW_CLUSTERS}; use a wild bootstrap or randomisation inference."
-        )
+    small = _small_sample_inference(
+        fit, frame, cluster_col, cohort_start, n_clusters, confidence, info.population
+    )
+    details: dict[str, Any] = {}
+    method_label = "Difference-in-differences (two-way fixed effects)"
+    citation = CITATION
+    extra: tuple[Diagnostic, ...] = ()
+    if small is not None:
+        warnings.append(small.sentence)
+        if small.key == "placebo":
+            extra = (
+                Diagnostic(
+                    name="few_treated",
+                    label="Few treated units",
+                    passed=False,
+                    value=float(small.details["n_treated_clusters"]),
+                    detail=small.sentence,
+                    data={"placebo_p_value": small.p_value},
+                ),
+            )
+        details[small.key] = small.details
+        if small.p_value is not None:
+            p_value = small.p_value
+        if small.interval is not None:
+            ci = np.asarray(small.interval)
+            se = small.se if small.se is not None else se
+        method_label += small.label
+        citation += "; " + small.citation
     if ci[0] <= 0 <= ci[1]:
         warnings.append(
             "The confidence interval includes zero: no effect is also consistent with the data."
@@ -228,8 +335,8 @@ def estimate_did(
         ci_high=float(ci[1]),
         estimand="ATT",
         method="twfe_did",
-        method_label="Difference-in-differences (two-way fixed effects)",
-        citation=CITATION,
+        method_label=method_label,
+        citation=citation,
         design="did",
         causal=True,
         n_treated=panel.n_treated,
@@ -241,7 +348,7 @@ def estimate_did(
         p_value=p_value,
         confidence=confidence,
         n_clusters=n_clusters,
-        diagnostics=(pre,),
+        diagnostics=(pre, *extra),
         warnings=tuple(warnings),
         design_reason="All participants started at the same time, so their change is compared "
         "with the change among people not trained over the same periods.",
@@ -252,5 +359,6 @@ def estimate_did(
             "start_period": cohort_start,
             "cluster": cluster_col,
             "balanced": panel.balanced,
+            **details,
         },
     )

@@ -13,21 +13,19 @@ Roll-out → design:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lodestar.analytics.panels import WideValues
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
+from lodestar.domain.evaluation import PANEL_DESIGNS, PanelDesign
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import design_for_panel
 from lodestar.services.impact.panel import PERSON_COLUMNS, ProgramPanel
 
-ProgramDesign = Literal["staggered", "randomised", "selection_on_observables"]
-
-
-PANEL_DESIGNS: tuple[ProgramDesign, ...] = ("staggered", "randomised", "selection_on_observables")
+ProgramDesign = PanelDesign  # the panel designs, defined once in domain.evaluation
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lodestar.analytics.money import ProgramCosts, ReturnOnInvestment, return_on_investment
 from lodestar.analytics.results import Diagnostic, EffectEstimate, Sensitivity
 from lodestar.db.models import ImpactResult, Program, User
+from lodestar.domain.evaluation import EVALUATION_DESIGNS, TIME_TO_EVENT_DESIGNS
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDenied
 from lodestar.services import audit
@@ -34,15 +35,8 @@ from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.programs.costs import CostInput, fully_loaded, stored_costs
 
 ENGINE_VERSION = "2"  # 2: person x period panel from the KPI columns, recorded designs
-DESIGN_CHOICES: tuple[str, ...] = (
-    "staggered",
-    "randomised",
-    "selection_on_observables",
-    "retention",
-    "time_to_productivity",
-)
-# Designs on time to an event: no employee-week KPI panel, their own analyses.
-TIME_TO_EVENT_DESIGNS = ("retention", "time_to_productivity")
+DESIGN_CHOICES: tuple[str, ...] = EVALUATION_DESIGNS  # defined once in domain.evaluation
+# Designs on time to an event (domain.evaluation): no employee-week KPI panel, own analyses.
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ JSON-safe (NaN and infinities become null). Who may read and run is decided by
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
+from lodestar.domain.evaluation import DesignRequest
 from lodestar.services import program_setup
 from lodestar.services.impact import program_impact
 from lodestar.services.impact.serialise import jsonable
@@ -27,14 +28,7 @@ from lodestar.web.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api", tags=["programs"], responses=PROBLEM_RESPONSES)
 
-DesignChoice = Literal[
-    "auto",
-    "staggered",
-    "randomised",
-    "selection_on_observables",
-    "retention",
-    "time_to_productivity",
-]
+DesignChoice = DesignRequest  # defined once in domain.evaluation
 
 
 class ProgramListItemRead(BaseModel):
