@@ -173,7 +173,8 @@ def client_as(web_database: str):  # type: ignore[no-untyped-def]
         csrf = csrf_from(page.text)
         resp = client.post(f"/login/persona/{user.id}", data={"csrf_token": csrf})
         assert resp.status_code == 303, resp.text
-        client.headers["X-CSRF-Token"] = csrf
+        # Signing in gives the browser a new session token, and with it a new CSRF token.
+        client.headers["X-CSRF-Token"] = csrf_from(client.get("/account").text)
         return client
 
     yield sign_in

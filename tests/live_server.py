@@ -24,7 +24,14 @@ def serving(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            proxy_headers=False,  # as `lodestar serve`: the app's setting decides whom to believe
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -20,6 +20,14 @@ class SecuritySettings(BaseModel):
     min_group_size: int = Field(5, ge=1, description="Aggregates over fewer people are hidden.")
     session_max_age_seconds: int = Field(8 * 3600, ge=60)
     cookie_secure: bool = Field(False, description="Send the session cookie over HTTPS only.")
+    # Accounts (issue 9): proxies, sign-in throttling.
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed.",
+    )
+    sign_in_failures_per_account: int = Field(5, ge=1)
+    sign_in_failures_per_address: int = Field(30, ge=1)
+    sign_in_window_seconds: int = Field(15 * 60, ge=1)
 
 
 class PrivacySettings(BaseModel):
@@ -86,9 +94,17 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]
 
-    def checked_secret(self) -> str:
-        """The signing secret, refusing the placeholder outside demo mode."""
+    def checked_secret(self, *, demo_database: bool = True) -> str:
+        """The signing secret, refusing the placeholder outside demo mode, and in demo mode on
+        a database the demo did not create (``demo_database=False``)."""
         if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 16:
+            if self.demo and not demo_database:
+                raise ConfigurationError(
+                    "Demo mode is on, but this database was not created by the demo (it holds "
+                    "real accounts), so the demo's public secret cannot sign its cookies. Set "
+                    "LODESTAR_SECRET_KEY to a long random value, or point LODESTAR_DATABASE_URL "
+                    "at a new database to try the demo."
+                )
             if self.demo:
                 return "lodestar-demo-mode-secret-not-for-production"
             raise ConfigurationError(

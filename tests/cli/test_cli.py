@@ -155,3 +155,42 @@ def test_impact_run_and_show_from_the_cli(cli):
     assert shown.exit_code == 0 and "Fingerprint: " in shown.output
     refused = cli("impact", "run", "fcr_pilot", "--as", "helen@brightwater.example")
     assert refused.exit_code == 1 and "Only the L&D team" in refused.output
+
+
+def test_users_administration_from_the_command_line(cli):
+    created = cli(
+        "users", "create", "--email", "cli.manager@x.example", "--name", "Cli Manager",
+        "--role", "manager", input="a long enough password\na long enough password\n",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+
+    dept = cli("users", "set-department", "cli.manager@x.example", "Sales")
+    assert dept.exit_code == 0 and "now belongs to Sales" in dept.output, dept.output
+    unknown = cli("users", "set-department", "cli.manager@x.example", "Astronauts")
+    assert unknown.exit_code == 1 and "Use one of" in unknown.output
+
+    made = cli("users", "token", "cli.manager@x.example", "--name", "Reports", "--days", "30")
+    assert made.exit_code == 0 and made.output.startswith("lsk_"), made.output
+    listing = cli("users", "tokens", "cli.manager@x.example")
+    assert "active" in listing.output and "Reports" in listing.output
+    token_id = listing.output.split()[0]
+    revoked = cli("users", "revoke-token", "cli.manager@x.example", token_id)
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    assert "revoked" in cli("users", "tokens", "cli.manager@x.example").output
+    too_long = cli("users", "token", "cli.manager@x.example", "--days", "9999")
+    assert too_long.exit_code == 1 and "366" in too_long.output
+
+    reset = cli(
+        "users", "reset-password", "cli.manager@x.example",
+        input="another long password\nanother long password\n",
+    )  # fmt: skip
+    assert reset.exit_code == 0 and "signed out everywhere" in reset.output, reset.output
+
+    off = cli("users", "deactivate", "cli.manager@x.example")
+    assert off.exit_code == 0 and "deactivated" in off.output
+    assert "(deactivated)" in cli("users", "list").output
+    on = cli("users", "reactivate", "cli.manager@x.example")
+    assert on.exit_code == 0 and "can sign in again" in on.output
+
+    not_admin = cli("users", "deactivate", "cli.manager@x.example", "--as", "cli.manager@x.example")
+    assert not_admin.exit_code == 1 and "Only an administrator" in not_admin.output

@@ -102,7 +102,7 @@ def _new_priority(client: httpx.Client, ws: tuple, title: str, *, page: bool = F
 
 def test_a_stored_write_is_reported_and_kept(workspace):
     engine = workspace[0]
-    with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
+    with serving(_app(engine)) as base, httpx.Client(base_url=base, timeout=60) as client:
         resp = _new_priority(client, workspace, "Kept")
     assert resp.status_code == 201, resp.text
     assert _priorities(engine, "Kept") == 1
@@ -112,7 +112,7 @@ def test_a_refused_commit_is_an_error_the_api_client_sees(workspace):
     engine = workspace[0]
     token = workspace[1]
     _refuse_new_priorities_at_commit(engine)
-    with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
+    with serving(_app(engine)) as base, httpx.Client(base_url=base, timeout=60) as client:
         resp = _new_priority(client, workspace, "Lost")
         assert resp.status_code >= 400, f"answered {resp.status_code} for a write never stored"
         assert resp.headers["content-type"].startswith("application/problem+json")
@@ -127,7 +127,7 @@ def test_a_refused_commit_is_an_error_the_api_client_sees(workspace):
 def test_a_refused_commit_on_a_form_shows_an_error_page_not_a_redirect(workspace):
     engine = workspace[0]
     _refuse_new_priorities_at_commit(engine)
-    with serving(_app(engine)) as base, httpx.Client(base_url=base) as client:
+    with serving(_app(engine)) as base, httpx.Client(base_url=base, timeout=60) as client:
         resp = _new_priority(client, workspace, "Lost page", page=True)
     assert resp.status_code >= 400, f"answered {resp.status_code} for a write never stored"
     assert resp.headers["content-type"].startswith("text/html")

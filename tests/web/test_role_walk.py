@@ -180,6 +180,14 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/pilot/lottery"): (LD, 403, "lottery_json"),
     ("POST", "/api/programs/{program_id}/pilot/launch"): (LD, 403, "launch_json"),
     ("POST", "/api/programs/{program_id}/pilot/registrations"): (LD, 403, "revision_json"),
+    # One's own account: every role, each on its own tokens (token_id is the walker's).
+    ("GET", "/account"): (EVERYONE, 403, None),
+    ("POST", "/account/tokens"): (EVERYONE, 403, "token_form"),
+    ("POST", "/account/tokens/{token_id:int}/revoke"): (EVERYONE, 404, "form"),
+    ("POST", "/account/password"): (EVERYONE, 403, "password_form"),
+    ("GET", "/api/me/tokens"): (EVERYONE, 403, None),
+    ("POST", "/api/me/tokens"): (EVERYONE, 403, "token_json"),
+    ("POST", "/api/me/tokens/{token_id}/revoke"): (EVERYONE, 404, None),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -250,6 +258,11 @@ def objects(web_database: str) -> dict[str, int]:
             programs.check_risk("The walk finds a hole", "low", "low", "", ""),
         )  # fmt: skip
         ids["risk_id"] = risk.id
+        for role, user in users.items():
+            mine = accounts.create_token(
+                s, accounts.actor_of(user), user.id, accounts.TokenInput(name=f"Walk {role}")
+            )
+            ids[f"token_id@{role}"] = mine.info.id
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
         assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)
     engine.dispose()
@@ -295,6 +308,10 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "observed_on": "2026-01-05",
             "observed": "yes",
         },  # fmt: skip
+        "token_form": {"name": f"Walk {role}", "expires_in_days": "7"},
+        # A wrong current password: refused as a correction (422), and the walker stays in.
+        "password_form": {"current_password": "not it", "new_password": "x" * 12,
+                          "repeat_password": "x" * 12},  # fmt: skip
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},
@@ -332,6 +349,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "lottery_json": {"team_ids": [1], "start_date": "2026-01-05", "seed": 1},
         "launch_json": {"expected_effect": 1.0, "horizon_date": "2027-01-05"},
         "revision_json": {"reason": f"Walk revision by {role}.", "expected_effect": 2.0},
+        "token_json": {"name": f"Walk {role}", "expires_in_days": 7},
     }
     if kind is None:
         return {}
@@ -345,6 +363,8 @@ def call(client, method: str, template: str, ids: dict[str, int], kind: str | No
     if method == "GET" and template.endswith("/diagnosis") and template.startswith("/api"):
         # Reading a diagnosis needs one to exist: use the request that is in diagnosis.
         path = path.replace("{request_id}", str(ids["diagnosed_id"]))
+    own_token = str(ids.get(f"token_id@{role}", 0))
+    path = path.replace("{token_id:int}", own_token).replace("{token_id}", own_token)
     for key, value in ids.items():
         path = path.replace(f"{{{key}:int}}", str(value)).replace(f"{{{key}}}", str(value))
     return client.request(method, path, **body(kind, role, ids))

@@ -44,5 +44,11 @@ def serve(
     typer.echo(f"Lodestar is running at http://{host}:{port}  (press Ctrl+C to stop)")
     # Adapters never import each other: uvicorn builds the web app from its factory.
     uvicorn.run(
-        "lodestar.web.app:create_app", factory=True, host=host, port=port, log_level="warning"
+        "lodestar.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        # Whose X-Forwarded-* headers count: LODESTAR_SECURITY__TRUSTED_PROXIES, in the app.
+        proxy_headers=False,
     )

@@ -8,12 +8,19 @@ from lodestar.db.migrate import downgrade, upgrade
 from lodestar.db.models import User
 from lodestar.db.session import make_engine, session_factory, unit_of_work
 from lodestar.errors import Conflict
+from lodestar.services.accounts import is_demo_workspace
 from lodestar.services.demo import DemoSummary, Progress, seed_demo
 
 
 def is_empty(engine: Engine) -> bool:
     with session_factory(engine)() as session:
         return not session.scalar(select(func.count()).select_from(User))
+
+
+def is_demo_database(engine: Engine) -> bool:
+    """True when the demo created this database and every account in it is a demo persona."""
+    with session_factory(engine)() as session:
+        return is_demo_workspace(session)
 
 
 def seed_demo_database(

@@ -1,28 +1,17 @@
-"""Dependencies shared by routes: database session, signed-in user and actor, CSRF."""
+"""Dependencies shared by routes: database session, signed-in account and actor, CSRF."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import User
 from lodestar.domain.roles import Actor
-from lodestar.errors import NotSignedIn
 from lodestar.services import accounts
 from lodestar.web.security import verify_csrf
-
-
-@dataclass(frozen=True)
-class SignedInUser:
-    id: int
-    name: str
-    email: str
-    role: str
-    department_id: int | None
+from lodestar.web.sessions import browser_session
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -48,22 +37,25 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def get_current_user(request: Request, db: SessionDep) -> User:
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's X-Forwarded-For when the proxy is trusted: see
+    ``LODESTAR_SECURITY__TRUSTED_PROXIES``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def get_current_user(request: Request, db: SessionDep) -> accounts.Account:
+    """The signed-in account: from a bearer API token, or from the browser's session."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        user = accounts.user_for_token(db, auth[7:].strip())
+        account = accounts.account_for_token(db, auth[7:].strip())
         request.state.token_auth = True
     else:
-        uid = request.session.get("uid")
-        if uid is None:
-            raise NotSignedIn("Sign in to continue.")
-        user = accounts.active_user(db, int(uid))
-    # Templates get a plain snapshot: the ORM row expires when an error rolls the session back.
-    request.state.user = SignedInUser(user.id, user.name, user.email, user.role, user.department_id)
-    return user
+        account = accounts.account_for_session(db, browser_session(request).token)
+    request.state.user = account  # for templates: a snapshot, never the ORM row
+    return account
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[accounts.Account, Depends(get_current_user)]
 
 
 async def csrf_protect(request: Request) -> None:

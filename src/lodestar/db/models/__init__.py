@@ -30,9 +30,12 @@ from lodestar.db.models.requests import (
     TrainingRequest,
 )
 from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
-from lodestar.db.models.users import User
+from lodestar.db.models.users import ApiToken, SignInFailure, User, UserSession
 
 __all__ = [
+    "ApiToken",
+    "SignInFailure",
+    "UserSession",
     "AuditEvent",
     "BehaviourObservation",
     "Department",

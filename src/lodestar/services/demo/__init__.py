@@ -48,6 +48,7 @@ from lodestar.db.models import (
     User,
     WorkspaceMeta,
 )
+from lodestar.services.accounts import mark_demo_workspace
 from lodestar.services.demo.activity import load_activity
 from lodestar.services.demo.story import (
     SeededOrg,
@@ -375,3 +376,4 @@ def _store_truth(
     }
     session.merge(WorkspaceMeta(key="demo_info", value=info))
     session.merge(WorkspaceMeta(key="demo_truth", value=org.truth))
+    mark_demo_workspace(session)  # one-click persona sign-in only while it holds just these

@@ -1,6 +1,7 @@
 """Every router the app mounts, in one list."""
 
 from lodestar.web.routes import (
+    account_pages,
     api_docs,
     api_me,
     api_pilots,
@@ -24,6 +25,7 @@ from lodestar.web.routes import (
 
 ROUTERS = [
     auth.router,
+    account_pages.router,
     home.router,
     request_pages.router,
     triage_pages.router,

@@ -1,18 +1,17 @@
-"""Sign in and out; in demo mode, one-click sign-in as each demo persona."""
+"""Sign in and out; on a database the demo created, one-click sign-in as each demo persona."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from lodestar.db.models import User
-from lodestar.errors import NotSignedIn, PermissionDenied
+from lodestar.errors import PermissionDenied, TooManyAttempts
 from lodestar.services import accounts
-from lodestar.web.deps import SessionDep
+from lodestar.web.deps import SessionDep, client_address
 from lodestar.web.security import verify_csrf
+from lodestar.web.sessions import browser_session, sign_in_browser
 from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -22,21 +21,15 @@ def _safe_next(nxt: str | None) -> str:
     return nxt if nxt and nxt.startswith("/") and not nxt.startswith("//") else "/"
 
 
-def _sign_in(request: Request, user: User, nxt: str | None) -> Response:
-    csrf = request.session.get("csrf")
-    request.session.clear()
-    request.session["uid"] = user.id
-    if csrf:
-        request.session["csrf"] = csrf
-    return RedirectResponse(_safe_next(nxt), status_code=303)
+def _personas(request: Request, db: SessionDep) -> list[accounts.Account]:
+    return accounts.demo_personas(db) if request.app.state.settings.demo else []
 
 
 @router.get("/login")
 def login_page(request: Request, db: SessionDep, next: str | None = None) -> Response:
-    personas = []
-    if request.app.state.settings.demo:
-        personas = list(db.scalars(select(User).where(User.is_active).order_by(User.id)))
-    return render(request, "login.html", {"next": next, "personas": personas, "error": None})
+    return render(
+        request, "login.html", {"next": next, "personas": _personas(request, db), "error": None}
+    )
 
 
 @router.post("/login", dependencies=[Depends(verify_csrf)])
@@ -47,16 +40,27 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
-    try:
-        user = accounts.authenticate(db, email, password)
-    except NotSignedIn as exc:
-        return render(
+    result = accounts.sign_in(
+        db,
+        email,
+        password,
+        address=client_address(request),
+        rules=request.app.state.settings.security,
+    )
+    if result.account is None:
+        refusal = result.refusal
+        assert refusal is not None
+        response = render(
             request,
             "login.html",
-            {"next": next, "personas": [], "error": exc.message, "email": email},
-            status_code=401,
+            {"next": next, "personas": [], "error": refusal.message, "email": email},
+            status_code=refusal.status,
         )
-    return _sign_in(request, user, next)
+        if isinstance(refusal, TooManyAttempts):
+            response.headers["Retry-After"] = str(refusal.details["retry_after_seconds"])
+        return response
+    sign_in_browser(request, db, result.account.id)
+    return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/login/persona/{user_id}", dependencies=[Depends(verify_csrf)])
@@ -65,11 +69,15 @@ def login_as_persona(request: Request, db: SessionDep, user_id: int) -> Response
         raise PermissionDenied(
             "One-click sign-in works only in demo mode. Sign in with your email and password."
         )
-    user = accounts.active_user(db, user_id)
-    return _sign_in(request, user, "/")
+    persona = accounts.persona_for_sign_in(db, user_id)
+    sign_in_browser(request, db, persona.id)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, db: SessionDep) -> Response:
+    session = browser_session(request)
+    accounts.end_session(db, session.token)
+    session.replace_token(accounts.new_session_token())
+    session.pop("flash", None)
     return RedirectResponse("/login", status_code=303)
