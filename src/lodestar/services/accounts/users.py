@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
-from lodestar.db.models import ApiToken, Department, User, UserSession
+from lodestar.db.models import ApiToken, Department, SignInFailure, User, UserSession
 from lodestar.domain.options import ROLES, check_option
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -112,6 +112,18 @@ def end_sessions_of(session: Session, user_id: int) -> int:
     """Sign the user out everywhere: every browser session ends; returns how many."""
     result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_credentials(session: Session, user_id: int) -> None:
+    """Delete everything that lets the account sign in or names it in sign-in records: its
+    sessions, its API tokens (their names may be personal) and failed sign-ins under its
+    e-mail. For erasure; the account row itself is the caller's to pseudonymise."""
+    user = session.get(User, user_id)
+    end_sessions_of(session, user_id)
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+    if user is not None:
+        session.execute(delete(SignInFailure).where(SignInFailure.email == user.email.lower()))
+    session.flush()
 
 
 def deactivate_user(session: Session, actor: Actor, email: str) -> Account:

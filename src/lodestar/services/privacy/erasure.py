@@ -60,6 +60,7 @@ from lodestar.db.models import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput
 from lodestar.services import audit
+from lodestar.services.accounts import forget_credentials
 from lodestar.services.privacy.people import find_person, require_admin
 
 PREFIX = "erased-"
@@ -136,8 +137,9 @@ def pseudonymise(
     changed["statements"] = _rewrite_statements(session, person.id, replacements, pseudonym)
     accounts = list(session.scalars(select(User).where(User.employee_id == person.id)))
     for user in accounts:
+        forget_credentials(session, user.id)  # sessions, API tokens, failed sign-ins
         user.name, user.email = label, f"{pseudonym}-{user.id}@erased.invalid"
-        user.is_active, user.password_hash, user.api_token_hash = False, "!erased", None
+        user.is_active, user.password_hash = False, "!erased"
     changed["accounts"] = len(accounts)
     person.name, person.email, person.external_id = label, None, pseudonym
     session.flush()

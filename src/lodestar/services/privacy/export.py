@@ -43,7 +43,7 @@ from lodestar.services import audit
 from lodestar.services.privacy.people import find_person, require_admin
 
 # Never exported: secrets, not data about the person.
-SECRET_COLUMNS = frozenset({"password_hash", "api_token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 
 
 @dataclass(frozen=True)
