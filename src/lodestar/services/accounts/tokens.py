@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from lodestar.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenie
 from lodestar.services import audit
 from lodestar.services.accounts.sessions import secret_hash
 from lodestar.services.accounts.users import Account
+from lodestar.services.input_fields import TypedInput
 
 PREFIX = "lsk_"
 DEFAULT_DAYS = 90
@@ -29,7 +30,7 @@ MAX_DAYS = 366
 TokenState = Literal["active", "expired", "revoked"]
 
 
-class TokenInput(BaseModel):
+class TokenInput(TypedInput):
     name: str = Field(
         min_length=1, max_length=80, title="Name", description="What the token is for."
     )

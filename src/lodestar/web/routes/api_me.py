@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import AfterValidator, BaseModel
 
 from lodestar.services import accounts
+from lodestar.services.input_fields import RecordId
 from lodestar.web.deps import CurrentActor, CurrentUser, SessionDep, WritingActor
 from lodestar.web.errors import PROBLEM_RESPONSES
 
@@ -84,7 +85,7 @@ def create_token(
 
 @router.post("/me/tokens/{token_id}/revoke", response_model=TokenRead)
 def revoke_token(
-    token_id: int, db: SessionDep, user: CurrentUser, actor: WritingActor
+    token_id: RecordId, db: SessionDep, user: CurrentUser, actor: WritingActor
 ) -> TokenRead:
     """Revoke one of your tokens: it stops working at once."""
     return TokenRead.of(accounts.revoke_token(db, actor, user.id, token_id))
