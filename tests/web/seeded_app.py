@@ -41,5 +41,6 @@ def signed_in(app: FastAPI, role: str) -> TestClient:
     csrf = csrf_from(client.get("/login").text)
     resp = client.post(f"/login/persona/{user_id}", data={"csrf_token": csrf})
     assert resp.status_code == 303, resp.text
-    client.headers["X-CSRF-Token"] = csrf
+    # Signing in issues a new session, and the CSRF token is derived from it: read it again.
+    client.headers["X-CSRF-Token"] = csrf_from(client.get("/account").text)
     return client
