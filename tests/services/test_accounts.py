@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -49,7 +49,7 @@ def test_the_right_password_after_a_hundred_wrong_ones_is_refused_while_paused(d
     # Once the window has moved on, the right password works and clears the count.
     db.execute(
         update(SignInFailure).values(
-            at=SignInFailure.at - timedelta(seconds=RULES.sign_in_window_seconds + 1)
+            at=datetime.now(UTC) - timedelta(seconds=RULES.sign_in_window_seconds + 1)
         )
     )
     assert _sign_in(db, "ana@example.org", PASSWORD).account == ana
@@ -110,7 +110,7 @@ def test_a_session_ends_at_sign_out_expiry_deactivation_and_password_reset(db, a
         accounts.account_for_session(db, token)
 
     token = session_token()
-    db.execute(update(UserSession).values(expires_at=UserSession.expires_at - timedelta(hours=2)))
+    db.execute(update(UserSession).values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     with pytest.raises(NotSignedIn):
         accounts.account_for_session(db, token)
 
