@@ -28,18 +28,7 @@ def record_created(session: Session, req: TrainingRequest, actor: Actor) -> None
 def move(session: Session, req: TrainingRequest, target: str, actor: Actor, reason: str) -> None:
     """Move ``req`` to ``target`` if the workflow allows it, and record the step."""
     check_transition(req.state, target)  # type: ignore[arg-type]
-    session.add(
-        RequestTransition(
-            request_id=req.id,
-            from_state=req.state,
-            to_state=target,
-            actor_id=actor.user_id,
-            reason=reason,
-        )
-    )
-    audit.record(session, actor, f"request.{target}", "training_request", req.id, reason)
-    req.state = target
-    req.updated_at = datetime.now(UTC)
+    follow(session, req, target, actor, reason)
 
 
 def follow(session: Session, req: TrainingRequest, target: str, actor: Actor, reason: str) -> None:
