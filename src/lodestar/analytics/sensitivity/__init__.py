@@ -22,7 +22,7 @@ import pandas as pd
 
 from lodestar.analytics.evidence import PLAUSIBLE_M_BAR, fragile_result
 from lodestar.analytics.results import EffectEstimate, Sensitivity
-from lodestar.analytics.sensitivity import confounding, honest_did
+from lodestar.analytics.sensitivity import confounding, honest_did, relative_magnitudes
 from lodestar.analytics.sensitivity.words import (
     confounding_sentence,
     covariate_label,
@@ -41,7 +41,7 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
     study = honest_did.event_study_from_details(est.details, window=EVENT_WINDOW)
     if study is None:
         return None
-    rm = honest_did.relative_magnitude_bounds(study, m_bar=M_BAR_GRID, confidence=est.confidence)
+    rm = relative_magnitudes.relative_magnitudes(study, m_bar=M_BAR_GRID, confidence=est.confidence)
     full = honest_did.event_study_from_details(est.details)
     truncated = full is not None and full.n_post > study.n_post
     robust = None if rm.breakdown is None else rm.breakdown >= PLAUSIBLE_M_BAR
@@ -51,8 +51,8 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
         method=(
             "Rambachan & Roth relative-magnitudes bounds for the average effect over the "
             f"{'first ' if truncated else ''}{study.n_post} periods after the start, from the "
-            f"last {study.n_pre + 1} periods before it; Bonferroni confidence set "
-            "(conservative)."
+            f"last {study.n_pre + 1} periods before it; conditional-least-favourable hybrid "
+            "confidence set (Andrews, Roth & Pakes)."
         ),
         citation=honest_did.CITATION,
         robust=robust,
@@ -67,7 +67,6 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
             "average_effect": rm.estimate,
             "average_effect_se": rm.se,
             "largest_pre_change": rm.largest_pre_change,
-            "largest_pre_change_upper": rm.largest_pre_change_upper,
             "n_pre": study.n_pre,
             "n_post": study.n_post,
             "confidence": rm.confidence,

@@ -6,7 +6,7 @@ import math
 
 from lodestar.analytics.results import EffectEstimate
 from lodestar.analytics.sensitivity.confounding import CovariateBenchmark
-from lodestar.analytics.sensitivity.honest_did import RelativeMagnitudes
+from lodestar.analytics.sensitivity.relative_magnitudes import RelativeMagnitudes
 
 __all__ = ["confounding_sentence", "covariate_label", "honest_did_sentence", "times"]
 
@@ -34,9 +34,10 @@ def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str, horizon: int | 
         )
     if math.isinf(m):
         return (
-            "Sensitivity: participants and the comparison group moved exactly in step before "
-            "the start, so the relative-magnitudes check cannot bound a difference after it; "
-            "judge the parallel-trends assumption on what you know of the program."
+            f"Sensitivity: {what} holds even if the difference in trends after the start were "
+            "many times (more than 60) the largest seen before it; participants and the "
+            "comparison group moved almost exactly in step before the start, so judge the "
+            "parallel-trends assumption on what you know of the program as well."
         )
     if m < 0.05:
         return (
