@@ -199,7 +199,7 @@ def _interval(tests: Sequence[HybridTest], centre: float, half: float) -> tuple[
     for _ in range(8):
         grid = np.linspace(centre - half, centre + half, GRID_POINTS)
         each = np.vstack([t.accepts(grid) for t in tests])
-        ok = each.any(axis=0)
+        ok: NDArray[np.bool_] = np.asarray(each.any(axis=0), dtype=bool)
         if not ok.any():
             return math.nan, math.nan
         if not (ok[0] or ok[-1]):
