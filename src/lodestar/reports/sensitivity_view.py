@@ -85,6 +85,30 @@ def _confounding_rows(sens: Sensitivity, est: EffectEstimate) -> tuple[str, Figu
     )
 
 
+def _hazard(sens: Sensitivity) -> tuple[Figures, str, Figures]:
+    """Figures and the yardstick table of an E-value for a hazard ratio (no chart)."""
+    data: Mapping[str, Any] = sens.data
+    share = data.get("event_share")
+    rare = bool(data.get("rare_outcome"))
+    conversion = (
+        "rare outcome: risk ratio ≈ hazard ratio"
+        if rare
+        else ("common outcome: risk ratio ≈ (1 − 0.5^√HR) / (1 − 0.5^√(1/HR))")
+    )
+    if isinstance(share, int | float):
+        conversion += f" ({100 * float(share):.0f}% had the event)"
+    figures: Figures = (
+        ("E-value (estimate)", _num(data.get("e_value"))),
+        ("E-value (interval limit)", _num(data.get("e_value_ci"))),
+        ("On the risk-ratio scale", conversion),
+    )
+    rows: Figures = tuple(
+        (f"{c['name']}: risk ratio with the outcome", _num(c["risk_ratio"]))
+        for c in data.get("covariates", ())[:4]
+    )
+    return figures, "Measured factors as a yardstick", rows
+
+
 def _honest_did(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[Figures, str]:
     data: Mapping[str, Any] = sens.data
     grid = [(r["m_bar"], r["ci_low"], r["ci_high"]) for r in data.get("grid", ())]
@@ -165,6 +189,9 @@ def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> Sensitivity
     if sens.kind == "honest_did":
         figures, svg = _honest_did(sens, est, charts)
         table_title, rows = _honest_did_rows(sens, est)
+    elif sens.kind == "hazard_e_value":
+        figures, table_title, rows = _hazard(sens)
+        svg = ""
     else:
         figures, svg = _confounding(sens, est, charts)
         table_title, rows = _confounding_rows(sens, est)
