@@ -20,6 +20,7 @@ import pytest
 from tests.reference import tolerance, values
 
 from lodestar.analytics.estimate import estimate_effect
+from lodestar.analytics.results import EffectEstimate
 from lodestar.analytics.sensitivity.hazard import hazard_e_value, risk_ratio_from_hazard_ratio
 from lodestar.errors import InvalidInput
 
@@ -73,14 +74,18 @@ def leavers(seed: int, *, hazard_ratio: float, covariate: float, n: int = 3000) 
     )
 
 
-def test_strong_effect_is_robust_and_can_be_strong() -> None:
-    est = estimate_effect(
-        leavers(1, hazard_ratio=0.4, covariate=0.2),
+def fit(seed: int, *, hazard_ratio: float, covariate: float) -> EffectEstimate:
+    return estimate_effect(
+        leavers(seed, hazard_ratio=hazard_ratio, covariate=covariate),
         outcome="months",
         event="leaving",
         treated_at="trained_after",
         covariates=["rating"],
     )
+
+
+def test_strong_effect_is_robust_and_can_be_strong() -> None:
+    est = fit(1, hazard_ratio=0.4, covariate=0.2)
     sens = est.sensitivity
     assert sens is not None and sens.kind == "hazard_e_value"
     assert sens.robust is True and sens.benchmark_label == "rating"
@@ -92,13 +97,7 @@ def test_strong_effect_is_robust_and_can_be_strong() -> None:
 
 
 def test_modest_effect_beside_a_strong_covariate_is_fragile() -> None:
-    est = estimate_effect(
-        leavers(2, hazard_ratio=0.8, covariate=1.2),
-        outcome="months",
-        event="leaving",
-        treated_at="trained_after",
-        covariates=["rating"],
-    )
+    est = fit(2, hazard_ratio=0.8, covariate=1.2)
     sens = est.sensitivity
     assert sens is not None and sens.robust is False
     assert est.ci_high < 1  # a clear effect, which an unmeasured factor could still explain
@@ -107,13 +106,7 @@ def test_modest_effect_beside_a_strong_covariate_is_fragile() -> None:
 
 
 def test_no_clear_effect_and_lotteries() -> None:
-    null = estimate_effect(
-        leavers(3, hazard_ratio=1.0, covariate=0.3),
-        outcome="months",
-        event="leaving",
-        treated_at="trained_after",
-        covariates=["rating"],
-    )
+    null = fit(3, hazard_ratio=1.0, covariate=0.3)
     assert null.ci_low <= 1 <= null.ci_high and null.evidence == "weak"
     assert null.sensitivity is not None and null.sensitivity.breakdown == 1.0
     assert "already includes a hazard ratio of 1" in null.sensitivity.sentence
