@@ -90,7 +90,7 @@ def headline(est: EffectEstimate, kpi_name: str) -> str:
 def how_sure(est: EffectEstimate) -> str:
     """How sure we are, in words a sponsor understands."""
     grade = est.evidence
-    failed = [d.label.lower() for d in est.diagnostics if d.passed is False]
+    failed = [d.label for d in est.diagnostics if d.passed is False]
     if grade == "strong":
         why = (
             "participants and the comparison group were chosen by lottery"
@@ -112,7 +112,11 @@ def how_sure(est: EffectEstimate) -> str:
     if est.interval_includes_zero:
         reasons.append("the likely range includes no change at all")
     if failed:
-        reasons.append("a check on the data failed (" + "; ".join(failed) + ")")
+        reasons.append(
+            "a check on the data failed (the analyst's page says which)"
+            if len(failed) == 1
+            else f"{len(failed)} checks on the data failed (the analyst's page says which)"
+        )
     because = " and ".join(reasons) or "the checks on the data do not settle it"
     return f"We cannot be sure the program made a difference: {because}."
 

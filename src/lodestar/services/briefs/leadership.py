@@ -154,7 +154,9 @@ def leadership_view(
     if priority_id is not None:
         prio_query = prio_query.where(StrategicPriority.id == priority_id)
     prios = list(session.scalars(prio_query.order_by(StrategicPriority.id)))
-    owners = dict(session.execute(select(User.id, User.name)).tuples().all())
+    owners: dict[int, str] = {
+        uid: name for uid, name in session.execute(select(User.id, User.name))
+    }
     programs = _programs(session, department_id, start, end, rule)
     blocks = []
     for p in prios:
