@@ -180,6 +180,19 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/pilot/lottery"): (LD, 403, "lottery_json"),
     ("POST", "/api/programs/{program_id}/pilot/launch"): (LD, 403, "launch_json"),
     ("POST", "/api/programs/{program_id}/pilot/registrations"): (LD, 403, "revision_json"),
+    # A reload of a URL that takes only a form's POST: a redirect to the form's page, which
+    # decides who may see it (so every signed-in role gets the 303).
+    ("GET", "/requests/{request_id:int}/answers"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives/{objective_id:int}/key-results"): (
+        EVERYONE,
+        403,
+        None,
+    ),
+    ("GET", "/account/tokens"): (EVERYONE, 403, None),
+    ("GET", "/account/password"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase/confirm"): (EVERYONE, 403, None),
     # One's own account: every role, each on its own tokens (token_id is the walker's).
     ("GET", "/account"): (EVERYONE, 403, None),
     ("POST", "/account/tokens"): (EVERYONE, 403, "token_form"),
@@ -310,8 +323,11 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         },  # fmt: skip
         "token_form": {"name": f"Walk {role}", "expires_in_days": "7"},
         # A wrong current password: refused as a correction (422), and the walker stays in.
-        "password_form": {"current_password": "not it", "new_password": "x" * 12,
-                          "repeat_password": "x" * 12},  # fmt: skip
+        "password_form": {
+            "current_password": "not it",
+            "new_password": "x" * 12,
+            "repeat_password": "x" * 12,
+        },  # fmt: skip
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},

@@ -13,6 +13,7 @@ from lodestar.errors import InvalidInput
 from lodestar.services import accounts
 from lodestar.services.strategy import read_form
 from lodestar.web.deps import CurrentActor, CurrentUser, SessionDep, WritingActor
+from lodestar.web.forms import reload_returns_to
 from lodestar.web.sessions import sign_in_browser
 from lodestar.web.templating import flash, render
 
@@ -57,6 +58,12 @@ def account_page(
     request: Request, db: SessionDep, user: CurrentUser, actor: CurrentActor
 ) -> Response:
     return _page(request, db, user, actor)
+
+
+# A new token and a refused form are answered on the POST's URL; a reload from there (or from
+# the password form's) goes back to the account page. The new token is not shown again.
+reload_returns_to(router, "/account/tokens", "/account#tokens")
+reload_returns_to(router, "/account/password", "/account#password")
 
 
 @router.post("/account/tokens")

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from lodestar.errors import InvalidInput
 from lodestar.services import privacy
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep, see_other
+from lodestar.web.forms import FormDep, reload_returns_to, see_other
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -112,6 +112,15 @@ def person_json(db: SessionDep, actor: CurrentActor, employee_id: int) -> Respon
 def person_zip(db: SessionDep, actor: CurrentActor, employee_id: int) -> Response:
     export = privacy.person_export(db, actor, f"#{employee_id}")
     return download(export.as_zip(), f"person-{employee_id}.zip")
+
+
+# Both erasure steps answer on their POST's URL; a reload starts again from the person's page.
+reload_returns_to(
+    router, "/privacy/people/{employee_id:int}/erase", "/privacy/people/{employee_id}"
+)
+reload_returns_to(
+    router, "/privacy/people/{employee_id:int}/erase/confirm", "/privacy/people/{employee_id}"
+)
 
 
 @router.post("/privacy/people/{employee_id:int}/erase")
