@@ -21,7 +21,7 @@ from markupsafe import Markup
 from lodestar.domain.roles import Actor
 from lodestar.errors import MissingField
 from lodestar.reports.program_view import ProgramView
-from lodestar.services import intake, strategy
+from lodestar.services import accounts, intake, strategy
 from lodestar.services.impact.program_impact import ProgramImpact, ProgramListItem
 from lodestar.services.program_setup import ProgramSetup
 from lodestar.services.views import (
@@ -259,3 +259,24 @@ class ProgramPage:
     setup_error: str | None
     setup_errors: Mapping[str, str]
     intent: Any = None  # services.programs.CanvasView: the statement of intent
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminAccountsPage:
+    """``admin/accounts.html``: every account, for administrators."""
+
+    rows: Sequence[accounts.AccountRow]
+
+
+@dataclass(frozen=True)
+class AdminAccountPage:
+    """``admin/account.html``: one account and what an administrator can change on it."""
+
+    row: accounts.AccountRow
+    tokens: Sequence[accounts.TokenInfo]
+    departments: Sequence[tuple[int, str]]
+    is_self: bool  # the administrator's own account
+    min_password: int = accounts.MIN_PASSWORD

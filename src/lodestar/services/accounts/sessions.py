@@ -44,6 +44,9 @@ def start_session(session: Session, user_id: int, *, rules: SecuritySettings) ->
     row = UserSession(user_id=user_id, token_hash=secret_hash(token), created_at=now)
     row.expires_at = _deadline(row, now, rules)
     session.add(row)
+    user = session.get(User, user_id)
+    if user is not None:
+        user.last_sign_in_at = now
     session.flush()
     return token
 

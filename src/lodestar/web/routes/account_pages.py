@@ -112,10 +112,7 @@ async def change_password(
 
     def change() -> Response:
         try:
-            if new_password != repeat_password:
-                raise InvalidInput(
-                    "The new password and its repetition differ. Type the same new password twice."
-                )
+            accounts.check_repeated(new_password, repeat_password)
             accounts.change_own_password(db, actor, current_password, new_password)
         except InvalidInput as exc:
             db.rollback()
