@@ -20,12 +20,16 @@ from lodestar.reports.chart_svg import (
     no_data_svg,
 )
 from lodestar.reports.impact_charts import (
+    EventPoint,
+    IntervalRow,
+    WindowPoint,
     behaviour_svg,
     effect_interval_svg,
     event_study_svg,
     honest_did_svg,
 )
 from lodestar.reports.kpi_chart import (
+    PointLike,
     describe_trend,
     fmt_value,
     kpi_trend_svg,
@@ -38,6 +42,10 @@ __all__ = [
     "INK",
     "MUTED",
     "NAIVE",
+    "EventPoint",
+    "IntervalRow",
+    "PointLike",
+    "WindowPoint",
     "accessible_svg",
     "behaviour_svg",
     "describe_trend",
