@@ -192,6 +192,32 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/pilot/lottery"): (LD, 403, "lottery_json"),
     ("POST", "/api/programs/{program_id}/pilot/launch"): (LD, 403, "launch_json"),
     ("POST", "/api/programs/{program_id}/pilot/registrations"): (LD, 403, "revision_json"),
+    # A reload of a URL that takes only a form's POST: a redirect to the form's page, which
+    # decides who may see it (so every signed-in role gets the 303).
+    ("GET", "/requests/{request_id:int}/answers"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives/{objective_id:int}/key-results"): (
+        EVERYONE,
+        403,
+        None,
+    ),
+    ("GET", "/account/tokens"): (EVERYONE, 403, None),
+    ("GET", "/account/password"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase/confirm"): (EVERYONE, 403, None),
+    # Administering accounts (the walk's employee account; deactivated, then reactivated).
+    ("GET", "/admin/accounts"): (ADMIN, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}"): (ADMIN, 403, None),
+    ("POST", "/admin/accounts/{user_id:int}/deactivate"): (ADMIN, 403, "form"),
+    ("POST", "/admin/accounts/{user_id:int}/reactivate"): (ADMIN, 403, "form"),
+    ("POST", "/admin/accounts/{user_id:int}/password"): (ADMIN, 403, "admin_password_form"),
+    ("POST", "/admin/accounts/{user_id:int}/department"): (ADMIN, 403, "department_form"),
+    ("POST", "/admin/accounts/{user_id:int}/tokens/{token_id:int}/revoke"): (ADMIN, 403, "form"),
+    ("GET", "/admin/accounts/{user_id:int}/deactivate"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/reactivate"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/password"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/department"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/tokens/{token_id:int}/revoke"): (EVERYONE, 403, None),
     # One's own account: every role, each on its own tokens (token_id is the walker's).
     ("GET", "/account"): (EVERYONE, 403, None),
     ("POST", "/account/tokens"): (EVERYONE, 403, "token_form"),
@@ -329,6 +355,11 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "observed": "yes",
         },  # fmt: skip
         "token_form": {"name": f"Walk {role}", "expires_in_days": "7"},
+        "admin_password_form": {
+            "new_password": "a walk passphrase",
+            "repeat_password": "a walk passphrase",
+        },  # fmt: skip
+        "department_form": {"department_id": "1"},
         # A wrong current password: refused as a correction (422), and the walker stays in.
         "password_form": {
             "current_password": "not it",

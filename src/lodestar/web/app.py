@@ -14,6 +14,7 @@ from lodestar.services.workspace import is_demo_database
 from lodestar.web import errors
 from lodestar.web.audit_origin import AuditOrigin
 from lodestar.web.headers import SecurityHeaders
+from lodestar.web.password_gate import PasswordGate
 from lodestar.web.routes import ROUTERS
 from lodestar.web.sessions import BrowserSessions
 from lodestar.web.templating import STATIC_DIR
@@ -41,6 +42,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.session_factory = session_factory(engine)
     app.state.session_factory.configure(info={"settings": settings})  # services.privacy.groups
     app.state.secret = secret
+    app.state.password_gate = PasswordGate(
+        settings.security.password_checks_at_once, settings.security.password_check_wait_seconds
+    )
     app.add_middleware(SecurityHeaders, hsts=True)
     app.add_middleware(AuditOrigin)
     app.add_middleware(

@@ -22,9 +22,11 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import MissingField
 from lodestar.reports.brief_view import ProgramBriefView
 from lodestar.reports.program_view import ProgramView
-from lodestar.services import intake, strategy
+from lodestar.services import accounts, intake, strategy
 from lodestar.services.briefs import LeadershipView, MyWork, ResultLine
 from lodestar.services.impact.program_impact import ProgramImpact, ProgramListItem
+from lodestar.services.imports import JobView
+from lodestar.services.privacy import AuditPage, RetentionOutcome
 from lodestar.services.program_setup import ProgramSetup
 from lodestar.services.views import (
     DiagnosisPage,
@@ -298,3 +300,97 @@ class MyHomePage:
     requests: Sequence[RequestSummary]
     request_count: int
     priorities: Sequence[Any]
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminAccountsPage:
+    """``admin/accounts.html``: every account, for administrators."""
+
+    rows: Sequence[accounts.AccountRow]
+
+
+@dataclass(frozen=True)
+class AdminAccountPage:
+    """``admin/account.html``: one account and what an administrator can change on it."""
+
+    row: accounts.AccountRow
+    tokens: Sequence[accounts.TokenInfo]
+    departments: Sequence[tuple[int, str]]
+    is_self: bool  # the administrator's own account
+    min_password: int = accounts.MIN_PASSWORD
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportUploadPage:
+    """``imports/upload.html``: the upload form, recent jobs and recent imports."""
+
+    kinds: Mapping[str, str]  # kind -> label
+    jobs: Sequence[JobView]
+    runs: Sequence[Any]  # stored import runs, newest first
+    error: str | None
+    kind: str  # the kind chosen before a refusal
+    max_upload_mb: int
+
+
+@dataclass(frozen=True)
+class ImportJobPage:
+    """``imports/job.html``: one job's progress (its ``job_status`` block is polled)."""
+
+    job: JobView
+    kinds: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ImportReportPage:
+    """``imports/report.html``: one import's counts and rejected rows."""
+
+    run: Any
+    problems: Sequence[tuple[int, str, str, str]]  # line, column, value, reason
+    hidden: int  # rejected rows stored but not shown on the page
+    unlisted: str  # the sentence about rejected rows not stored at all
+    kinds: Mapping[str, str]
+
+
+# --- privacy -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrivacyHomePage:
+    """``privacy/home.html``: find a person, and what retention would do today."""
+
+    q: str
+    people: Sequence[Any]  # employees matching ``q``
+    retention: RetentionOutcome  # a dry run
+
+
+@dataclass(frozen=True)
+class PrivacyPersonPage:
+    """``privacy/person.html``: what is held about one person, export and erasure."""
+
+    person: Any
+    held: Mapping[str, int]  # kind of record -> rows
+    erased: bool
+
+
+@dataclass(frozen=True)
+class ErasurePage:
+    """``privacy/erase.html``: the confirmation step of an erasure."""
+
+    person: Any
+    delete_facts: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditTrailPage:
+    """``privacy/audit.html``: one page of the audit trail with its filters."""
+
+    page: AuditPage
+    query: str  # the filters as a query string, for the CSV link
+    filters_query: str  # the same, ready to prefix ``page=`` in the pager

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse
+
+from lodestar.web.deps import CurrentUser
 
 
 async def posted_form(request: Request) -> FormData:
@@ -22,6 +24,23 @@ FormDep = Annotated[FormData, Depends(posted_form)]
 def see_other(url: str) -> RedirectResponse:
     """303 after a successful POST, so reloading the next page does not post again."""
     return RedirectResponse(url, status_code=303)
+
+
+def reload_returns_to(router: APIRouter, path: str, page: str) -> None:
+    """Let ``path``, a URL that only takes a form's POST, also answer GET with a redirect to
+    ``page``, the page that holds the form (``page`` may name ``path``'s parameters, e.g.
+    ``"/requests/{request_id}#questions"``).
+
+    A refused form is shown again on the POST's answer, with the message and what was typed,
+    so the browser stays on ``path``; reloading it from the address bar, or coming back to it
+    from history, then lands on the form's page instead of "Method Not Allowed". The page the
+    redirect leads to decides who may see it; the redirect itself reveals nothing.
+    """
+
+    def back_to_the_form(request: Request, user: CurrentUser) -> RedirectResponse:
+        return see_other(page.format(**request.path_params))
+
+    router.add_api_route(path, back_to_the_form, methods=["GET"], include_in_schema=False)
 
 
 def form_text(form: FormData, name: str) -> str:
