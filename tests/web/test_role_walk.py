@@ -310,8 +310,11 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         },  # fmt: skip
         "token_form": {"name": f"Walk {role}", "expires_in_days": "7"},
         # A wrong current password: refused as a correction (422), and the walker stays in.
-        "password_form": {"current_password": "not it", "new_password": "x" * 12,
-                          "repeat_password": "x" * 12},  # fmt: skip
+        "password_form": {
+            "current_password": "not it",
+            "new_password": "x" * 12,
+            "repeat_password": "x" * 12,
+        },  # fmt: skip
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},
