@@ -94,3 +94,29 @@ def test_a_program_without_a_metric_opens_and_offers_the_link(client_as, web_dat
     with Session(engine) as s:
         assert s.get(Program, pid).kpi_id is None
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("posted_to", "page"),
+    [
+        ("canvas", "design#canvas"),
+        ("costs", "design#costs"),
+        ("risks", "design#risks"),
+        ("pilot/plan", "pilot#plan"),
+        ("pilot/lottery", "pilot#lottery"),
+        ("pilot/launch", "pilot#registration"),
+        ("pilot/registrations", "pilot#registration"),
+        ("decisions", "pilot#decide"),
+    ],
+)
+def test_urls_forms_post_to_also_answer_get(client_as, web_database, posted_to, page):
+    """A refused form is shown at the URL it posted to; opening that URL again leads back to
+    the page instead of "Method Not Allowed"."""
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        pid = s.scalar(select(Program.id).where(Program.code == "fcr_pilot"))
+    engine.dispose()
+    ld = client_as("ld")
+    resp = ld.get(f"/programs/{pid}/{posted_to}")
+    assert resp.status_code == 303 and resp.headers["location"] == f"/programs/{pid}/{page}"
+    assert client_as("employee").get(f"/programs/{pid}/{posted_to}").status_code == 403

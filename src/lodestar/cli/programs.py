@@ -282,3 +282,5 @@ def _print(setup) -> None:  # type: ignore[no-untyped-def]
         typer.echo("Observed among participants: nothing yet.")
     if setup.behaviour_notice:
         typer.echo(f"Notice: {setup.behaviour_notice}")
+    for warning in setup.design_warnings:
+        typer.echo(f"Warning: {warning}")
