@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from lodestar.db.migrate import upgrade
 from lodestar.db.models import Program, WorkspaceMeta
-from lodestar.db.session import make_engine
-from lodestar.services.demo import seed_demo
 from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.panel import build_program_panel
 
 pytestmark = pytest.mark.xdist_group("demo2000")
 
 
-@pytest.fixture(scope="module")
-def demo_session(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('impact') / 'demo.db'}")
-    upgrade(engine)
-    with Session(engine) as s, s.begin():
-        seed_demo(s, employees=2000, seed=42)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
+@pytest.fixture
+def demo_session(demo2000):  # type: ignore[no-untyped-def]
+    return demo2000
 
 
 def _program(session, code):
