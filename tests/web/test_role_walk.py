@@ -107,6 +107,10 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/programs/{program_id:int}/pilot/launch"): (PROGRAM_READERS, 403, None),
     ("GET", "/programs/{program_id:int}/pilot/registrations"): (PROGRAM_READERS, 403, None),
     ("GET", "/programs/{program_id:int}/decisions"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/archive"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/restore"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/archive"): (LD, 403, "reason_form"),
+    ("POST", "/programs/{program_id:int}/restore"): (LD, 403, "reason_form"),
     ("GET", "/programs/new"): (LD, 403, None),
     ("POST", "/programs/new"): (LD, 403, "program_form"),
     ("GET", "/programs/{program_id:int}/edit"): (LD, 403, None),
@@ -182,6 +186,8 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/risks"): (LD, 403, "risk_json"),
     ("PUT", "/api/programs/{program_id}/risks/{risk_id}"): (LD, 403, "risk_json"),
     ("POST", "/api/programs/{program_id}/decisions"): (LD, 403, "decision_json"),
+    ("POST", "/api/programs/{program_id}/archive"): (LD, 403, "reason_json"),
+    ("POST", "/api/programs/{program_id}/restore"): (LD, 403, "reason_json"),
     ("GET", "/api/programs/{program_id}/history"): (PROGRAM_READERS, 403, None),
     ("GET", "/api/programs/{program_id}/observations/people"): (OBSERVERS, 403, None),
     ("POST", "/api/programs/{program_id}/observations"): (OBSERVERS, 403, "observation_json"),
@@ -312,6 +318,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "launch_form": {"expected_effect": "1", "horizon_date": "2027-01-05"},
         "revision_form": {"reason": f"Walk revision by {role}.", "expected_effect": "2"},
         "decision_form": {"decision": "adapt", "reason": f"Walk check by {role}."},
+        "reason_form": {"reason": f"Walk check by {role}."},
         "observation_form": {
             "employee_id": "1",
             "behaviour": "Walk",
@@ -352,6 +359,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "impact": "low",
         },  # fmt: skip
         "decision_json": {"decision": "adapt", "reason": f"Walk check by {role}."},
+        "reason_json": {"reason": f"Walk check by {role}."},
         "observation_json": {
             "employee_id": 1,
             "behaviour": "Walk",

@@ -240,6 +240,7 @@ class ProgramListPage:
     rows: Sequence[ProgramListItem]
     can_run: bool
     evidence_words: Mapping[str, str]
+    show_archived: bool = False  # archived programs listed too (?archived=1)
 
 
 @dataclass(frozen=True)

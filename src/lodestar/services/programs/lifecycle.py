@@ -267,6 +267,7 @@ def restore_program(
     session: Session, actor: Actor, program_id: int, reason: str
 ) -> ProgramTransition:
     """Bring an archived program back to design, saying why."""
+    require_designer(actor)
     prog = load_program(session, program_id)
     if prog.status != "archived":
         raise Conflict(

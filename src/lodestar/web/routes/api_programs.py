@@ -256,11 +256,13 @@ def impact_read(impact: program_impact.ProgramImpact) -> ProgramImpactRead:
 
 
 @router.get("/programs", response_model=list[ProgramListItemRead])
-def list_programs(db: SessionDep, actor: CurrentActor) -> list[ProgramListItemRead]:
-    """Programs with their metric and latest result (managers, executives, L&D)."""
-    return [
-        ProgramListItemRead(**jsonable(item)) for item in program_impact.list_programs(db, actor)
-    ]
+def list_programs(
+    db: SessionDep, actor: CurrentActor, include_archived: bool = False
+) -> list[ProgramListItemRead]:
+    """Programs with their metric and latest result (managers, executives, L&D); archived
+    programs only with ``include_archived=true``."""
+    rows = program_impact.list_programs(db, actor, include_archived=include_archived)
+    return [ProgramListItemRead(**jsonable(item)) for item in rows]
 
 
 @router.get("/programs/{program_id}/impact", response_model=ProgramImpactRead)

@@ -52,6 +52,8 @@ form_urls_answer_get(
         "/programs/{program_id:int}/canvas": "/programs/{program_id}/design#canvas",
         "/programs/{program_id:int}/costs": "/programs/{program_id}/design#costs",
         "/programs/{program_id:int}/risks": "/programs/{program_id}/design#risks",
+        "/programs/{program_id:int}/archive": "/programs/{program_id}/edit#archive",
+        "/programs/{program_id:int}/restore": "/programs/{program_id}/edit#archive",
     },
     programs.get_program,
 )
@@ -166,6 +168,42 @@ def edit_program(
                             request_id=prog.request_id, error=exc)  # fmt: skip
 
     return handle_form(request, db, act, refused=refused, done=f"/programs/{program_id}/design")
+
+
+def _step_form(
+    request: Request, db: Session, actor: Actor, form: FormData, program_id: int,
+    step: Callable[..., object], done: str,
+) -> Response:  # fmt: skip
+    """Archive or restore from the edit page; a refusal shows the edit page with the reason."""
+
+    def act(errors: FieldErrors) -> str:
+        step(db, actor, program_id, form_text(form, "reason"))
+        return done
+
+    def refused(exc: LodestarError) -> Response:
+        prog = programs.get_program(db, actor, program_id)
+        return _render_form(request, db, actor, program=prog, typed=_typed(None, prog),
+                            request_id=prog.request_id, error=exc)  # fmt: skip
+
+    return handle_form(request, db, act, refused=refused, done=f"/programs/{program_id}/design")
+
+
+def _step_route(step: Callable[..., object], done: str) -> Callable[..., Response]:
+    def route(
+        request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+    ) -> Response:
+        return _step_form(request, db, actor, form, program_id, step, done)
+
+    return route
+
+
+for _path, _step, _done in (
+    ("archive", programs.archive_program,
+     "Program archived: off the programs list, its history kept."),
+    ("restore", programs.restore_program, "Program restored: it is back in design."),
+):  # fmt: skip
+    router.add_api_route(f"/programs/{{program_id:int}}/{_path}", _step_route(_step, _done),
+                         methods=["POST"], include_in_schema=False)  # fmt: skip
 
 
 def render_design(

@@ -43,9 +43,13 @@ form_urls_answer_get(
 
 
 @router.get("/programs")
-def program_list(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
-    rows = program_impact.list_programs(db, actor)
-    page = ProgramListPage(rows=rows, can_run=actor.is_ld, evidence_words=EVIDENCE_WORDS)
+def program_list(
+    request: Request, db: SessionDep, actor: CurrentActor, archived: bool = False
+) -> Response:
+    rows = program_impact.list_programs(db, actor, include_archived=archived)
+    page = ProgramListPage(
+        rows=rows, can_run=actor.is_ld, evidence_words=EVIDENCE_WORDS, show_archived=archived
+    )
     return render(request, "programs/list.html", page)
 
 
