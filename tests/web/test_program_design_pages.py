@@ -167,7 +167,9 @@ def test_an_imported_program_opens_and_is_linked_instead_of_a_dead_end(client_as
     assert page.status_code == 200 and 'id="unaligned"' in page.text
     assert "Finance Business Partnering" in ld.get("/programs").text
     for where in ("design", "pilot"):
-        assert ld.get(f"/programs/{pid}/{where}").status_code == 200
+        other = ld.get(f"/programs/{pid}/{where}")
+        assert other.status_code == 200 and 'id="unaligned"' in other.text
+        assert f'href="/programs/{pid}/edit"' in other.text
     linked = ld.post(f"/programs/{pid}/edit", data={"name": "Finance Business Partnering",
                                                     "kpi_id": str(kpi)})  # fmt: skip
     assert linked.status_code == 303, linked.text

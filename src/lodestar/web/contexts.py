@@ -314,6 +314,7 @@ class PilotPage:
     scale / adapt / stop decision with the program's history."""
 
     program: Any
+    statement: str  # the statement of intent, as the design page shows it
     stored: programs.StoredPlan
     registrations: Sequence[programs.Registration]  # newest first
     grade: GradedResult | None

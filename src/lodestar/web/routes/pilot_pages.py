@@ -62,6 +62,7 @@ def render_pilot(
 ) -> Response:
     page = PilotPage(
         program=programs.get_program(db, actor, program_id),
+        statement=programs.program_canvas(db, actor, program_id).statement,
         stored=programs.stored_plan(db, actor, program_id),
         registrations=programs.registrations(db, program_id),
         grade=programs.grade_program(db, actor, program_id),
