@@ -154,3 +154,26 @@ def test_fcr_pilot_reads_smaller_than_expected_but_real_against_its_registration
         assert "−2.50" in graded.sentence
     finally:
         demo_session.rollback()
+
+
+def test_weak_evidence_never_shows_an_roi_headline(demo_session):
+    """A real effect (the interval excludes zero) with a failed check is weak evidence: the
+    money section states the ROI range and why it is not claimed, and has no ROI figure."""
+    from dataclasses import replace
+
+    from lodestar.analytics.results import Diagnostic
+    from lodestar.reports.program_view import money_view
+    from lodestar.services.impact import program_impact
+
+    prog, _ = _program(demo_session, "fcr_pilot")
+    panel = build_program_panel(demo_session, prog.id)
+    strong = analyse_panel(panel).headline
+    money, _ = program_impact._money(panel.program, panel.kpi, strong)
+    assert strong.evidence == "strong" and money is not None and "roi_percent" in money
+    failed = Diagnostic("pre_trends", "Pre-trend joint test", passed=False, value=0.01)
+    weak = replace(strong, diagnostics=(*strong.diagnostics, failed))
+    assert weak.evidence == "weak" and not weak.interval_includes_zero
+    money, note = program_impact._money(panel.program, panel.kpi, weak)
+    assert money is None and money_view(money) is None
+    assert note.startswith("The evidence is weak, so no ROI is claimed as a result.")
+    assert "would lie between" in note and "not a figure to report" in note
