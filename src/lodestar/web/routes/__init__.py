@@ -2,6 +2,7 @@
 
 from lodestar.web.routes import (
     account_pages,
+    api_briefs,
     api_docs,
     api_me,
     api_pilots,
@@ -11,9 +12,11 @@ from lodestar.web.routes import (
     api_requests,
     api_strategy,
     auth,
+    brief_pages,
     home,
     import_pages,
     kpi_pages,
+    leadership_pages,
     pilot_pages,
     priority_pages,
     privacy_pages,
@@ -34,6 +37,8 @@ ROUTERS = [
     import_pages.router,
     program_design_pages.router,
     pilot_pages.router,
+    brief_pages.router,
+    leadership_pages.router,
     program_pages.router,
     privacy_pages.router,
     api_docs.router,
@@ -44,4 +49,5 @@ ROUTERS = [
     api_privacy.router,
     api_program_design.router,
     api_pilots.router,
+    api_briefs.router,
 ]

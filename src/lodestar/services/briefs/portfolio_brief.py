@@ -1,0 +1,102 @@
+"""The portfolio brief: programs by priority with the value they delivered (with its range),
+and the pipeline of requests and programs still on their way.
+
+Built from what exists today: the leadership view's priorities and programs, the money each
+program's newest stored result claims under the conservative rule, and the request and program
+states. The 80/20 view and the department's progress from reactive to strategic come from the
+portfolio scoring (``services/portfolio``, built alongside): :func:`portfolio_extras` is the
+seam where that work plugs in; until it does the brief says those parts are not available yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lodestar.db.models import ImpactResult, Program, TrainingRequest
+from lodestar.domain.roles import Actor
+from lodestar.services.briefs.leadership import LeadershipView, leadership_view
+
+PIPELINE_REQUEST_STATES = ("submitted", "in_diagnosis", "accepted", "in_design", "pilot")
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    program_id: int
+    name: str
+    result_id: int
+    benefit: float
+    benefit_low: float
+    benefit_high: float
+    cost: float
+    currency: str
+
+
+@dataclass(frozen=True)
+class PortfolioExtras:
+    """What the portfolio scoring adds: the 80/20 view and the reactive-to-strategic progress.
+    Empty until ``services/portfolio`` is connected (see :func:`portfolio_extras`)."""
+
+    available: bool
+    pareto: tuple[tuple[str, float], ...] = ()  # (program or request, share of expected impact)
+    progress: tuple[tuple[str, str], ...] = ()  # (stage, status in words)
+
+
+@dataclass(frozen=True)
+class PortfolioBrief:
+    leadership: LeadershipView
+    value: tuple[ValueLine, ...]  # programs whose stored result claims money
+    no_value: int  # programs with a result that claims none (unclear evidence, no unit value)
+    requests_by_state: tuple[tuple[str, int], ...]
+    programs_by_state: tuple[tuple[str, int], ...]
+    extras: PortfolioExtras
+
+
+def portfolio_extras(session: Session, actor: Actor) -> PortfolioExtras:
+    """The seam for the portfolio scoring (80/20 view, reactive-to-strategic progress)."""
+    return PortfolioExtras(available=False)
+
+
+def portfolio_brief(session: Session, actor: Actor) -> PortfolioBrief:
+    """The portfolio's one-page brief (executives and the L&D team)."""
+    view = leadership_view(session, actor)
+    value, no_value = [], 0
+    for block in view.priorities:
+        for p in block.programs:
+            if p.result is None or p.result.hidden:
+                continue
+            row = session.get(ImpactResult, p.result.result_id)
+            money: dict[str, Any] = (row.money if row else None) or {}
+            if not money or p.result.evidence in ("weak", "none"):
+                no_value += 1
+                continue
+            value.append(
+                ValueLine(p.id, p.name, p.result.result_id, float(money["benefit"]),
+                          float(money["benefit_low"]), float(money["benefit_high"]),
+                          float(money.get("cost") or 0.0), str(money.get("currency") or ""))
+            )  # fmt: skip
+    requests = session.execute(
+        select(TrainingRequest.state, func.count())
+        .where(TrainingRequest.state.in_(PIPELINE_REQUEST_STATES))
+        .group_by(TrainingRequest.state)
+    ).all()
+    order = {s: i for i, s in enumerate(PIPELINE_REQUEST_STATES)}
+    programs = session.execute(
+        select(Program.status, func.count()).group_by(Program.status).order_by(Program.status)
+    ).all()
+    return PortfolioBrief(
+        leadership=view,
+        value=tuple(value),
+        no_value=no_value,
+        requests_by_state=tuple(
+            sorted(((s, int(n)) for s, n in requests), key=lambda x: order[x[0]])
+        ),  # fmt: skip
+        programs_by_state=tuple((s, int(n)) for s, n in programs),
+        extras=portfolio_extras(session, actor),
+    )
+
+
+__all__ = ["PortfolioBrief", "PortfolioExtras", "ValueLine", "portfolio_brief", "portfolio_extras"]
