@@ -45,7 +45,7 @@ def test_weight_and_effort_move_an_items_score(db: Session, actors):
     assert after.score == pytest.approx(item.expected_value * item.confidence / item.effort_days)
     portfolio.set_program_scoring(db, ld, item.id, portfolio.ProgramScoringInput(effort_days=40))
     slower = next(i for i in portfolio.score_portfolio(db, ld).items if i.key == item.key)
-    assert slower.score == pytest.approx(after.score / 4)
+    assert slower.score == pytest.approx(after.score * after.effort_days / 40)
 
 
 def test_a_request_with_a_numeric_cost_of_inaction_gets_an_expected_value(db: Session, actors):

@@ -6,8 +6,13 @@ Public functions (the leadership brief and the adapters use these, nothing deepe
 - ``score_portfolio(session, actor, filters=None) -> Portfolio``: items ranked by score, with
   ``pareto_count`` / ``pareto_items`` (the 80/20 cut) and ``top(n)``;
 - ``set_priority_weight``, ``set_request_scoring``, ``set_program_scoring``: the inputs;
+- ``reactive_symptoms(session, actor) -> SymptomReport``: the symptoms with treatment and trend;
+- ``ninety_day_plan(session, actor) -> PlanView``, ``start_plan``, ``tick_plan_item``;
+- ``portfolio_csv(session, actor, filters)``: the ranked table as formula-safe CSV;
+- ``heat_map_cells(portfolio)``: priority x impact band counts for the heat map.
 
-Modules: ``access`` (who sees what), ``inputs``, ``scoring``.
+Modules: ``access`` (who sees what), ``inputs``, ``scoring``, ``symptoms``, ``plan``,
+``export``.
 """
 
 from lodestar.services.portfolio.access import (
@@ -23,6 +28,14 @@ from lodestar.services.portfolio.inputs import (
     set_program_scoring,
     set_request_scoring,
 )
+from lodestar.services.portfolio.plan import (
+    PlanItemView,
+    PlanView,
+    ninety_day_plan,
+    plan_start,
+    start_plan,
+    tick_plan_item,
+)
 from lodestar.services.portfolio.scoring import (
     SORT_KEYS,
     Portfolio,
@@ -31,8 +44,18 @@ from lodestar.services.portfolio.scoring import (
     by_expected_value,
     score_portfolio,
 )
+from lodestar.services.portfolio.symptoms import SymptomReport, SymptomView, reactive_symptoms
 
 __all__ = [
+    "reactive_symptoms",
+    "SymptomView",
+    "SymptomReport",
+    "tick_plan_item",
+    "start_plan",
+    "plan_start",
+    "ninety_day_plan",
+    "PlanView",
+    "PlanItemView",
     "SORT_KEYS",
     "Portfolio",
     "PortfolioFilters",

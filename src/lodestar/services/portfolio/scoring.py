@@ -378,7 +378,7 @@ def _program_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
                 weight_set=weight_set, kpi_id=p.kpi_id, kpi_name=kpi.name if kpi else None,
                 expected=impact, confidence=conf, confidence_source=conf_source,
                 effort_days=effort, effort_estimated=p.effort_days is not None,
-                cost=_program_cost(session, p, people),
+                cost=program_cost(session, p, people),
                 currency=(kpi.currency if kpi else None) or "EUR",
                 score=priority_score(impact.value, conf, weight, effort),
                 band=impact_band(impact.value),
@@ -408,7 +408,7 @@ def _program_effect(
     return None, "assumed", None
 
 
-def _program_cost(session: Session, p: Program, participants: int) -> float | None:
+def program_cost(session: Session, p: Program, participants: int) -> float | None:
     """Fully loaded cost where it is stored; otherwise cost per participant x participants."""
     costs = stored_costs(session, p.id)
     if costs is not None:
