@@ -9,7 +9,6 @@ Public functions (the leadership brief and the adapters use these, nothing deepe
 - ``reactive_symptoms(session, actor) -> SymptomReport``: the symptoms with treatment and trend;
 - ``ninety_day_plan(session, actor) -> PlanView``, ``start_plan``, ``tick_plan_item``;
 - ``portfolio_csv(session, actor, filters)``: the ranked table as formula-safe CSV;
-- ``heat_map_cells(portfolio)``: priority x impact band counts for the heat map.
 
 Modules: ``access`` (who sees what), ``inputs``, ``scoring``, ``symptoms``, ``plan``,
 ``export``.
@@ -20,6 +19,7 @@ from lodestar.services.portfolio.access import (
     require_portfolio_reader,
     require_scorer,
 )
+from lodestar.services.portfolio.export import CSV_HEADER, portfolio_csv
 from lodestar.services.portfolio.inputs import (
     ProgramScoringInput,
     RequestScoringInput,
@@ -47,6 +47,8 @@ from lodestar.services.portfolio.scoring import (
 from lodestar.services.portfolio.symptoms import SymptomReport, SymptomView, reactive_symptoms
 
 __all__ = [
+    "CSV_HEADER",
+    "portfolio_csv",
     "reactive_symptoms",
     "SymptomView",
     "SymptomReport",

@@ -83,6 +83,8 @@ class PortfolioItem:
     currency: str
     score: float | None
     band: str
+    people: int | None = None  # requests: the audience size given; programs: participants
+    cost_of_inaction: float | None = None  # requests: the numeric cost of inaction a year
     rank: int = 0
     above_cut: bool = False
 
@@ -307,7 +309,8 @@ def _request_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
                 effort_days=effort, effort_estimated=r.effort_days is not None, cost=None,
                 currency=(kpi.currency if kpi else None) or "EUR",
                 score=priority_score(impact.value, conf, weight, effort),
-                band=impact_band(impact.value),
+                band=impact_band(impact.value), people=r.audience_size,
+                cost_of_inaction=r.cost_of_inaction_amount,
             )
         )  # fmt: skip
     return out
@@ -381,7 +384,7 @@ def _program_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
                 cost=program_cost(session, p, people),
                 currency=(kpi.currency if kpi else None) or "EUR",
                 score=priority_score(impact.value, conf, weight, effort),
-                band=impact_band(impact.value),
+                band=impact_band(impact.value), people=people or None,
             )
         )  # fmt: skip
     return out

@@ -10,11 +10,17 @@ from lodestar.services.stakeholders.access import (
     require_map_reader,
     sees_notes,
 )
+from lodestar.services.stakeholders.choices import (
+    department_choices,
+    people_choices,
+    request_choices,
+)
 from lodestar.services.stakeholders.council import (
     AgendaDraft,
     CouncilInput,
     CouncilView,
     DecisionInput,
+    DecisionView,
     council_view,
     councils_held,
     create_council,
@@ -43,10 +49,14 @@ from lodestar.services.stakeholders.register import (
 from lodestar.services.stakeholders.updates import UpdateDraft, draft_update, record_update
 
 __all__ = [
+    "request_choices",
+    "people_choices",
+    "department_choices",
     "AgendaDraft",
     "CouncilInput",
     "CouncilView",
     "DecisionInput",
+    "DecisionView",
     "InterviewInput",
     "InterviewView",
     "StakeholderInput",
