@@ -5,27 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
-from typer.testing import CliRunner
-
-from lodestar.cli.main import app
-from lodestar.config import get_settings
+from tests.cli.conftest import seeded_cli
 
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path_factory.mktemp('portfolio_cli') / 'cli.db'}"
-    runner = CliRunner()
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        get_settings.cache_clear()
-        env = {"LODESTAR_DATABASE_URL": url, "LODESTAR_CLI_USER": ""}
-        return runner.invoke(app, list(args), env=env)
-
-    assert run("db", "upgrade").exit_code == 0
-    seeded = run("demo", "seed", "--employees", "150", "--seed", "7")
-    assert seeded.exit_code == 0, seeded.output
-    yield run
-    get_settings.cache_clear()
+    yield from seeded_cli(tmp_path_factory, "portfolio_cli")
 
 
 def test_show_ranks_and_marks_the_cut(cli):
