@@ -18,6 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 LEAD = "priya@brightwater.example"
 EXECUTIVE = "helen@brightwater.example"
 PRIORITY = "Win more of the deals we already qualify"
+PHONE_PAGES = (
+    ("/portfolio", "46-phone-portfolio"),
+    ("/portfolio/heat-map", "47-phone-heat-map"),
+    ("/stakeholders", "48-phone-stakeholders"),
+)
 NOTE = "Wants numbers before stories"  # one of the demo's relationship notes (Tomás Reyes)
 
 
@@ -109,8 +114,7 @@ def test_portfolio_reads_on_a_phone(browser, live_server):  # type: ignore[no-un
     violations = watch_policy_violations(phone)
     try:
         sign_in_as(phone, LEAD)
-        for path, name in (("/portfolio", "46-phone-portfolio"), ("/portfolio/heat-map", "47-phone-heat-map"),
-                           ("/stakeholders", "48-phone-stakeholders")):  # fmt: skip
+        for path, name in PHONE_PAGES:
             phone.goto(path)
             overflow = phone.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"

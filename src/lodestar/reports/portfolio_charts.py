@@ -66,7 +66,8 @@ def describe_heat_map(cells: Sequence[HeatCell]) -> str:
     top = max(cells, key=lambda c: c.value)
     return (
         f"Impact heat map of {sum(c.items for c in cells)} items by priority and expected "
-        f"impact. The most value sits in {top.priority}, {top.band}: {top.items} items worth "
+        f"impact. The most value sits in {top.priority}, {top.band}: {top.items} "
+        f"item{'' if top.items == 1 else 's'} worth "
         f"{format_number(top.value, 0)} a year."
     )
 
@@ -108,9 +109,13 @@ def _render_heat(key: tuple[tuple[str, str, int, float, float], ...]) -> str:
     dots = base.mark_circle(color=INK, opacity=0.35, aria=False).encode(
         size=alt.Size("cost:Q", title="Cost", scale=alt.Scale(range=[0, 500]), legend=None)
     )
-    text = base.mark_text(
-        color=INK, fontSize=10, fontWeight="bold", dx=-11, dy=-11, aria=False
-    ).encode(text="items:Q")
+    dark = max(c.value for c in cells) * 0.5
+    text = base.mark_text(fontSize=10, fontWeight="bold", dx=-11, dy=-11, aria=False).encode(
+        text="items:Q",
+        color=alt.condition(
+            f"datum.value > {dark} && {dark} > 0", alt.value("white"), alt.value(INK)
+        ),
+    )
     chart = alt.LayerChart(
         layer=[rect, dots, text],
         width=WIDTH - 125,
