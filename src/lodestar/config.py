@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     )
     demo: bool = Field(False, description="Demo mode: one-click sign-in as each demo persona.")
     organisation_name: str = Field("Lodestar", description="Shown in the page header.")
+    public_url: str = Field(
+        "",
+        description="The address people open Lodestar at (e.g. https://lodestar.example.com); "
+        "links in downloaded briefs point there. Empty: the address of the request, or "
+        "http://localhost:8000 for briefs made on the command line.",
+    )
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]

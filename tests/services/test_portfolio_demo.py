@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.migrate import upgrade
 from lodestar.db.models import User, WorkspaceMeta
 from lodestar.db.session import make_engine
+from lodestar.domain.ninety_day_plan import ITEMS_BY_KEY
 from lodestar.domain.stakeholders import quadrant
 from lodestar.services import portfolio, stakeholders
 from lodestar.services.accounts import actor_of
@@ -82,3 +83,20 @@ def test_ninety_day_plan_at_a_known_number_of_items_done(demo):
     assert sorted(i.spec.key for i in plan.late) == sorted(truth["plan_late"])
     interviews = next(i for i in plan.items if i.spec.key == "ten_interviews")
     assert interviews.evidence.startswith(f"{truth['interviews']} of {truth['interview_goal']}")
+
+
+def test_the_portfolio_brief_shows_the_cut_and_the_plan(demo):
+    from lodestar.services.briefs import portfolio_brief
+
+    s, ld, truth = demo
+    extras = portfolio_brief(s, ld).extras
+    assert extras.available
+    assert [name for name, _ in extras.pareto] == truth["above_cut"]
+    assert sum(share for _, share in extras.pareto) >= 0.8
+    done_by_phase = [
+        sum(1 for k in truth["plan_done"] if ITEMS_BY_KEY[k].phase == n) for n in (1, 2, 3)
+    ]
+    assert [words.split(";")[0] for _, words in extras.progress] == [
+        f"{n} of 3 done" for n in done_by_phase
+    ]
+    assert "late: hold 10 stakeholder interviews" in extras.progress[0][1]

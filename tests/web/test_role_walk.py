@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.models import (
     Council,
     Employee,
+    ImpactResult,
     KeyResult,
     Kpi,
     Objective,
@@ -29,6 +30,7 @@ from lodestar.db.models import (
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, programs, strategy
+from lodestar.services.impact.program_impact import estimate_program_impact
 from lodestar.services.imports import ImportReport, create_job, record_run
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
@@ -113,6 +115,15 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/programs/{program_id:int}/costs"): (LD, 403, "costs_form"),
     ("POST", "/programs/{program_id:int}/risks"): (LD, 403, "risk_form"),
     ("GET", "/programs/{program_id:int}/pilot"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief.pdf"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief.html"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/brief/pin"): (LD, 403, "pin_form"),
+    ("POST", "/programs/{program_id:int}/brief/unpin"): (LD, 403, "form"),
+    ("GET", "/programs/{program_id:int}/results/{result_id:int}"): (PROGRAM_READERS, 403, None),
+    ("GET", "/portfolio/brief"): (PORTFOLIO, 403, None),
+    ("GET", "/portfolio/brief.pdf"): (PORTFOLIO, 403, None),
+    ("GET", "/leadership"): (PORTFOLIO, 403, None),
     ("POST", "/programs/{program_id:int}/pilot/plan"): (LD, 403, "plan_form"),
     ("POST", "/programs/{program_id:int}/pilot/lottery"): (LD, 403, "lottery_form"),
     ("POST", "/programs/{program_id:int}/pilot/launch"): (LD, 403, "launch_form"),
@@ -150,6 +161,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/kpis/{kpi_id}/trend"): (EVERYONE, 403, None),
     ("GET", "/api/programs"): (PROGRAM_READERS, 403, None),
     ("GET", "/api/programs/{program_id}/impact"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/programs/{program_id}/brief"): (PROGRAM_READERS, 403, None),
     ("POST", "/api/programs/{program_id}/impact"): (LD, 403, None),
     ("GET", "/api/programs/{program_id}/setup"): (PROGRAM_READERS, 403, None),
     ("PUT", "/api/programs/{program_id}/setup"): (LD, 403, "setup_json"),
@@ -313,6 +325,13 @@ def objects(web_database: str) -> dict[str, int]:
             programs.check_risk("The walk finds a hole", "low", "low", "", ""),
         )  # fmt: skip
         ids["risk_id"] = risk.id
+        # A stored result of the program (the walk's edits may unlink its KPI later on).
+        stored = s.scalar(
+            select(ImpactResult.id).where(ImpactResult.program_id == ids["program_id"])
+        )
+        if stored is None:
+            stored = estimate_program_impact(s, ld, ids["program_id"]).result_id
+        ids["result_id"] = stored  # type: ignore[assignment]
         for role, user in users.items():
             mine = accounts.create_token(
                 s, accounts.actor_of(user), user.id, accounts.TokenInput(name=f"Walk {role}")
@@ -329,6 +348,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
            "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
     forms = {
         "form": {},
+        "pin_form": {"result_id": str(ids["result_id"])},
         "request_form": {"title": "Walk", "action": "save", "urgency": "normal", **FULL},
         "answers_form": {"q_one_metric": "Conversion."},
         "transition_form": {"target": "needs_information", "reason": "Walk check."},

@@ -9,6 +9,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from lodestar.config import Settings, get_settings
 from lodestar.db.session import check_ready, make_engine, session_factory
+from lodestar.reports.brief_pdf import STATIC_DIR as REPORT_STATIC_DIR
 from lodestar.services.workspace import is_demo_database
 from lodestar.web import errors
 from lodestar.web.audit_origin import AuditOrigin
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.security.trusted_proxies:
         # Outermost: the client's address and scheme are the proxy's word from here on.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.security.trusted_proxies)
+    # The brief's stylesheet lives with its templates in reports/ (the PDF uses it too).
+    app.mount("/static/reports", StaticFiles(directory=REPORT_STATIC_DIR), name="reports")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from lodestar.domain.roles import Actor
 from lodestar.errors import MissingField
+from lodestar.reports.brief_view import ProgramBriefView
 from lodestar.reports.program_view import ProgramView
 from lodestar.services import intake, strategy
+from lodestar.services.briefs import LeadershipView, MyWork, ResultLine
 from lodestar.services.impact.program_impact import ProgramImpact, ProgramListItem
 from lodestar.services.program_setup import ProgramSetup
 from lodestar.services.views import (
@@ -259,3 +261,40 @@ class ProgramPage:
     setup_error: str | None
     setup_errors: Mapping[str, str]
     intent: Any = None  # services.programs.CanvasView: the statement of intent
+    viewing_result: int | None = None  # a past stored result shown at its own address
+    latest_result_id: int | None = None
+
+
+# --- briefs and the leadership view ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefPage:
+    """``briefs/program.html``: the one-page brief, its downloads, results and pin."""
+
+    brief: ProgramBriefView
+    results: Sequence[ResultLine]  # every stored result, newest first
+    can_pin: bool
+    pinned_result_id: int | None
+    chosen: int | None  # the result asked for in the address, if any
+
+
+@dataclass(frozen=True)
+class LeadershipPage:
+    """``leadership.html``: priorities → KPIs → programs → results, with the filters."""
+
+    view: LeadershipView
+    periods: Mapping[str, tuple[str, int | None]]
+    charts: Mapping[int, Markup]  # KPI id → its trend with the programs' start dates
+    results: Mapping[int, Any]  # program id → reports.leadership_view.ResultWords
+
+
+@dataclass(frozen=True)
+class MyHomePage:
+    """``home_mine.html``: an employee's or manager's own work."""
+
+    actor: Actor
+    work: MyWork
+    requests: Sequence[RequestSummary]
+    request_count: int
+    priorities: Sequence[Any]

@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from lodestar.db.models.briefs import BriefPin
 from lodestar.db.models.facts import KpiColumn, KpiObservation
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
@@ -58,6 +59,7 @@ __all__ = [
     "UserSession",
     "AuditEvent",
     "BehaviourObservation",
+    "BriefPin",
     "Department",
     "Diagnosis",
     "DiagnosisFinding",

@@ -238,6 +238,23 @@ def latest_program_impact(session: Session, actor: Actor, program_id: int) -> Pr
     return _impact(session, row, program, kpi)
 
 
+def program_impact_at(
+    session: Session, actor: Actor, program_id: int, result_id: int
+) -> ProgramImpact:
+    """One stored result of the program (a past one stays readable at its own address), with
+    today's operational and behaviour tiers."""
+    _require_reader(actor)
+    program, kpi = program_facts(session, program_id)
+    row = session.get(ImpactResult, result_id)
+    if row is None or row.program_id != program_id:
+        raise NotFound(
+            f"Program #{program_id} has no stored result #{result_id}. Open the program to see "
+            "its results."
+        )
+    audit.viewed(session, actor, "program", program_id, f"result #{result_id}")
+    return _impact(session, row, program, kpi)
+
+
 def _latest_row(session: Session, program_id: int) -> ImpactResult | None:
     return session.scalar(
         select(ImpactResult)

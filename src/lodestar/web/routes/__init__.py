@@ -2,6 +2,7 @@
 
 from lodestar.web.routes import (
     account_pages,
+    api_briefs,
     api_docs,
     api_me,
     api_pilots,
@@ -13,10 +14,12 @@ from lodestar.web.routes import (
     api_stakeholders,
     api_strategy,
     auth,
+    brief_pages,
     council_pages,
     home,
     import_pages,
     kpi_pages,
+    leadership_pages,
     pilot_pages,
     portfolio_pages,
     priority_pages,
@@ -39,6 +42,8 @@ ROUTERS = [
     import_pages.router,
     program_design_pages.router,
     pilot_pages.router,
+    brief_pages.router,
+    leadership_pages.router,
     program_pages.router,
     privacy_pages.router,
     portfolio_pages.router,
@@ -52,6 +57,7 @@ ROUTERS = [
     api_privacy.router,
     api_program_design.router,
     api_pilots.router,
+    api_briefs.router,
     api_portfolio.router,
     api_stakeholders.router,
 ]

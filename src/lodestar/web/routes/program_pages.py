@@ -24,7 +24,7 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.reports.effect_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_WORDS
 from lodestar.reports.program_view import program_view
-from lodestar.services import program_setup, programs
+from lodestar.services import briefs, program_setup, programs
 from lodestar.services.impact import program_impact
 from lodestar.web.contexts import ProgramListPage, ProgramPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -56,8 +56,10 @@ def render_detail(
     *,
     setup_values: dict[str, Any] | None = None,
     setup_error: LodestarError | None = None,
+    result_id: int | None = None,
 ) -> Response:
-    """The program page; after a refused setup, with what was typed and the messages."""
+    """The program page; after a refused setup, with what was typed and the messages; on one
+    stored result (a past one) when ``result_id`` is given."""
     program = program_impact.get_program(db, actor, program_id)
     if program.kpi_id is None:
         # Nothing to measure yet (e.g. a program that arrived with an enrolment import): say
@@ -68,7 +70,10 @@ def render_detail(
             {"program": program, "intent": programs.program_canvas(db, actor, program_id),
              "can_edit": actor.is_ld},
         )  # fmt: skip
-    impact = program_impact.latest_program_impact(db, actor, program_id)
+    if result_id is None:
+        impact = program_impact.latest_program_impact(db, actor, program_id)
+    else:
+        impact = program_impact.program_impact_at(db, actor, program_id, result_id)
     setup = program_setup.program_setup(db, actor, program_id)
     if setup_values is None:
         setup_values = {
@@ -92,6 +97,8 @@ def render_detail(
         setup_error=setup_error.message if setup_error else None,
         setup_errors=(setup_error.details.get("fields") or {}) if setup_error else {},
         intent=programs.program_canvas(db, actor, program_id),
+        viewing_result=result_id,
+        latest_result_id=briefs.latest_result_id(db, program_id),
     )
     return render(
         request,

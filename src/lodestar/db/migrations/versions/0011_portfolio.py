@@ -3,7 +3,8 @@ numeric cost of inaction, audience size and effort; the stakeholder register, in
 councils with agenda items and decisions, program updates and hand-ticked plan items
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0013 (applied after the brief's 0013, which reached main first; the number is the one
+reserved for the portfolio)
 Create Date: 2026-12-05 03:50:05.000047
 """
 
@@ -15,7 +16,7 @@ from alembic import op
 import lodestar.db.base
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
