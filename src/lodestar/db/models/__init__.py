@@ -30,10 +30,30 @@ from lodestar.db.models.requests import (
     StakeholderAnswer,
     TrainingRequest,
 )
+from lodestar.db.models.stakeholders import (
+    Council,
+    CouncilAgendaItem,
+    CouncilDecision,
+    InterviewAnswer,
+    InterviewRequest,
+    PlanItem,
+    ProgramUpdate,
+    Stakeholder,
+    StakeholderInterview,
+)
 from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.db.models.users import ApiToken, SignInFailure, User, UserSession
 
 __all__ = [
+    "StakeholderInterview",
+    "Stakeholder",
+    "ProgramUpdate",
+    "PlanItem",
+    "InterviewRequest",
+    "InterviewAnswer",
+    "CouncilDecision",
+    "CouncilAgendaItem",
+    "Council",
     "ApiToken",
     "SignInFailure",
     "UserSession",
