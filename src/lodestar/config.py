@@ -78,6 +78,34 @@ class ImportSettings(BaseModel):
         return self.max_upload_mb * 1024 * 1024
 
 
+class ServerSettings(BaseModel):
+    """How `lodestar serve` shares out the machine (docs/performance.md says how to size it)."""
+
+    workers: int = Field(0, ge=0, description="Server processes; 0 = one per CPU core, at most 8.")
+    threads: int = Field(
+        16, ge=1, le=256, description="Requests one process works on at once (its thread pool)."
+    )
+    db_wait_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=300,
+        description="How long a request waits for a database connection or SQLite's write lock "
+        "before it is answered 503 with Retry-After.",
+    )
+    retry_after_seconds: int = Field(
+        2, ge=1, description="The Retry-After of a 503 answered when the database is saturated."
+    )
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections per process: one per request thread, two for import jobs."""
+        return self.threads + 2
+
+    def worker_count(self, cpus: int | None) -> int:
+        """``workers``, or one per CPU core (1 to 8) when it is 0."""
+        return self.workers or max(1, min(8, cpus or 1))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -93,6 +121,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]
+    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

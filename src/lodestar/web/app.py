@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -18,11 +23,30 @@ from lodestar.web.sessions import BrowserSessions
 from lodestar.web.templating import STATIC_DIR
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Synchronous routes run in anyio's thread pool: as many at once as the settings' threads,
+    which is also the number of pooled database connections (``ServerSettings.pool_size``), so
+    no request holds a thread while it queues for a connection."""
+    to_thread.current_default_thread_limiter().total_tokens = app.state.settings.server.threads
+    # `lodestar serve` asks numeric libraries for one thread each (OPENBLAS_NUM_THREADS...);
+    # a library already loaded in this process is told so too.
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "")
+    if blas.isdigit() and int(blas) > 0:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=int(blas))
+    yield
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the web app for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
     secret = None if settings.demo else settings.checked_secret()
-    engine = engine or make_engine(settings.database_url)
+    server = settings.server
+    engine = engine or make_engine(
+        settings.database_url, pool_size=server.pool_size, wait_seconds=server.db_wait_seconds
+    )
     check_ready(engine)
     if secret is None:
         # The demo's public secret (and one-click sign-in) only on a database the demo made.
@@ -34,6 +58,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         docs_url=None,  # served by routes/api_docs.py from static/vendor: works offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
