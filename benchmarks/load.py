@@ -275,6 +275,8 @@ async def browse(
                 resp = await user.client.get(path)
             if resp.status_code >= 400:
                 problem = f"{resp.status_code} {path}"
+                if "json" in resp.headers.get("content-type", ""):
+                    problem += f": {resp.json().get('detail', '')[:90]}"
         except httpx.HTTPError as exc:
             problem = f"{type(exc).__name__} {path}"
         results.record(kind, time.perf_counter() - started, problem)

@@ -92,6 +92,13 @@ class ServerSettings(BaseModel):
         description="How long a request waits for a database connection or SQLite's write lock "
         "before it is answered 503 with Retry-After.",
     )
+    queue_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="How long a request waits for one of a process's threads before it is "
+        "answered 503 with Retry-After.",
+    )
     retry_after_seconds: int = Field(
         2, ge=1, description="The Retry-After of a 503 answered when the database is saturated."
     )

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from tests.conftest import csrf_from
 
 from lodestar.config import ServerSettings, Settings
 from lodestar.db.models import AuditEvent, Program, TrainingRequest, User
@@ -24,7 +25,6 @@ from lodestar.db.session import make_engine, session_factory
 from lodestar.services.accounts import actor_of
 from lodestar.services.impact.program_impact import latest_program_impact
 from lodestar.web.app import create_app
-from tests.conftest import csrf_from
 
 DRAFT = {"title": "Saturation draft", "business_objective": "See the server wait its turn."}
 
@@ -174,3 +174,48 @@ def test_writers_at_once_all_land(web_database: str) -> None:
 def test_default_workers_follow_the_cpu_count(cpus: int | None, workers: int) -> None:
     assert ServerSettings().worker_count(cpus) == workers
     assert ServerSettings(workers=3).worker_count(cpus) == 3
+
+
+def test_requests_past_the_thread_count_wait_their_turn_then_get_a_503() -> None:
+    """Admission lets ``limit`` requests in; one more waits, and past the wait is refused."""
+    import asyncio
+
+    from lodestar.web.admission import Admission
+
+    release = asyncio.Event()
+    entered: list[str] = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        entered.append(scope["path"])
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    gate = Admission(app, limit=1, wait_seconds=0.2, retry_after_seconds=4)
+
+    async def call(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
+        sent: list[dict] = []  # type: ignore[type-arg]
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            sent.append(message)
+
+        scope = {"type": "http", "path": path, "method": "GET", "headers": []}
+        await gate(scope, lambda: None, send)  # type: ignore[arg-type]
+        return sent[0]["status"], dict(sent[0]["headers"]), sent[1]["body"]
+
+    async def scenario() -> None:
+        first = asyncio.create_task(call("/requests"))
+        await asyncio.sleep(0.05)
+        status, headers, body = await call("/api/requests")  # waits 0.2 s, then refused
+        assert status == 503 and headers[b"retry-after"] == b"4"
+        assert headers[b"content-type"] == b"application/problem+json"
+        assert b"database-busy" in body and b"Try again in a few seconds" in body
+        static = asyncio.create_task(call("/static/app.css"))  # never held back
+        queued = asyncio.create_task(call("/programs"))
+        await asyncio.sleep(0.05)
+        assert entered == ["/requests", "/static/app.css"]  # /programs waits for the slot
+        release.set()  # the first finishes, the queued one gets its turn
+        assert [(await t)[0] for t in (first, static, queued)] == [200, 200, 200]
+
+    asyncio.run(scenario())
+    assert entered == ["/requests", "/static/app.css", "/programs"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from lodestar.db import versions  # noqa: F401 - counts writes to the tables views derive from
 from lodestar.errors import ConfigurationError, DatabaseBusy, DatabaseNotReady, NotSaved
 
 

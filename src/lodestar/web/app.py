@@ -16,6 +16,7 @@ from lodestar.config import Settings, get_settings
 from lodestar.db.session import check_ready, make_engine, session_factory
 from lodestar.services.workspace import is_demo_database
 from lodestar.web import errors
+from lodestar.web.admission import Admission
 from lodestar.web.audit_origin import AuditOrigin
 from lodestar.web.headers import SecurityHeaders
 from lodestar.web.routes import ROUTERS
@@ -65,6 +66,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.session_factory = session_factory(engine)
     app.state.session_factory.configure(info={"settings": settings})  # services.privacy.groups
     app.state.secret = secret
+    app.add_middleware(
+        Admission,
+        limit=server.threads,
+        wait_seconds=server.queue_seconds,
+        retry_after_seconds=server.retry_after_seconds,
+    )
     app.add_middleware(SecurityHeaders, hsts=True)
     app.add_middleware(AuditOrigin)
     app.add_middleware(

@@ -1,6 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
-from lodestar.db.models.facts import KpiColumn, KpiObservation
+from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
     BehaviourObservation,
@@ -52,6 +52,8 @@ __all__ = [
     "KeyResult",
     "Kpi",
     "KpiColumn",
+    "KpiPeriodTotal",
+    "DataVersion",
     "KpiObservation",
     "LearningStatement",
     "Objective",
