@@ -99,6 +99,11 @@ class ServerSettings(BaseModel):
         description="How long a request waits for one of a process's threads before it is "
         "answered 503 with Retry-After.",
     )
+    warm_up: bool = Field(
+        False,
+        description="At start, draw a chart and load the estimators in the background "
+        "(`lodestar serve` turns it on).",
+    )
     retry_after_seconds: int = Field(
         2, ge=1, description="The Retry-After of a 503 answered when the database is saturated."
     )

@@ -137,3 +137,11 @@ def test_program_tiers_are_computed_once_per_change(seeded_engine: Engine) -> No
         tiers.operational_tier(s, program_id)  # nothing committed: the kept view holds
         assert tiers.PROGRAM_VIEWS.computed == done + 3
     engine.dispose()
+
+
+def test_a_view_over_a_table_with_no_counter_is_never_kept(db: Session) -> None:
+    views = DerivedViews()
+    calls: list[int] = []
+    for _ in range(2):
+        views.get(db, "uncounted", ["import_runs"], lambda: calls.append(1))
+    assert len(calls) == 2

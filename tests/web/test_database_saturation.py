@@ -219,3 +219,16 @@ def test_requests_past_the_thread_count_wait_their_turn_then_get_a_503() -> None
 
     asyncio.run(scenario())
     assert entered == ["/requests", "/static/app.css", "/programs"]
+
+
+def test_warm_up_draws_a_chart_and_loads_the_estimators() -> None:
+    import sys
+
+    from lodestar.reports.charts import kpi_trend_svg, render_cache_info
+    from lodestar.web.warmup import ESTIMATOR_MODULES, WARM_UP_POINTS, start_warm_up
+
+    start_warm_up().join(timeout=120)
+    assert all(name in sys.modules for name in ESTIMATOR_MODULES)
+    hits = render_cache_info().hits
+    assert "<svg" in kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up")
+    assert render_cache_info().hits == hits + 1  # drawn by the warm-up already

@@ -54,6 +54,7 @@ def serve(
     # spin-wait for a core someone else holds (set these yourself to override).
     for name in NUMERIC_THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
+    os.environ.setdefault("LODESTAR_SERVER__WARM_UP", "true")
     if demo:
         os.environ["LODESTAR_DEMO"] = "true"
         os.environ.setdefault("LODESTAR_ORGANISATION_NAME", "Brightwater Supply Co. (demo)")

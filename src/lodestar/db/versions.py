@@ -80,7 +80,8 @@ def _transaction_ended(session: Session) -> None:
 
 
 def current(session: Session, tables: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    """The counters of ``tables`` now, as a key to compare with a cached view's."""
+    """The counters of ``tables`` now, as a key to compare with a cached view's (-1 for a
+    table that has no counter row: a view over it cannot be kept)."""
     names = sorted(tables)
     rows = session.execute(
         select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names))

@@ -47,6 +47,8 @@ class DerivedViews:
             return self._compute(compute)
         full = (session.get_bind().engine.url.render_as_string(), key)
         stamp = versions.current(session, tables)
+        if any(version < 0 for _, version in stamp):  # a table with no counter: never kept
+            return self._compute(compute)
         with self._lock:
             found = self._fresh(full, stamp)
             flight = self._flights.setdefault(full, threading.Lock())

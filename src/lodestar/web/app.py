@@ -22,6 +22,7 @@ from lodestar.web.headers import SecurityHeaders
 from lodestar.web.routes import ROUTERS
 from lodestar.web.sessions import BrowserSessions
 from lodestar.web.templating import STATIC_DIR
+from lodestar.web.warmup import start_warm_up
 
 
 @asynccontextmanager
@@ -37,6 +38,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=int(blas))
+    if app.state.settings.server.warm_up:
+        start_warm_up()
     yield
 
 
