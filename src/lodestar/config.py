@@ -81,7 +81,7 @@ class ImportSettings(BaseModel):
 class ServerSettings(BaseModel):
     """How `lodestar serve` shares out the machine (docs/performance.md says how to size it)."""
 
-    workers: int = Field(0, ge=0, description="Server processes; 0 = one per CPU core, at most 8.")
+    workers: int = Field(0, ge=0, description="Server processes; 0 = one per CPU core, at most 4.")
     threads: int = Field(
         16, ge=1, le=256, description="Requests one process works on at once (its thread pool)."
     )
@@ -114,8 +114,9 @@ class ServerSettings(BaseModel):
         return self.threads + 2
 
     def worker_count(self, cpus: int | None) -> int:
-        """``workers``, or one per CPU core (1 to 8) when it is 0."""
-        return self.workers or max(1, min(8, cpus or 1))
+        """``workers``, or one per CPU core (1 to 4: with PostgreSQL, 4 processes of 16
+        threads keep under its default 100 connections) when it is 0."""
+        return self.workers or max(1, min(4, cpus or 1))
 
 
 class Settings(BaseSettings):

@@ -170,7 +170,7 @@ def test_writers_at_once_all_land(web_database: str) -> None:
     app.state.engine.dispose()
 
 
-@pytest.mark.parametrize("cpus, workers", [(None, 1), (1, 1), (2, 2), (64, 8)])
+@pytest.mark.parametrize("cpus, workers", [(None, 1), (1, 1), (2, 2), (3, 3), (64, 4)])
 def test_default_workers_follow_the_cpu_count(cpus: int | None, workers: int) -> None:
     assert ServerSettings().worker_count(cpus) == workers
     assert ServerSettings(workers=3).worker_count(cpus) == 3

@@ -28,7 +28,7 @@ def serve(
         None,
         min=1,
         help="Server processes [default: LODESTAR_SERVER__WORKERS, else one per CPU core, "
-        "at most 8].",
+        "at most 4].",
     ),
     threads: int | None = typer.Option(
         None,
