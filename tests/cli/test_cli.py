@@ -139,7 +139,8 @@ def test_pilot_commands_explain_bad_input(cli):
     missing = cli("pilot", "plan", "no_such_program", "--teams", "1,2")
     assert missing.exit_code == 1 and "There is no program 'no_such_program'" in missing.output
     bad_teams = cli("pilot", "plan", "fcr_pilot", "--teams", "north,south")
-    assert bad_teams.exit_code == 1 and "not a list of team numbers" in bad_teams.output
+    assert bad_teams.exit_code == 1
+    assert "'north' is neither a team number nor a department code" in bad_teams.output
     bad_date = cli(
         "pilot", "randomise", "fcr_pilot", "--teams", "1", "--start", "soon", "--seed", "1"
     )
