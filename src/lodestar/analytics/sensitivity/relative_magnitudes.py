@@ -23,7 +23,8 @@ most ``n_post + 2`` extreme rays, known in closed form: ``(w⁺, w⁻)``, ``(w�
 instead of one linear program, the least-favourable critical value comes from one product
 over the simulation draws, and the endpoints are refined by successive finer grids between the
 last rejected and first accepted value (bisection in blocks). HonestDiD's grid of 1,000 values
-has a step of about 0.04 standard errors; the endpoints here are exact to 1e-6 of that step.
+has a step of about 0.04 standard errors; the endpoints here are found to about a millionth
+of a standard error.
 
 **Differences from HonestDiD.** The least-favourable critical value uses 100,000 simulation
 draws instead of 1,000 (the 99.5% quantile from 1,000 draws moves the interval's ends by up to
