@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from tests.conftest import csrf_from
+from tests.fresh_loop import run_alone
 
 from lodestar.config import ServerSettings, Settings
 from lodestar.db.models import AuditEvent, Program, TrainingRequest, User
@@ -217,7 +218,7 @@ def test_requests_past_the_thread_count_wait_their_turn_then_get_a_503() -> None
         release.set()  # the first finishes, the queued one gets its turn
         assert [(await t)[0] for t in (first, static, queued)] == [200, 200, 200]
 
-    asyncio.run(scenario())
+    run_alone(scenario)
     assert entered == ["/requests", "/static/app.css", "/programs"]
 
 
