@@ -127,6 +127,15 @@ class NotSaved(LodestarError):
     title = "The changes were not saved"
 
 
+class DatabaseBusy(LodestarError):
+    """No database connection, or no write lock, could be had in the configured wait
+    (``LODESTAR_SERVER__DB_WAIT_SECONDS``): the server is saturated, nothing was changed."""
+
+    code = "database-busy"
+    status = 503
+    title = "The server is busy"
+
+
 class TooManyAttempts(LodestarError):
     code = "too-many-attempts"
     status = 429

@@ -1,7 +1,7 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from lodestar.db.models.briefs import BriefPin
-from lodestar.db.models.facts import KpiColumn, KpiObservation
+from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
     BehaviourObservation,
@@ -30,10 +30,30 @@ from lodestar.db.models.requests import (
     StakeholderAnswer,
     TrainingRequest,
 )
+from lodestar.db.models.stakeholders import (
+    Council,
+    CouncilAgendaItem,
+    CouncilDecision,
+    InterviewAnswer,
+    InterviewRequest,
+    PlanItem,
+    ProgramUpdate,
+    Stakeholder,
+    StakeholderInterview,
+)
 from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.db.models.users import ApiToken, SignInFailure, User, UserSession
 
 __all__ = [
+    "StakeholderInterview",
+    "Stakeholder",
+    "ProgramUpdate",
+    "PlanItem",
+    "InterviewRequest",
+    "InterviewAnswer",
+    "CouncilDecision",
+    "CouncilAgendaItem",
+    "Council",
     "ApiToken",
     "SignInFailure",
     "UserSession",
@@ -54,6 +74,8 @@ __all__ = [
     "KeyResult",
     "Kpi",
     "KpiColumn",
+    "KpiPeriodTotal",
+    "DataVersion",
     "KpiObservation",
     "LearningStatement",
     "Objective",

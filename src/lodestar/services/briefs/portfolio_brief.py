@@ -4,8 +4,7 @@ and the pipeline of requests and programs still on their way.
 Built from what exists today: the leadership view's priorities and programs, the money each
 program's newest stored result claims under the conservative rule, and the request and program
 states. The 80/20 view and the department's progress from reactive to strategic come from the
-portfolio scoring (``services/portfolio``, built alongside): :func:`portfolio_extras` is the
-seam where that work plugs in; until it does the brief says those parts are not available yet.
+portfolio scoring (``services/portfolio``) through :func:`portfolio_extras`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import ImpactResult, Program, TrainingRequest
 from lodestar.domain.roles import Actor
+from lodestar.services import portfolio
 from lodestar.services.briefs.leadership import LeadershipView, leadership_view
 
 PIPELINE_REQUEST_STATES = ("submitted", "in_diagnosis", "accepted", "in_design", "pilot")
@@ -37,8 +37,7 @@ class ValueLine:
 
 @dataclass(frozen=True)
 class PortfolioExtras:
-    """What the portfolio scoring adds: the 80/20 view and the reactive-to-strategic progress.
-    Empty until ``services/portfolio`` is connected (see :func:`portfolio_extras`)."""
+    """What the portfolio scoring adds: the 80/20 view and the reactive-to-strategic progress."""
 
     available: bool
     pareto: tuple[tuple[str, float], ...] = ()  # (program or request, share of expected impact)
@@ -56,8 +55,26 @@ class PortfolioBrief:
 
 
 def portfolio_extras(session: Session, actor: Actor) -> PortfolioExtras:
-    """The seam for the portfolio scoring (80/20 view, reactive-to-strategic progress)."""
-    return PortfolioExtras(available=False)
+    """The 80/20 view (the items above the cut, each with its share of the expected value) and
+    the 90-day plan's progress by phase, from the portfolio scoring (``services.portfolio``)."""
+    scored = portfolio.score_portfolio(session, actor)
+    total = scored.total_value
+    pareto = (
+        tuple((i.title, (i.expected_value or 0.0) / total) for i in scored.pareto_items)
+        if total > 0
+        else ()
+    )
+    plan = portfolio.ninety_day_plan(session, actor)
+    if plan.started_on is None:
+        return PortfolioExtras(True, pareto, (("90-day plan", "not started yet"),))
+    progress = []
+    for n, title in plan.phases:
+        items = plan.phase(n)
+        done = sum(1 for i in items if i.done)
+        late = [i.spec.title.lower() for i in items if i.status == "late"]
+        words = f"{done} of {len(items)} done" + (f"; late: {', '.join(late)}" if late else "")
+        progress.append((title, words))
+    return PortfolioExtras(True, pareto, tuple(progress))
 
 
 def portfolio_brief(session: Session, actor: Actor) -> PortfolioBrief:
