@@ -19,6 +19,7 @@ Create Date: 2026-12-05 04:10:00
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from pathlib import Path
 from types import ModuleType
 
@@ -65,7 +66,10 @@ def upgrade() -> None:
     # The unique KPI key is an expression index, which SQLite does not reflect; the plain
     # index it replaced is still there if 0007 never ran.
     old_index = "ix_kpi_observations_kpi_period"
-    if old_index in {i["name"] for i in inspector.get_indexes("kpi_observations")}:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)  # "skipped expression-based index"
+        kpi_indexes = {i["name"] for i in inspector.get_indexes("kpi_observations")}
+    if old_index in kpi_indexes:
         imports.add_unique_keys()
     if "unlisted_problems" not in {c["name"] for c in inspector.get_columns("import_runs")}:
         imports.add_unlisted_problems()
