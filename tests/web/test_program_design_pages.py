@@ -146,17 +146,23 @@ def test_an_imported_program_opens_and_is_linked_instead_of_a_dead_end(client_as
     422 page ("names no metric… link it to a KPI first") with no way to link it anywhere."""
     from pathlib import Path
 
+    from lodestar.config import get_settings
     from lodestar.db.models import Kpi, User
     from lodestar.services.accounts import actor_of
     from lodestar.services.imports import import_file
 
     examples = Path(__file__).parents[2] / "docs" / "examples"
     engine = make_engine(web_database)
-    with Session(engine) as s, s.begin():
-        ld_actor = actor_of(s.scalar(select(User).where(User.role == "ld")))
-        for kind, name in (("employees", "employees.csv"), ("enrolments", "enrolments.csv")):
-            report = import_file(s, ld_actor, kind, (examples / name).read_bytes(), name)
-            assert report.ok, report
+    try:
+        with Session(engine) as s, s.begin():
+            ld_actor = actor_of(s.scalar(select(User).where(User.role == "ld")))
+            for kind, name in (("employees", "employees.csv"), ("enrolments", "enrolments.csv")):
+                report = import_file(s, ld_actor, kind, (examples / name).read_bytes(), name)
+                assert report.ok, report
+    finally:
+        # The importer reads its limits from the settings, which are cached for the process:
+        # leave no settings behind for a later test that sets its own database by environment.
+        get_settings.cache_clear()
     with Session(engine) as s:
         pid = s.scalar(select(Program.id).where(Program.code == "finance_partnering"))
         kpi = s.scalar(select(Kpi.id).where(Kpi.code == "voluntary_attrition"))
