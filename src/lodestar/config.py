@@ -18,7 +18,12 @@ PLACEHOLDER_SECRET = "change-me"
 
 class SecuritySettings(BaseModel):
     min_group_size: int = Field(5, ge=1, description="Aggregates over fewer people are hidden.")
-    session_max_age_seconds: int = Field(8 * 3600, ge=60)
+    session_max_age_seconds: int = Field(
+        8 * 3600, ge=60, description="A sign-in ends this long after it began, however busy."
+    )
+    session_idle_seconds: int = Field(
+        30 * 60, ge=120, description="A sign-in ends after this long without a request."
+    )
     cookie_secure: bool = Field(False, description="Send the session cookie over HTTPS only.")
     # Accounts (issue 9): proxies, sign-in throttling.
     trusted_proxies: list[str] = Field(
@@ -28,6 +33,14 @@ class SecuritySettings(BaseModel):
     sign_in_failures_per_account: int = Field(5, ge=1)
     sign_in_failures_per_address: int = Field(30, ge=1)
     sign_in_window_seconds: int = Field(15 * 60, ge=1)
+    password_checks_at_once: int | None = Field(
+        None,
+        ge=1,
+        description="Most password checks (argon2) running at once; unset: half the CPU cores.",
+    )
+    password_check_wait_seconds: float = Field(
+        2.0, ge=0, le=60, description="How long a sign-in waits for a free check before a 503."
+    )
 
 
 class PrivacySettings(BaseModel):
@@ -131,6 +144,12 @@ class Settings(BaseSettings):
     )
     demo: bool = Field(False, description="Demo mode: one-click sign-in as each demo persona.")
     organisation_name: str = Field("Lodestar", description="Shown in the page header.")
+    public_url: str = Field(
+        "",
+        description="The address people open Lodestar at (e.g. https://lodestar.example.com); "
+        "links in downloaded briefs point there. Empty: the address of the request, or "
+        "http://localhost:8000 for briefs made on the command line.",
+    )
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]

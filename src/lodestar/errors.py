@@ -140,3 +140,11 @@ class TooManyAttempts(LodestarError):
     code = "too-many-attempts"
     status = 429
     title = "Too many attempts"
+
+
+class ServerBusy(LodestarError):
+    """Too much of one kind of expensive work is running; the request can be sent again."""
+
+    code = "busy"
+    status = 503
+    title = "Busy, try again shortly"

@@ -16,17 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import (
+    Council,
     Employee,
+    ImpactResult,
     KeyResult,
     Kpi,
     Objective,
     Program,
+    Stakeholder,
     StrategicPriority,
     User,
 )
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
 from lodestar.services import accounts, diagnosis, intake, programs, strategy
+from lodestar.services.impact.program_impact import estimate_program_impact
 from lodestar.services.imports import ImportReport, create_job, record_run
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
@@ -38,6 +42,11 @@ PORTFOLIO = frozenset({"admin", "ld", "executive"})
 PROGRAM_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
 ADMIN = frozenset({"admin"})  # personal data across the organisation: privacy and audit
 OBSERVERS = frozenset({"admin", "ld", "manager"})
+# Portfolio (issue 11): managers see their department's items; executives the whole portfolio,
+# the symptoms, the plan, the stakeholder map (never its notes) and the council; L&D all.
+PORTFOLIO_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
+OVERVIEW = frozenset({"admin", "ld", "executive"})  # managers and employees: 403
+LEADERS = OVERVIEW  # who sets priority weights
 FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
 
 # (method, path template) -> (allowed roles, denial status for the others, body kind)
@@ -97,6 +106,20 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/programs/{program_id:int}"): (PROGRAM_READERS, 403, None),
     ("POST", "/programs/{program_id:int}/impact"): (LD, 403, "form"),
     ("POST", "/programs/{program_id:int}/setup"): (LD, 403, "setup_form"),
+    # URLs forms post to also answer GET, leading back to their page (never a 405).
+    ("GET", "/programs/{program_id:int}/setup"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/canvas"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/costs"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/risks"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/pilot/plan"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/pilot/lottery"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/pilot/launch"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/pilot/registrations"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/decisions"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/archive"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/restore"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/archive"): (LD, 403, "reason_form"),
+    ("POST", "/programs/{program_id:int}/restore"): (LD, 403, "reason_form"),
     ("GET", "/programs/new"): (LD, 403, None),
     ("POST", "/programs/new"): (LD, 403, "program_form"),
     ("GET", "/programs/{program_id:int}/edit"): (LD, 403, None),
@@ -106,6 +129,15 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/programs/{program_id:int}/costs"): (LD, 403, "costs_form"),
     ("POST", "/programs/{program_id:int}/risks"): (LD, 403, "risk_form"),
     ("GET", "/programs/{program_id:int}/pilot"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief.pdf"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/brief.html"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/brief/pin"): (LD, 403, "pin_form"),
+    ("POST", "/programs/{program_id:int}/brief/unpin"): (LD, 403, "form"),
+    ("GET", "/programs/{program_id:int}/results/{result_id:int}"): (PROGRAM_READERS, 403, None),
+    ("GET", "/portfolio/brief"): (PORTFOLIO, 403, None),
+    ("GET", "/portfolio/brief.pdf"): (PORTFOLIO, 403, None),
+    ("GET", "/leadership"): (PORTFOLIO, 403, None),
     ("POST", "/programs/{program_id:int}/pilot/plan"): (LD, 403, "plan_form"),
     ("POST", "/programs/{program_id:int}/pilot/lottery"): (LD, 403, "lottery_form"),
     ("POST", "/programs/{program_id:int}/pilot/launch"): (LD, 403, "launch_form"),
@@ -143,6 +175,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/kpis/{kpi_id}/trend"): (EVERYONE, 403, None),
     ("GET", "/api/programs"): (PROGRAM_READERS, 403, None),
     ("GET", "/api/programs/{program_id}/impact"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/programs/{program_id}/brief"): (PROGRAM_READERS, 403, None),
     ("POST", "/api/programs/{program_id}/impact"): (LD, 403, None),
     ("GET", "/api/programs/{program_id}/setup"): (PROGRAM_READERS, 403, None),
     ("PUT", "/api/programs/{program_id}/setup"): (LD, 403, "setup_json"),
@@ -172,6 +205,8 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/risks"): (LD, 403, "risk_json"),
     ("PUT", "/api/programs/{program_id}/risks/{risk_id}"): (LD, 403, "risk_json"),
     ("POST", "/api/programs/{program_id}/decisions"): (LD, 403, "decision_json"),
+    ("POST", "/api/programs/{program_id}/archive"): (LD, 403, "reason_json"),
+    ("POST", "/api/programs/{program_id}/restore"): (LD, 403, "reason_json"),
     ("GET", "/api/programs/{program_id}/history"): (PROGRAM_READERS, 403, None),
     ("GET", "/api/programs/{program_id}/observations/people"): (OBSERVERS, 403, None),
     ("POST", "/api/programs/{program_id}/observations"): (OBSERVERS, 403, "observation_json"),
@@ -180,6 +215,74 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/programs/{program_id}/pilot/lottery"): (LD, 403, "lottery_json"),
     ("POST", "/api/programs/{program_id}/pilot/launch"): (LD, 403, "launch_json"),
     ("POST", "/api/programs/{program_id}/pilot/registrations"): (LD, 403, "revision_json"),
+    # A reload of a URL that takes only a form's POST: a redirect to the form's page, which
+    # decides who may see it (so every signed-in role gets the 303).
+    ("GET", "/requests/{request_id:int}/answers"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives"): (EVERYONE, 403, None),
+    ("GET", "/priorities/{priority_id:int}/objectives/{objective_id:int}/key-results"): (
+        EVERYONE,
+        403,
+        None,
+    ),
+    ("GET", "/account/tokens"): (EVERYONE, 403, None),
+    ("GET", "/account/password"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase"): (EVERYONE, 403, None),
+    ("GET", "/privacy/people/{employee_id:int}/erase/confirm"): (EVERYONE, 403, None),
+    # Administering accounts (the walk's employee account; deactivated, then reactivated).
+    ("GET", "/admin/accounts"): (ADMIN, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}"): (ADMIN, 403, None),
+    ("POST", "/admin/accounts/{user_id:int}/deactivate"): (ADMIN, 403, "form"),
+    ("POST", "/admin/accounts/{user_id:int}/reactivate"): (ADMIN, 403, "form"),
+    ("POST", "/admin/accounts/{user_id:int}/password"): (ADMIN, 403, "admin_password_form"),
+    ("POST", "/admin/accounts/{user_id:int}/department"): (ADMIN, 403, "department_form"),
+    ("POST", "/admin/accounts/{user_id:int}/tokens/{token_id:int}/revoke"): (ADMIN, 403, "form"),
+    ("GET", "/admin/accounts/{user_id:int}/deactivate"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/reactivate"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/password"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/department"): (EVERYONE, 403, None),
+    ("GET", "/admin/accounts/{user_id:int}/tokens/{token_id:int}/revoke"): (EVERYONE, 403, None),
+    ("GET", "/portfolio"): (PORTFOLIO_READERS, 403, None),
+    ("GET", "/portfolio/heat-map"): (PORTFOLIO_READERS, 403, None),
+    ("GET", "/portfolio/export.csv"): (PORTFOLIO_READERS, 403, None),
+    ("GET", "/portfolio/items/{kind}/{item_id:int}"): (PORTFOLIO_READERS, 403, None),
+    ("POST", "/portfolio/items/{kind}/{item_id:int}"): (LD, 403, "scoring_form"),
+    ("POST", "/portfolio/weights"): (LEADERS, 403, "weights_form"),
+    ("GET", "/portfolio/symptoms"): (OVERVIEW, 403, None),
+    ("GET", "/portfolio/plan"): (OVERVIEW, 403, None),
+    ("POST", "/portfolio/plan/start"): (LD, 403, "plan_start_form"),
+    ("POST", "/portfolio/plan/items/{key}"): (LD, 403, "untick_form"),
+    ("GET", "/stakeholders"): (OVERVIEW, 403, None),
+    ("GET", "/stakeholders/new"): (LD, 403, None),
+    ("POST", "/stakeholders/new"): (LD, 403, "stakeholder_form"),
+    ("GET", "/stakeholders/{stakeholder_id:int}"): (OVERVIEW, 403, None),
+    ("POST", "/stakeholders/{stakeholder_id:int}"): (LD, 403, "stakeholder_form"),
+    ("GET", "/interviews"): (LD, 403, None),
+    ("POST", "/interviews"): (LD, 403, "interview_form"),
+    ("GET", "/councils"): (OVERVIEW, 403, None),
+    ("POST", "/councils"): (LD, 403, "council_form"),
+    ("GET", "/councils/{council_id:int}"): (OVERVIEW, 403, None),
+    ("POST", "/councils/{council_id:int}/decisions"): (LD, 403, "council_decision_form"),
+    ("GET", "/stakeholder-updates/{program_id:int}"): (LD, 403, None),
+    ("GET", "/stakeholder-updates/{program_id:int}/update.txt"): (LD, 403, None),
+    ("POST", "/stakeholder-updates/{program_id:int}"): (LD, 403, "form"),
+    ("GET", "/api/portfolio"): (PORTFOLIO_READERS, 403, None),
+    ("GET", "/api/portfolio/symptoms"): (OVERVIEW, 403, None),
+    ("GET", "/api/portfolio/plan"): (OVERVIEW, 403, None),
+    ("PUT", "/api/portfolio/plan/items/{key}"): (LD, 403, "untick_json"),
+    ("PUT", "/api/priorities/{priority_id}/weight"): (LEADERS, 403, "weight_json"),
+    ("PUT", "/api/requests/{request_id}/scoring"): (LD, 403, "request_scoring_json"),
+    ("PUT", "/api/programs/{program_id}/scoring"): (LD, 403, "program_scoring_json"),
+    ("GET", "/api/stakeholders"): (OVERVIEW, 403, None),
+    ("POST", "/api/stakeholders"): (LD, 403, "stakeholder_json"),
+    ("GET", "/api/stakeholders/{stakeholder_id}"): (OVERVIEW, 403, None),
+    ("PUT", "/api/stakeholders/{stakeholder_id}"): (LD, 403, "stakeholder_json"),
+    ("GET", "/api/interviews"): (LD, 403, None),
+    ("POST", "/api/interviews"): (LD, 403, "interview_json"),
+    ("GET", "/api/councils"): (OVERVIEW, 403, None),
+    ("POST", "/api/councils"): (LD, 403, "council_json"),
+    ("GET", "/api/councils/{council_id}"): (OVERVIEW, 403, None),
+    ("POST", "/api/councils/{council_id}/decisions"): (LD, 403, "council_decision_json"),
+    ("GET", "/api/programs/{program_id}/stakeholder-update"): (LD, 403, None),
     # One's own account: every role, each on its own tokens (token_id is the walker's).
     ("GET", "/account"): (EVERYONE, 403, None),
     ("POST", "/account/tokens"): (EVERYONE, 403, "token_form"),
@@ -253,11 +356,24 @@ def objects(web_database: str) -> dict[str, int]:
             "employee_id": person.id,
             "person": person.external_id,  # type: ignore[dict-item]
         }
+        # Portfolio: the walk's request is the manager's own, so a manager may open its item.
+        ids["kind"] = "request"  # type: ignore[assignment]
+        ids["item_id"] = req.request_id
+        ids["key"] = "impact_brief"  # type: ignore[assignment]
+        ids["stakeholder_id"] = s.scalar(select(Stakeholder.id).order_by(Stakeholder.id))
+        ids["council_id"] = s.scalar(select(Council.id).order_by(Council.id))
         risk = programs.add_risk(
             s, ld, ids["program_id"],
             programs.check_risk("The walk finds a hole", "low", "low", "", ""),
         )  # fmt: skip
         ids["risk_id"] = risk.id
+        # A stored result of the program (the walk's edits may unlink its KPI later on).
+        stored = s.scalar(
+            select(ImpactResult.id).where(ImpactResult.program_id == ids["program_id"])
+        )
+        if stored is None:
+            stored = estimate_program_impact(s, ld, ids["program_id"]).result_id
+        ids["result_id"] = stored  # type: ignore[assignment]
         for role, user in users.items():
             mine = accounts.create_token(
                 s, accounts.actor_of(user), user.id, accounts.TokenInput(name=f"Walk {role}")
@@ -274,6 +390,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
            "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
     forms = {
         "form": {},
+        "pin_form": {"result_id": str(ids["result_id"])},
         "request_form": {"title": "Walk", "action": "save", "urgency": "normal", **FULL},
         "answers_form": {"q_one_metric": "Conversion."},
         "transition_form": {"target": "needs_information", "reason": "Walk check."},
@@ -302,6 +419,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "launch_form": {"expected_effect": "1", "horizon_date": "2027-01-05"},
         "revision_form": {"reason": f"Walk revision by {role}.", "expected_effect": "2"},
         "decision_form": {"decision": "adapt", "reason": f"Walk check by {role}."},
+        "reason_form": {"reason": f"Walk check by {role}."},
         "observation_form": {
             "employee_id": "1",
             "behaviour": "Walk",
@@ -309,9 +427,29 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "observed": "yes",
         },  # fmt: skip
         "token_form": {"name": f"Walk {role}", "expires_in_days": "7"},
+        "admin_password_form": {
+            "new_password": "a walk passphrase",
+            "repeat_password": "a walk passphrase",
+        },  # fmt: skip
+        "department_form": {"department_id": "1"},
+        "scoring_form": {"effort_days": "4", "origin": "planned"},
+        "weights_form": {f"weight_{ids['priority_id']}": "3"},
+        "plan_start_form": {"started_on": "2026-01-05"},
+        "untick_form": {"done": "no"},
+        "stakeholder_form": {"name": f"Walk stakeholder {role}", "influence": "2", "interest": "4"},
+        "interview_form": {
+            "stakeholder_id": str(ids["stakeholder_id"]),
+            "held_on": "2026-01-06",
+            "q_one_metric": f"Walked by {role}.",
+        },  # fmt: skip
+        "council_form": {"held_on": "2026-01-07"},
+        "council_decision_form": {"decision": f"Walk decision by {role}."},
         # A wrong current password: refused as a correction (422), and the walker stays in.
-        "password_form": {"current_password": "not it", "new_password": "x" * 12,
-                          "repeat_password": "x" * 12},  # fmt: skip
+        "password_form": {
+            "current_password": "not it",
+            "new_password": "x" * 12,
+            "repeat_password": "x" * 12,
+        },  # fmt: skip
     }
     jsons = {
         "request_json": {"title": "Walk", **FULL},
@@ -339,6 +477,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "impact": "low",
         },  # fmt: skip
         "decision_json": {"decision": "adapt", "reason": f"Walk check by {role}."},
+        "reason_json": {"reason": f"Walk check by {role}."},
         "observation_json": {
             "employee_id": 1,
             "behaviour": "Walk",
@@ -350,6 +489,18 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "launch_json": {"expected_effect": 1.0, "horizon_date": "2027-01-05"},
         "revision_json": {"reason": f"Walk revision by {role}.", "expected_effect": 2.0},
         "token_json": {"name": f"Walk {role}", "expires_in_days": 7},
+        "untick_json": {"done": False},
+        "weight_json": {"weight": 3},
+        "request_scoring_json": {"origin": "ad_hoc", "effort_days": 2.5},
+        "program_scoring_json": {"effort_days": 12},
+        "stakeholder_json": {"name": f"Walk stakeholder {role}", "influence": 2, "interest": 4},
+        "interview_json": {
+            "stakeholder_id": ids["stakeholder_id"],
+            "held_on": "2026-01-06",
+            "answers": {"one_metric": f"Walked by {role}."},
+        },  # fmt: skip
+        "council_json": {"held_on": "2026-01-07"},
+        "council_decision_json": {"decision": f"Walk decision by {role}."},
     }
     if kind is None:
         return {}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from lodestar.cli import brief as brief_cmd
 from lodestar.cli import db as db_cmd
 from lodestar.cli import demo as demo_cmd
 from lodestar.cli import impact as impact_cmd
 from lodestar.cli import imports as imports_cmd
 from lodestar.cli import pilots as pilots_cmd
+from lodestar.cli import portfolio as portfolio_cmd
 from lodestar.cli import priorities as priorities_cmd
 from lodestar.cli import privacy as privacy_cmd
 from lodestar.cli import programs as programs_cmd
@@ -23,11 +25,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve_cmd.serve)
+app.add_typer(brief_cmd.app, name="brief")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(demo_cmd.app, name="demo")
 app.add_typer(impact_cmd.app, name="impact")
 app.add_typer(imports_cmd.app, name="import")
 app.add_typer(pilots_cmd.app, name="pilot")
+app.add_typer(portfolio_cmd.app, name="portfolio")
 app.add_typer(programs_cmd.app, name="program")
 app.add_typer(requests_cmd.app, name="requests")
 app.add_typer(priorities_cmd.app, name="priorities")

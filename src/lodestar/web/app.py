@@ -14,11 +14,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from lodestar.config import Settings, get_settings
 from lodestar.db.session import check_ready, make_engine, session_factory
+from lodestar.reports.brief_pdf import STATIC_DIR as REPORT_STATIC_DIR
 from lodestar.services.workspace import is_demo_database
 from lodestar.web import errors
 from lodestar.web.admission import Admission
 from lodestar.web.audit_origin import AuditOrigin
 from lodestar.web.headers import SecurityHeaders
+from lodestar.web.password_gate import PasswordGate
 from lodestar.web.routes import ROUTERS
 from lodestar.web.sessions import BrowserSessions
 from lodestar.web.templating import STATIC_DIR
@@ -69,6 +71,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.session_factory = session_factory(engine)
     app.state.session_factory.configure(info={"settings": settings})  # services.privacy.groups
     app.state.secret = secret
+    app.state.password_gate = PasswordGate(
+        settings.security.password_checks_at_once, settings.security.password_check_wait_seconds
+    )
     app.add_middleware(
         Admission,
         limit=server.threads,
@@ -86,6 +91,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.security.trusted_proxies:
         # Outermost: the client's address and scheme are the proxy's word from here on.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.security.trusted_proxies)
+    # The brief's stylesheet lives with its templates in reports/ (the PDF uses it too).
+    app.mount("/static/reports", StaticFiles(directory=REPORT_STATIC_DIR), name="reports")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -61,10 +61,11 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def problem(request: Request, exc: LodestarError) -> JSONResponse:
-    return JSONResponse(
+def problem(request: Request, exc: LodestarError) -> Response:
+    response = JSONResponse(
         exc.as_problem(instance=request.url.path), status_code=exc.status, media_type=PROBLEM
     )
+    return with_retry_after(response, exc)
 
 
 async def lodestar_error(request: Request, exc: Exception) -> Response:
@@ -84,7 +85,15 @@ async def _error_response(request: Request, exc: LodestarError) -> Response:
         nxt = request.url.path
         return RedirectResponse(f"/login?next={nxt}", status_code=303)
     template = "partials/error.html" if is_htmx(request) else "error.html"
-    return render(request, template, {"error": exc}, status_code=exc.status)
+    return with_retry_after(render(request, template, {"error": exc}, status_code=exc.status), exc)
+
+
+def with_retry_after(response: Response, exc: LodestarError) -> Response:
+    """``response``, with a Retry-After header when ``exc`` says when to try again."""
+    seconds = exc.details.get("retry_after_seconds")
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _message(error: Any) -> str:

@@ -14,12 +14,14 @@ from starlette.responses import Response
 from lodestar.domain.intake import INTAKE_FIELDS, STAKEHOLDER_QUESTIONS
 from lodestar.domain.numbers import format_number
 from lodestar.domain.options import label
+from lodestar.reports.brief_pdf import TEMPLATES_DIR as REPORT_TEMPLATES_DIR
 from lodestar.web.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
-templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+# The reports' templates (the brief) are found too: the page and the PDF share them.
+templates = Jinja2Blocks(directory=[str(TEMPLATES_DIR), str(REPORT_TEMPLATES_DIR)])
 templates.env.globals.update(
     label=label,
     intake_fields=INTAKE_FIELDS,

@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from lodestar.db.models.briefs import BriefPin
 from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
@@ -29,15 +30,36 @@ from lodestar.db.models.requests import (
     StakeholderAnswer,
     TrainingRequest,
 )
+from lodestar.db.models.stakeholders import (
+    Council,
+    CouncilAgendaItem,
+    CouncilDecision,
+    InterviewAnswer,
+    InterviewRequest,
+    PlanItem,
+    ProgramUpdate,
+    Stakeholder,
+    StakeholderInterview,
+)
 from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.db.models.users import ApiToken, SignInFailure, User, UserSession
 
 __all__ = [
+    "StakeholderInterview",
+    "Stakeholder",
+    "ProgramUpdate",
+    "PlanItem",
+    "InterviewRequest",
+    "InterviewAnswer",
+    "CouncilDecision",
+    "CouncilAgendaItem",
+    "Council",
     "ApiToken",
     "SignInFailure",
     "UserSession",
     "AuditEvent",
     "BehaviourObservation",
+    "BriefPin",
     "Department",
     "Diagnosis",
     "DiagnosisFinding",

@@ -33,6 +33,8 @@ class Program(Base):
     horizon_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     cost_per_participant: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Days of L&D work the program takes (domain.portfolio); None = not estimated.
+    effort_days: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

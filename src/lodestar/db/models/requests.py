@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, UtcDateTime, utcnow
@@ -31,6 +31,12 @@ class TrainingRequest(Base):
     context_of_work: Mapped[str] = mapped_column(Text, default="")
     cost_of_inaction: Mapped[str] = mapped_column(Text, default="")
     horizon_and_constraints: Mapped[str] = mapped_column(Text, default="")
+    # Portfolio inputs (domain.portfolio): where the request came from, the money a year its
+    # cost of inaction comes to, how many people it concerns, and the days of L&D work.
+    origin: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned")
+    cost_of_inaction_amount: Mapped[float | None] = mapped_column(Float, nullable=True)
+    audience_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    effort_days: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

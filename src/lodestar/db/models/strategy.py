@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text
+from sqlalchemy import Date, Float, ForeignKey, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, UtcDateTime, utcnow
@@ -19,6 +19,8 @@ class StrategicPriority(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     start_year: Mapped[int]
     end_year: Mapped[int]
+    # How much this must-win counts in the portfolio, 0-5, set by leaders; None = not set yet.
+    weight: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

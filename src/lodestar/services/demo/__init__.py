@@ -8,7 +8,9 @@ Flow (one transaction):
 4. KPI observations, programs and enrolments are bulk-loaded against those KPI ids.
 5. ``story.write_requests`` adds the training requests, walked through the real services;
    planted programs that answer one of them point at it (``Program.request_id``).
-6. The truth behind the planted effects is stored in ``workspace_meta['demo_truth']``.
+6. The truth behind the planted effects is stored in ``workspace_meta['demo_truth']``; the
+   portfolio story (``story_portfolio``: weights, stakeholders, interviews, councils, the
+   90-day plan) keeps its known answers in ``workspace_meta['demo_portfolio_truth']``.
 
 Rows are written with ``db.bulk`` (executemany on SQLite, COPY on PostgreSQL), never one
 ORM object per fact row; only the four program rows go through the ORM. Org rows get
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -57,6 +60,7 @@ from lodestar.services.demo.story import (
     write_people_and_strategy,
     write_requests,
 )
+from lodestar.services.demo.story_portfolio import write_portfolio_story
 from lodestar.services.demo.story_programs import write_program_story
 from lodestar.services.demo.targets import add_target_behaviours
 
@@ -132,6 +136,7 @@ def seed_demo(
     link_programs_to_requests(session)
     session.flush()
     write_program_story(session, org.truth, handles.users["ld"].id)
+    write_portfolio_story(session, handles.users, date.today())
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()

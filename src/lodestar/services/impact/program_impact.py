@@ -85,10 +85,16 @@ def _require_analyst(actor: Actor) -> None:
         )
 
 
-def list_programs(session: Session, actor: Actor) -> list[ProgramListItem]:
+def list_programs(
+    session: Session, actor: Actor, *, include_archived: bool = False
+) -> list[ProgramListItem]:
+    """Programs by name with their latest result; archived ones only when asked for."""
     _require_reader(actor)
     items = []
-    for prog in session.scalars(select(Program).order_by(Program.name)):
+    query = select(Program).order_by(Program.name)
+    if not include_archived:
+        query = query.where(Program.status != "archived")
+    for prog in session.scalars(query):
         latest = _latest_row(session, prog.id)
         kpi_name = program_facts(session, prog.id)[1].name if prog.kpi_id else None
         items.append(
@@ -235,6 +241,23 @@ def latest_program_impact(session: Session, actor: Actor, program_id: int) -> Pr
     program, kpi = program_facts(session, program_id)
     row = _latest_row(session, program_id)
     audit.viewed(session, actor, "program", program_id, "impact and tiers")
+    return _impact(session, row, program, kpi)
+
+
+def program_impact_at(
+    session: Session, actor: Actor, program_id: int, result_id: int
+) -> ProgramImpact:
+    """One stored result of the program (a past one stays readable at its own address), with
+    today's operational and behaviour tiers."""
+    _require_reader(actor)
+    program, kpi = program_facts(session, program_id)
+    row = session.get(ImpactResult, result_id)
+    if row is None or row.program_id != program_id:
+        raise NotFound(
+            f"Program #{program_id} has no stored result #{result_id}. Open the program to see "
+            "its results."
+        )
+    audit.viewed(session, actor, "program", program_id, f"result #{result_id}")
     return _impact(session, row, program, kpi)
 
 

@@ -44,9 +44,7 @@ def _reports(session: Session, actor: Actor) -> set[int]:
     found = set(session.scalars(select(Employee.id).where(Employee.team_id.in_(teams))))
     frontier = {me} | found
     while frontier:  # one query per level of the hierarchy
-        below = set(
-            session.scalars(select(Employee.id).where(Employee.manager_id.in_(frontier)))
-        )
+        below = set(session.scalars(select(Employee.id).where(Employee.manager_id.in_(frontier))))
         frontier = below - found - {me}
         found |= frontier
     return found - {me}

@@ -1,0 +1,102 @@
+"""On the 2,000-employee demo, the portfolio, stakeholder and plan services find the answers
+planted beside the demo truth (``workspace_meta['demo_portfolio_truth']``, written by
+``services.demo.story_portfolio`` from its inputs, never from these services' output)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.db.migrate import upgrade
+from lodestar.db.models import User, WorkspaceMeta
+from lodestar.db.session import make_engine
+from lodestar.domain.ninety_day_plan import ITEMS_BY_KEY
+from lodestar.domain.stakeholders import quadrant
+from lodestar.services import portfolio, stakeholders
+from lodestar.services.accounts import actor_of
+from lodestar.services.demo import seed_demo
+from lodestar.services.demo.story_portfolio import STAKEHOLDERS
+
+pytestmark = pytest.mark.xdist_group("demo2000")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('portfolio') / 'demo.db'}")
+    upgrade(engine)
+    with Session(engine) as s, s.begin():
+        seed_demo(s, employees=2000, seed=42)
+    with Session(engine) as s:
+        ld = actor_of(s.scalars(select(User).where(User.role == "ld").order_by(User.id)).first())
+        truth = s.get(WorkspaceMeta, "demo_portfolio_truth").value
+        yield s, ld, truth
+    engine.dispose()
+
+
+def test_fixed_top_three_and_80_20_cut(demo):
+    s, ld, truth = demo
+    p = portfolio.score_portfolio(s, ld)
+    assert [i.title for i in p.top(3)] == truth["top_three"]
+    assert p.pareto_count == truth["pareto_cut"]
+    assert [i.title for i in p.pareto_items] == truth["above_cut"]
+    carried = sum(i.expected_value for i in p.pareto_items)
+    assert carried >= 0.8 * p.total_value
+    # One fewer would not carry 80%: the cut is where it should be.
+    assert carried - p.pareto_items[-1].expected_value < 0.8 * p.total_value
+
+
+def test_known_set_of_symptoms(demo):
+    s, ld, truth = demo
+    report = portfolio.reactive_symptoms(s, ld)
+    assert sorted(v.rule.key for v in report.present) == sorted(truth["symptoms"])
+    for view in report.symptoms:
+        assert len(view.trend) == 6
+        assert view.rule.treatment
+        if view.present:
+            assert view.examples
+
+
+def test_stakeholder_map_interviews_and_councils(demo):
+    s, ld, truth = demo
+    grid = stakeholders.stakeholder_map(s, ld)
+    assert len(grid.stakeholders) == truth["stakeholders"]
+    expected = sorted(quadrant(inf, intr) for *_, inf, intr, _ in STAKEHOLDERS)
+    assert sorted(v.quadrant for v in grid.stakeholders) == expected
+    helen = next(v for v in grid.stakeholders if v.name == "Helen Okafor")
+    assert helen.owns_priorities and "Repeat-contact rate" in helen.owns_kpis
+    assert stakeholders.interview_count(s) == truth["interviews"]
+    assert stakeholders.councils_held(s) == truth["councils_held"]
+    found = stakeholders.list_interviews(s, ld, q="repeat-contact")
+    assert {i.stakeholder_name for i in found} == {"Helen Okafor"}
+    assert any(i.requests for i in stakeholders.list_interviews(s, ld))
+
+
+def test_ninety_day_plan_at_a_known_number_of_items_done(demo):
+    s, ld, truth = demo
+    plan = portfolio.ninety_day_plan(s, ld, today=date.today())
+    assert plan.day == truth["plan_day"]
+    assert sorted(i.spec.key for i in plan.items if i.done) == sorted(truth["plan_done"])
+    assert plan.done_count == len(truth["plan_done"])
+    assert sorted(i.spec.key for i in plan.late) == sorted(truth["plan_late"])
+    interviews = next(i for i in plan.items if i.spec.key == "ten_interviews")
+    assert interviews.evidence.startswith(f"{truth['interviews']} of {truth['interview_goal']}")
+
+
+def test_the_portfolio_brief_shows_the_cut_and_the_plan(demo):
+    from lodestar.services.briefs import portfolio_brief
+
+    s, ld, truth = demo
+    extras = portfolio_brief(s, ld).extras
+    assert extras.available
+    assert [name for name, _ in extras.pareto] == truth["above_cut"]
+    assert sum(share for _, share in extras.pareto) >= 0.8
+    done_by_phase = [
+        sum(1 for k in truth["plan_done"] if ITEMS_BY_KEY[k].phase == n) for n in (1, 2, 3)
+    ]
+    assert [words.split(";")[0] for _, words in extras.progress] == [
+        f"{n} of 3 done" for n in done_by_phase
+    ]
+    assert "late: hold 10 stakeholder interviews" in extras.progress[0][1]
