@@ -145,3 +145,53 @@ def test_a_view_over_a_table_with_no_counter_is_never_kept(db: Session) -> None:
     for _ in range(2):
         views.get(db, "uncounted", ["import_runs"], lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_writers_of_counted_tables_in_opposite_orders_do_not_deadlock(seeded_engine: Engine):
+    """Each writer takes every counter's lock before its first counted write, so two that
+    write the same tables in opposite orders wait for each other instead of deadlocking."""
+    from sqlalchemy import update
+
+    engine = _engine_for(seeded_engine)
+    factory = session_factory(engine)
+    with factory() as s:
+        person = s.scalars(select(ProgramEnrolment.employee_id)).first()
+        enrolment = s.scalars(select(ProgramEnrolment.id)).first()
+    name = "Opposite-order writer"
+
+    def observe(s: Session, who: str) -> None:
+        s.execute(
+            insert(BehaviourObservation).values(
+                employee_id=person, behaviour=f"{name} {who}", observed_on=date(2025, 3, 3),
+                source="system", observed=True,
+            )
+        )  # fmt: skip
+
+    def touch(s: Session) -> None:
+        s.execute(
+            update(ProgramEnrolment)
+            .where(ProgramEnrolment.id == enrolment)
+            .values(cohort=ProgramEnrolment.cohort)
+        )
+
+    def work(who: str) -> str:
+        steps = (
+            [lambda s: observe(s, who), touch] if who == "a" else [touch, lambda s: observe(s, who)]
+        )
+        with factory() as s:
+            for step in steps:
+                step(s)
+                time.sleep(0.3)  # the other writer starts meanwhile
+            s.commit()
+        return who
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            assert sorted(pool.map(work, ["a", "b"])) == ["a", "b"]
+    finally:
+        with factory() as s:
+            s.execute(
+                delete(BehaviourObservation).where(BehaviourObservation.behaviour.like(f"{name}%"))
+            )
+            s.commit()
+        engine.dispose()

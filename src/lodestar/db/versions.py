@@ -9,19 +9,23 @@ restarts, and commit or roll back with the write they count.
 
 Writes are counted wherever they happen:
 
-- ORM flushes (objects added, changed or deleted), from ``after_flush``;
+- ORM flushes (objects added, changed or deleted), from ``before_flush``;
 - Core ``insert``/``update``/``delete`` statements run through a session, from
   ``do_orm_execute``;
 - bulk loads (``db.bulk.insert_frame``), which call ``bump`` themselves.
 
 A write that goes around all three (SQL text on a raw connection) is not counted: don't.
+
+Each counter is raised before the write it counts, and one statement takes the row locks of
+all the counters at once (on PostgreSQL, in the same order in every transaction): two writers
+of counted tables wait for each other here instead of deadlocking over the counters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, Table, event, select, update
+from sqlalchemy import Engine, Table, case, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from lodestar.db.models import (
@@ -48,17 +52,15 @@ COUNTED: frozenset[str] = frozenset(
 
 def bump(session: Session, tables: Iterable[str]) -> None:
     """Raise the counters of ``tables`` (those counted) in the session's transaction."""
-    names = sorted(COUNTED.intersection(tables))  # one order, so two writers never deadlock
+    names = COUNTED.intersection(tables)
     if not names:
         return
     session.info[_WROTE] = True
-    conn = session.connection()
-    for name in names:
-        conn.execute(
-            update(DataVersion)
-            .where(DataVersion.name == name)
-            .values(version=DataVersion.version + 1)
-        )
+    raised = case((DataVersion.name.in_(sorted(names)), DataVersion.version + 1),
+                  else_=DataVersion.version)  # fmt: skip
+    session.connection().execute(
+        update(DataVersion).where(DataVersion.name.in_(sorted(COUNTED))).values(version=raised)
+    )
 
 
 def wrote_uncommitted(session: Session) -> bool:
@@ -90,8 +92,8 @@ def current(session: Session, tables: Iterable[str]) -> tuple[tuple[str, int], .
     return tuple((name, found.get(name, -1)) for name in names)
 
 
-@event.listens_for(Session, "after_flush")
-def _count_flush(session: Session, flush: UOWTransaction) -> None:
+@event.listens_for(Session, "before_flush")
+def _count_flush(session: Session, flush: UOWTransaction, _instances: object) -> None:
     touched = {
         str(table.name)
         for obj in (*session.new, *session.dirty, *session.deleted)
