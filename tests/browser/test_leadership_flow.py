@@ -100,10 +100,13 @@ def test_employee_home_shows_their_own_programs(browser, live_server, tmp_path):
 
 PAGES = {
     LEAD: ["/", "/requests", "/triage", "/priorities", "/kpis", "/programs", "/imports",
-           "/leadership", "/portfolio/brief", "/account"],
-    EXECUTIVE: ["/", "/leadership?period=12m"],
+           "/leadership", "/portfolio/brief", "/account", "/portfolio", "/portfolio/heat-map",
+           "/portfolio/symptoms", "/portfolio/plan", "/portfolio/items/program/1", "/stakeholders",
+           "/stakeholders/1", "/interviews", "/councils", "/councils/1",
+           "/stakeholder-updates/1"],
+    EXECUTIVE: ["/", "/leadership?period=12m", "/portfolio", "/stakeholders"],
     "elif@brightwater.example": ["/"],
-    "tomas@brightwater.example": ["/", "/programs"],
+    "tomas@brightwater.example": ["/", "/programs", "/portfolio"],
 }  # fmt: skip
 
 

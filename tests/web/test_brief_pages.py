@@ -166,7 +166,9 @@ def test_portfolio_brief_page_and_pdf(client_as, fcr):
     client = client_as("executive")
     page = client.get("/portfolio/brief")
     assert page.status_code == 200 and "Programs by strategic priority" in page.text
-    assert "Not available yet" in page.text  # the 80/20 view waits for the portfolio scoring
+    # The 80/20 view and the 90-day plan's progress come from the portfolio scoring.
+    assert "Not available yet" not in page.text
+    assert "of the expected impact" in page.text and "Days 1–30" in page.text
     pdf = client.get("/portfolio/brief.pdf")
     doc = pdfium.PdfDocument(pdf.content)
     assert len(doc) == 1
