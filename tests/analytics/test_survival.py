@@ -158,3 +158,29 @@ def test_fixed_treatment_must_be_binary() -> None:
 
     with pytest.raises(InvalidInput, match="must hold 1 for participants"):
         estimate_hazard_ratio(load_rossi(), duration="week", event="arrest", treatment="prio")
+
+
+def test_a_warning_from_the_proportional_hazards_check_is_reported_not_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warnings
+
+    import lifelines.statistics
+    from lifelines.datasets import load_rossi
+
+    real = lifelines.statistics.proportional_hazard_test
+
+    def troubled(*args, **kwargs):  # type: ignore[no-untyped-def]
+        warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lifelines.statistics, "proportional_hazard_test", troubled)
+    result = estimate_hazard_ratio(
+        load_rossi(),
+        duration="week",
+        event="arrest",
+        treatment="fin",
+        covariates=["age"],
+    )
+    notes = [w for w in result.warnings if "numerical problem" in w]
+    assert len(notes) == 1 and "overflow encountered in exp" in notes[0]

@@ -116,11 +116,17 @@ def estimate_hazard_ratio(
     info = info or OutcomeInfo(name=event)
     cph, notes = fit_quietly(lambda: CoxPHFitter().fit(x, duration_col=duration, event_col=event))
     b, s, hr, lo, hi, p = cox_numbers(cph.params_, cph.standard_errors_, treatment, confidence)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as ph_caught:
+        warnings.simplefilter("always")
         ph = proportional_hazard_test(cph, x, time_transform="rank")
     ph_p = float(ph.summary.loc[treatment, "p"])
     warn = list(notes)
+    if ph_caught:
+        warn.append(
+            "The check of whether the programme's effect changes over follow-up ran into a "
+            f"numerical problem ({str(ph_caught[0].message)[:160]}), so its verdict is "
+            "uncertain. Look at the survival curves before quoting the hazard ratio."
+        )
     if ph_p < 0.05:
         warn.append(
             f"The programme's effect on the hazard seems to change over time (proportional-"
