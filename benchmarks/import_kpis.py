@@ -6,6 +6,10 @@ one timed ``import_file(kind="kpis")`` + commit (reading the file, full validati
 insert — COPY on PostgreSQL — and the index rebuild). Optionally times a re-import of the
 same file (every row unchanged). Prints the median of the runs. Not a test.
 
+Each run also times the bare bulk load of the same file into a bare table with no key and no
+index, as the issue's yardstick (``sqlite3``'s ``.import`` for SQLite; ``COPY`` for
+PostgreSQL), and prints the ratio of the two medians.
+
     uv run python benchmarks/import_kpis.py                       # 10 M rows, 3 runs
     uv run python benchmarks/import_kpis.py --rows 1000000 --runs 3 --reimport
 """
@@ -123,6 +127,40 @@ def timed_import(url: str, csv_path: Path) -> tuple[float, str]:
     return elapsed, report.summary()
 
 
+BARE_TABLE = "CREATE TABLE bare (subject text, kpi text, period date, value double precision)"
+
+
+def bare_load(url: str, csv_path: Path) -> float:
+    """Seconds to bulk-load the file into a bare table: ``sqlite3 .import`` / ``COPY``."""
+    import subprocess
+
+    if url.startswith("sqlite"):
+        db = url.removeprefix("sqlite:///")
+        subprocess.run(["sqlite3", db, BARE_TABLE.replace("date", "text")], check=True)
+        start = time.perf_counter()
+        subprocess.run(["sqlite3", db, f".import --csv --skip 1 {csv_path} bare"], check=True)
+        return time.perf_counter() - start
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, dbname=u.database
+    ) as conn:
+        conn.execute(BARE_TABLE)
+        conn.commit()
+        start = time.perf_counter()
+        with (
+            csv_path.open("rb") as f,
+            conn.cursor() as cur,
+            cur.copy("COPY bare FROM STDIN (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        return time.perf_counter() - start
+
+
 def postgres_reachable() -> bool:
     from sqlalchemy import create_engine, text
 
@@ -153,10 +191,12 @@ def main() -> None:
             if backend == "postgresql" and not postgres_reachable():
                 print("postgresql: not reachable, skipped")
                 continue
-            times, again = [], []
+            times, again, bare = [], [], []
             for _ in range(args.runs):
                 url = fresh_database(backend, folder)
                 try:
+                    bare.append(bare_load(url, csv_path))
+                    print(f"  {backend} bare bulk load: {bare[-1]:.1f} s")
                     prepare(url, people)
                     elapsed, summary = timed_import(url, csv_path)
                     times.append(elapsed)
@@ -171,8 +211,10 @@ def main() -> None:
                     else:
                         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
             median = statistics.median(times)
+            base = statistics.median(bare)
             print(f"{backend}: median {median:.1f} s over {len(times)} runs, "
-                  f"{rows / median / 1e6:.2f} M rows/s")  # fmt: skip
+                  f"{rows / median / 1e6:.2f} M rows/s; bare bulk load median {base:.1f} s, "
+                  f"ratio {median / base:.1f}x")  # fmt: skip
             if again:
                 print(
                     f"{backend} re-import (all unchanged): median {statistics.median(again):.1f} s"

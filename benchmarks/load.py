@@ -16,6 +16,12 @@ A benchmark, not a test.
     uv run python benchmarks/load.py --duration 20                    # a short run
     uv run python benchmarks/load.py --employees 100000 --think 0     # large demo, no think time
     uv run python benchmarks/load.py --url http://127.0.0.1:8000      # a server already running
+    uv run python benchmarks/load.py --postgres postgresql+psycopg://postgres@127.0.0.1/test
+                                                  # a fresh database on that PostgreSQL server
+
+The server runs as ``lodestar serve`` would (``--workers``/``--threads`` pass through; its
+defaults otherwise). The load average (``os.getloadavg``) is printed before and after: on a
+shared machine absolute latencies mean little without it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import asyncio
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -32,6 +39,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -134,12 +143,37 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(employees: int, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Seed a demo company into a fresh SQLite file and serve it; returns (process, base URL)."""
+def _load_average() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+@contextmanager
+def fresh_postgres(server_url: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at ``server_url``; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    _check_local("http://" + (make_url(server_url).host or "") + "/")
+    name = f"lodestar_load_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # one connection, kept for the drop
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def start_server(
+    employees: int, database_url: str, args: argparse.Namespace
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Seed a demo company into a fresh database and serve it; returns (process, base URL)."""
     env = {
         **os.environ,
-        "LODESTAR_DATABASE_URL": f"sqlite:///{workdir / 'load.db'}",
+        "LODESTAR_DATABASE_URL": database_url,
         "LODESTAR_DEMO": "true",
+        "PYTHONUNBUFFERED": "1",
     }
     lodestar = str(Path(sys.executable).with_name("lodestar"))
     started = time.perf_counter()
@@ -151,16 +185,18 @@ def start_server(employees: int, workdir: Path) -> tuple[subprocess.Popen[bytes]
     )
     print(f"seeded {employees:,} employees in {time.perf_counter() - started:.1f} s")
     port = _free_port()
-    server = subprocess.Popen(
-        [lodestar, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    command = [lodestar, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
+    for option in ("workers", "threads"):
+        if getattr(args, option):
+            command += [f"--{option}", str(getattr(args, option))]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                assert server.stdout is not None
+                print(server.stdout.readline().decode().strip())  # "running ... with N workers"
                 return server, base
         except httpx.HTTPError:
             pass
@@ -181,6 +217,10 @@ async def sign_in(base: str, persona: tuple[str, str], limits: httpx.Limits) -> 
     resp = await client.post(f"/login/persona/{persona_id}", data={"csrf_token": csrf})
     if resp.status_code != 303:
         raise SystemExit(f"Signing in as persona {persona_id} answered {resp.status_code}.")
+    # Signing in issues a new session token, and with it a new CSRF token.
+    match = CSRF.search((await client.get("/account")).text)
+    assert match, "the account page has no CSRF token"
+    csrf = match.group(1)
     visible = (await client.get("/api/requests")).json()
     return User(client, role, csrf, [r["id"] for r in visible][:200])
 
@@ -235,6 +275,8 @@ async def browse(
                 resp = await user.client.get(path)
             if resp.status_code >= 400:
                 problem = f"{resp.status_code} {path}"
+                if "json" in resp.headers.get("content-type", ""):
+                    problem += f": {resp.json().get('detail', '')[:90]}"
         except httpx.HTTPError as exc:
             problem = f"{type(exc).__name__} {path}"
         results.record(kind, time.perf_counter() - started, problem)
@@ -291,6 +333,7 @@ async def run(base: str, args: argparse.Namespace) -> None:
     ids = await discover_ids(lead)
     results = Results()
     budget = [args.max_requests]
+    print(f"{len(users)} users signed in; {_load_average()}")
     started = time.monotonic()
     stop_at = started + args.duration
     await asyncio.gather(
@@ -300,6 +343,7 @@ async def run(base: str, args: argparse.Namespace) -> None:
         )
     )
     report(results, time.monotonic() - started, args)
+    print(_load_average())
     for u in users:
         await u.client.aclose()
 
@@ -313,17 +357,23 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=200_000, help="Stop after this many.")
     parser.add_argument("--seed", type=int, default=1, help="Random seed of the users' choices.")
     parser.add_argument("--url", help="Load a server already running on 127.0.0.1 instead.")
+    parser.add_argument("--postgres", help="Seed a fresh database on this PostgreSQL server.")
+    parser.add_argument("--workers", type=int, help="Server processes (lodestar serve's default).")
+    parser.add_argument("--threads", type=int, help="Threads per server process.")
     args = parser.parse_args()
     if args.url:
         _check_local(args.url)
         asyncio.run(run(args.url.rstrip("/"), args))
         return
-    with tempfile.TemporaryDirectory(prefix="lodestar-load-") as tmp:
-        server, base = start_server(args.employees, Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="lodestar-load-") as tmp, ExitStack() as stack:
+        url = f"sqlite:///{Path(tmp) / 'load.db'}"
+        if args.postgres:
+            url = stack.enter_context(fresh_postgres(args.postgres))
+        server, base = start_server(args.employees, url, args)
         try:
             asyncio.run(run(base, args))
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)  # the server and its worker processes
             server.wait(timeout=30)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from lodestar.config import Settings
+from lodestar.config import Settings, get_settings
 from lodestar.db.migrate import upgrade
 from lodestar.db.models import User
 from lodestar.db.session import make_engine
@@ -65,6 +65,15 @@ def _empty_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> I
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'lodestar.db'}"
     else:
         yield from _postgres_database()
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """``get_settings()`` is cached per process; clear it around every test, so a command a
+    test runs reads the environment that test set (monkeypatch), whatever ran before it."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -18,7 +18,12 @@ PLACEHOLDER_SECRET = "change-me"
 
 class SecuritySettings(BaseModel):
     min_group_size: int = Field(5, ge=1, description="Aggregates over fewer people are hidden.")
-    session_max_age_seconds: int = Field(8 * 3600, ge=60)
+    session_max_age_seconds: int = Field(
+        8 * 3600, ge=60, description="A sign-in ends this long after it began, however busy."
+    )
+    session_idle_seconds: int = Field(
+        30 * 60, ge=120, description="A sign-in ends after this long without a request."
+    )
     cookie_secure: bool = Field(False, description="Send the session cookie over HTTPS only.")
     # Accounts (issue 9): proxies, sign-in throttling.
     trusted_proxies: list[str] = Field(
@@ -28,6 +33,14 @@ class SecuritySettings(BaseModel):
     sign_in_failures_per_account: int = Field(5, ge=1)
     sign_in_failures_per_address: int = Field(30, ge=1)
     sign_in_window_seconds: int = Field(15 * 60, ge=1)
+    password_checks_at_once: int | None = Field(
+        None,
+        ge=1,
+        description="Most password checks (argon2) running at once; unset: half the CPU cores.",
+    )
+    password_check_wait_seconds: float = Field(
+        2.0, ge=0, le=60, description="How long a sign-in waits for a free check before a 503."
+    )
 
 
 class PrivacySettings(BaseModel):
@@ -78,6 +91,47 @@ class ImportSettings(BaseModel):
         return self.max_upload_mb * 1024 * 1024
 
 
+class ServerSettings(BaseModel):
+    """How `lodestar serve` shares out the machine (docs/performance.md says how to size it)."""
+
+    workers: int = Field(0, ge=0, description="Server processes; 0 = one per CPU core, at most 4.")
+    threads: int = Field(
+        16, ge=1, le=256, description="Requests one process works on at once (its thread pool)."
+    )
+    db_wait_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=300,
+        description="How long a request waits for a database connection or SQLite's write lock "
+        "before it is answered 503 with Retry-After.",
+    )
+    queue_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="How long a request waits for one of a process's threads before it is "
+        "answered 503 with Retry-After.",
+    )
+    warm_up: bool = Field(
+        False,
+        description="At start, draw a chart and load the estimators in the background "
+        "(`lodestar serve` turns it on).",
+    )
+    retry_after_seconds: int = Field(
+        2, ge=1, description="The Retry-After of a 503 answered when the database is saturated."
+    )
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections per process: one per request thread, two for import jobs."""
+        return self.threads + 2
+
+    def worker_count(self, cpus: int | None) -> int:
+        """``workers``, or one per CPU core (1 to 4: with PostgreSQL, 4 processes of 16
+        threads keep under its default 100 connections) when it is 0."""
+        return self.workers or max(1, min(4, cpus or 1))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -99,6 +153,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)  # type: ignore[arg-type]
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]
+    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

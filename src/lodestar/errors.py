@@ -127,7 +127,24 @@ class NotSaved(LodestarError):
     title = "The changes were not saved"
 
 
+class DatabaseBusy(LodestarError):
+    """No database connection, or no write lock, could be had in the configured wait
+    (``LODESTAR_SERVER__DB_WAIT_SECONDS``): the server is saturated, nothing was changed."""
+
+    code = "database-busy"
+    status = 503
+    title = "The server is busy"
+
+
 class TooManyAttempts(LodestarError):
     code = "too-many-attempts"
     status = 429
     title = "Too many attempts"
+
+
+class ServerBusy(LodestarError):
+    """Too much of one kind of expensive work is running; the request can be sent again."""
+
+    code = "busy"
+    status = 503
+    title = "Busy, try again shortly"

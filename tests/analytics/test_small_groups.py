@@ -70,12 +70,14 @@ def test_cohort_weights_follow_the_simple_aggregation() -> None:
     assert float((w * post["estimate"]).sum() / w.sum()) == pytest.approx(est.estimate, abs=1e-9)
 
 
-def one_treated_state(seed: int, effect: float = 0.0) -> pd.DataFrame:
+def one_treated_state(seed: int, effect: float = 0.0, n_states: int = 20) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    rows = pd.DataFrame([(s, t) for s in range(20) for t in range(1, 9)], columns=["state", "year"])
+    rows = pd.DataFrame(
+        [(s, t) for s in range(n_states) for t in range(1, 9)], columns=["state", "year"]
+    )
     rows["treated"] = ((rows["state"] == 0) & (rows["year"] >= 5)).astype(int)
-    shock = rng.normal(0, 1, (20, 8))[rows["state"], rows["year"] - 1]
-    rows["outcome"] = rng.normal(0, 1, 20)[rows["state"]] + effect * rows["treated"] + shock
+    shock = rng.normal(0, 1, (n_states, 8))[rows["state"], rows["year"] - 1]
+    rows["outcome"] = rng.normal(0, 1, n_states)[rows["state"]] + effect * rows["treated"] + shock
     return rows
 
 
@@ -96,19 +98,53 @@ def test_one_treated_unit_gets_a_placebo_test_and_is_graded_weak() -> None:
     assert {d.name: d.passed for d in est.diagnostics}["few_treated"] is False
     assert est.evidence == "weak"
     assert "the 1 state that took part" in est.summary()
+    # The interval is the placebo test inverted: with 19 placebos and 95%, every effect within
+    # the largest placebo contrast of the estimate; p-values move in steps of 1/20.
+    widest = max(abs(p) for p in placebo["placebos"])
+    assert (est.ci_low, est.ci_high) == pytest.approx(
+        (placebo["statistic"] - widest, placebo["statistic"] + widest)
+    )
+    assert placebo["ci"] == [est.ci_low, est.ci_high] and placebo["p_value_step"] == 0.05
+    assert any("steps of 0.050, so this interval is coarse" in w for w in est.warnings)
+
+
+def _placebo_frame(seed: int, effect: float = 0.0, n_states: int = 20) -> pd.DataFrame:
+    return (
+        one_treated_state(seed, effect, n_states)
+        .rename(columns={"state": "unit", "outcome": "y", "year": "time"})
+        .assign(cohort=lambda d: np.where(d["unit"] == 0, 5.0, np.inf))
+    )
+
+
+def test_the_inverted_placebo_interval_covers_the_effect_95_percent_of_the_time() -> None:
+    covered = 0
+    for seed in range(300):
+        test = placebo_test(_placebo_frame(seed, effect=3.0), cluster="unit", start=5)
+        interval = test.interval(0.95)
+        assert interval is not None
+        covered += interval[0] <= 3.0 <= interval[1]
+    assert covered / 300 == pytest.approx(0.95, abs=0.035)  # exact 0.95 under exchangeability
+
+
+def test_too_few_comparison_units_rule_out_no_effect_size_and_say_so() -> None:
+    test = placebo_test(_placebo_frame(1, effect=3.0, n_states=11), cluster="unit", start=5)
+    assert len(test.placebos) == 10 and test.p_value_step == pytest.approx(1 / 11)
+    assert test.interval(0.95) is None  # the smallest p-value, 1/11, is above 0.05
+    assert test.interval(0.80) is not None
+    est = estimate_effect(
+        one_treated_state(1, effect=3.0, n_states=11),
+        outcome="outcome",
+        unit="state",
+        time="year",
+        treatment="treated",
+        unit_noun="states",
+    )
+    assert est.details["placebo"]["ci"] is None
+    assert any("cannot rule out any effect size" in w for w in est.warnings)
 
 
 def test_placebo_p_values_are_uniform_under_no_effect() -> None:
-    p = [
-        placebo_test(
-            one_treated_state(seed)
-            .rename(columns={"state": "unit", "outcome": "y", "year": "time"})
-            .assign(cohort=lambda d: np.where(d["unit"] == 0, 5.0, np.inf)),
-            cluster="unit",
-            start=5,
-        ).p_value
-        for seed in range(200)
-    ]
+    p = [placebo_test(_placebo_frame(seed), cluster="unit", start=5).p_value for seed in range(200)]
     assert np.mean(np.array(p) <= 0.10) == pytest.approx(0.10, abs=0.06)
 
 

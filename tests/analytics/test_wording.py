@@ -101,11 +101,28 @@ def test_hazard_ratio() -> None:
         outcome="re-arrest",
         direction="down",
         unit="",
+        sensitivity=None,
     )
     text = summarise(est)
     assert "0.68 times" in text and "32% lower" in text
     assert "wrong way" not in text
-    assert evidence_grade(est) == "moderate"
+    assert evidence_grade(est) == "moderate"  # no E-value: the hidden-factor risk is unjudged
+    robust = dataclasses.replace(
+        est,
+        sensitivity=Sensitivity(
+            kind="hazard_e_value",
+            label="Sensitivity to an unmeasured factor",
+            method="E-value",
+            citation="VanderWeele & Ding (2017)",
+            robust=True,
+            breakdown=1.1,
+            benchmark=1.05,
+            benchmark_label="age",
+            sentence="Sensitivity: ...",
+        ),
+    )
+    assert evidence_grade(robust) == "strong"  # beyond the strongest measured factor
+    assert evidence_grade(dataclasses.replace(robust, warnings=("Few events.",))) == "moderate"
 
 
 def test_grades() -> None:

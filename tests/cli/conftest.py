@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -24,7 +25,8 @@ def fresh_settings() -> Iterator[None]:
 def seeded_cli(
     tmp_path_factory: pytest.TempPathFactory, name: str, employees: int = 150
 ) -> Iterator[Callable[..., Result]]:
-    """``run("portfolio", "show")`` against a freshly seeded demo (seed 7)."""
+    """``run("portfolio", "show")`` against a freshly seeded demo (seed 7); ``run.url`` is the
+    database. The first administrator acts unless ``--as`` is given."""
     url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'cli.db'}"
     runner = CliRunner()
 
@@ -36,5 +38,12 @@ def seeded_cli(
     assert run("db", "upgrade").exit_code == 0
     seeded = run("demo", "seed", "--employees", str(employees), "--seed", "7")
     assert seeded.exit_code == 0, seeded.output
+    run.url = url  # type: ignore[attr-defined]
     yield run
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def demo_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """``run("program", "show", "fcr_pilot")`` → the CliRunner result, one demo per module."""
+    yield from seeded_cli(tmp_path_factory, "demo_cli")

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from lodestar.cli.main import app
+from lodestar.config import get_settings
 from lodestar.db.models import Program, User
 from lodestar.db.session import make_engine
 from lodestar.services.accounts import actor_of
 from lodestar.services.impact.program_impact import estimate_program_impact
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    # The CLI reads its database from settings, which are cached per process: a test that ran
+    # earlier on this worker must not decide which database these commands open.
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def test_brief_program_pdf_html_and_refusals(web_database, tmp_path, monkeypatch):

@@ -139,7 +139,8 @@ def test_pilot_commands_explain_bad_input(cli):
     missing = cli("pilot", "plan", "no_such_program", "--teams", "1,2")
     assert missing.exit_code == 1 and "There is no program 'no_such_program'" in missing.output
     bad_teams = cli("pilot", "plan", "fcr_pilot", "--teams", "north,south")
-    assert bad_teams.exit_code == 1 and "not a list of team numbers" in bad_teams.output
+    assert bad_teams.exit_code == 1
+    assert "'north' is neither a team number nor a department code" in bad_teams.output
     bad_date = cli(
         "pilot", "randomise", "fcr_pilot", "--teams", "1", "--start", "soon", "--seed", "1"
     )
@@ -194,3 +195,32 @@ def test_users_administration_from_the_command_line(cli):
 
     not_admin = cli("users", "deactivate", "cli.manager@x.example", "--as", "cli.manager@x.example")
     assert not_admin.exit_code == 1 and "Only an administrator" in not_admin.output
+
+
+def test_impact_prints_the_whole_sensitivity_view(cli):
+    """The command line prints the page's "How robust is it?" section, not only its sentence:
+    the verdict, the figures, the robust interval at each M̄ (the chart's numbers), the method
+    and the source."""
+    import re
+
+    run = cli("impact", "run", "consultative_discovery", "--as", "priya@brightwater.example")
+    assert run.exit_code == 0, run.output
+    out = run.output
+    section = out[out.index("How robust is it?") :]
+    assert re.match(
+        r"How robust is it\? (Holds under a plausible violation|Fragile|Not assessed)", section
+    )
+    assert "Breakdown value M̄*: " in section
+    assert "Robust 95% interval as trends may differ after the start:" in section
+    for m in ("0", "0.5", "1", "2"):
+        assert re.search(rf"M̄ = {re.escape(m)}\s+[−\d][\d.,]* to [−\d]", section), m
+    assert "Method: Rambachan & Roth relative-magnitudes bounds" in section
+    assert "Source: Rambachan, A. & Roth, J. (2023)" in section
+    # The summary's closing sentence and the section's are the same words.
+    sentence = re.search(r"Sensitivity: ([^\n]+)", out)
+    assert sentence is not None
+    assert sentence.group(1)[1:40] in section
+    shown = cli("impact", "run", "negotiation_masterclass", "--as", "priya@brightwater.example")
+    assert shown.exit_code == 0, shown.output
+    assert "E-value (interval limit): " in shown.output
+    assert "interval if a hidden factor as strong as a measured one existed:" in shown.output

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from lodestar.cli.main import app
-from lodestar.config import get_settings
 from lodestar.db.models import Program, ProgramBehaviour, User
 from lodestar.db.session import make_engine
 from lodestar.services.demo.activity import BEHAVIOURS
@@ -18,21 +15,8 @@ ANCHORS = BEHAVIOURS["negotiation_masterclass"][0]
 
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path_factory.mktemp('program_cli') / 'cli.db'}"
-    runner = CliRunner()
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        get_settings.cache_clear()
-        env = {"LODESTAR_DATABASE_URL": url, "LODESTAR_CLI_USER": ""}
-        return runner.invoke(app, list(args), env=env)
-
-    assert run("db", "upgrade").exit_code == 0
-    seeded = run("demo", "seed", "--employees", "150", "--seed", "7")
-    assert seeded.exit_code == 0, seeded.output
-    run.url = url  # type: ignore[attr-defined]
-    yield run
-    get_settings.cache_clear()
+def cli(demo_cli):  # type: ignore[no-untyped-def]
+    return demo_cli
 
 
 def stored(url: str, code: str) -> tuple[str, list[str]]:

@@ -47,3 +47,95 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 def test_bad_database_url_is_explained():
     with pytest.raises(ConfigurationError, match="LODESTAR_DATABASE_URL"):
         make_engine("not a url")
+
+
+def _shape(engine) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Every table's columns (name, nullable), indexes (name, columns, unique), unique
+    constraints and foreign keys, in sets: what a schema is, whatever order it was built in."""
+    inspector = inspect(engine)
+    shape: dict[str, object] = {}
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        shape[table] = (
+            {(c["name"], c["nullable"]) for c in inspector.get_columns(table)},
+            {(i["name"], tuple(i["column_names"]), bool(i["unique"]))
+             for i in inspector.get_indexes(table)},
+            {(u["name"], tuple(u["column_names"]))
+             for u in inspector.get_unique_constraints(table)},
+            {(f["name"], tuple(f["constrained_columns"]), f["referred_table"])
+             for f in inspector.get_foreign_keys(table)},
+        )  # fmt: skip
+    return shape
+
+
+@pytest.mark.parametrize("placeholders", [True, False], ids=["empty-0006-0008", "filled"])
+def test_0010_repairs_a_database_that_passed_through_the_empty_placeholders(
+    empty_database_url, tmp_path, placeholders
+):
+    """The old way: a database in use at 0005, then through 0006-0008 while they were empty
+    (stamped, nothing run), then 0009. Upgrading makes what those revisions now create, carries
+    the old unnamed API token over, and ends with the schema of a fresh database. The same
+    database upgraded through the filled-in revisions ends the same (on SQLite that once failed:
+    rebuilding ``users`` with foreign keys on deleted its tokens and tripped over its audit
+    events)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from lodestar.db.migrate import alembic_config
+
+    old = make_engine(empty_database_url)
+    if empty_database_url.startswith("sqlite"):
+        fresh_url, fresh_gen = f"sqlite:///{tmp_path / 'fresh.db'}", None
+    else:
+        from tests.conftest import _postgres_database
+
+        fresh_gen = _postgres_database()
+        fresh_url = next(fresh_gen)
+    fresh = make_engine(fresh_url)
+    try:
+        upgrade(old, "0005")
+        with old.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, name, role, password_hash, is_active, "
+                    "api_token_hash, created_at) VALUES ('old@example.org', 'Old', 'ld', 'x', "
+                    ":yes, :hash, :now)"
+                ),
+                {"yes": True, "hash": "a" * 64, "now": "2026-01-01 00:00:00"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, actor_id, action, object_type, detail) "
+                    "VALUES (:now, 1, 'user.create', 'user', '')"
+                ),
+                {"now": "2026-01-01 00:00:00"},
+            )
+        if placeholders:
+            command.stamp(alembic_config(old), "0008")  # the empty placeholders
+            upgrade(old, "0009")
+            before = inspect(old)
+            assert not {"user_sessions", "api_tokens", "import_jobs"} & set(
+                before.get_table_names()
+            )
+            assert "person_id" not in {c["name"] for c in before.get_columns("audit_events")}
+
+        upgrade(old)
+        upgrade(fresh)
+        with old.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+            carried = conn.execute(text("SELECT name, token_hash FROM api_tokens")).all()
+            audited = conn.execute(text("SELECT actor_id, action FROM audit_events")).all()
+        assert carried == [("Token from before named tokens", "a" * 64)]
+        assert audited == [(1, "user.create")]
+        assert _shape(old) == _shape(fresh)
+
+        # On a database that has everything, 0010 changes nothing of 0006-0008's.
+        downgrade(fresh, "0009")
+        upgrade(fresh)
+        assert _shape(fresh) == _shape(old)
+    finally:
+        old.dispose()
+        fresh.dispose()
+        if fresh_gen is not None:
+            fresh_gen.close()

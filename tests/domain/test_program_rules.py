@@ -228,3 +228,56 @@ def test_risks_are_checked_and_ordered_by_severity():
         check_risk("late", "low", "low", "", "")
     with pytest.raises(InvalidInput, match="likelihood"):
         check_risk("Leads skip the reviews at quarter end", "huge", "low", "", "")
+
+
+# --- the data against the recorded design ----------------------------------------------------
+
+
+def _facts(participants=40, comparison=40, starts=("2026-01-05",), undated=0, lottery=True):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from lodestar.domain.design_checks import RolloutFacts
+
+    return RolloutFacts(participants, comparison, tuple(date.fromisoformat(d) for d in starts),
+                        undated, lottery)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("design", "facts", "says"),
+    [
+        ("randomised", _facts(lottery=False), ["no lottery is stored"]),
+        ("randomised", _facts(comparison=0), ["The comparison group is empty"]),
+        ("randomised", _facts(comparison=0, lottery=False),
+         ["no lottery is stored", "The comparison group is empty"]),
+        ("staggered", _facts(lottery=False), ["every participant started on 2026-01-05"]),
+        ("selection_on_observables", _facts(), ["A lottery is stored for this program"]),
+        ("staggered", _facts(participants=0, comparison=0, starts=(), lottery=False),
+         ["No participant is enrolled yet"]),
+        ("selection_on_observables", _facts(starts=(), undated=40, lottery=False),
+         ["No participant has a start date"]),
+    ],
+)  # fmt: skip
+def test_data_that_contradict_the_design_are_named_with_the_fix(design, facts, says):
+    from lodestar.domain.design_checks import design_contradictions
+
+    found = design_contradictions(design, facts)
+    assert len(found) == len(says)
+    for sentence, words in zip(found, says, strict=True):
+        assert words in sentence and sentence.endswith(".")
+        assert "record" in sentence.lower() or "import" in sentence.lower()
+
+
+@pytest.mark.parametrize(
+    ("design", "facts"),
+    [
+        ("randomised", _facts()),
+        ("staggered", _facts(starts=("2025-09-01", "2025-11-24"), lottery=False)),
+        ("selection_on_observables", _facts(comparison=0, lottery=False)),
+        ("", _facts(comparison=0, lottery=False)),  # chosen from the data: nothing to contradict
+        ("retention", _facts(participants=0, comparison=0, starts=(), lottery=False)),
+    ],
+)
+def test_data_that_fit_the_design_raise_no_warning(design, facts):
+    from lodestar.domain.design_checks import design_contradictions
+
+    assert design_contradictions(design, facts) == ()

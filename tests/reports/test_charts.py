@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import altair as alt
 
-from lodestar.reports import charts
+from lodestar.reports import charts, kpi_chart
 from lodestar.reports.charts import fmt_value, kpi_trend_svg
 from lodestar.services.views import KpiPoint
 
@@ -79,7 +79,7 @@ def test_renders_are_cached_on_the_data():
 def test_the_spec_is_valid_vega_lite():
     key = tuple((p.period.isoformat(), p.value) for p in _points())
     for axes in (False, True):
-        spec = charts._trend_spec(key, "%", 20.0, 28.0, 260, 70, axes, validate=True)
+        spec = kpi_chart._trend_spec(key, "%", 20.0, 28.0, 260, 70, axes, validate=True)
         alt.LayerChart.from_dict({k: v for k, v in spec.items() if k != "datasets"})
         assert spec["datasets"]["trend"][0] == {"period": "2025-01-06", "value": 20.0}
 

@@ -98,33 +98,92 @@ def test_signing_in_takes_as_long_for_an_unknown_email_as_for_a_known_one(db):
 
 def test_a_session_ends_at_sign_out_expiry_deactivation_and_password_reset(db, ana, actors):
     def session_token() -> str:
-        return accounts.start_session(db, ana.id, max_age_seconds=3600)
+        return accounts.start_session(db, ana.id, rules=RULES)
 
     token = session_token()
-    assert accounts.account_for_session(db, token) == ana
+    assert accounts.account_for_session(db, token, rules=RULES) == ana
     stored = db.scalar(select(UserSession.token_hash).where(UserSession.user_id == ana.id))
     assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
 
     accounts.end_session(db, token)
     with pytest.raises(NotSignedIn):
-        accounts.account_for_session(db, token)
+        accounts.account_for_session(db, token, rules=RULES)
 
     token = session_token()
     db.execute(update(UserSession).values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     with pytest.raises(NotSignedIn):
-        accounts.account_for_session(db, token)
+        accounts.account_for_session(db, token, rules=RULES)
 
     token = session_token()
     accounts.deactivate_user(db, actors["admin"], ana.email)
     accounts.reactivate_user(db, actors["admin"], ana.email)
     with pytest.raises(NotSignedIn):  # reactivating does not revive the old session
-        accounts.account_for_session(db, token)
+        accounts.account_for_session(db, token, rules=RULES)
 
     token = session_token()
     accounts.reset_password(db, actors["admin"], ana.email, "a brand new passphrase")
     with pytest.raises(NotSignedIn):
-        accounts.account_for_session(db, token)
+        accounts.account_for_session(db, token, rules=RULES)
     assert _sign_in(db, ana.email, "a brand new passphrase").account == ana
+
+
+def _session_row(db, ana):  # type: ignore[no-untyped-def]
+    return db.scalar(select(UserSession).where(UserSession.user_id == ana.id))
+
+
+def _at(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_a_session_ends_after_the_idle_timeout_and_each_request_moves_it_on(db, ana):
+    rules = SecuritySettings(session_idle_seconds=600, session_max_age_seconds=3600)
+    token = accounts.start_session(db, ana.id, rules=rules)
+    row = _session_row(db, ana)
+    started = datetime.now(UTC)
+    assert abs((_at(row.expires_at) - started).total_seconds() - 600) < 5  # idle, not 8 hours
+
+    # A request right after: nothing to write (the deadline would move by under a minute).
+    first = _at(row.expires_at)
+    assert accounts.account_for_session(db, token, rules=rules) == ana
+    assert _at(_session_row(db, ana).expires_at) == first and not db.dirty
+
+    # Last touched seven minutes ago: the request moves the deadline to ten minutes from now.
+    db.execute(update(UserSession).values(expires_at=started + timedelta(minutes=3)))
+    db.expire_all()
+    assert accounts.account_for_session(db, token, rules=rules) == ana
+    moved = _at(_session_row(db, ana).expires_at)
+    assert abs((moved - datetime.now(UTC)).total_seconds() - 600) < 5
+
+    # Ten minutes without a request: the session has ended.
+    db.execute(update(UserSession).values(expires_at=started - timedelta(seconds=1)))
+    db.expire_all()
+    with pytest.raises(NotSignedIn):
+        accounts.account_for_session(db, token, rules=rules)
+
+
+def test_requests_never_keep_a_session_past_its_absolute_lifetime(db, ana):
+    rules = SecuritySettings(session_idle_seconds=600, session_max_age_seconds=3600)
+    token = accounts.start_session(db, ana.id, rules=rules)
+    now = datetime.now(UTC)
+    # Signed in 55 minutes ago, busy ever since: the deadline stops at the hour.
+    db.execute(
+        update(UserSession).values(
+            created_at=now - timedelta(minutes=55), expires_at=now + timedelta(seconds=30)
+        )
+    )
+    db.expire_all()
+    assert accounts.account_for_session(db, token, rules=rules) == ana
+    capped = _at(_session_row(db, ana).expires_at)
+    assert abs((capped - (now + timedelta(minutes=5))).total_seconds()) < 5
+    # Past the hour it has ended, whatever the deadline says (e.g. a lifetime shortened since).
+    db.execute(
+        update(UserSession).values(
+            created_at=now - timedelta(minutes=61), expires_at=now + timedelta(minutes=5)
+        )
+    )
+    db.expire_all()
+    with pytest.raises(NotSignedIn):
+        accounts.account_for_session(db, token, rules=rules)
 
 
 def test_api_tokens_are_named_expire_and_are_revoked_with_a_sentence(db, ana, actors):

@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from lodestar.db.migrate import upgrade
 from lodestar.db.models import Program, WorkspaceMeta
-from lodestar.db.session import make_engine
-from lodestar.services.demo import seed_demo
 from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.panel import build_program_panel
 
 pytestmark = pytest.mark.xdist_group("demo2000")
 
 
-@pytest.fixture(scope="module")
-def demo_session(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('impact') / 'demo.db'}")
-    upgrade(engine)
-    with Session(engine) as s, s.begin():
-        seed_demo(s, employees=2000, seed=42)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
+@pytest.fixture
+def demo_session(demo2000):  # type: ignore[no-untyped-def]
+    return demo2000
 
 
 def _program(session, code):
@@ -164,3 +154,26 @@ def test_fcr_pilot_reads_smaller_than_expected_but_real_against_its_registration
         assert "−2.50" in graded.sentence
     finally:
         demo_session.rollback()
+
+
+def test_weak_evidence_never_shows_an_roi_headline(demo_session):
+    """A real effect (the interval excludes zero) with a failed check is weak evidence: the
+    money section states the ROI range and why it is not claimed, and has no ROI figure."""
+    from dataclasses import replace
+
+    from lodestar.analytics.results import Diagnostic
+    from lodestar.reports.program_view import money_view
+    from lodestar.services.impact import program_impact
+
+    prog, _ = _program(demo_session, "fcr_pilot")
+    panel = build_program_panel(demo_session, prog.id)
+    strong = analyse_panel(panel).headline
+    money, _ = program_impact._money(panel.program, panel.kpi, strong)
+    assert strong.evidence == "strong" and money is not None and "roi_percent" in money
+    failed = Diagnostic("pre_trends", "Pre-trend joint test", passed=False, value=0.01)
+    weak = replace(strong, diagnostics=(*strong.diagnostics, failed))
+    assert weak.evidence == "weak" and not weak.interval_includes_zero
+    money, note = program_impact._money(panel.program, panel.kpi, weak)
+    assert money is None and money_view(money) is None
+    assert note.startswith("The evidence is weak, so no ROI is claimed as a result.")
+    assert "would lie between" in note and "not a figure to report" in note

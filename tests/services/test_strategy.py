@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select
 
+from lodestar.db import kpi_store
 from lodestar.db.models import Kpi, KpiObservation, Program
 from lodestar.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lodestar.services import intake, strategy
@@ -43,17 +45,23 @@ GROUP = 5
 
 
 def _observe(db, kpi_id, weeks, values, start=date(2025, 1, 6)):
-    db.add_all(
-        # A KPI holds one value per subject and period: each value is given by GROUP people
-        # (so the mean is unchanged and no group is too small to show).
-        KpiObservation(
-            kpi_id=kpi_id, employee_id=GROUP * i + k + 1, period=start + timedelta(weeks=w), value=v
-        )
+    # A KPI holds one value per subject and period: each value is given by GROUP people
+    # (so the mean is unchanged and no group is too small to show). Written as an import
+    # writes them, through the KPI store.
+    rows = [
+        {
+            "kpi_id": kpi_id,
+            "employee_id": GROUP * i + k + 1,
+            "team_id": None,
+            "period": start + timedelta(weeks=w),
+            "value": v,
+            "weight": 1,
+        }
         for w in weeks
         for i, v in enumerate(values(w))
         for k in range(GROUP)
-    )
-    db.flush()
+    ]
+    kpi_store.add_observations(db, pd.DataFrame(rows))
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -295,15 +303,20 @@ def test_trend_is_the_mean_per_period_capped_and_refreshed(db, actors):
     last3 = strategy.kpi_trend(db, kpi.id, max_points=3)
     assert [p.period for p in last3] == [p.period for p in trend[-3:]]
 
-    # A new period changes the latest-period stamp, so the cached trend is not reused.
+    # A new period shows at once.
     _observe(db, kpi.id, [10], lambda w: (100.0,))
     assert strategy.kpi_trend(db, kpi.id)[-1].value == 100.0
-    # A correction to an older period shows once the importer forgets the cached trend.
-    db.execute(
-        update(KpiObservation)
-        .where(KpiObservation.kpi_id == kpi.id, KpiObservation.period == date(2025, 1, 6))
-        .values(value=50.0)
+    # So does a correction to an older period, made as a re-import makes it.
+    first = select(KpiObservation).where(
+        KpiObservation.kpi_id == kpi.id, KpiObservation.period == date(2025, 1, 6)
     )
-    strategy.forget_kpi_trends(kpi.id)
+    changed = pd.DataFrame(
+        [
+            {"id": o.id, "kpi_id": o.kpi_id, "employee_id": o.employee_id, "team_id": None,
+             "period": o.period, "value": 50.0, "weight": 1}
+            for o in db.scalars(first)
+        ]
+    )  # fmt: skip
+    kpi_store.update_observations(db, changed)
     assert strategy.kpi_trend(db, kpi.id)[0].value == 50.0
     assert strategy.kpi_card(db, actors["employee"], kpi.id, max_points=5).latest == 100.0

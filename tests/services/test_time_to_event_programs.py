@@ -250,6 +250,13 @@ def test_retention_without_a_stored_lottery_says_it_is_not_randomised(demo, ld, 
     assert any("not decided by a lottery" in w for w in est.warnings)
     assert est.design_reason.startswith("No lottery is stored for this program")
     assert est.evidence != "strong"
+    # Without a lottery the hazard ratio says how strong an unmeasured factor would have to be,
+    # against tenure at entry and performance rating; the lottery's result needs no such check.
+    sens = est.sensitivity
+    assert sens is not None and sens.kind == "hazard_e_value"
+    assert sens.benchmark_label in ("tenure at entry", "performance rating")
+    assert "risk ratio" in est.summary() or "already includes a hazard ratio of 1" in est.summary()
+    assert randomised.business.sensitivity is None
 
 
 def test_a_pilot_lottery_keeps_a_time_to_event_design(demo, ld, results):

@@ -130,3 +130,26 @@ def test_managers_and_executives_read_but_do_not_design(client_as):
     programs = executive.get("/api/programs").json()
     canvas = executive.get(f"/api/programs/{programs[0]['id']}/canvas")
     assert canvas.status_code == 200 and "statement" in canvas.json()
+
+
+def test_archive_takes_a_program_off_the_list_and_restore_brings_it_back(client_as):
+    ld = client_as("ld")
+    pid = ld.post("/api/programs", json={"name": "Lunch-and-learn pilot"}).json()["id"]
+    no_reason = ld.post(f"/api/programs/{pid}/archive", json={"reason": ""})
+    assert no_reason.status_code == 422 and no_reason.headers["content-type"].startswith(PROBLEM)
+    archived = ld.post(f"/api/programs/{pid}/archive", json={"reason": "Merged into onboarding."})
+    assert archived.status_code == 200 and archived.json()["status"] == "archived"
+    assert pid not in {p["id"] for p in ld.get("/api/programs").json()}
+    listed = ld.get("/api/programs", params={"include_archived": "true"}).json()
+    assert pid in {p["id"] for p in listed}
+    assert "Merged into onboarding." in [
+        h["reason"] for h in ld.get(f"/api/programs/{pid}/history").json()
+    ]
+    restored = ld.post(f"/api/programs/{pid}/restore", json={"reason": "Back for the new intake."})
+    assert restored.json()["status"] == "in_design"
+    again = ld.post(f"/api/programs/{pid}/restore", json={"reason": "Twice."})
+    assert again.status_code == 409 and "nothing to restore" in again.json()["detail"]
+    fcr = next(p for p in ld.get("/api/programs").json() if p["code"] == "fcr_pilot")
+    running = ld.post(f"/api/programs/{fcr['id']}/archive", json={"reason": "Tidy up."})
+    assert running.status_code == 409
+    assert "cannot move from 'Pilot' to 'Archived'" in running.json()["detail"]

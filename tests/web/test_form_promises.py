@@ -5,6 +5,7 @@ server."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from tests.web.test_request_pages import post_form, submitted_request
@@ -133,11 +134,85 @@ def test_a_decline_without_a_reason_stays_on_a_url_that_reloads(client_as):
     assert refused.status_code == 422 and "Say why in a sentence" in refused.text
     assert str(refused.url).endswith(page_url)  # where the browser now is
     assert ld.get(str(refused.url)).status_code == 200  # what a reload (GET) answers
+    unstorable = post_form(ld, page_url, {"target": "declined", "reason": "No\x00 budget."})
+    assert unstorable.status_code == 422 and "cannot contain the NUL character" in unstorable.text
+
+
+def _reload_lands_on(client, refused, page: str) -> None:
+    """Where a browser left on a refused form's answer goes when the address is loaded again
+    (a GET of the same URL): to the form's page, which answers 200, not to a 405."""
+    again = client.get(str(refused.url))
+    assert again.status_code == 303, f"GET {refused.url.path}: {again.status_code}"
+    assert again.headers["location"] == page
+    assert client.get(page.split("#")[0]).status_code == 200
+
+
+def test_refused_stakeholder_answers_stay_on_a_url_that_reloads(client_as):
+    manager = client_as("manager")
+    rid = submitted_request(manager)
+    refused = post_form(
+        manager, f"/requests/{rid}/answers", {"q_one_metric": "Churn\x00 rate"},
+        page_url=f"/requests/{rid}",
+    )  # fmt: skip
+    assert refused.status_code == 422 and "cannot contain the NUL character" in refused.text
+    assert "Churn" in refused.text  # what was typed is shown again
+    _reload_lands_on(manager, refused, f"/requests/{rid}#questions")
+
+
+def test_a_refused_objective_or_key_result_stays_on_a_url_that_reloads(client_as):
+    ld = client_as("ld")
+    prio = _new_priority(ld)
+    page = f"/priorities/{prio['id']}"
+    no_title = post_form(ld, f"{page}/objectives", {"title": ""}, page_url=page)
+    assert no_title.status_code == 422
+    _reload_lands_on(ld, no_title, f"{page}#objectives")
+
+    objective = ld.post(f"/api/priorities/{prio['id']}/objectives", json={"title": "Grow"}).json()
+    kr_url = f"{page}/objectives/{objective['id']}/key-results"
+    no_description = post_form(ld, kr_url, {"description": "", "target": "x"}, page_url=page)
+    assert no_description.status_code == 422
+    _reload_lands_on(ld, no_description, f"{page}#objectives")
+
+
+def test_account_forms_answered_on_their_post_url_reload_to_the_account_page(client_as):
+    me = client_as("employee")
+    unnamed = post_form(me, "/account/tokens", {"name": ""}, page_url="/account")
+    assert unnamed.status_code == 422
+    _reload_lands_on(me, unnamed, "/account#tokens")
+    created = post_form(me, "/account/tokens", {"name": "Reload check"}, page_url="/account")
+    token = re.search(r'<code class="token">(lsk_[^<]+)</code>', created.text)
+    assert created.status_code == 200 and token  # shown once, on this answer
+    _reload_lands_on(me, created, "/account#tokens")
+    assert token.group(1) not in me.get("/account").text
+    mismatch = post_form(
+        me, "/account/password",
+        {"current_password": "x", "new_password": "y" * 12, "repeat_password": "z" * 12},
+        page_url="/account",
+    )  # fmt: skip
+    assert mismatch.status_code == 422
+    _reload_lands_on(me, mismatch, "/account#password")
+
+
+def test_erasure_steps_reload_to_the_person_page(client_as):
+    admin = client_as("admin")
+    pid = 1
+    ask = post_form(admin, f"/privacy/people/{pid}/erase", {}, page_url=f"/privacy/people/{pid}")
+    assert ask.status_code == 200
+    _reload_lands_on(admin, ask, f"/privacy/people/{pid}")
+    wrong = post_form(
+        admin, f"/privacy/people/{pid}/erase/confirm", {"confirm": "no"},
+        page_url=f"/privacy/people/{pid}",
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    _reload_lands_on(admin, wrong, f"/privacy/people/{pid}")
+
+
+def test_a_reload_of_a_form_url_still_needs_a_sign_in(client_as):
+    anonymous = client_as(None).get("/requests/1/answers")
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
 
 
 def test_api_docs_load_nothing_from_other_servers(client_as):
-    import re
-
     page = client_as(None).get("/api/docs")
     assert page.status_code == 200
     assert re.findall(r'(?:src|href)="(https?:)?//', page.text) == []

@@ -3,6 +3,7 @@ the lock, a decision, and a program with no metric that opens instead of failing
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -94,3 +95,90 @@ def test_a_program_without_a_metric_opens_and_offers_the_link(client_as, web_dat
     with Session(engine) as s:
         assert s.get(Program, pid).kpi_id is None
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("posted_to", "page"),
+    [
+        ("canvas", "design#canvas"),
+        ("costs", "design#costs"),
+        ("risks", "design#risks"),
+        ("pilot/plan", "pilot#plan"),
+        ("pilot/lottery", "pilot#lottery"),
+        ("pilot/launch", "pilot#registration"),
+        ("pilot/registrations", "pilot#registration"),
+        ("decisions", "pilot#decide"),
+    ],
+)
+def test_urls_forms_post_to_also_answer_get(client_as, web_database, posted_to, page):
+    """A refused form is shown at the URL it posted to; opening that URL again leads back to
+    the page instead of "Method Not Allowed"."""
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        pid = s.scalar(select(Program.id).where(Program.code == "fcr_pilot"))
+    engine.dispose()
+    ld = client_as("ld")
+    resp = ld.get(f"/programs/{pid}/{posted_to}")
+    assert resp.status_code == 303 and resp.headers["location"] == f"/programs/{pid}/{page}"
+    assert client_as("employee").get(f"/programs/{pid}/{posted_to}").status_code == 403
+
+
+def test_archive_and_restore_from_the_edit_page(client_as):
+    ld = client_as("ld")
+    pid = _program_id(
+        ld.post("/programs/new", data={"name": "Brown-bag sessions"}).headers["location"]
+    )
+    edit = ld.get(f"/programs/{pid}/edit").text
+    assert 'id="archive"' in edit and f'action="/programs/{pid}/archive"' in edit
+    refused = ld.post(f"/programs/{pid}/archive", data={"reason": ""})
+    assert refused.status_code == 422
+    assert "Say why the program moves to 'Archived'" in html.unescape(refused.text)
+    done = ld.post(f"/programs/{pid}/archive", data={"reason": "Nobody asked for it."})
+    assert done.status_code == 303
+    assert "Brown-bag sessions" not in ld.get("/programs").text
+    assert "Brown-bag sessions" in ld.get("/programs?archived=1").text
+    assert f'action="/programs/{pid}/restore"' in ld.get(f"/programs/{pid}/edit").text
+    assert ld.post(f"/programs/{pid}/restore", data={"reason": "Asked again."}).status_code == 303
+
+
+def test_an_imported_program_opens_and_is_linked_instead_of_a_dead_end(client_as, web_database):
+    """The enrolment import's example creates a program with no metric; it used to open on a
+    422 page ("names no metric… link it to a KPI first") with no way to link it anywhere."""
+    from pathlib import Path
+
+    from lodestar.config import get_settings
+    from lodestar.db.models import Kpi, User
+    from lodestar.services.accounts import actor_of
+    from lodestar.services.imports import import_file
+
+    examples = Path(__file__).parents[2] / "docs" / "examples"
+    engine = make_engine(web_database)
+    try:
+        with Session(engine) as s, s.begin():
+            ld_actor = actor_of(s.scalar(select(User).where(User.role == "ld")))
+            for kind, name in (("employees", "employees.csv"), ("enrolments", "enrolments.csv")):
+                report = import_file(s, ld_actor, kind, (examples / name).read_bytes(), name)
+                assert report.ok, report
+    finally:
+        # The importer reads its limits from the settings, which are cached for the process:
+        # leave no settings behind for a later test that sets its own database by environment.
+        get_settings.cache_clear()
+    with Session(engine) as s:
+        pid = s.scalar(select(Program.id).where(Program.code == "finance_partnering"))
+        kpi = s.scalar(select(Kpi.id).where(Kpi.code == "voluntary_attrition"))
+    engine.dispose()
+
+    ld = client_as("ld")
+    page = ld.get(f"/programs/{pid}")
+    assert page.status_code == 200 and 'id="unaligned"' in page.text
+    assert "Finance Business Partnering" in ld.get("/programs").text
+    for where in ("design", "pilot"):
+        other = ld.get(f"/programs/{pid}/{where}")
+        assert other.status_code == 200 and 'id="unaligned"' in other.text
+        assert f'href="/programs/{pid}/edit"' in other.text
+    linked = ld.post(f"/programs/{pid}/edit", data={"name": "Finance Business Partnering",
+                                                    "kpi_id": str(kpi)})  # fmt: skip
+    assert linked.status_code == 303, linked.text
+    opened = ld.get(f"/programs/{pid}")
+    assert opened.status_code == 200 and 'id="unaligned"' not in opened.text
+    assert "How this program is evaluated" in opened.text

@@ -182,8 +182,10 @@ def test_sensitivity_is_shown_beside_the_estimate(client_as, program_ids, code, 
     assert kind in words
     assert "<svg" in robust and 'role="img"' in robust
     assert re.search(r"(Holds under a plausible violation|Fragile|Not assessed)", words)
+    assert "<details" in robust and "<table>" in robust  # the chart's numbers, as a table
     if kind == "honest DiD":
         assert "Breakdown value M̄*" in words
+        assert "M̄ = 1" in words
         assert re.search(r'aria-label="[^"]*M-bar', robust)
     else:
         assert "E-value (interval limit)" in words

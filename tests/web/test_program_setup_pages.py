@@ -237,3 +237,41 @@ def test_the_impact_api_carries_the_setup_too(client_as, program_ids):
     assert body["program"]["target_behaviours"] == [
         track["behaviour"] for track in body["tiers"]["behaviour"]
     ]
+
+
+def test_the_url_a_refused_setup_shows_at_also_answers_get(client_as, program_ids):
+    """Reopening the refused form's address used to meet "Method Not Allowed"."""
+    ld = client_as("ld")
+    pid = program_ids["negotiation_masterclass"]
+    refused = post_setup(ld, pid, "astrology", [ANCHORS])
+    assert refused.status_code == 422
+    again = ld.get(f"/programs/{pid}/setup")
+    assert again.status_code == 303, again.text
+    assert again.headers["location"] == f"/programs/{pid}#setup"
+    assert ld.get(again.headers["location"]).status_code == 200
+    assert client_as("employee").get(f"/programs/{pid}/setup").status_code == 403
+
+
+def test_the_form_warns_when_the_data_contradict_the_recorded_design(client_as, program_ids):
+    """Before any analysis: randomised with no lottery stored and an empty comparison group,
+    staggered with one start date — on the page and in the API."""
+    ld = client_as("ld")
+    pid = program_ids["mindful_webinars"]  # open enrolment: one start date, no comparison
+    behaviour = "Blocks focus time in the calendar each week"
+    assert "design-warnings" not in ld.get(f"/programs/{pid}").text
+    assert ld.get(f"/api/programs/{pid}/setup").json()["design_warnings"] == []
+    try:
+        assert post_setup(ld, pid, "randomised", [behaviour]).status_code == 303
+        warned = text_of(section(ld.get(f"/programs/{pid}").text, "setup-title"))
+        assert "The data contradict the recorded design." in warned
+        assert "no lottery is stored for this program" in warned
+        assert "The comparison group is empty" in warned
+        api = client_as("manager").get(f"/api/programs/{pid}/setup").json()
+        assert len(api["design_warnings"]) == 2
+        assert api["design_warnings"][0].startswith("The recorded design is “Randomised pilot")
+
+        assert post_setup(ld, pid, "staggered", [behaviour]).status_code == 303
+        [warning] = ld.get(f"/api/programs/{pid}/setup").json()["design_warnings"]
+        assert "every participant started on 2025-06-23: there is one cohort" in warning
+    finally:
+        assert post_setup(ld, pid, "selection_on_observables", [behaviour]).status_code == 303

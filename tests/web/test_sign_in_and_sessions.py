@@ -4,6 +4,8 @@ a 429; cookies are Secure behind HTTPS; demo sign-in only on a demo-made databas
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -116,6 +118,42 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(real_datab
     assert client.get("/api/me").status_code == 200
     assert other.get("/api/me").status_code == 401
     assert _sign_in(_client(real_database), "tina@example.org").status_code == 401
+
+
+def test_an_idle_browser_is_signed_out_and_a_busy_one_is_not(real_database):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from lodestar.db.models import UserSession
+
+    client = _client(real_database, security=SecuritySettings(session_idle_seconds=300))
+    assert _sign_in(client, "emma@example.org").status_code == 303
+    engine = make_engine(real_database)
+    token = Signer(SECRET, salt="lodestar.session").unsign(client.cookies[SESSION_COOKIE])
+    mine = (
+        select(UserSession.id)
+        .where(UserSession.token_hash == hashlib.sha256(token).hexdigest())
+        .scalar_subquery()
+    )
+    with Session(engine) as s:
+        ends = s.scalars(select(UserSession.expires_at).where(UserSession.id == mine)).one()
+    ends = ends if ends.tzinfo else ends.replace(tzinfo=UTC)
+    assert timedelta(minutes=4) < ends - datetime.now(UTC) <= timedelta(minutes=5)
+    with Session(engine) as s, s.begin():  # four minutes without a request
+        s.execute(update(UserSession).where(UserSession.id == mine)
+                  .values(expires_at=datetime.now(UTC) + timedelta(minutes=1)))  # fmt: skip
+    assert client.get("/api/me").status_code == 200  # moves the end five minutes on
+    with Session(engine) as s:
+        moved = s.scalars(select(UserSession.expires_at).where(UserSession.id == mine)).one()
+    moved = moved if moved.tzinfo else moved.replace(tzinfo=UTC)
+    assert moved - datetime.now(UTC) > timedelta(minutes=4)
+    with Session(engine) as s, s.begin():  # five minutes without a request
+        s.execute(update(UserSession).where(UserSession.id == mine)
+                  .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))  # fmt: skip
+    engine.dispose()
+    assert client.get("/api/me").status_code == 401
+    assert client.get("/account").headers["location"].startswith("/login")
 
 
 def test_sign_in_is_throttled_with_a_429_that_says_when(real_database):

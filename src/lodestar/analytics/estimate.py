@@ -257,7 +257,7 @@ def estimate_effect(
             f"{est.se:g}), which happens when the outcome does not vary within the groups "
             "compared. Check the outcome column and the groups, then try again."
         )
-    est = _sensitivity_hook(est, data, outcome, treatment, covariates, options)
+    est = _sensitivity_hook(est, data, outcome, treatment, covariates, options, randomised)
     if est.design != chosen:  # e.g. did handing over to staggered when start times differ
         reason += f" The estimator then used the {est.design!r} design."
     if est.design_reason and (design != "auto" or est.design != chosen):
@@ -310,9 +310,11 @@ def _sensitivity_hook(
     treatment: str | None,
     covariates: tuple[str, ...],
     options: dict[str, Any],
+    randomised: bool,
 ) -> EffectEstimate:
     """Sensitivity analysis of the design's untestable assumption (lodestar.analytics.sensitivity):
-    honest-DiD bounds for (staggered) DiD, E-values for selection on observables."""
+    honest-DiD bounds for (staggered) DiD, E-values for selection on observables and for
+    observational hazard ratios."""
     from lodestar.analytics.sensitivity import add_sensitivity
 
     return add_sensitivity(
@@ -322,6 +324,7 @@ def _sensitivity_hook(
         treatment=treatment,
         covariates=covariates,
         categorical=tuple(options.get("categorical", ())),
+        randomised=randomised,
     )
 
 

@@ -13,13 +13,15 @@ Evidence grades (:func:`evidence_grade`), checked in this order:
    overlap, attrition...).
 3. **moderate** — a clear effect, but a weak-evidence warning applies (few clusters, several
    KPIs, underpowered, a fragile sensitivity result...), or the design rests on an untestable
-   assumption that the sensitivity analysis did not show to be safe: survival models always;
-   difference-in-differences, staggered adoption and selection on observables unless their
-   sensitivity analysis shows the conclusion survives a plausible violation.
+   assumption that the sensitivity analysis did not show to be safe: difference-in-differences,
+   staggered adoption, selection on observables and survival models unless their sensitivity
+   analysis shows the conclusion survives a plausible violation (a randomised survival design
+   gets no sensitivity analysis and stays moderate).
 4. **strong** — a clear effect from a randomised pilot, or from a (staggered)
    difference-in-differences or selection on observables whose conclusion survives a plausible
    violation of its assumption (:mod:`lodestar.analytics.sensitivity`: honest-DiD breakdown value
-   M̄* ≥ ``PLAUSIBLE_M_BAR``; an E-value beyond the strongest measured covariate), with no
+   M̄* ≥ ``PLAUSIBLE_M_BAR``; an E-value beyond the strongest measured covariate, for hazard
+   ratios too), with no
    warnings. A passed pre-trend test alone is never enough: such tests have low power
    (Roth 2022).
 
@@ -87,7 +89,7 @@ PRETREND_ALPHA = 0.10  # joint pre-trend test: below this, participants were alr
 MIN_ESS_SHARE = 0.10  # Kish effective comparison sample as a share of its nominal size
 FEW_CLUSTERS = 30  # below this many clusters, cluster-robust intervals are too narrow
 PLAUSIBLE_M_BAR = 1.0  # honest DiD: post-start trend breaks as large as the largest pre-start one
-SENSITIVITY_DESIGNS = frozenset({"did", "staggered", "selection_on_observables"})
+SENSITIVITY_DESIGNS = frozenset({"did", "staggered", "selection_on_observables", "survival"})
 
 
 def interval_includes_null(ci_low: float, ci_high: float, *, estimand: str = "ATT") -> str | None:

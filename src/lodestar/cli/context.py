@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING
 
 import typer
 
-from lodestar.errors import LodestarError
+from lodestar.errors import InvalidInput, LodestarError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -54,6 +55,37 @@ def find_program_id(session: Session, reference: str) -> int:
 
     try:
         return program_id_by_reference(session, reference)
+    except LodestarError as exc:
+        raise fail(exc) from None
+
+
+@contextmanager
+def program_scope(program: str, email: str | None) -> Iterator[tuple[Session, Actor, int]]:
+    """``session_scope`` with the acting user and the program a command names."""
+    with session_scope() as session:
+        yield session, acting_user(session, email), find_program_id(session, program)
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value as a date (None when left out); a sentence when it is not one."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise fail(
+            InvalidInput(
+                f"{option} '{text}' is not a date. Write it as YYYY-MM-DD, e.g. 2026-03-02."
+            )
+        ) from None
+
+
+def find_team_ids(session: Session, text: str) -> list[int]:
+    """Team numbers and department codes (``3,4,7`` or ``sales``) as team ids."""
+    from lodestar.services.lookups import team_ids_by_reference
+
+    try:
+        return team_ids_by_reference(session, text)
     except LodestarError as exc:
         raise fail(exc) from None
 

@@ -47,6 +47,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Table, Text, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from lodestar.db import versions
 from lodestar.db.base import Base
 
 SQLITE_MAX_PARAMS = 999
@@ -80,6 +81,7 @@ def insert_frame(
     frame = _with_defaults(table, frame)
     if frame.empty:
         return 0
+    versions.bump(session, [table.name])  # around the ORM: count the write here
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         _copy_postgres(session, table, frame, chunk_rows or POSTGRES_CHUNK_ROWS, on_rows)

@@ -7,9 +7,12 @@ same values are also kept in ``kpi_columns``: one row per KPI and period holding
 subjects, values and weights as packed arrays (little-endian int64, float64 and int32, sorted
 by subject). A whole KPI history comes back as a hundred-odd blobs in well under a second.
 
+With the columns, ``kpi_period_totals`` keeps per KPI and period the number of subjects and
+the sum of their values, so a trend (``period_totals``) is a read of a hundred small rows.
+
 Every write to ``kpi_observations`` goes through this module (``add_observations``,
-``update_observations``), which updates both in the caller's transaction, so they commit or
-roll back together. As a safety net, ``read_columns`` compares the row counts of the two and,
+``update_observations``), which updates all three in the caller's transaction, so they commit
+or roll back together. As a safety net, ``read_columns`` compares the row counts of the two and,
 if something wrote the long table behind this module's back, rebuilds that KPI's columns from
 the long table before reading them.
 
@@ -26,12 +29,12 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from lodestar.db.bulk import indexes_rebuilt_after, insert_frame
-from lodestar.db.models import Kpi, KpiColumn, KpiObservation
+from lodestar.db.models import Kpi, KpiColumn, KpiObservation, KpiPeriodTotal
 
 _SUBJECT = np.dtype("<i8")
 _VALUE = np.dtype("<f8")
@@ -121,6 +124,7 @@ def rebuild_columns(session: Session, kpi_id: int) -> None:
     repair path, not the normal one)."""
     table = _columns_table()
     session.execute(delete(table).where(table.c.kpi_id == kpi_id))
+    session.execute(delete(KpiPeriodTotal).where(KpiPeriodTotal.kpi_id == kpi_id))
     t = KpiObservation
     rows = session.execute(
         select(t.kpi_id, t.employee_id, t.team_id, t.period, t.value, t.weight).where(
@@ -138,7 +142,7 @@ def remove_employee_observations(session: Session, employee_id: int) -> int:
     of a person's KPI values); returns the number of long-table rows deleted."""
     t = KpiObservation
     table = _columns_table()
-    deleted, updates = 0, []
+    deleted, updates, totals = 0, [], []
     # One KPI at a time through the (kpi_id, employee_id) index; SQLite without statistics
     # would otherwise pick the (kpi_id, period) index and read every row of the KPI.
     for kpi_id in session.scalars(select(Kpi.id)).all():
@@ -157,17 +161,20 @@ def remove_employee_observations(session: Session, employee_id: int) -> int:
         ):
             subject = np.frombuffer(row.subject_data, _SUBJECT)
             keep = subject != employee_id
+            value = np.frombuffer(row.value_data, _VALUE)[keep]
             updates.append(
                 {
                     "id": row.id,
                     "row_count": int(keep.sum()),
                     "subject_data": subject[keep].tobytes(),
-                    "value_data": np.frombuffer(row.value_data, _VALUE)[keep].tobytes(),
+                    "value_data": value.tobytes(),
                     "weight_data": np.frombuffer(row.weight_data, _WEIGHT)[keep].tobytes(),
                 }
             )
+            totals.append(_total(kpi_id, row.period, value))
     if updates:
         session.execute(update(KpiColumn), updates)
+        _store_totals(session, totals)
     return int(deleted)
 
 
@@ -226,10 +233,11 @@ def _merge(session: Session, frame: pd.DataFrame, *, keep_repeats: bool = False)
                 )
             )
         }
-        inserts, updates = [], []
+        inserts, updates, totals = [], [], []
         for day, group in rows.groupby("day", sort=True):
             old = stored.get(int(day))
             subject, value, weight = _folded(old, group, keep_repeats)
+            totals.append(_total(int(kpi_id), _EPOCH + pd.Timedelta(days=int(day)), value))
             fields = {
                 "row_count": len(subject),
                 "subject_data": subject.astype(_SUBJECT).tobytes(),
@@ -245,6 +253,75 @@ def _merge(session: Session, frame: pd.DataFrame, *, keep_repeats: bool = False)
             session.execute(insert(table), inserts)
         if updates:
             session.execute(update(KpiColumn), updates)
+        _store_totals(session, totals)
+
+
+def _total(kpi_id: int, period: Any, value: np.ndarray) -> dict[str, Any]:
+    return {
+        "kpi_id": kpi_id,
+        "period": pd.Timestamp(period).date(),
+        "row_count": len(value),
+        "value_total": float(np.sum(value, dtype=np.float64)),
+    }
+
+
+def _store_totals(session: Session, totals: list[dict[str, Any]]) -> None:
+    """Replace the totals of these KPIs and periods (one KPI per call from ``_merge``)."""
+    for kpi_id in {t["kpi_id"] for t in totals}:
+        periods = [t["period"] for t in totals if t["kpi_id"] == kpi_id]
+        session.execute(
+            delete(KpiPeriodTotal).where(
+                KpiPeriodTotal.kpi_id == kpi_id, KpiPeriodTotal.period.in_(periods)
+            )
+        )
+    if totals:
+        session.execute(insert(KpiPeriodTotal), totals)
+
+
+def refresh_totals(session: Session, pairs: set[tuple[int, Any]]) -> None:
+    """Recompute the totals of these (KPI, period) pairs from the long table (for the odd
+    row written through the ORM; imports go through ``add_observations``)."""
+    t = KpiObservation
+    for kpi_id in sorted({k for k, _ in pairs}):
+        periods = sorted({p for k, p in pairs if k == kpi_id})
+        session.execute(
+            delete(KpiPeriodTotal).where(
+                KpiPeriodTotal.kpi_id == kpi_id, KpiPeriodTotal.period.in_(periods)
+            )
+        )
+        summed = (
+            select(t.kpi_id, t.period, func.count(), func.sum(t.value))
+            .where(t.kpi_id == kpi_id, t.period.in_(periods))
+            .group_by(t.kpi_id, t.period)
+        )
+        columns = ["kpi_id", "period", "row_count", "value_total"]
+        session.execute(insert(KpiPeriodTotal).from_select(columns, summed))
+
+
+@event.listens_for(Session, "after_flush")
+def _totals_follow_orm_writes(session: Session, _flush: Any) -> None:
+    pairs: set[tuple[int, Any]] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, KpiObservation):
+            state = inspect(obj)  # the values before a change count too
+            kpis = {obj.kpi_id, *state.attrs.kpi_id.history.deleted}
+            periods = {obj.period, *state.attrs.period.history.deleted}
+            pairs |= {(k, p) for k in kpis for p in periods if k is not None and p is not None}
+    if pairs:
+        refresh_totals(session, pairs)
+
+
+def period_totals(session: Session, kpi_id: int, *, last: int) -> list[tuple[date, int, float]]:
+    """The ``last`` most recent periods of ``kpi_id``, oldest first, as (period, number of
+    subjects with a value, sum of their values): the rows a trend is drawn from."""
+    t = KpiPeriodTotal
+    rows = session.execute(
+        select(t.period, t.row_count, t.value_total)
+        .where(t.kpi_id == kpi_id)
+        .order_by(t.period.desc())
+        .limit(last)
+    ).all()
+    return [(p, int(n), float(v)) for p, n, v in reversed(rows)]
 
 
 def _folded(

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from lodestar.errors import ConfigurationError, DatabaseNotReady, NotSaved
+from lodestar.db import versions  # noqa: F401 - counts writes to the tables views derive from
+from lodestar.errors import ConfigurationError, DatabaseBusy, DatabaseNotReady, NotSaved
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get WAL mode and enforced foreign keys."""
+def make_engine(
+    url: str, *, pool_size: int | None = None, wait_seconds: float | None = None, **kwargs: Any
+) -> Engine:
+    """An engine for ``url``; SQLite files get WAL mode and enforced foreign keys.
+
+    ``pool_size`` connections are kept (a server passes one per request thread, so a request
+    never queues for a connection another thread could have used), with no overflow beyond
+    them; a checkout waits at most ``wait_seconds`` and then raises SQLAlchemy's
+    ``TimeoutError``, which the web app answers with 503 and Retry-After. On SQLite,
+    ``wait_seconds`` is also how long a write waits for the database's write lock
+    (``busy_timeout``; 10 s when not given).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -23,20 +36,49 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             f"The database URL {url!r} is not valid. Use for example 'sqlite:///lodestar.db' or "
             "'postgresql+psycopg://user@host/dbname' in LODESTAR_DATABASE_URL."
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
+    sqlite = parsed.get_backend_name() == "sqlite"
+    pooled = not (sqlite and parsed.database in (None, "", ":memory:"))  # else one connection
+    if pool_size is not None and pooled:
+        kwargs.update(pool_size=pool_size, max_overflow=0)
+    if wait_seconds is not None and pooled:
+        kwargs.setdefault("pool_timeout", wait_seconds)
+    if sqlite:
+        busy_ms = round(1000 * (wait_seconds if wait_seconds is not None else 10.0))
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_ms=busy_ms))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cur.close()
+
+
+# What SQLite and PostgreSQL say when a statement gave up waiting for a lock.
+_LOCK_WAITS = ("database is locked", "database table is locked", "lock timeout")
+
+
+def busy_error(exc: BaseException) -> DatabaseBusy | None:
+    """The sentence for a request that could not get a pooled connection, or a lock, in time;
+    None when ``exc`` is some other database error."""
+    if isinstance(exc, PoolTimeout):
+        waited = "a database connection"
+    elif isinstance(exc, OperationalError) and any(
+        text in str(exc.orig).lower() for text in _LOCK_WAITS
+    ):
+        waited = "the database to finish other people's changes"
+    else:
+        return None
+    return DatabaseBusy(
+        f"The server is busy: it waited too long for {waited}, so nothing was done. Try again "
+        "in a few seconds; if it keeps happening, tell your Lodestar administrator, who can "
+        "run more server workers or use PostgreSQL."
+    )
 
 
 class SavingSession(Session):
@@ -48,6 +90,9 @@ class SavingSession(Session):
             super().commit()
         except SQLAlchemyError as exc:
             self.rollback()
+            busy = busy_error(exc)
+            if busy is not None:
+                raise busy from exc
             raise NotSaved(
                 "Your changes could not be saved, so nothing was stored. Try again in a "
                 "moment; if it keeps happening, tell your Lodestar administrator."

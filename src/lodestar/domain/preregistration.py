@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
 
+from lodestar.domain.numbers import format_number
 from lodestar.errors import Conflict
 
 #: What a registration locks; a change to any of these after launch is refused.
@@ -64,8 +65,7 @@ def check_unlocked(locked: bool, field: str, locked_on: date | None) -> None:
 
 
 def _fmt(value: float, unit: str) -> str:
-    sign = "−" if value < 0 else "+"
-    return f"{sign}{abs(value):,.2f} {unit}".rstrip()
+    return f"{format_number(value, 2, sign=True)} {unit}".rstrip()
 
 
 def grade_against_expectation(

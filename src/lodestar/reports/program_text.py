@@ -3,13 +3,15 @@
 Built from the same :class:`~lodestar.reports.program_view.ProgramView` as the web page (made
 with ``charts=False``), under the page's own headings and labels, so the command line and the
 browser say the same thing in the same words: the three tiers kept apart, the estimate with its
-interval, evidence grade, design, checks and warnings, the naive comparison marked "not causal",
+interval, evidence grade, design, how robust it is (the sensitivity analysis, with the numbers
+behind the page's chart), checks and warnings, the naive comparison marked "not causal",
 money, and the data snapshot.
 """
 
 from __future__ import annotations
 
 from lodestar.reports.program_view import EffectView, ProgramView
+from lodestar.reports.sensitivity_view import SensitivityView
 from lodestar.reports.survival_view import SurvivalView
 from lodestar.services.impact.program_impact import ProgramImpact
 
@@ -77,6 +79,8 @@ def _business(impact: ProgramImpact, view: ProgramView) -> list[str]:
         return [*lines, f"{INDENT}No impact analysis has been run for this program yet. The "
                         "L&D team runs it with `lodestar impact run`."]  # fmt: skip
     lines += _estimate(impact, b)
+    if view.sensitivity is not None:
+        lines += ["", *sensitivity_lines(view.sensitivity)]
     if view.naive is not None:
         n = view.naive
         lines += [
@@ -112,6 +116,23 @@ def _business(impact: ProgramImpact, view: ProgramView) -> list[str]:
             f"{INDENT}Periods: {s.periods}",
             f"{INDENT}Fingerprint: {s.fingerprint} (a hash of the analysed values{note})",
         ]
+    return lines
+
+
+def sensitivity_lines(sv: SensitivityView) -> list[str]:
+    """The page's "How robust is it?" section as lines: verdict, sentence, figures, the chart's
+    numbers, method and source."""
+    lines = [
+        f"How robust is it? {sv.status_words}",
+        f"{INDENT}{sv.label}",
+        f"{INDENT}{sv.sentence}",
+    ]
+    lines += [f"{INDENT}{what}: {value}" for what, value in sv.figures]
+    if sv.rows:
+        width = max(len(what) for what, _ in sv.rows)
+        lines.append(f"{INDENT}{sv.table_title}:")
+        lines += [f"{INDENT}{INDENT}{what:<{width}}  {value}" for what, value in sv.rows]
+    lines += [f"{INDENT}Method: {sv.method}", f"{INDENT}Source: {sv.citation}"]
     return lines
 
 

@@ -4,6 +4,7 @@ unmeasured factor as strong as each measured one for selection on observables)."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 from markupsafe import Markup
 
 from lodestar.analytics.results import EffectEstimate, Sensitivity
-from lodestar.domain.numbers import format_number
+from lodestar.domain.numbers import decimals_for, format_number
 from lodestar.reports.charts import effect_interval_svg, honest_did_svg
+from lodestar.reports.effect_view import with_unit
 
 STATUS_WORDS = {
     True: "Holds under a plausible violation",
@@ -28,6 +30,8 @@ class SensitivityView:
     status_words: str
     sentence: str
     figures: tuple[tuple[str, str], ...]  # (what, value) pairs
+    table_title: str  # what the rows below show, e.g. "Robust 95% interval by M̄"
+    rows: tuple[tuple[str, str], ...]  # the chart's numbers as (what, interval) lines
     method: str
     citation: str
     chart: Markup | None  # None for the command line, which prints the words only
@@ -38,6 +42,71 @@ def _num(x: Any, decimals: int = 2) -> str:
 
 
 Figures = tuple[tuple[str, str], ...]
+
+
+def _rows(
+    cells: list[tuple[str, float, float]], est: EffectEstimate
+) -> tuple[tuple[str, str], ...]:
+    """Intervals in the estimate's own unit and decimals (as the estimate is shown)."""
+    d = decimals_for(est.estimate, est.ci_low, est.ci_high)
+
+    def one(x: float) -> str:
+        if math.isinf(x):
+            return "no upper limit" if x > 0 else "no lower limit"
+        return format_number(x, d)
+
+    return tuple((what, with_unit(f"{one(lo)} to {one(hi)}", est.unit)) for what, lo, hi in cells)
+
+
+def _honest_did_rows(sens: Sensitivity, est: EffectEstimate) -> tuple[str, Figures]:
+    grid = [
+        (float(r["m_bar"]), float(r["ci_low"]), float(r["ci_high"]))
+        for r in sens.data.get("grid", ())
+    ]
+    level = f"{float(sens.data.get('confidence', est.confidence)):.0%}"
+    cells = [(f"M̄ = {format_number(m, 2).rstrip('0').rstrip('.')}", lo, hi) for m, lo, hi in grid]
+    return f"Robust {level} interval as trends may differ after the start", _rows(cells, est)
+
+
+def _confounding_rows(sens: Sensitivity, est: EffectEstimate) -> tuple[str, Figures]:
+    cells = [("As estimated", est.ci_low, est.ci_high)]
+    for b in sens.data.get("covariates", ())[:4]:
+        if float(b["r2yz_dx"]) < 0.999:
+            cells.append(
+                (
+                    f"A hidden factor as strong as {b['name']}",
+                    float(b["adjusted_ci_low"]),
+                    float(b["adjusted_ci_high"]),
+                )
+            )
+    level = f"{est.confidence:.0%}"
+    return f"{level} interval if a hidden factor as strong as a measured one existed", _rows(
+        cells, est
+    )
+
+
+def _hazard(sens: Sensitivity) -> tuple[Figures, str, Figures]:
+    """Figures and the yardstick table of an E-value for a hazard ratio (no chart)."""
+    data: Mapping[str, Any] = sens.data
+    share = data.get("event_share")
+    rare = bool(data.get("rare_outcome"))
+    conversion = (
+        "rare outcome: risk ratio ≈ hazard ratio"
+        if rare
+        else ("common outcome: risk ratio ≈ (1 − 0.5^√HR) / (1 − 0.5^√(1/HR))")
+    )
+    if isinstance(share, int | float):
+        conversion += f" ({100 * float(share):.0f}% had the event)"
+    figures: Figures = (
+        ("E-value (estimate)", _num(data.get("e_value"))),
+        ("E-value (interval limit)", _num(data.get("e_value_ci"))),
+        ("On the risk-ratio scale", conversion),
+    )
+    rows: Figures = tuple(
+        (f"{c['name']}: risk ratio with the outcome", _num(c["risk_ratio"]))
+        for c in data.get("covariates", ())[:4]
+    )
+    return figures, "Measured factors as a yardstick", rows
 
 
 def _honest_did(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[Figures, str]:
@@ -119,8 +188,13 @@ def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> Sensitivity
         return None
     if sens.kind == "honest_did":
         figures, svg = _honest_did(sens, est, charts)
+        table_title, rows = _honest_did_rows(sens, est)
+    elif sens.kind == "hazard_e_value":
+        figures, table_title, rows = _hazard(sens)
+        svg = ""
     else:
         figures, svg = _confounding(sens, est, charts)
+        table_title, rows = _confounding_rows(sens, est)
     status = "info" if sens.robust is None else "robust" if sens.robust else "fragile"
     return SensitivityView(
         label=sens.label,
@@ -128,6 +202,8 @@ def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> Sensitivity
         status_words=STATUS_WORDS[sens.robust],
         sentence=_capitalised(sens.sentence.removeprefix("Sensitivity: ")),
         figures=figures,
+        table_title=table_title,
+        rows=rows,
         method=sens.method,
         citation=sens.citation,
         chart=Markup(svg) if svg else None,  # noqa: S704 - SVG from our own renderer

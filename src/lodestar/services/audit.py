@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import AuditEvent
@@ -54,18 +55,27 @@ def record(
     person_id: int | None = None,
 ) -> None:
     """Add one event: ``actor`` did ``action`` to ``obj`` #``obj_id`` (about ``person_id``)."""
+    session.add(_event(actor, action, obj, obj_id, detail, person_id))
+
+
+def _event(
+    actor: Actor | None,
+    action: str,
+    obj: str,
+    obj_id: int | None,
+    detail: str,
+    person_id: int | None,
+) -> AuditEvent:
     origin = _origin.get()
-    session.add(
-        AuditEvent(
-            actor_id=actor.user_id if actor else None,
-            action=action,
-            object_type=obj,
-            object_id=obj_id,
-            detail=detail[:2000],
-            person_id=person_id,
-            path=origin.path if origin else "",
-            address=origin.address if origin else "",
-        )
+    return AuditEvent(
+        actor_id=actor.user_id if actor else None,
+        action=action,
+        object_type=obj,
+        object_id=obj_id,
+        detail=detail[:2000],
+        person_id=person_id,
+        path=origin.path if origin else "",
+        address=origin.address if origin else "",
     )
 
 
@@ -78,5 +88,26 @@ def viewed(
     *,
     person_id: int | None = None,
 ) -> None:
-    """Record that ``actor`` was shown personal data held in ``obj`` #``obj_id``."""
-    record(session, actor, f"{obj}.view", obj, obj_id, detail, person_id=person_id)
+    """Record that ``actor`` was shown personal data held in ``obj`` #``obj_id``.
+
+    The event joins the session's transaction when it commits, not at the next query: a page
+    that is only read takes no write lock while it is being built (on SQLite that lock is the
+    database's one writer slot, and a page of tiers takes a while), only for its commit.
+    """
+    event_ = _event(actor, f"{obj}.view", obj, obj_id, detail, person_id)
+    session.info.setdefault(_PENDING, []).append(event_)
+
+
+_PENDING = "lodestar_audit_views"
+
+
+@event.listens_for(Session, "before_commit")
+def _add_views(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.add_all(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_views(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -19,7 +19,13 @@ from lodestar.db.models import (
     TrainingRequest,
     User,
 )
-from lodestar.domain.intake import FIELD_NAMES, STAKEHOLDER_KEYS, missing_fields
+from lodestar.domain.intake import (
+    FIELD_NAMES,
+    STAKEHOLDER_KEYS,
+    STAKEHOLDER_QUESTIONS,
+    missing_fields,
+)
+from lodestar.domain.limits import text_problem
 from lodestar.domain.options import REQUEST_STATES, URGENCIES, RequestState, check_option
 from lodestar.domain.roles import Actor, can_edit_request
 from lodestar.domain.workflow import (
@@ -164,6 +170,9 @@ def transition_request(
         raise InvalidInput(
             "Say why in a sentence: the requester sees the reason with the decision."
         )
+    problem = text_problem(reason)
+    if problem:
+        raise InvalidInput(f"The reason cannot be saved. {problem}")
     history.move(session, req, target, actor, reason.strip())
     session.flush()
     return req
@@ -184,6 +193,10 @@ def answer_questions(
             f"Unknown question(s): {', '.join(sorted(unknown))}. "
             f"Use one of: {', '.join(STAKEHOLDER_KEYS)}."
         )
+    for q in STAKEHOLDER_QUESTIONS:
+        problem = text_problem(answers.get(q.key, ""))
+        if problem:
+            raise InvalidInput(f"The answer to “{q.question}” cannot be saved. {problem}")
     existing = {
         a.question_key: a
         for a in session.scalars(

@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Program, User
+from lodestar.db.models import Department, Kpi, Program, Team, User
 from lodestar.domain.roles import Actor
-from lodestar.errors import NotFound
+from lodestar.errors import InvalidInput, NotFound
 from lodestar.services.accounts import actor_of
 
 
@@ -35,18 +35,67 @@ def first_administrator(session: Session) -> Actor:
     return actor_of(user)
 
 
+def _id_by_code_or_number(session: Session, model: type[Kpi | Program], ref: str) -> int | None:
+    ref = ref.strip()
+    condition = model.code == ref
+    if ref.isdigit() and len(ref) < 10:
+        condition = condition | (model.id == int(ref))
+    found = session.scalar(select(model.id).where(condition).order_by(model.id).limit(1))
+    return None if found is None else int(found)
+
+
 def program_id_by_reference(session: Session, reference: str) -> int:
     """The id of the program with this code, or with this number when ``reference`` is one."""
-    ref = reference.strip()
-    condition = Program.code == ref
-    if ref.isdigit():
-        condition = condition | (Program.id == int(ref))
-    program_id = session.scalar(select(Program.id).where(condition).order_by(Program.id).limit(1))
+    program_id = _id_by_code_or_number(session, Program, reference)
     if program_id is None:
         raise NotFound(
             f"There is no program '{reference}'. List programs with `lodestar impact list`."
         )
-    return int(program_id)
+    return program_id
 
 
-__all__ = ["actor_by_email", "first_administrator", "program_id_by_reference"]
+def kpi_id_by_reference(session: Session, reference: str) -> int:
+    """The id of the KPI with this code, or with this number when ``reference`` is one."""
+    kpi_id = _id_by_code_or_number(session, Kpi, reference)
+    if kpi_id is None:
+        raise NotFound(
+            f"There is no KPI '{reference}'. Name it by its code or number, as the KPI list "
+            "(/kpis) shows them."
+        )
+    return kpi_id
+
+
+def team_ids_by_reference(session: Session, text: str) -> list[int]:
+    """Team ids from a comma-separated list of team numbers and department codes (a code
+    stands for every team of that department), in the order given, each once."""
+    ids: list[int] = []
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            continue
+        if token.isdigit() and len(token) < 10:
+            found = session.scalars(select(Team.id).where(Team.id == int(token))).all()
+        else:
+            found = session.scalars(
+                select(Team.id)
+                .join(Department, Department.id == Team.department_id)
+                .where(Department.code == token)
+                .order_by(Team.id)
+            ).all()
+        if not found:
+            raise InvalidInput(
+                f"'{token}' is neither a team number nor a department code. Write team numbers "
+                "or department codes separated by commas, for example 3,4,7 or sales."
+            )
+        ids.extend(int(t) for t in found if int(t) not in ids)
+    if not ids:
+        raise InvalidInput("Name at least one team, for example --teams 3,4,7 or --teams sales.")
+    return ids
+
+
+__all__ = [
+    "actor_by_email",
+    "first_administrator",
+    "kpi_id_by_reference",
+    "program_id_by_reference",
+    "team_ids_by_reference",
+]

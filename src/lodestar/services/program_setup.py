@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Program, ProgramBehaviour
+from lodestar.db.models import Program, ProgramBehaviour, ProgramEnrolment, WorkspaceMeta
+from lodestar.domain.design_checks import RolloutFacts, design_contradictions
 from lodestar.domain.evaluation import DESIGN_LABELS, EVALUATION_DESIGNS, MAX_TARGET_BEHAVIOURS
 from lodestar.domain.limits import text_problem
 from lodestar.domain.roles import Actor
@@ -57,6 +58,8 @@ class ProgramSetup:
     observed: tuple[ObservedBehaviour, ...]
     behaviour_notice: str  # what the behaviour tier needs said about its scope ("" = nothing)
     can_edit: bool
+    # Where the enrolments and the stored lottery contradict the recorded design, in sentences.
+    design_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,37 @@ def _setup(session: Session, actor: Actor, prog: Program) -> ProgramSetup:
         observed=observed,
         behaviour_notice=behaviour_notice(targets, [o.behaviour for o in observed]),
         can_edit=can_set_up(actor),
+        design_warnings=design_contradictions(design, rollout_facts(session, prog.id)),
+    )
+
+
+def rollout_facts(session: Session, program_id: int) -> RolloutFacts:
+    """How people took part, as stored: group sizes, participants' start dates, the lottery."""
+    counts = dict(
+        session.execute(
+            select(ProgramEnrolment.group, func.count())
+            .where(ProgramEnrolment.program_id == program_id)
+            .group_by(ProgramEnrolment.group)
+        ).all()
+    )
+    participant = (ProgramEnrolment.program_id == program_id) & (
+        ProgramEnrolment.group == "participant"
+    )
+    starts = session.scalars(
+        select(ProgramEnrolment.start_date)
+        .where(participant, ProgramEnrolment.start_date.is_not(None))
+        .distinct()
+        .order_by(ProgramEnrolment.start_date)
+    ).all()
+    undated = session.scalar(
+        select(func.count()).where(participant, ProgramEnrolment.start_date.is_(None))
+    )
+    return RolloutFacts(
+        participants=int(counts.get("participant", 0)),
+        comparison=int(counts.get("comparison", 0)),
+        start_dates=tuple(d for d in starts if d is not None),
+        undated=int(undated or 0),
+        lottery_stored=session.get(WorkspaceMeta, f"pilot_assignment:{program_id}") is not None,
     )
 
 

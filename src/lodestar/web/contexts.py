@@ -18,13 +18,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from lodestar.domain.preregistration import GradedResult
 from lodestar.domain.roles import Actor
 from lodestar.errors import MissingField
 from lodestar.reports.brief_view import ProgramBriefView
 from lodestar.reports.program_view import ProgramView
-from lodestar.services import intake, strategy
+from lodestar.services import accounts, intake, programs, strategy
 from lodestar.services.briefs import LeadershipView, MyWork, ResultLine
 from lodestar.services.impact.program_impact import ProgramImpact, ProgramListItem
+from lodestar.services.imports import JobView
+from lodestar.services.privacy import AuditPage, RetentionOutcome
 from lodestar.services.program_setup import ProgramSetup
 from lodestar.services.views import (
     DiagnosisPage,
@@ -241,6 +244,7 @@ class ProgramListPage:
     rows: Sequence[ProgramListItem]
     can_run: bool
     evidence_words: Mapping[str, str]
+    show_archived: bool = False  # archived programs listed too (?archived=1)
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,82 @@ class ProgramPage:
     intent: Any = None  # services.programs.CanvasView: the statement of intent
     viewing_result: int | None = None  # a past stored result shown at its own address
     latest_result_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UnalignedProgramPage:
+    """``programs/unaligned.html``: a program with no metric that matters (one that came in
+    with an enrolment import, say) opens, says so and offers the link."""
+
+    program: Any
+    intent: programs.CanvasView  # its statement of intent, as far as it goes
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class ProgramFormPage:
+    """``programs/form.html``: a new program (directly or from an accepted request) or an edit."""
+
+    program: Any  # the stored program, None for a new one
+    values: Mapping[str, str]  # typed, stored, or the request's defaults
+    request_id: int | None  # the accepted request a new program answers
+    priorities: Sequence[Any]
+    kpis: Sequence[Any]
+    error: str | None  # the whole message of a refusal
+    errors: Mapping[str, str]  # field → sentence, shown by the field
+
+
+@dataclass(frozen=True)
+class ProgramDesignPage:
+    """``programs/design.html``: the Five Ps canvas and statement of intent, fully loaded costs
+    and the pre-mortem."""
+
+    program: Any
+    view: programs.CanvasView
+    typed: Mapping[str, Any]  # the canvas as typed (or stored), with behaviour ``slots``
+    formats: Mapping[str, str]  # format code → label
+    costs: programs.CostInput
+    cost_labels: Mapping[str, str]
+    risks: Sequence[Any]
+    risk_levels: Sequence[str]
+    risk_statuses: Mapping[str, str]
+    premortem_question: str
+    premortem_example: str
+    can_edit: bool
+    error: str | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    section: str = ""  # the section whose form was refused: canvas, costs or risks
+
+
+@dataclass(frozen=True)
+class PilotPage:
+    """``programs/pilot.html``: plan, lottery, launch and registrations, the grade, and the
+    scale / adapt / stop decision with the program's history."""
+
+    program: Any
+    statement: str  # the statement of intent, as the design page shows it
+    stored: programs.StoredPlan
+    registrations: Sequence[programs.Registration]  # newest first
+    grade: GradedResult | None
+    history: Sequence[Any]  # program transitions, oldest first
+    teams: Sequence[tuple[int, str]]
+    assign_labels: Mapping[str, str]
+    decision_labels: Mapping[str, str]
+    can_edit: bool
+    typed: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ObservePage:
+    """``programs/observe.html``: a manager records 30/60/90-day observations for reports."""
+
+    program: Any
+    people: Sequence[programs.Observable]
+    behaviours: Sequence[str]  # the program's target behaviours
+    today: str  # ISO date, the form's default
+    typed: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None
 
 
 # --- briefs and the leadership view ----------------------------------------------------------
@@ -298,3 +378,97 @@ class MyHomePage:
     requests: Sequence[RequestSummary]
     request_count: int
     priorities: Sequence[Any]
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminAccountsPage:
+    """``admin/accounts.html``: every account, for administrators."""
+
+    rows: Sequence[accounts.AccountRow]
+
+
+@dataclass(frozen=True)
+class AdminAccountPage:
+    """``admin/account.html``: one account and what an administrator can change on it."""
+
+    row: accounts.AccountRow
+    tokens: Sequence[accounts.TokenInfo]
+    departments: Sequence[tuple[int, str]]
+    is_self: bool  # the administrator's own account
+    min_password: int = accounts.MIN_PASSWORD
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportUploadPage:
+    """``imports/upload.html``: the upload form, recent jobs and recent imports."""
+
+    kinds: Mapping[str, str]  # kind -> label
+    jobs: Sequence[JobView]
+    runs: Sequence[Any]  # stored import runs, newest first
+    error: str | None
+    kind: str  # the kind chosen before a refusal
+    max_upload_mb: int
+
+
+@dataclass(frozen=True)
+class ImportJobPage:
+    """``imports/job.html``: one job's progress (its ``job_status`` block is polled)."""
+
+    job: JobView
+    kinds: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ImportReportPage:
+    """``imports/report.html``: one import's counts and rejected rows."""
+
+    run: Any
+    problems: Sequence[tuple[int, str, str, str]]  # line, column, value, reason
+    hidden: int  # rejected rows stored but not shown on the page
+    unlisted: str  # the sentence about rejected rows not stored at all
+    kinds: Mapping[str, str]
+
+
+# --- privacy -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrivacyHomePage:
+    """``privacy/home.html``: find a person, and what retention would do today."""
+
+    q: str
+    people: Sequence[Any]  # employees matching ``q``
+    retention: RetentionOutcome  # a dry run
+
+
+@dataclass(frozen=True)
+class PrivacyPersonPage:
+    """``privacy/person.html``: what is held about one person, export and erasure."""
+
+    person: Any
+    held: Mapping[str, int]  # kind of record -> rows
+    erased: bool
+
+
+@dataclass(frozen=True)
+class ErasurePage:
+    """``privacy/erase.html``: the confirmation step of an erasure."""
+
+    person: Any
+    delete_facts: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditTrailPage:
+    """``privacy/audit.html``: one page of the audit trail with its filters."""
+
+    page: AuditPage
+    query: str  # the filters as a query string, for the CSV link
+    filters_query: str  # the same, ready to prefix ``page=`` in the pager

@@ -50,7 +50,9 @@ def get_current_user(request: Request, db: SessionDep) -> accounts.Account:
         account = accounts.account_for_token(db, auth[7:].strip())
         request.state.token_auth = True
     else:
-        account = accounts.account_for_session(db, browser_session(request).token)
+        account = accounts.account_for_session(
+            db, browser_session(request).token, rules=request.app.state.settings.security
+        )
     request.state.user = account  # for templates: a snapshot, never the ORM row
     return account
 

@@ -12,10 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 
+from lodestar.db.session import busy_error
 from lodestar.errors import InvalidInput, LodestarError, NotFound, NotSignedIn
 from lodestar.web.templating import is_htmx, render
 
@@ -58,14 +61,22 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def problem(request: Request, exc: LodestarError) -> JSONResponse:
-    return JSONResponse(
+def problem(request: Request, exc: LodestarError) -> Response:
+    response = JSONResponse(
         exc.as_problem(instance=request.url.path), status_code=exc.status, media_type=PROBLEM
     )
+    return with_retry_after(response, exc)
 
 
 async def lodestar_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LodestarError)
+    response = await _error_response(request, exc)
+    if exc.status == 503:  # busy or not ready: worth trying again soon, and the client is told
+        response.headers["Retry-After"] = str(request.app.state.settings.server.retry_after_seconds)
+    return response
+
+
+async def _error_response(request: Request, exc: LodestarError) -> Response:
     if wants_json(request):
         return problem(request, exc)
     if isinstance(exc, NotSignedIn):
@@ -74,7 +85,15 @@ async def lodestar_error(request: Request, exc: Exception) -> Response:
         nxt = request.url.path
         return RedirectResponse(f"/login?next={nxt}", status_code=303)
     template = "partials/error.html" if is_htmx(request) else "error.html"
-    return render(request, template, {"error": exc}, status_code=exc.status)
+    return with_retry_after(render(request, template, {"error": exc}, status_code=exc.status), exc)
+
+
+def with_retry_after(response: Response, exc: LodestarError) -> Response:
+    """``response``, with a Retry-After header when ``exc`` says when to try again."""
+    seconds = exc.details.get("retry_after_seconds")
+    if seconds is not None:
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _message(error: Any) -> str:
@@ -96,6 +115,14 @@ def unreadable(errors: Sequence[Any], verb: str = "read") -> InvalidInput:
         f"Some values could not be {verb} ({reasons}). Correct them and send them again.",
         details={"errors": listed},
     )
+
+
+async def database_wait(request: Request, exc: Exception) -> Response:
+    """A pooled connection or a lock not had in time: 503 with Retry-After and a sentence."""
+    busy = busy_error(exc)
+    if busy is None:
+        raise exc  # any other database error stays a server error
+    return await lodestar_error(request, busy)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -142,6 +169,8 @@ def allowed_methods(request: Request) -> list[str]:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LodestarError, lodestar_error)
+    app.add_exception_handler(PoolTimeout, database_wait)
+    app.add_exception_handler(OperationalError, database_wait)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     document_problems(app)

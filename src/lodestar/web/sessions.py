@@ -59,8 +59,7 @@ def browser_session(request: Request) -> BrowserSession:
 
 def sign_in_browser(request: Request, db: Session, account_id: int) -> None:
     """Sign this browser in as the account, with a new token (never the one it came with)."""
-    max_age = request.app.state.settings.security.session_max_age_seconds
-    token = accounts.start_session(db, account_id, max_age_seconds=max_age)
+    token = accounts.start_session(db, account_id, rules=request.app.state.settings.security)
     browser_session(request).replace_token(token)
 
 

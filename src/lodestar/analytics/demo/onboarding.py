@@ -33,8 +33,9 @@ from lodestar.analytics.demo.structure import DEPARTMENTS
 
 ONBOARDING_BUDDY = ProgramSpec(
     "onboarding_buddy", "Onboarding buddy",
-    "Every new warehouse and logistics hire drawn in the lottery gets an experienced buddy "
-    "for their first six weeks, with a daily five-minute check-in prompt.",
+    "New warehouse and logistics hires drawn in the lottery get an experienced buddy for their "
+    "first six weeks and a daily check-in prompt, to shorten their time to the standard pick "
+    "rate.",
     "order_lines_per_hour", "randomised", "pilot", "randomised among new hires",
     (12,), 0.5, "time ratio", 300.0, 0.0,
     evaluation_design="time_to_productivity",

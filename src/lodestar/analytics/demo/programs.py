@@ -66,7 +66,7 @@ CONSULTATIVE_DISCOVERY = ProgramSpec(
     "consultative_discovery", "Consultative Discovery",
     "Reps practise discovery questions on live deals with a call-review prompt in the CRM.",
     "sales_conversion", "staggered", "scaled", "staggered by team",
-    (40, 52, 64, 76), 3.0, "percentage points", 450.0, 4.0,
+    (40, 52, 64, 76), 3.0, "percentage points", 450.0, 3.0,
     evaluation_design="staggered",
     target_behaviours=("Holds a structured discovery conversation before proposing",),
 )  # fmt: skip

@@ -30,6 +30,7 @@ from scipy import stats
 from lodestar.analytics.estimators.few_clusters import (
     CITE_PLACEBO,
     CITE_WILD,
+    PlaceboTest,
     placebo_test,
     wild_cluster_bootstrap,
 )
@@ -43,6 +44,7 @@ from lodestar.analytics.nouns import count
 from lodestar.analytics.panels import MIN_GROUP_SIZE, prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.analytics.small_groups import FEW_TREATED
+from lodestar.domain.numbers import decimals_for, format_number
 from lodestar.errors import InvalidInput
 
 OnStaggered = Literal["delegate", "refuse"]
@@ -89,6 +91,7 @@ def _small_sample_inference(
     if n_treated <= FEW_TREATED:
         test = placebo_test(frame, cluster=cluster, start=start)
         n_placebos = len(test.placebos)
+        interval = test.interval(confidence)
         return _SmallSample(
             key="placebo",
             sentence=(
@@ -97,7 +100,8 @@ def _small_sample_inference(
                 f"{'it' if n_treated == 1 else 'them'} at the start looks like the program's "
                 f"effect. A placebo test giving the start to the comparison {what} in turn "
                 f"({n_placebos:,} placebos) finds a before/after contrast at least this large "
-                f"with p = {test.p_value:.2f}; read the interval as too narrow."
+                f"with p = {test.p_value:.2f}. "
+                + _placebo_interval_words(test, interval, confidence)
             ),
             label=", placebo (randomisation) test",
             citation=CITE_PLACEBO,
@@ -107,8 +111,11 @@ def _small_sample_inference(
                 "n_placebos": n_placebos,
                 "n_treated_clusters": n_treated,
                 "placebos": list(test.placebos[:200]),
+                "p_value_step": test.p_value_step,
+                "ci": list(interval) if interval is not None else None,
             },
             p_value=test.p_value,
+            interval=interval,
         )
     if n_clusters >= FEW_CLUSTERS:
         return None
@@ -133,6 +140,28 @@ def _small_sample_inference(
         p_value=wb.p_value,
         interval=(wb.ci_low, wb.ci_high),
         se=wb.se,
+    )
+
+
+def _placebo_interval_words(
+    test: PlaceboTest, interval: tuple[float, float] | None, confidence: float
+) -> str:
+    """The test-inversion interval in words, with how coarse it is."""
+    n = len(test.placebos)
+    step = test.p_value_step
+    if interval is None:
+        return (
+            f"With {n:,} placebos its smallest possible p-value is {step:.2f}, above "
+            f"{1 - confidence:.2f}, so it cannot rule out any effect size: there is no "
+            f"{confidence:.0%} interval to give, and the one shown rests on a standard error "
+            "that is too small."
+        )
+    d = decimals_for(*interval)
+    return (
+        f"The effects it does not reject run from {format_number(interval[0], d)} to "
+        f"{format_number(interval[1], d)}, the {confidence:.0%} interval shown; with {n:,} "
+        f"placebos its p-values move in steps of {step:.3f}, so this interval is coarse and "
+        "assumes the program shifted the treated units by the same amount."
     )
 
 

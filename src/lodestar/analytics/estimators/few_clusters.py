@@ -12,8 +12,11 @@ shocks are indistinguishable from the effect (Conley & Taber 2011; MacKinnon & W
 - :func:`placebo_test` — randomisation inference by placebo assignments when one or two
   clusters were treated: the same before/after contrast computed as if each comparison
   cluster (or pair) had been the treated one (Fisher 1935; Abadie, Diamond & Hainmueller 2010;
-  Conley & Taber 2011). Its p-value is exact under exchangeable assignment; it cannot give an
-  interval, so the result says the estimate rests on that one unit.
+  Conley & Taber 2011). Its p-value is exact under exchangeable assignment; inverted under a
+  constant shift it gives an interval, the effects it does not reject (:meth:`PlaceboTest.
+  interval`). With one or two treated units and few comparison units both are coarse: p-values
+  come in steps of 1 / (placebos + 1), and with fewer than 19 placebos no effect can be ruled
+  out at 95%.
 
 Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based improvements for
 inference with clustered errors. Review of Economics and Statistics 90(3), 414-427.
@@ -65,6 +68,30 @@ class PlaceboTest:
     p_value: float
     placebos: tuple[float, ...]
     n_treated_clusters: int
+
+    @property
+    def p_value_step(self) -> float:
+        """The attainable p-values are multiples of 1 / (placebos + 1): the test is coarse."""
+        return 1.0 / (len(self.placebos) + 1)
+
+    def interval(self, confidence: float) -> tuple[float, float] | None:
+        """Every effect τ the placebo test does not reject at level 1 − ``confidence``, or None
+        when it can reject none (the smallest attainable p-value exceeds the level).
+
+        Under the sharp null that the program moved the treated clusters' contrast by τ (and
+        did nothing to the comparison clusters), the treated statistic becomes ``θ̂ − τ`` while
+        the placebo contrasts, computed among comparison clusters only, do not change. So
+        ``p(τ) = (1 + #{|placebo| ≥ |θ̂ − τ|}) / (1 + placebos)`` and the accepted set is
+        ``θ̂ ± d``, d the m-th largest |placebo| with m the fewest exceedances that keep
+        p above the level (Fisher 1935; Conley & Taber 2011 invert their test the same way)."""
+        alpha = 1 - confidence
+        n = len(self.placebos)
+        need = math.floor(alpha * (n + 1) - 1 + 1e-12) + 1  # exceedances that keep p > α
+        if need <= 0 or n == 0:
+            return None
+        largest = np.sort(np.abs(np.asarray(self.placebos)))[::-1]
+        d = float(largest[need - 1])
+        return (self.statistic - d, self.statistic + d)
 
 
 def wild_cluster_bootstrap(

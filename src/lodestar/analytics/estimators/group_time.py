@@ -42,6 +42,10 @@ class GroupTimeEffects:
     pre_trend_df: int
     pre_trend_p: float | None
     dynamic_vcov: np.ndarray | None = None  # covariance of the event-time effects (dynamic keys)
+    # For the multiplier bootstrap: each unit's influence on the simple ATT and its cluster
+    # (None when every unit is its own cluster); empty when the engine does not give them.
+    simple_influence: np.ndarray | None = None
+    cluster_codes: np.ndarray | None = None
 
 
 class _Clusters:
@@ -337,6 +341,8 @@ def _group_time_numpy(
         pre_trend_df=df,
         pre_trend_p=p,
         dynamic_vcov=clusters.cov(dyn_inf_m),
+        simple_influence=np.asarray(simple_inf, dtype=np.float64),
+        cluster_codes=cluster_codes,
     )
     return effects, notes
 

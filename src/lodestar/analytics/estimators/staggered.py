@@ -41,6 +41,10 @@ from lodestar.analytics.estimators.group_time import (
     GroupTimeEffects,
     _group_time_numpy,
 )
+from lodestar.analytics.estimators.multiplier_bootstrap import (
+    MultiplierBootstrap,
+    multiplier_bootstrap,
+)
 from lodestar.analytics.estimators.staggered_moderndid import _group_time_moderndid
 from lodestar.analytics.evidence import FEW_CLUSTERS, PRETREND_ALPHA
 from lodestar.analytics.panels import (
@@ -190,6 +194,32 @@ def estimate_staggered_matrix(
     return effect_from_group_time(panel, effects, info, notes, control_group, confidence)
 
 
+def _few_cluster_bootstrap(
+    effects: GroupTimeEffects, confidence: float
+) -> MultiplierBootstrap | None:
+    """The cluster multiplier bootstrap of the headline when there are fewer than
+    ``FEW_CLUSTERS`` clusters (units, when no cluster is given) and the engine gave influence
+    functions (see :mod:`.multiplier_bootstrap`)."""
+    psi = effects.simple_influence
+    if psi is None or not np.isfinite(psi).all():
+        return None
+    codes = effects.cluster_codes
+    n_clusters = len(psi) if codes is None else int(np.max(codes)) + 1
+    if n_clusters >= FEW_CLUSTERS or n_clusters < 3:
+        return None
+    return multiplier_bootstrap(
+        np.array([effects.simple.estimate]), psi, codes, confidence=confidence
+    )
+
+
+def _bootstrap_p(boot: MultiplierBootstrap) -> float:
+    """The larger of the bootstrap p-value and the t(G − 1) one, so that it agrees with the
+    interval, whose critical value is the larger of the two."""
+    t = float(boot.estimates[0] / boot.se[0]) if boot.se[0] > 0 else 0.0
+    p_t = float(2 * stats.t.sf(abs(t), boot.n_clusters - 1))
+    return max(float(boot.p_values[0]), p_t)
+
+
 def effect_from_group_time(
     panel: Panel,
     effects: GroupTimeEffects,
@@ -202,7 +232,15 @@ def effect_from_group_time(
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     est, se = effects.simple.estimate, effects.simple.se
     p_value = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else None
+    ci = (est - z * se, est + z * se)
     warnings = list(panel.notes) + list(notes)
+    boot = _few_cluster_bootstrap(effects, confidence)
+    if boot is not None:
+        se, ci, p_value = (
+            float(boot.se[0]),
+            (float(boot.ci_low[0]), float(boot.ci_high[0])),
+            (_bootstrap_p(boot)),
+        )
 
     dyn = effects.dynamic
     event_table = [
@@ -263,12 +301,22 @@ def effect_from_group_time(
             if panel.wide is not None
             else int(panel.frame[panel.cluster].nunique())
         )
-        if n_clusters < FEW_CLUSTERS:
-            warnings.append(
-                f"Only {n_clusters} clusters: analytic clustered standard errors are unreliable "
-                f"below about {FEW_CLUSTERS}; use a wild bootstrap or randomisation inference."
-            )
-    if est - z * se <= 0 <= est + z * se:
+    if boot is not None:
+        n_clusters = boot.n_clusters
+        what = "clusters" if panel.cluster else info.population
+        warnings.append(
+            f"Only {n_clusters} {what} to cluster on: below about {FEW_CLUSTERS} analytic "
+            "clustered standard errors are too small, so the standard error, interval and "
+            f"p-value come from a cluster multiplier bootstrap ({boot.reps:,} draws, "
+            f"{boot.weights} weights) with a t critical value on {n_clusters - 1} degrees of "
+            "freedom; even so, intervals from this few clusters tend to be somewhat too narrow."
+        )
+    elif n_clusters is not None and n_clusters < FEW_CLUSTERS:
+        warnings.append(
+            f"Only {n_clusters} clusters: analytic clustered standard errors are unreliable "
+            f"below about {FEW_CLUSTERS}; treat the interval as too narrow."
+        )
+    if ci[0] <= 0 <= ci[1]:
         warnings.append(
             "The confidence interval includes zero: no effect is also consistent with the data."
         )
@@ -294,6 +342,18 @@ def effect_from_group_time(
         "event_study_vcov": (
             effects.dynamic_vcov.tolist() if effects.dynamic_vcov is not None else None
         ),
+        "multiplier_bootstrap": None
+        if boot is None
+        else {
+            "se": float(boot.se[0]),
+            "ci": [float(boot.ci_low[0]), float(boot.ci_high[0])],
+            "p_value": p_value,
+            "critical_value": boot.critical,
+            "reps": boot.reps,
+            "weights": boot.weights,
+            "n_clusters": boot.n_clusters,
+            "analytic_se": effects.simple.se,
+        },
         "aggregations": {
             a.kind: {"estimate": a.estimate, "se": a.se}
             for a in (effects.simple, effects.dynamic, effects.group, effects.calendar)
@@ -313,8 +373,8 @@ def effect_from_group_time(
     return EffectEstimate(
         estimate=est,
         se=se,
-        ci_low=est - z * se,
-        ci_high=est + z * se,
+        ci_low=ci[0],
+        ci_high=ci[1],
         estimand="ATT",
         method="callaway_santanna",
         method_label="Callaway & Sant'Anna group-time effects",

@@ -256,6 +256,11 @@ def estimate_retention(
                 "Curves by 'ever trained' are descriptive only: they share the immortal-time bias."
             ),
             "covariates": list(cov.columns),
+            "coefficients": {
+                k: float(v)
+                for k, v in (ctv if model == "time_varying" else cph).params_.items()
+                if k != "trained"
+            },
             **_prevented(person_time(episodes), hr, lo, hi),
         },
     )

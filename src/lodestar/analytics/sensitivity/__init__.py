@@ -8,8 +8,12 @@ untestable assumption? :func:`add_sensitivity` attaches the answer to a result.
   against the strongest measured covariate; robust when an unmeasured factor as strong as it
   could not explain the interval away.
 
-Other designs (randomised pilots, survival, naive comparisons) get no sensitivity analysis here:
-a lottery needs none, and a naive comparison is not causal to begin with.
+- Survival (hazard ratios) from observational data: the E-value for hazard ratios
+  (:mod:`.hazard`, with the rare- or common-outcome conversion), benchmarked against the measured
+  covariate most strongly tied to the outcome.
+
+Randomised pilots (and randomised survival designs) and naive comparisons get none: a lottery
+needs none, and a naive comparison is not causal to begin with.
 """
 
 from __future__ import annotations
@@ -22,14 +26,21 @@ import pandas as pd
 
 from lodestar.analytics.evidence import PLAUSIBLE_M_BAR, fragile_result
 from lodestar.analytics.results import EffectEstimate, Sensitivity
-from lodestar.analytics.sensitivity import confounding, honest_did
+from lodestar.analytics.sensitivity import confounding, hazard, honest_did, relative_magnitudes
 from lodestar.analytics.sensitivity.words import (
     confounding_sentence,
     covariate_label,
+    hazard_sentence,
     honest_did_sentence,
 )
 
-__all__ = ["M_BAR_GRID", "add_sensitivity", "confounding_sensitivity", "trend_sensitivity"]
+__all__ = [
+    "M_BAR_GRID",
+    "add_sensitivity",
+    "confounding_sensitivity",
+    "hazard_sensitivity",
+    "trend_sensitivity",
+]
 
 M_BAR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 EVENT_WINDOW = 8  # periods after the start (and pre-start changes) the bounds look at
@@ -41,7 +52,7 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
     study = honest_did.event_study_from_details(est.details, window=EVENT_WINDOW)
     if study is None:
         return None
-    rm = honest_did.relative_magnitude_bounds(study, m_bar=M_BAR_GRID, confidence=est.confidence)
+    rm = relative_magnitudes.relative_magnitudes(study, m_bar=M_BAR_GRID, confidence=est.confidence)
     full = honest_did.event_study_from_details(est.details)
     truncated = full is not None and full.n_post > study.n_post
     robust = None if rm.breakdown is None else rm.breakdown >= PLAUSIBLE_M_BAR
@@ -51,8 +62,8 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
         method=(
             "Rambachan & Roth relative-magnitudes bounds for the average effect over the "
             f"{'first ' if truncated else ''}{study.n_post} periods after the start, from the "
-            f"last {study.n_pre + 1} periods before it; Bonferroni confidence set "
-            "(conservative)."
+            f"last {study.n_pre + 1} periods before it; conditional-least-favourable hybrid "
+            "confidence set (Andrews, Roth & Pakes)."
         ),
         citation=honest_did.CITATION,
         robust=robust,
@@ -67,7 +78,6 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
             "average_effect": rm.estimate,
             "average_effect_se": rm.se,
             "largest_pre_change": rm.largest_pre_change,
-            "largest_pre_change_upper": rm.largest_pre_change_upper,
             "n_pre": study.n_pre,
             "n_post": study.n_post,
             "confidence": rm.confidence,
@@ -149,6 +159,64 @@ def confounding_sensitivity(
     )
 
 
+def hazard_sensitivity(
+    est: EffectEstimate,
+    data: pd.DataFrame | None = None,
+    *,
+    covariates: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
+) -> Sensitivity | None:
+    """E-value of an observational hazard ratio (see :mod:`.hazard`), with the rare-outcome
+    conversion when under 15% of units had the event, benchmarked against the measured
+    covariate most strongly tied to the outcome (its coefficient in ``details["coefficients"]``,
+    scaled by its SD in ``data``)."""
+    if est.estimand != "hazard_ratio" or not (est.ci_low > 0 and est.ci_high > 0):
+        return None
+    details = est.details
+    events = details.get("n_events", details.get("n_leavers"))
+    units = details.get("n_units", est.n_treated + est.n_comparison)
+    share = float(events) / float(units) if events is not None and units else None
+    rare = share is not None and share < hazard.RARE_OUTCOME_SHARE
+    ev = hazard.hazard_e_value(est.estimate, est.ci_low, est.ci_high, rare=rare)
+    strengths = hazard.covariate_strengths(
+        details.get("coefficients", {}), data, covariates, rare=rare
+    )
+    names = dict(labels or {})
+    strengths = [(names.get(n, covariate_label(n)), rr) for n, rr in strengths]
+    worst = strengths[0] if strengths else None
+    robust = None
+    if worst is not None and not est.interval_includes_zero:
+        robust = ev.e_value_ci > worst[1]
+    conversion = (
+        "rare outcome, RR ≈ HR" if rare else "common outcome, RR ≈ (1 − 0.5^√HR)/(1 − 0.5^√(1/HR))"
+    )
+    return Sensitivity(
+        kind="hazard_e_value",
+        label="Sensitivity to an unmeasured factor",
+        method=(
+            "E-value of the hazard ratio's interval limit nearest 1, on the risk-ratio scale "
+            f"({conversion}); robust when it exceeds the risk ratio linking the strongest "
+            "measured covariate (per SD, or per category) to the outcome."
+        ),
+        citation=hazard.CITATION,
+        robust=robust,
+        breakdown=ev.e_value_ci,
+        benchmark=worst[1] if worst else 1.0,
+        benchmark_label=worst[0] if worst else "",
+        sentence=hazard_sentence(ev, worst, outcome=est.outcome),
+        data={
+            "e_value": ev.e_value,
+            "e_value_ci": ev.e_value_ci,
+            "risk_ratio": ev.risk_ratio,
+            "risk_ratio_low": ev.risk_ratio_low,
+            "risk_ratio_high": ev.risk_ratio_high,
+            "rare_outcome": rare,
+            "event_share": share,
+            "covariates": [{"name": n, "risk_ratio": rr} for n, rr in strengths],
+        },
+    )
+
+
 def add_sensitivity(
     est: EffectEstimate,
     data: pd.DataFrame | None = None,
@@ -158,11 +226,14 @@ def add_sensitivity(
     covariates: Sequence[str] = (),
     categorical: Sequence[str] = (),
     labels: Mapping[str, str] | None = None,
+    randomised: bool = False,
 ) -> EffectEstimate:
     """``est`` with its sensitivity analysis (and a warning when the conclusion is fragile).
 
     DiD and staggered results need nothing else; selection on observables needs the person-level
-    ``data`` with the ``outcome``, ``treatment`` and ``covariates`` it was estimated from.
+    ``data`` with the ``outcome``, ``treatment`` and ``covariates`` it was estimated from; an
+    observational hazard ratio (survival design, not ``randomised``) gets its E-value, with the
+    ``covariates`` in ``data`` as the yardstick.
     """
     if not est.causal or not (math.isfinite(est.estimate) and math.isfinite(est.se)):
         return est
@@ -185,6 +256,8 @@ def add_sensitivity(
             categorical=categorical,
             labels=labels,
         )
+    elif est.design == "survival" and not randomised:
+        sens = hazard_sensitivity(est, data, covariates=covariates, labels=labels)
     if sens is None:
         return est
     warning = fragile_result(sens.robust, sens.kind)

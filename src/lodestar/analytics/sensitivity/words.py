@@ -6,9 +6,16 @@ import math
 
 from lodestar.analytics.results import EffectEstimate
 from lodestar.analytics.sensitivity.confounding import CovariateBenchmark
-from lodestar.analytics.sensitivity.honest_did import RelativeMagnitudes
+from lodestar.analytics.sensitivity.hazard import HazardEValue
+from lodestar.analytics.sensitivity.relative_magnitudes import RelativeMagnitudes
 
-__all__ = ["confounding_sentence", "covariate_label", "honest_did_sentence", "times"]
+__all__ = [
+    "confounding_sentence",
+    "covariate_label",
+    "hazard_sentence",
+    "honest_did_sentence",
+    "times",
+]
 
 
 def times(x: float) -> str:
@@ -34,9 +41,10 @@ def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str, horizon: int | 
         )
     if math.isinf(m):
         return (
-            "Sensitivity: participants and the comparison group moved exactly in step before "
-            "the start, so the relative-magnitudes check cannot bound a difference after it; "
-            "judge the parallel-trends assumption on what you know of the program."
+            f"Sensitivity: {what} holds even if the difference in trends after the start were "
+            "many times (more than 60) the largest seen before it; participants and the "
+            "comparison group moved almost exactly in step before the start, so judge the "
+            "parallel-trends assumption on what you know of the program as well."
         )
     if m < 0.05:
         return (
@@ -93,4 +101,31 @@ def confounding_sentence(
     return (
         f"{need} — one no stronger than {name}, a measured factor, would be enough, so an "
         "unrecorded difference like it could explain the result away."
+    )
+
+
+def hazard_sentence(ev: HazardEValue, worst: tuple[str, float] | None, *, outcome: str) -> str:
+    """How strong an unmeasured factor would need to be to explain a hazard ratio away, and
+    whether one as strongly tied to the outcome as the strongest measured factor would do."""
+    if ev.e_value_ci <= 1:
+        return (
+            "Sensitivity: the interval already includes a hazard ratio of 1, so no unmeasured "
+            "factor is needed to explain it away."
+        )
+    need = (
+        "Sensitivity: an unmeasured factor would need to be associated with both taking part "
+        f"and {outcome} by a risk ratio of {ev.e_value_ci:.1f} each to make the interval include "
+        f"no effect ({ev.e_value:.1f} to explain away the estimate itself)"
+    )
+    if worst is None:
+        return need + "; no measured factor could be used as a yardstick."
+    name, rr = worst
+    if ev.e_value_ci > rr:
+        return (
+            f"{need} — more than {name}, the measured factor most tied to {outcome} "
+            f"(risk ratio {rr:.1f})."
+        )
+    return (
+        f"{need} — no more than {name}, a measured factor, is tied to {outcome} (risk ratio "
+        f"{rr:.1f}), so an unrecorded difference like it could explain the result away."
     )

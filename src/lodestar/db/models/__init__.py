@@ -1,7 +1,7 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from lodestar.db.models.briefs import BriefPin
-from lodestar.db.models.facts import KpiColumn, KpiObservation
+from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
     BehaviourObservation,
@@ -74,6 +74,8 @@ __all__ = [
     "KeyResult",
     "Kpi",
     "KpiColumn",
+    "KpiPeriodTotal",
+    "DataVersion",
     "KpiObservation",
     "LearningStatement",
     "Objective",

@@ -24,6 +24,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     job_title: Mapped[str | None] = mapped_column(String(160), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class UserSession(Base):

@@ -3,10 +3,17 @@ administrator changes on an account, and turning an account into the Actor servi
 
 One module per concept: ``users`` (accounts and their administration), ``passwords``,
 ``signin`` (throttled, constant-time), ``throttle``, ``sessions`` (server-side browser
-sessions), ``tokens`` (named, expiring, revocable API tokens), ``personas`` (demo sign-in).
+sessions), ``tokens`` (named, expiring, revocable API tokens), ``personas`` (demo sign-in),
+``overview`` (every account as an administrator sees it).
 """
 
-from lodestar.services.accounts.passwords import MIN_PASSWORD, hash_password
+from lodestar.services.accounts.overview import (
+    AccountRow,
+    account_row,
+    accounts_overview,
+    department_choices,
+)
+from lodestar.services.accounts.passwords import MIN_PASSWORD, check_repeated, hash_password
 from lodestar.services.accounts.personas import (
     NOT_A_DEMO,
     demo_personas,
@@ -55,18 +62,23 @@ __all__ = [
     "MIN_PASSWORD",
     "NOT_A_DEMO",
     "Account",
+    "AccountRow",
     "NewToken",
     "SignInResult",
     "TokenInfo",
     "TokenInput",
     "account_for_session",
     "account_for_token",
+    "account_row",
+    "accounts_overview",
     "actor_of",
     "authenticate",
     "change_own_password",
+    "check_repeated",
     "create_token",
     "create_user",
     "deactivate_user",
+    "department_choices",
     "demo_personas",
     "department_name",
     "end_session",

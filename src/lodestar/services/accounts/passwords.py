@@ -28,6 +28,16 @@ def check_new_password(password: str) -> None:
         )
 
 
+def check_repeated(new_password: str, repeated: str) -> None:
+    """A form's new password and its repetition must be the same (a typo would lock the person
+    out)."""
+    if new_password != repeated:
+        raise InvalidInput(
+            "The new password and its repetition differ, so nothing was changed. Type the same "
+            "new password twice."
+        )
+
+
 def password_matches(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

@@ -20,12 +20,11 @@ point at it (``PROGRAM_REQUEST_TITLES``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lodestar.analytics.demo import CONSULTATIVE_DISCOVERY
+from lodestar.analytics.demo import CONSULTATIVE_DISCOVERY, FCR_PILOT
 from lodestar.db.models import Employee, Program, TrainingRequest, User
 from lodestar.services import accounts, strategy
 from lodestar.services.demo.story_requests_accepted import ACCEPTED
@@ -33,7 +32,7 @@ from lodestar.services.demo.story_requests_new import NEW_REQUESTS
 from lodestar.services.demo.story_requests_programs import PROGRAM_REQUESTS
 from lodestar.services.demo.story_requests_queue import QUEUED_REQUESTS
 from lodestar.services.demo.story_requests_redirected import REDIRECTED_AND_DECLINED
-from lodestar.services.demo.story_script import RequestSpec, play
+from lodestar.services.demo.story_script import STORY_END, RequestSpec, play
 from lodestar.services.demo.story_strategy import KPIS, PRIORITIES
 
 COMPANY = "Brightwater Supply Co."
@@ -169,9 +168,10 @@ PERSONA_EMPLOYEES: dict[str, str] = {
 }
 
 # The planted programs (``analytics.demo.PROGRAMS``) that answer a story request, by program
-# code: the request's title. The other three planted programs were never requested.
+# code: the request's title. The other four planted programs were never requested.
 PROGRAM_REQUEST_TITLES: dict[str, str] = {
     CONSULTATIVE_DISCOVERY.code: "Discovery-call coaching for account executives",
+    FCR_PILOT.code: "First-contact resolution for tier-1 agents",
 }
 
 # Open requests first, then the decided ones; the order fixes the ids.
@@ -289,10 +289,9 @@ def link_programs_to_requests(session: Session) -> int:
 def write_requests(session: Session, org: SeededOrg, handles: StoryHandles) -> int:
     """Play every scripted request through the services; return how many were written.
 
-    Ages count back from a full hour shortly before now, so "raised 12 days ago" stays true
-    whenever the demo is seeded, and no step lies in the future.
+    Ages count back from the end of the KPI history (``story_script.STORY_END``), not from the
+    wall clock, so a request's dates agree with the data and with the programs it became.
     """
-    anchor = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     for spec in REQUESTS:
-        play(session, spec, handles, anchor)
+        play(session, spec, handles, STORY_END)
     return len(REQUESTS)

@@ -1,8 +1,19 @@
 """Accepted requests that moved on: programs in design, and pilots running with a
-comparison group and a pre-registered expected result."""
+comparison group and a pre-registered expected result.
+
+The two requests that planted programs answer (``story.PROGRAM_REQUEST_TITLES``) are dated by
+their program: Discovery-call coaching became Consultative Discovery, whose first cohort started
+on 2025-09-01, and First-contact resolution became the FCR pilot, launched on 2026-01-05. What
+they pre-registered is what the programs store (+3 points of conversion; −2.5 points of repeat
+contacts).
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from lodestar.analytics.demo.calendar import monday_iso
+from lodestar.analytics.demo.programs import CONSULTATIVE_DISCOVERY, FCR_PILOT
 from lodestar.services.demo.story_script import (
     Answer,
     Diagnose,
@@ -11,7 +22,13 @@ from lodestar.services.demo.story_script import (
     Submit,
     barrier,
     clear,
+    days_before,
+    unknown,
 )
+
+#: The days the two program-linked requests moved to *Pilot*: their programs' first starts.
+CD_START = date.fromisoformat(monday_iso(CONSULTATIVE_DISCOVERY.start_weeks[0]))
+FCR_START = date.fromisoformat(monday_iso(FCR_PILOT.start_weeks[0]))
 
 IN_DESIGN: tuple[RequestSpec, ...] = (
     RequestSpec(
@@ -197,11 +214,94 @@ IN_DESIGN: tuple[RequestSpec, ...] = (
 
 PILOTS: tuple[RequestSpec, ...] = (
     RequestSpec(
+        title="First-contact resolution for tier-1 agents",
+        requester="service_mgr",
+        partner="ld",
+        age=days_before(FCR_START) + 84,
+        idle=days_before(FCR_START),
+        urgency="high",
+        priority="customer_experience",
+        kpi="repeat_contact_rate",
+        business_objective=(
+            "Bring the repeat-contact rate from 18.5% to 15% by the end of the year."
+        ),
+        audience_and_behaviours=(
+            "The 95 tier-1 agents: settle order-status and delivery questions in the first "
+            "contact instead of promising a call back."
+        ),
+        context_of_work=(
+            "Inbound calls and chats about orders, deliveries and invoices, handled in the "
+            "service desk tool and the ERP."
+        ),
+        cost_of_inaction=(
+            "A repeat contact costs about 10 EUR to handle; at 18.5% that is about 1 M EUR a "
+            "year on tier-1 contacts alone, and only 55% of customers who call twice are "
+            "satisfied."
+        ),
+        horizon_and_constraints=(
+            "A visible change within one quarter; no classroom time in the January and "
+            "September peaks."
+        ),
+        steps=(
+            Submit(),
+            Answer(
+                {
+                    "no_course": "We would update the knowledge base and put the tracking link "
+                    "in every ticket. To be honest, that might do most of it.",
+                    "risk_and_cost": "Two framework customers have raised repeat calls in "
+                    "their quarterly reviews; one contract is up for renewal in the autumn.",
+                }
+            ),
+            Diagnose(
+                {
+                    "information": barrier(
+                        "Knowledge-base articles on delivery exceptions were last updated more "
+                        "than two years ago; agents give different answers to the same question.",
+                        "communication",
+                    ),
+                    "resources": unknown(
+                        "Check whether agents can see carrier tracking without leaving the "
+                        "service desk tool."
+                    ),
+                    "knowledge": barrier(
+                        "Listening to 40 calls, agents closed delivery questions without "
+                        "checking the carrier status or confirming the customer had what they "
+                        "needed; few knew the two checks that settle most of them."
+                    ),
+                }
+            ),
+            Diagnose(
+                {
+                    "resources": clear(
+                        "Carrier tracking opens inside the service desk tool since the autumn "
+                        "release."
+                    ),
+                    "incentives": clear(),
+                    "capacity": clear(),
+                    "motives": clear(),
+                },
+                conclude=True,
+            ),
+            Move(
+                "in_design",
+                "Design: a two-question resolution checklist that appears when an agent "
+                "resolves a contact, and team leads' call reviews; the knowledge-base articles "
+                "on delivery exceptions are rewritten alongside.",
+            ),
+            Move(
+                "pilot",
+                "Randomised pilot from 5 January: in half the service teams, agents are drawn "
+                "by lottery within each team into the pilot or the comparison group. "
+                "Pre-registered: repeat contacts down 2.5 points within 90 days.",
+            ),
+        ),
+    ),
+    RequestSpec(
         title="Discovery-call coaching for account executives",
         requester="sales_mgr",
         partner="ld",
-        age=115,
-        idle=30,
+        age=days_before(CD_START) + 77,
+        idle=days_before(CD_START),
         urgency="high",
         priority="sales_growth",
         kpi="sales_conversion",

@@ -203,61 +203,6 @@ IN_DIAGNOSIS: tuple[RequestSpec, ...] = (
         ),
     ),
     RequestSpec(
-        title="First-contact resolution for tier-1 agents",
-        requester="service_mgr",
-        partner="ld",
-        age=25,
-        idle=9,
-        urgency="high",
-        priority="customer_experience",
-        kpi="repeat_contact_rate",
-        business_objective=(
-            "Bring the repeat-contact rate from 18.5% to 15% by the end of the year."
-        ),
-        audience_and_behaviours=(
-            "The 95 tier-1 agents: settle order-status and delivery questions in the first "
-            "contact instead of promising a call back."
-        ),
-        context_of_work=(
-            "Inbound calls and chats about orders, deliveries and invoices, handled in the "
-            "service desk tool and the ERP."
-        ),
-        cost_of_inaction=(
-            "A repeat contact costs about 10 EUR to handle; at 18.5% that is about 1 M EUR a "
-            "year on tier-1 contacts alone, and only 55% of customers who call twice are "
-            "satisfied."
-        ),
-        horizon_and_constraints=(
-            "A visible change within one quarter; no classroom time in the January and "
-            "September peaks."
-        ),
-        steps=(
-            Submit(),
-            Answer(
-                {
-                    "no_course": "We would update the knowledge base and put the tracking link "
-                    "in every ticket. To be honest, that might do most of it.",
-                    "risk_and_cost": "Two framework customers have raised repeat calls in "
-                    "their quarterly reviews; one contract is up for renewal in the autumn.",
-                }
-            ),
-            Diagnose(
-                {
-                    "information": barrier(
-                        "Knowledge-base articles on delivery exceptions were last updated more "
-                        "than two years ago; agents give different answers to the same question.",
-                        "communication",
-                    ),
-                    "resources": unknown(
-                        "Check whether agents can see carrier tracking without leaving the "
-                        "service desk tool."
-                    ),
-                    "knowledge": unknown(),
-                }
-            ),
-        ),
-    ),
-    RequestSpec(
         title="Planning skills for the replenishment planners",
         requester="ops_mgr",
         partner="ld_partner",

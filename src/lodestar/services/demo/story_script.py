@@ -5,21 +5,24 @@ A :class:`RequestSpec` is what a requester typed plus the steps the request went
 those steps through ``intake`` and ``diagnosis`` exactly as the web app would, so history,
 audit rows and diagnoses are the real thing. The services stamp everything with "now"; the
 demo board needs requests of varying ages, so :func:`play` then spreads the steps evenly
-between the day the request was raised (``age`` days ago) and its last change (``idle`` days
-ago), and moves every timestamp of the request to match. No randomness: the same script
-gives the same ages on every run.
+between the day the request was raised (``age`` days before :data:`STORY_END`) and its last
+change (``idle`` days before it), and moves every timestamp of the request to match. No
+randomness and no wall clock: the story ends with the KPI history (the Friday of its last
+week), so a request's dates agree with the data whenever the demo is seeded, and a request
+that a planted program answers can be dated by the program's own start (:func:`days_before`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lodestar.analytics.demo.calendar import LAST_WEEK
 from lodestar.db.models import Diagnosis, RequestTransition, StakeholderAnswer, TrainingRequest
 from lodestar.domain.roles import Actor
 from lodestar.services import accounts, diagnosis, intake
@@ -27,6 +30,17 @@ from lodestar.services.diagnosis import DiagnosisInput, FindingInput
 
 if TYPE_CHECKING:
     from lodestar.services.demo.story import StoryHandles
+
+
+#: When the demo story ends: 16:00 UTC on the Friday of the KPI history's last week. Every
+#: dated step of the story (requests, program steps, registrations) lies on or before it.
+STORY_END = datetime.combine(LAST_WEEK + timedelta(days=4), time(16), tzinfo=UTC)
+
+
+def days_before(day: date) -> int:
+    """How many days ``day`` lies before the story's end: the ``age`` or ``idle`` of a step
+    that happened on that date."""
+    return (STORY_END.date() - day).days
 
 
 def barrier(evidence: str, fix: str | None = None) -> FindingInput:

@@ -85,10 +85,16 @@ def _require_analyst(actor: Actor) -> None:
         )
 
 
-def list_programs(session: Session, actor: Actor) -> list[ProgramListItem]:
+def list_programs(
+    session: Session, actor: Actor, *, include_archived: bool = False
+) -> list[ProgramListItem]:
+    """Programs by name with their latest result; archived ones only when asked for."""
     _require_reader(actor)
     items = []
-    for prog in session.scalars(select(Program).order_by(Program.name)):
+    query = select(Program).order_by(Program.name)
+    if not include_archived:
+        query = query.where(Program.status != "archived")
+    for prog in session.scalars(query):
         latest = _latest_row(session, prog.id)
         kpi_name = program_facts(session, prog.id)[1].name if prog.kpi_id else None
         items.append(

@@ -178,6 +178,18 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
         warnings=_warnings(headline, landmark) + caveat,
         design_reason=f"{stored.reason} {headline.design_reason}",
     )
+    if not stored.randomised:  # how strong an unmeasured factor would have to be
+        from lodestar.analytics.sensitivity import add_sensitivity
+
+        headline = add_sensitivity(
+            headline,
+            frame,
+            covariates=common["covariates"],
+            labels={
+                "tenure_at_entry_years": "tenure at entry",
+                "performance_rating": "performance rating",
+            },
+        )
     naive = _replace(naive, {k: v for k, v in naive.details.items() if "kaplan" not in k}, None)
     events = int(frame["voluntary"].sum())
     snapshot = {

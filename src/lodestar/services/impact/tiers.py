@@ -8,6 +8,9 @@ Negotiation Masterclass must not show the discovery behaviour another program ai
 behaviour nobody has been observed on yet is still listed (every window "no data") so the gap
 is visible. A program that names none shows everything observed among its participants, with
 a notice that says so (``behaviour_notice``).
+
+The tiers and the observed behaviours are computed once per change of the data they summarise
+and kept (``PROGRAM_VIEWS``, see ``services.derived``), not recomputed on every page view.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from lodestar.db.models import (
     ProgramBehaviour,
     ProgramEnrolment,
 )
+from lodestar.db.versions import COUNTED
+from lodestar.services.derived import DerivedViews
 from lodestar.services.privacy.groups import GroupRule, group_rule
+
+# Everything a program's tiers are computed from: its enrolments, satisfaction answers,
+# target behaviours and the behaviour observations of its participants.
+PROGRAM_VIEWS = DerivedViews()
+TIER_TABLES = COUNTED
 
 # Windows around each participant's start, in days: (label, from, to) — "to" exclusive.
 WINDOWS: tuple[tuple[str, int, int], ...] = (
@@ -76,6 +86,15 @@ class ObservedBehaviour:
 def operational_tier(
     session: Session, program_id: int, *, rule: GroupRule | None = None
 ) -> OperationalTier:
+    """Enrolment, completion and satisfaction of the program's participants."""
+    rule = rule or group_rule(session)
+    key = ("operational", program_id, rule.min_size)
+    return PROGRAM_VIEWS.get(
+        session, key, TIER_TABLES, lambda: _operational_tier(session, program_id, rule)
+    )
+
+
+def _operational_tier(session: Session, program_id: int, rule: GroupRule) -> OperationalTier:
     participants = ProgramEnrolment.group == "participant"
     enrolled, completed = session.execute(
         select(func.count(), func.count(ProgramEnrolment.completed_on)).where(
@@ -87,7 +106,6 @@ def operational_tier(
             EnrolmentSatisfaction.program_id == program_id
         )
     ).one()
-    rule = rule or group_rule(session)
     # Completions of fewer than k people say who finished; a mean of fewer than k answers
     # says what someone answered.
     few_enrolled, few_answers = rule.hides(int(enrolled)), rule.hides(int(n))
@@ -132,6 +150,12 @@ def _participants_observations(program_id: int) -> Select[str]:
 def observed_behaviours(session: Session, program_id: int) -> tuple[ObservedBehaviour, ...]:
     """Every behaviour observed among the program's participants (at any time), most observed
     people first: the choices offered when naming the program's target behaviours."""
+    return PROGRAM_VIEWS.get(
+        session, ("observed", program_id), TIER_TABLES, lambda: _observed(session, program_id)
+    )
+
+
+def _observed(session: Session, program_id: int) -> tuple[ObservedBehaviour, ...]:
     people = func.count(BehaviourObservation.employee_id.distinct())
     stmt = (
         _participants_observations(program_id)
@@ -153,6 +177,15 @@ def behaviour_tier(
     observed among the participants is tracked, by name.
     """
     rule = rule or group_rule(session)
+    key = ("behaviour", program_id, rule.min_size)
+    return PROGRAM_VIEWS.get(
+        session, key, TIER_TABLES, lambda: _behaviour_tier(session, program_id, rule)
+    )
+
+
+def _behaviour_tier(
+    session: Session, program_id: int, rule: GroupRule
+) -> tuple[BehaviourTrack, ...]:
     targets = target_behaviours(session, program_id)
     stmt = (
         select(

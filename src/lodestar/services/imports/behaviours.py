@@ -24,16 +24,18 @@ from lodestar.services.imports.common import (
     writing,
 )
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
-from lodestar.services.imports.tables import (
-    Layout,
+from lodestar.services.imports.row_checks import (
     Problems,
     lookup,
     parse_booleans,
     parse_choice,
     parse_dates,
     parse_numbers,
-    read_rows,
     require,
+)
+from lodestar.services.imports.tables import (
+    Layout,
+    read_rows,
 )
 
 LAYOUT = Layout(("employee_id", "behaviour", "date", "source"), ("observed", "score"))

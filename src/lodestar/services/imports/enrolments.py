@@ -24,15 +24,17 @@ from lodestar.services.imports.common import (
     writing,
 )
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
-from lodestar.services.imports.tables import (
-    Layout,
+from lodestar.services.imports.row_checks import (
     Problems,
     lookup,
     parse_choice,
     parse_dates,
     parse_numbers,
-    read_rows,
     too_long,
+)
+from lodestar.services.imports.tables import (
+    Layout,
+    read_rows,
 )
 
 LAYOUT = Layout(

@@ -30,16 +30,18 @@ from lodestar.services.imports.common import (
     writing,
 )
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
-from lodestar.services.imports.tables import (
-    Layout,
+from lodestar.services.imports.row_checks import (
     Problems,
     is_empty,
     lookup,
     parse_choice,
     parse_dates,
-    read_rows,
     require,
     too_long,
+)
+from lodestar.services.imports.tables import (
+    Layout,
+    read_rows,
 )
 
 EMPLOYEES = Layout(

@@ -30,13 +30,15 @@ from lodestar.services.imports.common import (
     writing,
 )
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
-from lodestar.services.imports.tables import (
-    Layout,
+from lodestar.services.imports.row_checks import (
     Problems,
-    Rows,
     lookup,
     parse_dates,
     parse_numbers,
+)
+from lodestar.services.imports.tables import (
+    Layout,
+    Rows,
     read_rows,
 )
 

@@ -15,6 +15,7 @@ from lodestar.services.programs.costs import (
 from lodestar.services.programs.decisions import DecisionOutcome, WaveInput, decide
 from lodestar.services.programs.lifecycle import (
     ProgramInput,
+    archive_program,
     create_program,
     edit_program,
     get_program,
@@ -22,6 +23,7 @@ from lodestar.services.programs.lifecycle import (
     program_history,
     program_of_request,
     request_defaults,
+    restore_program,
     transitions,
 )
 from lodestar.services.programs.observations import (
@@ -45,6 +47,7 @@ from lodestar.services.programs.registration import (
     revise_registration,
 )
 from lodestar.services.programs.risks import add_risk, check_risk, program_risks, update_risk
+from lodestar.services.programs.summary import ProgramSummary, program_summary
 
 __all__ = [
     "COST_FIELDS",
@@ -55,10 +58,12 @@ __all__ = [
     "DecisionOutcome",
     "Observable",
     "ProgramInput",
+    "ProgramSummary",
     "Registration",
     "StoredPlan",
     "WaveInput",
     "add_risk",
+    "archive_program",
     "check_risk",
     "create_program",
     "current_registration",
@@ -76,9 +81,11 @@ __all__ = [
     "program_history",
     "program_of_request",
     "program_risks",
+    "program_summary",
     "record_observation",
     "registrations",
     "request_defaults",
+    "restore_program",
     "require_designer",
     "revise_registration",
     "save_canvas",

@@ -255,6 +255,29 @@ def move_program(
     return step
 
 
+def archive_program(
+    session: Session, actor: Actor, program_id: int, reason: str
+) -> ProgramTransition:
+    """Take a program in design (or one that stopped) off the working lists, saying why; its
+    history, results and registrations stay. ``restore_program`` brings it back to design."""
+    return move_program(session, actor, program_id, "archived", reason)
+
+
+def restore_program(
+    session: Session, actor: Actor, program_id: int, reason: str
+) -> ProgramTransition:
+    """Bring an archived program back to design, saying why."""
+    require_designer(actor)
+    prog = load_program(session, program_id)
+    if prog.status != "archived":
+        raise Conflict(
+            f"Program '{prog.name}' is '{state_label(prog.status)}', not archived, so there is "
+            "nothing to restore.",
+            details={"state": prog.status},
+        )
+    return move_program(session, actor, program_id, "in_design", reason)
+
+
 def _record(
     session: Session,
     prog: Program,

@@ -2,8 +2,9 @@
 
 Who may edit is decided here (``can_edit_strategy`` / ``require_editor``), not in templates.
 Read models for the pages and the API (``PriorityRow``, ``PriorityPage``, ``KpiPage``) are
-assembled with a handful of aggregate queries; KPI trends are averaged per period in the
-database and capped to the most recent periods, so fact tables of millions of rows stay cheap.
+assembled with a handful of aggregate queries; KPI trends are read from the totals per KPI and
+period that the KPI store keeps as values are written, so fact tables of millions of rows are
+never averaged while someone waits for a page.
 
 One use-case family split into single-purpose modules; adapters keep using
 ``from lodestar.services import strategy`` and ``strategy.<name>``:
@@ -15,7 +16,7 @@ One use-case family split into single-purpose modules; adapters keep using
 - ``priorities``   priorities: list, owners, create, edit, archive
 - ``objectives``   objectives and key results
 - ``kpis``         the KPI catalogue: list, create, edit, archive
-- ``trends``       KPI trends (cached) and KPI cards
+- ``trends``       KPI trends (from stored period totals) and KPI cards
 - ``overview``     the priorities list with alignment counts
 - ``pages``        the priority page and the KPI page
 
@@ -70,15 +71,12 @@ from lodestar.services.strategy.read_models import (
     ProgramLine,
 )
 from lodestar.services.strategy.trends import (
-    TREND_TTL_SECONDS,
-    forget_kpi_trends,
     kpi_card,
     kpi_trend,
 )
 
 __all__ = [
     "KPI_CHOICES",
-    "TREND_TTL_SECONDS",
     "KeyResultInput",
     "KpiCard",
     "KpiInput",
@@ -98,7 +96,6 @@ __all__ = [
     "can_edit_strategy",
     "create_kpi",
     "create_priority",
-    "forget_kpi_trends",
     "get_kpi",
     "get_objective",
     "get_priority",

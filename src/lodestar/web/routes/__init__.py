@@ -2,6 +2,7 @@
 
 from lodestar.web.routes import (
     account_pages,
+    admin_pages,
     api_briefs,
     api_docs,
     api_me,
@@ -34,6 +35,7 @@ from lodestar.web.routes import (
 ROUTERS = [
     auth.router,
     account_pages.router,
+    admin_pages.router,
     home.router,
     request_pages.router,
     triage_pages.router,

@@ -13,6 +13,8 @@ from lodestar.errors import InvalidInput
 from lodestar.services import accounts
 from lodestar.services.strategy import read_form
 from lodestar.web.deps import CurrentActor, CurrentUser, SessionDep, WritingActor
+from lodestar.web.forms import reload_returns_to
+from lodestar.web.password_gate import PasswordGate
 from lodestar.web.sessions import sign_in_browser
 from lodestar.web.templating import flash, render
 
@@ -59,6 +61,12 @@ def account_page(
     return _page(request, db, user, actor)
 
 
+# A new token and a refused form are answered on the POST's URL; a reload from there (or from
+# the password form's) goes back to the account page. The new token is not shown again.
+reload_returns_to(router, "/account/tokens", "/account#tokens")
+reload_returns_to(router, "/account/password", "/account#password")
+
+
 @router.post("/account/tokens")
 def create_token(
     request: Request,
@@ -90,7 +98,7 @@ def revoke_token(
 
 
 @router.post("/account/password")
-def change_password(
+async def change_password(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
@@ -99,20 +107,23 @@ def change_password(
     new_password: Annotated[str, Form()] = "",
     repeat_password: Annotated[str, Form()] = "",
 ) -> Response:
-    """A new password ends every session of the account; this browser gets a new one."""
-    try:
-        if new_password != repeat_password:
-            raise InvalidInput(
-                "The new password and its repetition differ. Type the same new password twice."
-            )
-        accounts.change_own_password(db, actor, current_password, new_password)
-    except InvalidInput as exc:
-        db.rollback()
-        return _page(request, db, user, actor, status_code=422, password_error=exc.message)
-    sign_in_browser(request, db, user.id)
-    flash(
-        request,
-        "Your password is changed. Every other browser signed in as you has been signed out.",
-        "success",
-    )
-    return RedirectResponse("/account", status_code=303)
+    """A new password ends every session of the account; this browser gets a new one. The
+    check of the current password and the new hash go through the PasswordGate."""
+
+    def change() -> Response:
+        try:
+            accounts.check_repeated(new_password, repeat_password)
+            accounts.change_own_password(db, actor, current_password, new_password)
+        except InvalidInput as exc:
+            db.rollback()
+            return _page(request, db, user, actor, status_code=422, password_error=exc.message)
+        sign_in_browser(request, db, user.id)
+        flash(
+            request,
+            "Your password is changed. Every other browser signed in as you has been signed out.",
+            "success",
+        )
+        return RedirectResponse("/account", status_code=303)
+
+    gate: PasswordGate = request.app.state.password_gate
+    return await gate.run(change)

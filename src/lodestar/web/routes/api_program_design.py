@@ -95,6 +95,29 @@ def edit_program(
     return program_read(prog)
 
 
+class ReasonWrite(TypedInput):
+    reason: str = Field(max_length=4000, description="Why: what the next L&D lead will read.")
+
+
+@router.post("/programs/{program_id}/archive", response_model=ProgramRead)
+def archive_program(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ReasonWrite
+) -> ProgramRead:
+    """Take a program in design, or one that stopped, off the working lists (409 from any
+    other state); its history and results stay."""
+    programs.archive_program(db, actor, program_id, data.reason)
+    return program_read(programs.get_program(db, actor, program_id))
+
+
+@router.post("/programs/{program_id}/restore", response_model=ProgramRead)
+def restore_program(
+    db: SessionDep, actor: WritingActor, program_id: RecordId, data: ReasonWrite
+) -> ProgramRead:
+    """Bring an archived program back to design."""
+    programs.restore_program(db, actor, program_id, data.reason)
+    return program_read(programs.get_program(db, actor, program_id))
+
+
 class CanvasWrite(TypedInput):
     problem: str = Field("", max_length=4000)
     behaviours: list[str] = Field(default_factory=list, max_length=20)

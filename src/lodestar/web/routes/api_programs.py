@@ -183,6 +183,12 @@ class ProgramSetupRead(BaseModel):
     behaviour_notice: str = Field(
         description="What the behaviour tier needs said about its scope; empty when nothing."
     )
+    design_warnings: list[str] = Field(
+        default_factory=list,
+        description="Where the enrolments and the stored lottery contradict the recorded "
+        "design (randomised with no lottery, staggered with one start date, an empty "
+        "comparison group...), each a sentence saying what to do; empty when they agree.",
+    )
     note: str = Field("", description="After a change: anything worth knowing about it.")
 
 
@@ -208,6 +214,7 @@ def setup_read(setup: program_setup.ProgramSetup, note: str = "") -> ProgramSetu
         target_behaviours=list(setup.target_behaviours),
         observed_behaviours=[ObservedBehaviourRead(**jsonable(o)) for o in setup.observed],
         behaviour_notice=setup.behaviour_notice,
+        design_warnings=list(setup.design_warnings),
         note=note,
     )
 
@@ -249,11 +256,13 @@ def impact_read(impact: program_impact.ProgramImpact) -> ProgramImpactRead:
 
 
 @router.get("/programs", response_model=list[ProgramListItemRead])
-def list_programs(db: SessionDep, actor: CurrentActor) -> list[ProgramListItemRead]:
-    """Programs with their metric and latest result (managers, executives, L&D)."""
-    return [
-        ProgramListItemRead(**jsonable(item)) for item in program_impact.list_programs(db, actor)
-    ]
+def list_programs(
+    db: SessionDep, actor: CurrentActor, include_archived: bool = False
+) -> list[ProgramListItemRead]:
+    """Programs with their metric and latest result (managers, executives, L&D); archived
+    programs only with ``include_archived=true``."""
+    rows = program_impact.list_programs(db, actor, include_archived=include_archived)
+    return [ProgramListItemRead(**jsonable(item)) for item in rows]
 
 
 @router.get("/programs/{program_id}/impact", response_model=ProgramImpactRead)

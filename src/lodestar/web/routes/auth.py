@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from lodestar.errors import PermissionDenied, TooManyAttempts
+from lodestar.errors import LodestarError, PermissionDenied, ServerBusy
 from lodestar.services import accounts
 from lodestar.web.deps import SessionDep, client_address
+from lodestar.web.errors import with_retry_after
+from lodestar.web.password_gate import PasswordGate
 from lodestar.web.security import verify_csrf
 from lodestar.web.sessions import browser_session, sign_in_browser
 from lodestar.web.templating import render
@@ -33,12 +35,24 @@ def login_page(request: Request, db: SessionDep, next: str | None = None) -> Res
 
 
 @router.post("/login", dependencies=[Depends(verify_csrf)])
-def login(
+async def login(
     request: Request,
     db: SessionDep,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The password check runs through the app's PasswordGate: a few at a time, in a worker
+    thread, so a crowd of guessers cannot slow anyone else's requests."""
+    gate: PasswordGate = request.app.state.password_gate
+    try:
+        return await gate.run(lambda: _sign_in(request, db, email, password, next))
+    except ServerBusy as busy:
+        return _refused(request, busy, email, next)
+
+
+def _sign_in(
+    request: Request, db: SessionDep, email: str, password: str, next: str | None
 ) -> Response:
     result = accounts.sign_in(
         db,
@@ -48,19 +62,21 @@ def login(
         rules=request.app.state.settings.security,
     )
     if result.account is None:
-        refusal = result.refusal
-        assert refusal is not None
-        response = render(
-            request,
-            "login.html",
-            {"next": next, "personas": [], "error": refusal.message, "email": email},
-            status_code=refusal.status,
-        )
-        if isinstance(refusal, TooManyAttempts):
-            response.headers["Retry-After"] = str(refusal.details["retry_after_seconds"])
-        return response
+        assert result.refusal is not None
+        return _refused(request, result.refusal, email, next)
     sign_in_browser(request, db, result.account.id)
     return RedirectResponse(_safe_next(next), status_code=303)
+
+
+def _refused(request: Request, refusal: LodestarError, email: str, next: str | None) -> Response:
+    """The sign-in page again, with the sentence (and when to retry, if it says)."""
+    response = render(
+        request,
+        "login.html",
+        {"next": next, "personas": [], "error": refusal.message, "email": email},
+        status_code=refusal.status,
+    )
+    return with_retry_after(response, refusal)
 
 
 @router.post("/login/persona/{user_id}", dependencies=[Depends(verify_csrf)])

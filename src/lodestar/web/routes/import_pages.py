@@ -15,12 +15,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from lodestar.config import get_settings
+from lodestar.config import ImportSettings, get_settings
 from lodestar.errors import InvalidInput
 from lodestar.services import imports
+from lodestar.web.contexts import ImportJobPage, ImportReportPage, ImportUploadPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, see_other
 from lodestar.web.templating import is_htmx, render
@@ -30,10 +32,16 @@ SHOWN_ON_PAGE = 1000
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 
 
+def limits(request: Request) -> ImportSettings:
+    """The import settings, from the environment as the import services read them (so the
+    page, the upload check and the import itself keep to the same limits)."""
+    return get_settings().imports
+
+
 def upload_size_ok(request: Request) -> None:
     """Refuse an upload from its Content-Length, before the body is read."""
     declared = request.headers.get("content-length", "")
-    limit = get_settings().imports.max_upload_bytes
+    limit = limits(request).max_upload_bytes
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise imports.UploadTooLarge(
             f"The file is {int(declared) / 2**20:,.1f} MiB, more than the "
@@ -48,19 +56,15 @@ SizeChecked = Annotated[None, Depends(upload_size_ok)]
 
 def _page(request: Request, db: SessionDep, actor: CurrentActor, error: str | None = None,
           kind: str = "", status: int = 200) -> Response:  # fmt: skip
-    return render(
-        request,
-        "imports/upload.html",
-        {
-            "kinds": imports.KIND_LABELS,
-            "jobs": imports.recent_jobs(db, actor),
-            "runs": imports.recent_runs(db, actor),
-            "error": error,
-            "kind": kind,
-            "max_upload_mb": get_settings().imports.max_upload_mb,
-        },
-        status_code=status,
+    page = ImportUploadPage(
+        kinds=imports.KIND_LABELS,
+        jobs=imports.recent_jobs(db, actor),
+        runs=imports.recent_runs(db, actor),
+        error=error,
+        kind=kind,
+        max_upload_mb=limits(request).max_upload_mb,
     )
+    return render(request, "imports/upload.html", page, status_code=status)
 
 
 @router.get("/imports")
@@ -83,14 +87,18 @@ async def upload(
         return _page(request, db, actor, "Choose what kind of file this is.", kind, 422)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, db, actor, "Choose a file to import.", kind, 422)
-    limit = get_settings().imports.max_upload_bytes
+    limit = limits(request).max_upload_bytes
     if upload.size is not None and upload.size > limit:
         return _page(request, db, actor, _too_large(upload.size, limit), kind, 413)
     data = await upload.read(limit + 1)
     if len(data) > limit:
         return _page(request, db, actor, _too_large(len(data), limit), kind, 413)
     try:
-        job = imports.create_job(db, actor, kind, upload.filename, data=data, dry_run=dry_run)
+        # Storing the file is database work of seconds for a large one: off the event loop,
+        # so other requests keep being answered meanwhile.
+        job = await run_in_threadpool(
+            imports.create_job, db, actor, kind, upload.filename, data=data, dry_run=dry_run
+        )
     except InvalidInput as exc:
         db.rollback()
         return _page(request, db, actor, exc.message, kind, exc.status)
@@ -111,7 +119,7 @@ def _too_large(size: int, limit: int) -> str:
 def job_page(request: Request, db: SessionDep, actor: CurrentActor, job_id: int) -> Response:
     job = imports.get_job(db, actor, job_id)
     db.commit()
-    context = {"job": job, "kinds": imports.KIND_LABELS}
+    context = ImportJobPage(job=job, kinds=imports.KIND_LABELS)
     if is_htmx(request):
         return render(request, "imports/job.html", context, block="job_status")
     return render(request, "imports/job.html", context)
@@ -129,17 +137,14 @@ def rerun(request: Request, db: SessionDep, actor: WritingActor, job_id: int) ->
 def import_report(request: Request, db: SessionDep, actor: CurrentActor, run_id: int) -> Response:
     run = imports.get_run(db, actor, run_id)
     problems = imports.run_problems(run)
-    return render(
-        request,
-        "imports/report.html",
-        {
-            "run": run,
-            "problems": problems[:SHOWN_ON_PAGE],
-            "hidden": max(0, len(problems) - SHOWN_ON_PAGE),
-            "unlisted": imports.unlisted_sentence(run),
-            "kinds": imports.KIND_LABELS,
-        },
+    page = ImportReportPage(
+        run=run,
+        problems=problems[:SHOWN_ON_PAGE],
+        hidden=max(0, len(problems) - SHOWN_ON_PAGE),
+        unlisted=imports.unlisted_sentence(run),
+        kinds=imports.KIND_LABELS,
     )
+    return render(request, "imports/report.html", page)
 
 
 @router.get("/imports/{run_id:int}/report.csv")

@@ -24,7 +24,7 @@ from lodestar.reports.charts import fmt_value, kpi_trend_svg
 from lodestar.services import strategy
 from lodestar.web.contexts import PriorityFormPage, PriorityListPage, PriorityPageContext
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep, see_other
+from lodestar.web.forms import FormDep, reload_returns_to, see_other
 from lodestar.web.templating import flash, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -264,6 +264,16 @@ def objectives_outcome(
         request, db, actor, priority_id, status_code=status, objective_form=objective_form,
         kr_form=kr_form,
     )  # fmt: skip
+
+
+reload_returns_to(
+    router, "/priorities/{priority_id:int}/objectives", "/priorities/{priority_id}#objectives"
+)
+reload_returns_to(
+    router,
+    "/priorities/{priority_id:int}/objectives/{objective_id:int}/key-results",
+    "/priorities/{priority_id}#objectives",
+)
 
 
 @router.post("/priorities/{priority_id:int}/objectives")

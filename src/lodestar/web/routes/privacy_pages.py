@@ -15,8 +15,14 @@ from starlette.responses import Response
 
 from lodestar.errors import InvalidInput
 from lodestar.services import privacy
+from lodestar.web.contexts import (
+    AuditTrailPage,
+    ErasurePage,
+    PrivacyHomePage,
+    PrivacyPersonPage,
+)
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep, see_other
+from lodestar.web.forms import FormDep, reload_returns_to, see_other
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -67,15 +73,12 @@ def download(content: str | bytes, filename: str) -> Response:
 @router.get("/privacy")
 def privacy_home(request: Request, db: SessionDep, actor: CurrentActor, q: str = "") -> Response:
     privacy.require_admin(actor, "The privacy page")
-    return render(
-        request,
-        "privacy/home.html",
-        {
-            "q": q,
-            "people": privacy.search_people(db, actor, q) if q.strip() else [],
-            "retention": privacy.apply_retention(db, actor, dry_run=True),
-        },
+    page = PrivacyHomePage(
+        q=q,
+        people=privacy.search_people(db, actor, q) if q.strip() else [],
+        retention=privacy.apply_retention(db, actor, dry_run=True),
     )
+    return render(request, "privacy/home.html", page)
 
 
 @router.post("/privacy/retention")
@@ -91,15 +94,10 @@ def person_page(
 ) -> Response:
     held = privacy.person_export(db, actor, f"#{employee_id}", purpose="view")
     person = privacy.find_person(db, f"#{employee_id}")
-    return render(
-        request,
-        "privacy/person.html",
-        {
-            "person": person,
-            "held": held.counts(),
-            "erased": privacy.is_pseudonymised(person),
-        },
+    page = PrivacyPersonPage(
+        person=person, held=held.counts(), erased=privacy.is_pseudonymised(person)
     )
+    return render(request, "privacy/person.html", page)
 
 
 @router.get("/privacy/people/{employee_id:int}/export.json")
@@ -114,6 +112,15 @@ def person_zip(db: SessionDep, actor: CurrentActor, employee_id: int) -> Respons
     return download(export.as_zip(), f"person-{employee_id}.zip")
 
 
+# Both erasure steps answer on their POST's URL; a reload starts again from the person's page.
+reload_returns_to(
+    router, "/privacy/people/{employee_id:int}/erase", "/privacy/people/{employee_id}"
+)
+reload_returns_to(
+    router, "/privacy/people/{employee_id:int}/erase/confirm", "/privacy/people/{employee_id}"
+)
+
+
 @router.post("/privacy/people/{employee_id:int}/erase")
 def erase_step_one(
     request: Request, db: SessionDep, actor: WritingActor, employee_id: int, form: FormDep
@@ -121,11 +128,8 @@ def erase_step_one(
     """First step: say what erasure does and ask for the HR number to confirm."""
     privacy.require_admin(actor, "Erasing a person")
     person = privacy.find_person(db, f"#{employee_id}")
-    return render(
-        request,
-        "privacy/erase.html",
-        {"person": person, "delete_facts": form.get("delete_facts") == "on", "error": None},
-    )
+    page = ErasurePage(person=person, delete_facts=form.get("delete_facts") == "on")
+    return render(request, "privacy/erase.html", page)
 
 
 @router.post("/privacy/people/{employee_id:int}/erase/confirm")
@@ -144,12 +148,8 @@ def erase_step_two(
     except InvalidInput as exc:
         db.rollback()
         person = privacy.find_person(db, f"#{employee_id}")
-        return render(
-            request,
-            "privacy/erase.html",
-            {"person": person, "delete_facts": delete_facts, "error": exc.message},
-            status_code=exc.status,
-        )
+        page = ErasurePage(person=person, delete_facts=delete_facts, error=exc.message)
+        return render(request, "privacy/erase.html", page, status_code=exc.status)
     flash(request, outcome.summary(), "success")
     return see_other(f"/privacy/people/{employee_id}")
 
@@ -160,11 +160,8 @@ def audit_trail(request: Request, db: SessionDep, actor: CurrentActor) -> Respon
     page = privacy.audit_page(db, actor, filters)
     chosen = filters.model_dump(exclude={"page"}, exclude_defaults=True)
     query = urlencode(chosen)
-    return render(
-        request,
-        "privacy/audit.html",
-        {"page": page, "query": query, "filters_query": f"{query}&" if query else ""},
-    )
+    trail = AuditTrailPage(page=page, query=query, filters_query=f"{query}&" if query else "")
+    return render(request, "privacy/audit.html", trail)
 
 
 @router.get("/privacy/audit.csv")

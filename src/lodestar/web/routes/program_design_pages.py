@@ -2,12 +2,15 @@
 edit), and the design page with the Five Ps canvas and its statement of intent, fully loaded
 costs and the pre-mortem.
 
-Every form is a plain POST (Post/Redirect/Get); a refused form re-renders with the message by
-each field and everything typed kept. Who may do what is decided in ``services.programs``.
+Every form is a plain POST (Post/Redirect/Get, through ``web.forms.handle_form``); a refused
+form re-renders with the message by each field and everything typed kept, and the URL it posted
+to also answers GET (it leads back to the page), so reopening it never meets "Method Not
+Allowed". Who may do what is decided in ``services.programs``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,22 +28,42 @@ from lodestar.domain.premortem import (
 )
 from lodestar.domain.program_formats import FORMAT_LABELS
 from lodestar.domain.roles import Actor
-from lodestar.errors import InvalidInput, LodestarError
+from lodestar.errors import LodestarError
 from lodestar.services import programs
 from lodestar.services.strategy import list_kpis, list_priorities
+from lodestar.web.contexts import ProgramDesignPage, ProgramFormPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep, form_date, form_int, form_number, form_text, see_other
-from lodestar.web.templating import flash, render
+from lodestar.web.forms import (
+    FieldErrors,
+    FormDep,
+    form_date,
+    form_int,
+    form_number,
+    form_text,
+    form_urls_answer_get,
+    handle_form,
+)
+from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+form_urls_answer_get(
+    router,
+    {
+        "/programs/{program_id:int}/canvas": "/programs/{program_id}/design#canvas",
+        "/programs/{program_id:int}/costs": "/programs/{program_id}/design#costs",
+        "/programs/{program_id:int}/risks": "/programs/{program_id}/design#risks",
+        "/programs/{program_id:int}/archive": "/programs/{program_id}/edit#archive",
+        "/programs/{program_id:int}/restore": "/programs/{program_id}/edit#archive",
+    },
+    programs.get_program,
+)
 
 PROGRAM_FIELDS = ("name", "description", "priority_id", "kpi_id", "baseline", "target",
                   "start_date", "horizon_date")  # fmt: skip
 
 
-def read_program_form(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
-    """The program fields from a form, and the problems with what could not be read."""
-    errors: dict[str, str] = {}
+def read_program_form(form: FormData, errors: FieldErrors) -> dict[str, Any]:
+    """The program fields from a form; what could not be read is noted in ``errors``."""
     values: dict[str, Any] = {
         "name": form_text(form, "name"),
         "description": form_text(form, "description"),
@@ -51,7 +74,8 @@ def read_program_form(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
         "start_date": form_date(form, "start_date", errors),
         "horizon_date": form_date(form, "horizon_date", errors),
     }
-    return values, errors
+    errors.raise_if_any()
+    return values
 
 
 def _render_form(
@@ -63,22 +87,17 @@ def _render_form(
     typed: dict[str, str],
     request_id: int | None,
     error: LodestarError | None = None,
-    errors: dict[str, str] | None = None,
 ) -> Response:
-    return render(
-        request,
-        "programs/form.html",
-        {
-            "program": program,
-            "values": typed,
-            "request_id": request_id,
-            "priorities": list_priorities(db, actor),
-            "kpis": list_kpis(db, actor),
-            "error": error.message if error else None,
-            "errors": errors or (error.details.get("fields") or {} if error else {}),
-        },
-        status_code=error.status if error else 200,
+    page = ProgramFormPage(
+        program=program,
+        values=typed,
+        request_id=request_id,
+        priorities=list_priorities(db, actor),
+        kpis=list_kpis(db, actor),
+        error=error.message if error else None,
+        errors=(error.details.get("fields") or {}) if error else {},
     )
+    return render(request, "programs/form.html", page, status_code=error.status if error else 200)
 
 
 def _typed(form: FormData | None, program: Any | None = None) -> dict[str, str]:
@@ -105,23 +124,24 @@ def new_program(
 def create_program(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep
 ) -> Response:
-    values, errors = read_program_form(form)
     request_id = form_int(form, "request_id")
-    try:
-        if errors:
-            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
+    made: list[int] = []
+
+    def act(errors: FieldErrors) -> str:
+        values = read_program_form(form, errors)
         prog = programs.create_program(
             db, actor, programs.ProgramInput(**values), request_id=request_id
         )
-    except LodestarError as exc:
-        db.rollback()
+        made.append(prog.id)
+        return f"Program “{prog.name}” created. Design it around one behaviour next."
+
+    def refused(exc: LodestarError) -> Response:
         return _render_form(request, db, actor, program=None, typed=_typed(form),
                             request_id=request_id, error=exc)  # fmt: skip
-    db.commit()
-    flash(
-        request, f"Program “{prog.name}” created. Design it around one behaviour next.", "success"
+
+    return handle_form(
+        request, db, act, refused=refused, done=lambda: f"/programs/{made[0]}/design"
     )
-    return see_other(f"/programs/{prog.id}/design")
 
 
 @router.get("/programs/{program_id:int}/edit")
@@ -138,19 +158,52 @@ def edit_program_form(
 def edit_program(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
 ) -> Response:
-    values, errors = read_program_form(form)
-    try:
-        if errors:
-            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
-        prog = programs.edit_program(db, actor, program_id, values)
-    except LodestarError as exc:
-        db.rollback()
+    def act(errors: FieldErrors) -> str:
+        prog = programs.edit_program(db, actor, program_id, read_program_form(form, errors))
+        return f"Program “{prog.name}” saved."
+
+    def refused(exc: LodestarError) -> Response:
         prog = programs.get_program(db, actor, program_id)
         return _render_form(request, db, actor, program=prog, typed=_typed(form),
                             request_id=prog.request_id, error=exc)  # fmt: skip
-    db.commit()
-    flash(request, f"Program “{prog.name}” saved.", "success")
-    return see_other(f"/programs/{program_id}/design")
+
+    return handle_form(request, db, act, refused=refused, done=f"/programs/{program_id}/design")
+
+
+def _step_form(
+    request: Request, db: Session, actor: Actor, form: FormData, program_id: int,
+    step: Callable[..., object], done: str,
+) -> Response:  # fmt: skip
+    """Archive or restore from the edit page; a refusal shows the edit page with the reason."""
+
+    def act(errors: FieldErrors) -> str:
+        step(db, actor, program_id, form_text(form, "reason"))
+        return done
+
+    def refused(exc: LodestarError) -> Response:
+        prog = programs.get_program(db, actor, program_id)
+        return _render_form(request, db, actor, program=prog, typed=_typed(None, prog),
+                            request_id=prog.request_id, error=exc)  # fmt: skip
+
+    return handle_form(request, db, act, refused=refused, done=f"/programs/{program_id}/design")
+
+
+def _step_route(step: Callable[..., object], done: str) -> Callable[..., Response]:
+    def route(
+        request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+    ) -> Response:
+        return _step_form(request, db, actor, form, program_id, step, done)
+
+    return route
+
+
+for _path, _step, _done in (
+    ("archive", programs.archive_program,
+     "Program archived: off the programs list, its history kept."),
+    ("restore", programs.restore_program, "Program restored: it is back in design."),
+):  # fmt: skip
+    router.add_api_route(f"/programs/{{program_id:int}}/{_path}", _step_route(_step, _done),
+                         methods=["POST"], include_in_schema=False)  # fmt: skip
 
 
 def render_design(
@@ -175,33 +228,43 @@ def render_design(
         }  # fmt: skip
     slots = list(canvas_typed["behaviours"])
     slots += [""] * max(MAX_TARGET_BEHAVIOURS - len(slots), 0)
-    return render(
-        request,
-        "programs/design.html",
-        {
-            "program": prog,
-            "view": view,
-            "typed": {**canvas_typed, "slots": slots},
-            "formats": FORMAT_LABELS,
-            "costs": programs.program_costs(db, actor, program_id) or programs.CostInput(),
-            "cost_labels": programs.COST_LABELS,
-            "risks": programs.program_risks(db, actor, program_id),
-            "risk_levels": RISK_LEVELS,
-            "risk_statuses": RISK_STATUS_LABELS,
-            "premortem_question": PREMORTEM_QUESTION,
-            "premortem_example": PREMORTEM_EXAMPLE,
-            "can_edit": actor.is_ld,
-            "error": error.message if error else None,
-            "errors": (error.details.get("fields") or {}) if error else {},
-            "section": section,
-        },
-        status_code=error.status if error else 200,
+    page = ProgramDesignPage(
+        program=prog,
+        view=view,
+        typed={**canvas_typed, "slots": slots},
+        formats=FORMAT_LABELS,
+        costs=programs.program_costs(db, actor, program_id) or programs.CostInput(),
+        cost_labels=programs.COST_LABELS,
+        risks=programs.program_risks(db, actor, program_id),
+        risk_levels=RISK_LEVELS,
+        risk_statuses=RISK_STATUS_LABELS,
+        premortem_question=PREMORTEM_QUESTION,
+        premortem_example=PREMORTEM_EXAMPLE,
+        can_edit=actor.is_ld,
+        error=error.message if error else None,
+        errors=(error.details.get("fields") or {}) if error else {},
+        section=section,
     )
+    return render(request, "programs/design.html", page, status_code=error.status if error else 200)
 
 
 @router.get("/programs/{program_id:int}/design")
 def design_page(request: Request, db: SessionDep, actor: CurrentActor, program_id: int) -> Response:
     return render_design(request, db, actor, program_id)
+
+
+def _design_form(
+    request: Request, db: Session, actor: Actor, program_id: int, section: str,
+    act: Callable[[FieldErrors], str], typed: dict[str, Any] | None = None,
+) -> Response:  # fmt: skip
+    """A design-page form: on a refusal the page again, its section open with the message."""
+
+    def refused(exc: LodestarError) -> Response:
+        return render_design(request, db, actor, program_id, canvas_typed=typed, error=exc,
+                             section=section)  # fmt: skip
+
+    done = f"/programs/{program_id}/design#{section}"
+    return handle_form(request, db, act, refused=refused, done=done)
 
 
 @router.post("/programs/{program_id:int}/canvas")
@@ -213,36 +276,27 @@ def save_canvas(
     behaviours = [v for v in form.getlist("behaviour") if isinstance(v, str) and v.strip()]
     formats = [v for v in form.getlist("format") if isinstance(v, str)]
     typed: dict[str, Any] = {**texts, "behaviours": behaviours, "formats": formats}
-    data = programs.CanvasInput(**texts, behaviours=tuple(behaviours), formats=tuple(formats))
-    try:
+
+    def act(errors: FieldErrors) -> str:
+        data = programs.CanvasInput(**texts, behaviours=tuple(behaviours), formats=tuple(formats))
         programs.save_canvas(db, actor, program_id, data)
-    except InvalidInput as exc:
-        db.rollback()
-        return render_design(request, db, actor, program_id, canvas_typed=typed, error=exc,
-                             section="canvas")  # fmt: skip
-    db.commit()
-    flash(request, "Canvas saved; the statement of intent below follows from it.", "success")
-    return see_other(f"/programs/{program_id}/design#canvas")
+        return "Canvas saved; the statement of intent below follows from it."
+
+    return _design_form(request, db, actor, program_id, "canvas", act, typed)
 
 
 @router.post("/programs/{program_id:int}/costs")
 def save_costs(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
 ) -> Response:
-    errors: dict[str, str] = {}
-    amounts = {f: form_number(form, f, errors) or 0.0 for f in programs.COST_FIELDS}
-    try:
-        if errors:
-            raise InvalidInput(" ".join(errors.values()), details={"fields": errors})
-        programs.save_costs(
-            db, actor, program_id, programs.CostInput(form_text(form, "currency"), **amounts)
-        )
-    except InvalidInput as exc:
-        db.rollback()
-        return render_design(request, db, actor, program_id, error=exc, section="costs")
-    db.commit()
-    flash(request, "Costs saved: the ROI now counts them fully loaded.", "success")
-    return see_other(f"/programs/{program_id}/design#costs")
+    def act(errors: FieldErrors) -> str:
+        amounts = {f: form_number(form, f, errors) or 0.0 for f in programs.COST_FIELDS}
+        errors.raise_if_any()
+        data = programs.CostInput(form_text(form, "currency"), **amounts)
+        programs.save_costs(db, actor, program_id, data)
+        return "Costs saved: the ROI now counts them fully loaded."
+
+    return _design_form(request, db, actor, program_id, "costs", act)
 
 
 @router.post("/programs/{program_id:int}/risks")
@@ -250,7 +304,8 @@ def add_risk(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
 ) -> Response:
     fields = ("description", "likelihood", "impact", "mitigation", "owner", "status")
-    try:
+
+    def act(errors: FieldErrors) -> str:
         risk = check_risk(**{f: form_text(form, f) or ("open" if f == "status" else "")
                              for f in fields})  # fmt: skip
         risk_id = form_int(form, "risk_id")
@@ -258,9 +313,6 @@ def add_risk(
             programs.update_risk(db, actor, program_id, risk_id, risk)
         else:
             programs.add_risk(db, actor, program_id, risk)
-    except InvalidInput as exc:
-        db.rollback()
-        return render_design(request, db, actor, program_id, error=exc, section="risks")
-    db.commit()
-    flash(request, "Pre-mortem updated.", "success")
-    return see_other(f"/programs/{program_id}/design#risks")
+        return "Pre-mortem updated."
+
+    return _design_form(request, db, actor, program_id, "risks", act)

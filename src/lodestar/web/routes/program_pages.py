@@ -8,7 +8,10 @@ the routes only hide the run button from those it would refuse. Running is a pla
 
 How the program is evaluated (its recorded design and target behaviours) is shown on the same
 page (``programs/_setup.html``) and set there by the L&D team through ``services.program_setup``;
-a refused setup re-renders the page with the message by the field and everything typed kept.
+a refused setup re-renders the page with the message by the field and everything typed kept,
+at ``/programs/{id}/setup``, which also answers GET (it leads back to the page), so reopening it
+never meets "Method Not Allowed". The setup section warns when the stored enrolments and lottery
+contradict the recorded design, before anyone runs an analysis on it.
 """
 
 from __future__ import annotations
@@ -26,18 +29,27 @@ from lodestar.reports.effect_view import DESIGN_CHOICES, DESIGN_WORDS, EVIDENCE_
 from lodestar.reports.program_view import program_view
 from lodestar.services import briefs, program_setup, programs
 from lodestar.services.impact import program_impact
-from lodestar.web.contexts import ProgramListPage, ProgramPage
+from lodestar.web.contexts import ProgramListPage, ProgramPage, UnalignedProgramPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
-from lodestar.web.forms import FormDep, see_other
+from lodestar.web.forms import FormDep, form_urls_answer_get, see_other
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
+form_urls_answer_get(
+    router,
+    {"/programs/{program_id:int}/setup": "/programs/{program_id}#setup"},
+    program_impact.get_program,
+)
 
 
 @router.get("/programs")
-def program_list(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
-    rows = program_impact.list_programs(db, actor)
-    page = ProgramListPage(rows=rows, can_run=actor.is_ld, evidence_words=EVIDENCE_WORDS)
+def program_list(
+    request: Request, db: SessionDep, actor: CurrentActor, archived: bool = False
+) -> Response:
+    rows = program_impact.list_programs(db, actor, include_archived=archived)
+    page = ProgramListPage(
+        rows=rows, can_run=actor.is_ld, evidence_words=EVIDENCE_WORDS, show_archived=archived
+    )
     return render(request, "programs/list.html", page)
 
 
@@ -64,12 +76,12 @@ def render_detail(
     if program.kpi_id is None:
         # Nothing to measure yet (e.g. a program that arrived with an enrolment import): say
         # so and offer the link, instead of refusing the page.
-        return render(
-            request,
-            "programs/unaligned.html",
-            {"program": program, "intent": programs.program_canvas(db, actor, program_id),
-             "can_edit": actor.is_ld},
-        )  # fmt: skip
+        unaligned = UnalignedProgramPage(
+            program=program,
+            intent=programs.program_canvas(db, actor, program_id),
+            can_edit=actor.is_ld,
+        )
+        return render(request, "programs/unaligned.html", unaligned)
     if result_id is None:
         impact = program_impact.latest_program_impact(db, actor, program_id)
     else:

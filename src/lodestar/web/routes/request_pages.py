@@ -26,7 +26,7 @@ from lodestar.services import intake, programs
 from lodestar.web.contexts import RequestFormPage, RequestListPage, RequestPage
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.errors import unreadable
-from lodestar.web.forms import FormDep, see_other
+from lodestar.web.forms import FormDep, reload_returns_to, see_other
 from lodestar.web.templating import flash, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -349,6 +349,9 @@ def submit_stored_request(
         return see_other(f"/requests/{request_id}/edit#missing")
     flash(request, f"Request #{request_id} was submitted to the L&D team.", "success")
     return see_other(f"/requests/{request_id}")
+
+
+reload_returns_to(router, "/requests/{request_id:int}/answers", "/requests/{request_id}#questions")
 
 
 @router.post("/requests/{request_id:int}/answers")

@@ -29,6 +29,17 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    create_user_sessions()
+    create_api_tokens()
+    create_sign_in_failures()
+    carry_over_unnamed_tokens()
+
+
+# One function per table, so 0010 can make exactly what a database that passed through the
+# empty placeholder of this revision lacks.
+
+
+def create_user_sessions() -> None:
     op.create_table(
         "user_sessions",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -48,7 +59,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_user_sessions_user_id"), "user_sessions", ["user_id"])
     op.create_index(op.f("ix_user_sessions_expires_at"), "user_sessions", ["expires_at"])
 
-    tokens = op.create_table(
+
+def create_api_tokens() -> None:
+    op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -66,6 +79,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_api_tokens_user_id"), "api_tokens", ["user_id"])
 
+
+def create_sign_in_failures() -> None:
     op.create_table(
         "sign_in_failures",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -77,7 +92,21 @@ def upgrade() -> None:
     op.create_index("ix_sign_in_failures_email_at", "sign_in_failures", ["email", "at"])
     op.create_index("ix_sign_in_failures_address_at", "sign_in_failures", ["address", "at"])
 
-    # The unnamed token a user could hold keeps working, now with a name and an expiry.
+
+def carry_over_unnamed_tokens() -> None:
+    """The unnamed token a user could hold keeps working, now with a name and an expiry; the
+    column that held it goes."""
+    when = lodestar.db.base.UtcDateTime()
+    tokens = sa.table(
+        "api_tokens",
+        sa.column("user_id", sa.Integer()),
+        sa.column("name", sa.String()),
+        sa.column("token_hash", sa.String()),
+        sa.column("prefix", sa.String()),
+        sa.column("created_at", when),
+        sa.column("expires_at", when),
+        sa.column("revoked_at", when),
+    )
     users = sa.table(
         "users",
         sa.column("id", sa.Integer()),

@@ -62,6 +62,18 @@ def _remove_duplicates(table: str, key: str, what: str) -> list[int]:
 
 
 def upgrade() -> None:
+    add_unique_keys()
+    add_unlisted_problems()
+    create_import_locks()
+    create_import_jobs()
+
+
+# One function per change, so 0010 can make exactly what a database that passed through the
+# empty placeholder of this revision lacks.
+
+
+def add_unique_keys() -> None:
+    """Duplicates go (the newest row of each key stays), then the two keys become unique."""
     kpis = _remove_duplicates("kpi_observations", KPI_KEY, "KPI, subject and period")
     if kpis:
         op.get_bind().exec_driver_sql(
@@ -93,16 +105,24 @@ def upgrade() -> None:
         unique=True,
     )
 
+
+def add_unlisted_problems() -> None:
     with op.batch_alter_table("import_runs") as batch_op:
         batch_op.add_column(
             sa.Column("unlisted_problems", sa.Integer(), server_default="0", nullable=False)
         )
+
+
+def create_import_locks() -> None:
     op.create_table(
         "import_locks",
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("taken_at", lodestar.db.base.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_import_locks")),
     )
+
+
+def create_import_jobs() -> None:
     op.create_table(
         "import_jobs",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -1,7 +1,7 @@
 """Brief pins: a program's one-page brief kept on one stored result
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 04:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import lodestar.db.base
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,41 @@
+"""Warm-up at server start, in a background thread: what the first request would otherwise pay.
+
+The first chart a process draws starts vl-convert's engine and imports Altair (about a second
+on a quiet machine, several on a busy one), and the first analysis imports the estimators'
+libraries (statsmodels, scipy: about a second). Each server process does both once, while it
+already answers requests, so nobody who opens a page waits for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from datetime import date
+
+# The estimators an analysis imports lazily (``services.impact.analyse``), with their libraries.
+ESTIMATOR_MODULES = (
+    "lodestar.analytics.estimators.naive",
+    "lodestar.analytics.estimators.staggered",
+    "lodestar.analytics.estimators.randomised",
+    "lodestar.analytics.estimators.observational",
+    "lodestar.analytics.sensitivity",
+)
+WARM_UP_POINTS = ((date(2025, 1, 6), 1.0), (date(2025, 1, 13), 2.0))
+
+
+def warm_up() -> None:
+    """Draw one small chart and import the estimators (errors are left to the real request)."""
+    from lodestar.reports.charts import kpi_trend_svg
+
+    try:
+        kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up")
+        for name in ESTIMATOR_MODULES:
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a warm-up that fails only means a slower first request
+        return
+
+
+def start_warm_up() -> threading.Thread:
+    thread = threading.Thread(target=warm_up, name="lodestar-warm-up", daemon=True)
+    thread.start()
+    return thread
