@@ -13,6 +13,15 @@ from lodestar.cli.main import app
 from lodestar.config import get_settings
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are cached per process; a CLI test that points LODESTAR_DATABASE_URL somewhere
+    must not read a database URL an earlier test left in the cache."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 def seeded_cli(
     tmp_path_factory: pytest.TempPathFactory, name: str, employees: int = 150
 ) -> Iterator[Callable[..., Result]]:

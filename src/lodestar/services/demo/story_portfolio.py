@@ -12,13 +12,12 @@ marked which requests came in ad hoc. The known answers follow from these inputs
   the same three carry 80% of the expected value, so the 80/20 cut falls after the third;
 - symptoms: ad-hoc and urgent requests above 30% of the open ones, open requests without a
   metric, running programs whose behaviour nobody has observed, and all program spend without
-  a result of moderate or strong evidence; the masterclass is a single workshop, but it is one
-  of six programs with a designed format, under the one-off symptom's threshold; every request
-  taken on had a concluded diagnosis, so that symptom does not show either;
+  a result of moderate or strong evidence; the masterclass is the one single-workshop program
+  among the five with a canvas (20%, under the 25% line), and every request taken on had a
+  concluded diagnosis, so those two symptoms do not show;
 - the plan on day 75: stakeholders mapped, heat map (weights set), the top programs described
-  by outcomes (every program has a canvas and a statement of intent; only the Mindful webinars,
-  outside the top three, talk of activity), micro-interventions (the FCR checklist) and a
-  registered pilot are done; the interviews (7 of 10) and one metric everywhere are late.
+  by outcomes, micro-interventions (the FCR checklist) and a registered pilot are done; the
+  interviews (7 of 10) and one metric everywhere are late.
 """
 
 from __future__ import annotations

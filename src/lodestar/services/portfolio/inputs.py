@@ -29,7 +29,8 @@ from lodestar.services import audit
 from lodestar.services.input_fields import TypedInput
 from lodestar.services.portfolio.access import require_scorer
 
-Days = Annotated[float, at.Interval(gt=0, le=MAX_EFFORT_DAYS), AllowInfNan(False)]
+# 0 passes the schema (documented bounds) and is refused by check_effort with a sentence.
+Days = Annotated[float, at.Interval(ge=0, le=MAX_EFFORT_DAYS), AllowInfNan(False)]
 Money = Annotated[float, at.Interval(ge=0, le=1e15), AllowInfNan(False)]
 People = Annotated[int, at.Interval(ge=1, le=MAX_PEOPLE)]
 
