@@ -9,7 +9,10 @@ step; the rest wait here, on the event loop, holding nothing.
 
 A request that waits longer than ``wait_seconds`` for its turn is answered 503 with
 Retry-After and a sentence (problem+json under /api), so an overloaded server says so instead
-of letting people wait without end. Static files and the health check are never held back.
+of letting people wait without end. Static files and the health check are never held back,
+and neither are the two forms that check a password (sign-in, password change): those take
+their turn at the password gate (web/password_gate.py), which waits without a thread; holding
+them here too would let a crowd of guessers fill every slot and stall everyone else's requests.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ OVERLOADED = DatabaseBusy(
     "administrator, who can run more server workers."
 )
 _ALWAYS_IN = ("/static/", "/healthz")
+_PASSWORD_FORMS = frozenset({"/login", "/account/password"})
 
 
 class Admission:
@@ -45,7 +49,11 @@ class Admission:
         self._slots = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(_ALWAYS_IN):
+        if (
+            scope["type"] != "http"
+            or scope["path"].startswith(_ALWAYS_IN)
+            or (scope.get("method") == "POST" and scope["path"] in _PASSWORD_FORMS)
+        ):
             await self.app(scope, receive, send)
             return
         slots = self._slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.limit))
