@@ -4,7 +4,9 @@ one-page PDF (WeasyPrint), on the documented demo (2,000 positions, seed 42), FC
     .venv/bin/python benchmarks/brief_render.py [--runs 15]
 
 Prints the median and range of warm runs (the first run, which starts vl-convert and loads
-WeasyPrint's fonts, is reported apart) and the load average, since the machine may be shared.
+WeasyPrint's fonts, is reported apart), the median CPU time of this process per run (what a
+render costs, whatever else the machine is doing) and the load average before and after, since
+the machine may be shared: on a loaded machine wall time is mostly waiting for a core.
 """
 
 from __future__ import annotations
@@ -41,20 +43,26 @@ def main() -> None:
             pid = s.scalar(select(Program.id).where(Program.code == "fcr_pilot"))
             estimate_program_impact(s, ld, pid)
             executive = actor_of(s.scalars(select(User).where(User.role == "executive")).first())
+        load_before = os.getloadavg()
         for fmt in ("pdf", "html"):
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs + 1):
                 with Session(engine) as s:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     program_brief_file(s, executive, pid, fmt=fmt)  # type: ignore[arg-type]
                     times.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - started_cpu)
             cold, warm = times[0], times[1:]
             print(
                 f"brief {fmt}: first {cold:.3f} s; warm median {statistics.median(warm):.3f} s "
-                f"(min {min(warm):.3f}, max {max(warm):.3f}, {len(warm)} runs)"
+                f"(min {min(warm):.3f}, max {max(warm):.3f}, {len(warm)} runs); "
+                f"CPU median {statistics.median(cpu[1:]):.3f} s"
             )
         engine.dispose()
-    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(
+        "load average (1, 5, 15 min) before: " + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

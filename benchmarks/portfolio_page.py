@@ -96,8 +96,7 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
             assert resp.status_code == 200
         print(
-            f"  {name:<28} median {statistics.median(times):7.1f} ms   "
-            f"slowest {max(times):7.1f} ms"
+            f"  {name:<28} median {statistics.median(times):7.1f} ms   slowest {max(times):7.1f} ms"
         )
     load = os.getloadavg()
     print(f"Load average (1, 5, 15 min): {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "

@@ -7,6 +7,7 @@ Nested settings use ``__`` (for example ``LODESTAR_SECURITY__MIN_GROUP_SIZE``).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -132,6 +133,76 @@ class ServerSettings(BaseModel):
         return self.workers or max(1, min(4, cpus or 1))
 
 
+class PullSource(BaseModel):
+    """Another LRS that `lodestar xapi pull NAME` reads statements from."""
+
+    endpoint: str = Field(description="Its xAPI endpoint, e.g. https://lrs.example.com/xapi/.")
+    key: str = Field("", description="The HTTP Basic user name (key) Lodestar signs in with.")
+    secret: str = Field("", description="The HTTP Basic password (secret); never printed.")
+
+
+class XapiSettings(BaseModel):
+    """The xAPI endpoint at /xapi and the pull connector (docs/xapi.md)."""
+
+    version_without_header: Literal["1.0.3", "2.0.0"] = Field(
+        "2.0.0",
+        description="The X-Experience-API-Version answered to a request that sent none (it is "
+        "refused with 400 either way): the newest version by default, 1.0.3 for an "
+        "installation whose sources all speak 1.0.3.",
+    )
+    pull_page_size: int = Field(
+        500, ge=1, le=500, description="Statements asked for per page when pulling from an LRS."
+    )
+    pull_overlap_seconds: int = Field(
+        60,
+        ge=0,
+        description="How far before the last stored time a new pull starts again "
+        "(statements already copied are recognised by id and skipped).",
+    )
+    sources: dict[str, PullSource] = Field(
+        default_factory=dict,
+        description="The LRSs to pull from, by name: LODESTAR_XAPI__SOURCES__<NAME>__ENDPOINT, "
+        "…__KEY and …__SECRET.",
+    )
+
+
+class NudgeSettings(BaseModel):
+    """How nudges reach people (docs/nudges.md): the mail server, the chat webhooks, the
+    default working calendar, and how `lodestar nudges send-due` retries."""
+
+    smtp_host: str = Field("", description="Mail server for e-mail nudges; empty: e-mail is off.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="The mail server's port.")
+    smtp_security: Literal["none", "starttls", "ssl"] = Field(
+        "starttls", description="none, starttls (upgrade the connection) or ssl (from the start)."
+    )
+    smtp_username: str = Field("", description="Sign in to the mail server as; empty: no sign-in.")
+    smtp_password: str = Field("", description="The mail server password (never printed).")
+    mail_from: str = Field("", description="The sender address of e-mail nudges.")
+    slack_webhook_url: str = Field("", description="Slack incoming-webhook or workflow URL.")
+    teams_webhook_url: str = Field("", description="Microsoft Teams workflow webhook URL.")
+    timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="How long one delivery waits for the server."
+    )
+    default_time_zone: str = Field(
+        "UTC", description="Time zone of people without a work pattern of their own."
+    )
+    default_working_days: str = Field(
+        "mon-fri", description="Working days of people without a work pattern of their own."
+    )
+    max_attempts: int = Field(5, ge=1, le=50, description="Tries before a delivery has failed.")
+    retry_base_seconds: int = Field(
+        300, ge=1, description="Wait after the first failure; it doubles after each one."
+    )
+    retry_max_seconds: int = Field(6 * 3600, ge=1, description="Longest wait between tries.")
+    max_lateness_hours: float = Field(
+        12.0, gt=0, description="An occurrence this late is not sent any more (expired)."
+    )
+    claim_timeout_seconds: int = Field(
+        900, ge=30, description="A claimed delivery left unsent this long is tried again."
+    )
+    batch_size: int = Field(25, ge=1, le=1000, description="Deliveries one run claims at once.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -154,6 +225,9 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # type: ignore[arg-type]
     imports: ImportSettings = Field(default_factory=ImportSettings)  # type: ignore[arg-type]
     server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
+    xapi: XapiSettings = Field(default_factory=XapiSettings)  # type: ignore[arg-type]
+
+    nudges: NudgeSettings = Field(default_factory=NudgeSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

@@ -203,6 +203,17 @@ def test_each_grading_outcome(estimate, low, high, grade):
     assert "−2.50 points" in got.sentence or grade in ("too_early", "ungradable")
 
 
+def test_a_change_in_a_percentage_is_graded_in_percentage_points():
+    in_percent = Expectation("first-contact resolution", "%", 2.0, date(2026, 6, 1))
+    got = grade_against_expectation(
+        in_percent, estimate=1.2, ci_low=0.4, ci_high=2.1, causal=True, today=AFTER
+    )
+    assert got.grade == "met"
+    assert "Expected +2.00 percentage points" in got.sentence
+    assert "+1.20 percentage points [+0.40 percentage points" in got.sentence
+    assert " %" not in got.sentence
+
+
 def test_too_early_and_non_causal_results_are_not_graded():
     early = grade_against_expectation(
         EXPECT, estimate=-3, ci_low=-4, ci_high=-2, causal=True, today=date(2026, 5, 1)

@@ -4,51 +4,27 @@ The organisation is the documented demo (2,000 positions, seed 42), where the Fi
 Resolution pilot's evidence is strong, the Mindful webinars show no clear effect and the
 Onboarding buddy's evidence is weak (docs/demo.md). Each PDF must be one page, its text must be
 extractable, the change and its range printed on it must equal the stored result (to the digits
-shown), and its rendering must not be blank.
+shown), its rendering must not be blank, and it must be tagged for assistive technology: title,
+language, structure, the chart's summary sentence as its alternative text, and no failure of the
+PDF/UA-1 machine checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.migrate import upgrade
 from lodestar.db.models import ImpactResult, Program, User
-from lodestar.db.session import make_engine
 from lodestar.reports.brief_output import program_brief_file
 from lodestar.services.accounts import actor_of
-from lodestar.services.demo import seed_demo
-from lodestar.services.impact.program_impact import estimate_program_impact
+from tests.reports.conftest import PROGRAMS
+from tests.reports.pdf_structure import pdf_ua_failures, read_tags
 
-PROGRAMS = (
-    "consultative_discovery",
-    "negotiation_masterclass",
-    "fcr_pilot",
-    "mindful_webinars",
-    "stay_conversations",
-    "onboarding_buddy",
-)
 NUMBER = r"[+−-]?\d[\d,]*(?:\.\d+)?"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The documented demo with every program's analysis stored."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('briefs') / 'demo.db'}")
-    upgrade(engine)
-    with Session(engine) as s, s.begin():
-        seed_demo(s, employees=2000, seed=42)
-    with Session(engine) as s, s.begin():
-        ld = actor_of(s.scalars(select(User).where(User.role == "ld")).first())
-        for prog in s.scalars(select(Program).where(Program.code.in_(PROGRAMS))).all():
-            estimate_program_impact(s, ld, prog.id)
-    yield engine
-    engine.dispose()
 
 
 def _made(engine: Engine, code: str, fmt: str, paper: str = "a4"):  # type: ignore[no-untyped-def]
@@ -112,6 +88,15 @@ def test_each_brief_is_one_readable_page_with_the_stored_numbers(demo, code, pap
     width, height = doc[0].get_size()
     doc.close()
     assert (round(width), round(height)) == ((595, 842) if paper == "a4" else (612, 792))
+    # What a screen reader gets: tags in reading order, the title, the language, and the chart
+    # read as its summary sentence rather than as its axis labels.
+    tags = read_tags(made.content)
+    assert tags.tagged and tags.language == "en"
+    assert tags.title == f"Impact brief: {made.view.name}"
+    assert {"H1", "H2", "P", "L", "LI", "Link"} <= set(tags.tags)
+    assert made.view.chart is not None and made.view.kpi_name in made.view.chart_text
+    assert tags.figures == (made.view.chart_text,)
+    assert pdf_ua_failures(made.content) == []
 
 
 @pytest.mark.parametrize("code", PROGRAMS)

@@ -5,6 +5,7 @@ planted beside the demo truth (``workspace_meta['demo_portfolio_truth']``, writt
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from lodestar.db.models import User, WorkspaceMeta
 from lodestar.db.session import make_engine
 from lodestar.domain.ninety_day_plan import ITEMS_BY_KEY
 from lodestar.domain.stakeholders import quadrant
+from lodestar.domain.symptoms import SYMPTOMS
 from lodestar.services import portfolio, stakeholders
 from lodestar.services.accounts import actor_of
 from lodestar.services.demo import seed_demo
@@ -100,3 +102,34 @@ def test_the_portfolio_brief_shows_the_cut_and_the_plan(demo):
         f"{n} of 3 done" for n in done_by_phase
     ]
     assert "late: hold 10 stakeholder interviews" in extras.progress[0][1]
+
+
+def test_the_portfolio_brief_carries_every_symptom_as_the_symptoms_view_finds_it(demo):
+    from lodestar.services.briefs import portfolio_brief
+
+    s, ld, _ = demo
+    lines = portfolio_brief(s, ld).extras.symptoms
+    found = portfolio.reactive_symptoms(s, ld)
+    assert [line.name for line in lines] == [rule.name for rule in SYMPTOMS]
+    assert [(line.share, line.present) for line in lines] == [
+        (view.share, view.present) for view in found.symptoms
+    ]
+    assert any(line.present for line in lines) and any(not line.present for line in lines)
+    for line, view in zip(lines, found.symptoms, strict=True):
+        months = [(m, v) for m, v in view.trend if v is not None]
+        assert (line.first, line.last) == (
+            (months[0], months[-1]) if len(months) > 1 else (None, None)
+        )
+
+
+def test_the_portfolio_brief_file_says_each_symptom_and_the_cut(demo):
+    from lodestar.reports.portfolio_output import portfolio_brief_file, symptom_words
+    from lodestar.services.briefs import portfolio_brief
+
+    s, ld, truth = demo
+    extras = portfolio_brief(s, ld).extras
+    html = portfolio_brief_file(s, ld, fmt="html").content.decode()
+    for name in truth["above_cut"]:
+        assert escape(name) in html
+    for line in extras.symptoms:
+        assert f"<strong>{escape(line.name)}</strong>: {escape(symptom_words(line))}" in html

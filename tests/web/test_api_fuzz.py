@@ -26,9 +26,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests.web.seeded_app import seeded_app, signed_in
 
+from lodestar.db.models import Program, User
 from lodestar.domain.limits import MAX_MAGNITUDE, MAX_RECORD_ID
+from lodestar.services.accounts import actor_of
+from lodestar.services.impact.program_impact import estimate_program_impact
+from lodestar.services.impact.stored import latest_result_id
 from lodestar.web.errors import document_problems
 from lodestar.web.routes import ROUTERS
 
@@ -133,6 +139,31 @@ def test_api_keeps_its_contract_for_an_employee(
     case: schemathesis.Case, as_employee: dict[str, Any]
 ) -> None:
     _call(case, as_employee)
+
+
+@pytest.mark.parametrize("fmt", ["json", "pdf", "html"])
+def test_a_brief_on_a_stored_result_keeps_its_contract(
+    fmt: str, fuzz_app: FastAPI, as_ld: dict[str, Any]
+) -> None:
+    """Generated ids rarely land on a program with a stored result, so the brief is also asked
+    for outright on one, in each format, and held to the same checks."""
+    with Session(fuzz_app.state.engine) as s, s.begin():
+        ld = actor_of(s.scalars(select(User).where(User.role == "ld").order_by(User.id)).first())
+        pid = s.scalars(select(Program.id).where(Program.code == "fcr_pilot")).one()
+        if latest_result_id(s, pid) is None:
+            estimate_program_impact(s, ld, pid)
+    operation = schema["/api/programs/{program_id}/brief"]["GET"]
+    case = operation.Case(path_parameters={"program_id": pid}, query={"format": fmt})
+    response = case.call_and_validate(
+        headers=as_ld["headers"], cookies=as_ld["cookies"], checks=CHECKS, app=as_ld["app"],
+        timeout=REQUEST_TIMEOUT,
+    )  # fmt: skip
+    assert response.status_code == 200
+    if fmt == "json":
+        assert response.json()["result_url"].startswith(f"/programs/{pid}/results/")
+    else:
+        (content_type,) = response.headers["content-type"]
+        assert content_type.startswith("application/pdf" if fmt == "pdf" else "text/html")
 
 
 def test_the_fuzzed_document_is_the_served_one(fuzz_app: Any) -> None:

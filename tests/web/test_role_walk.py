@@ -29,9 +29,10 @@ from lodestar.db.models import (
 )
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
-from lodestar.services import accounts, diagnosis, intake, programs, strategy
+from lodestar.services import accounts, diagnosis, intake, nudges, programs, strategy
 from lodestar.services.impact.program_impact import estimate_program_impact
 from lodestar.services.imports import ImportReport, create_job, record_run
+from lodestar.services.xapi import credentials as xapi_credentials
 
 ROLES = ("admin", "ld", "manager", "executive", "employee")
 EVERYONE = frozenset(ROLES)
@@ -241,6 +242,11 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/admin/accounts/{user_id:int}/password"): (EVERYONE, 403, None),
     ("GET", "/admin/accounts/{user_id:int}/department"): (EVERYONE, 403, None),
     ("GET", "/admin/accounts/{user_id:int}/tokens/{token_id:int}/revoke"): (EVERYONE, 403, None),
+    ("GET", "/admin/xapi"): (ADMIN, 403, None),
+    ("POST", "/admin/xapi/credentials"): (ADMIN, 403, "xapi_source_form"),
+    ("POST", "/admin/xapi/credentials/{credential}/revoke"): (ADMIN, 403, "form"),
+    ("GET", "/admin/xapi/credentials"): (EVERYONE, 403, None),
+    ("GET", "/admin/xapi/credentials/{credential}/revoke"): (EVERYONE, 403, None),
     ("GET", "/portfolio"): (PORTFOLIO_READERS, 403, None),
     ("GET", "/portfolio/heat-map"): (PORTFOLIO_READERS, 403, None),
     ("GET", "/portfolio/export.csv"): (PORTFOLIO_READERS, 403, None),
@@ -291,6 +297,20 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/me/tokens"): (EVERYONE, 403, None),
     ("POST", "/api/me/tokens"): (EVERYONE, 403, "token_json"),
     ("POST", "/api/me/tokens/{token_id}/revoke"): (EVERYONE, 404, None),
+    # Nudges (issue 10): a program's nudges page; L&D writes, pauses and resumes them.
+    ("GET", "/programs/{program_id:int}/nudges"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/nudges/new"): (LD, 403, "nudge_form"),
+    ("POST", "/programs/{program_id:int}/nudges/{nudge_id:int}/edit"): (LD, 403, "nudge_form"),
+    ("GET", "/programs/{program_id:int}/nudges/{nudge_id:int}/edit"): (PROGRAM_READERS, 403, None),
+    ("POST", "/programs/{program_id:int}/nudges/{nudge_id:int}/pause"): (LD, 403, "form"),
+    ("POST", "/programs/{program_id:int}/nudges/{nudge_id:int}/resume"): (LD, 403, "form"),
+    ("GET", "/programs/{program_id:int}/nudges/new"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/nudges/{nudge_id:int}/pause"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/nudges/{nudge_id:int}/resume"): (
+        PROGRAM_READERS,
+        403,
+        None,
+    ),
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -298,6 +318,9 @@ PUBLIC = {
     ("POST", "/login/persona/{user_id}"),
     ("POST", "/logout"),
     ("GET", "/healthz"),
+    # A nudge's signed answer link: the signature is the authority (tests/web/test_nudge_pages.py).
+    ("GET", "/nudges/answer/{token}"),
+    ("POST", "/nudges/answer/{token}"),
 }
 
 
@@ -367,6 +390,8 @@ def objects(web_database: str) -> dict[str, int]:
             programs.check_risk("The walk finds a hole", "low", "low", "", ""),
         )  # fmt: skip
         ids["risk_id"] = risk.id
+        walk_nudge = nudges.NudgeInput(name="Walk nudge", body="Hello {first_name}")
+        ids["nudge_id"] = nudges.save_nudge(s, ld, ids["program_id"], walk_nudge).id
         # A stored result of the program (the walk's edits may unlink its KPI later on).
         stored = s.scalar(
             select(ImpactResult.id).where(ImpactResult.program_id == ids["program_id"])
@@ -374,6 +399,13 @@ def objects(web_database: str) -> dict[str, int]:
         if stored is None:
             stored = estimate_program_impact(s, ld, ids["program_id"]).result_id
         ids["result_id"] = stored  # type: ignore[assignment]
+        # The xAPI endpoint (/xapi) is not walked here: it is a mounted ASGI app for learning
+        # tools, not a browser route (HTTP Basic per source, no session or CSRF), so no role
+        # reaches it; tests/web/test_xapi_statements.py tests its authentication. The admin
+        # page that makes its credentials is walked: each walk gets a credential to revoke.
+        ids["credential"] = xapi_credentials.create_credential(
+            s, accounts.actor_of(users["admin"]), f"walk-{uuid.uuid4().hex[:8]}"
+        ).info.name  # type: ignore[assignment]
         for role, user in users.items():
             mine = accounts.create_token(
                 s, accounts.actor_of(user), user.id, accounts.TokenInput(name=f"Walk {role}")
@@ -390,6 +422,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
            "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
     forms = {
         "form": {},
+        "xapi_source_form": {"name": f"walk-source-{role}-{uuid.uuid4().hex[:6]}"},
         "pin_form": {"result_id": str(ids["result_id"])},
         "request_form": {"title": "Walk", "action": "save", "urgency": "normal", **FULL},
         "answers_form": {"q_one_metric": "Conversion."},
@@ -444,6 +477,17 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         },  # fmt: skip
         "council_form": {"held_on": "2026-01-07"},
         "council_decision_form": {"decision": f"Walk decision by {role}."},
+        "nudge_form": {
+            "name": f"Walk nudge {role}",
+            "channel": "email",
+            "audience": "participants",
+            "subject": "Walk",
+            "body": "Hello {first_name}",
+            "send_at": "08:30",
+            "first_day": "1",
+            "occurrences": "3",
+            "every": "1",
+        },  # fmt: skip
         # A wrong current password: refused as a correction (422), and the walker stays in.
         "password_form": {
             "current_password": "not it",

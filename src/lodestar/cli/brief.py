@@ -6,7 +6,9 @@ file says the same thing in the same words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 
@@ -19,6 +21,7 @@ FORMAT_OPTION = typer.Option("pdf", "--format", help="pdf (one page) or html (on
 PAPER_OPTION = typer.Option("a4", "--paper", help="Paper size of the PDF: a4 or letter.")
 OUT_OPTION = typer.Option(..., "--out", help="The file to write; replaced if it exists.")
 LOCAL_URL = "http://localhost:8000"
+T = TypeVar("T")
 
 
 def _write(out: Path, content: bytes) -> None:
@@ -30,6 +33,22 @@ def _write(out: Path, content: bytes) -> None:
     tmp = out.with_name(f".{out.name}.partial")
     tmp.write_bytes(content)
     tmp.replace(out)
+
+
+def _made_as(as_: str | None, make: Callable[[Any, Any, str, str], T]) -> T:
+    """Run ``make(session, actor, link_base, organisation)`` as the acting user, with the links
+    on the file pointing at this installation; a refusal ends the command with its sentence."""
+    from lodestar.config import get_settings
+    from lodestar.errors import LodestarError
+
+    settings = get_settings()
+    with session_scope() as session:
+        actor = acting_user(session, as_)
+        try:
+            return make(session, actor, settings.public_url or LOCAL_URL,
+                        settings.organisation_name)  # fmt: skip
+        except LodestarError as exc:
+            raise fail(exc) from None
 
 
 @app.command("program")
@@ -44,23 +63,14 @@ def program(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Write one program's brief to a file."""
-    from lodestar.config import get_settings
-    from lodestar.errors import LodestarError
     from lodestar.reports.brief_output import program_brief_file
     from lodestar.reports.brief_pdf import check_format, check_paper
 
-    settings = get_settings()
-    with session_scope() as session:
-        actor = acting_user(session, as_)
-        try:
-            made = program_brief_file(
-                session, actor, find_program_id(session, program), fmt=check_format(fmt),
-                paper=check_paper(paper), result_id=result,
-                link_base=settings.public_url or LOCAL_URL,
-                organisation=settings.organisation_name,
-            )  # fmt: skip
-        except LodestarError as exc:
-            raise fail(exc) from None
+    made = _made_as(as_, lambda session, actor, link_base, organisation: program_brief_file(
+        session, actor, find_program_id(session, program), fmt=check_format(fmt),
+        paper=check_paper(paper), result_id=result, link_base=link_base,
+        organisation=organisation,
+    ))  # fmt: skip
     _write(out, made.content)
     typer.echo(f"Wrote the brief of {made.view.name} ({made.view.result_words}) to {out}.")
     typer.echo(made.view.headline)
@@ -74,21 +84,12 @@ def portfolio(
     as_: str | None = AS_OPTION,
 ) -> None:
     """Write the portfolio brief (programs by priority, value delivered, the pipeline)."""
-    from lodestar.config import get_settings
-    from lodestar.errors import LodestarError
     from lodestar.reports.brief_pdf import check_format, check_paper
     from lodestar.reports.portfolio_output import portfolio_brief_file
 
-    settings = get_settings()
-    with session_scope() as session:
-        actor = acting_user(session, as_)
-        try:
-            made = portfolio_brief_file(
-                session, actor, fmt=check_format(fmt), paper=check_paper(paper),
-                link_base=settings.public_url or LOCAL_URL,
-                organisation=settings.organisation_name,
-            )  # fmt: skip
-        except LodestarError as exc:
-            raise fail(exc) from None
+    made = _made_as(as_, lambda session, actor, link_base, organisation: portfolio_brief_file(
+        session, actor, fmt=check_format(fmt), paper=check_paper(paper), link_base=link_base,
+        organisation=organisation,
+    ))  # fmt: skip
     _write(out, made.content)
     typer.echo(f"Wrote the portfolio brief to {out}.")

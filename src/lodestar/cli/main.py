@@ -9,6 +9,7 @@ from lodestar.cli import db as db_cmd
 from lodestar.cli import demo as demo_cmd
 from lodestar.cli import impact as impact_cmd
 from lodestar.cli import imports as imports_cmd
+from lodestar.cli import nudges as nudges_cmd
 from lodestar.cli import pilots as pilots_cmd
 from lodestar.cli import portfolio as portfolio_cmd
 from lodestar.cli import priorities as priorities_cmd
@@ -17,6 +18,7 @@ from lodestar.cli import programs as programs_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
 from lodestar.cli import users as users_cmd
+from lodestar.cli import xapi as xapi_cmd
 
 app = typer.Typer(
     name="lodestar",
@@ -30,6 +32,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(demo_cmd.app, name="demo")
 app.add_typer(impact_cmd.app, name="impact")
 app.add_typer(imports_cmd.app, name="import")
+app.add_typer(nudges_cmd.app, name="nudges")
 app.add_typer(pilots_cmd.app, name="pilot")
 app.add_typer(portfolio_cmd.app, name="portfolio")
 app.add_typer(programs_cmd.app, name="program")
@@ -37,6 +40,7 @@ app.add_typer(requests_cmd.app, name="requests")
 app.add_typer(priorities_cmd.app, name="priorities")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(privacy_cmd.app, name="privacy")
+app.add_typer(xapi_cmd.app, name="xapi")
 app.command("audit")(privacy_cmd.audit)
 
 

@@ -32,18 +32,23 @@ from lodestar.db.models import (
     BehaviourObservation,
     DataVersion,
     EnrolmentSatisfaction,
+    LearningStatement,
     Program,
+    ProgramActivity,
     ProgramBehaviour,
     ProgramEnrolment,
 )
 
-# The tables whose writes are counted (a counter row for each is made by migration 0014).
+# The tables whose writes are counted (a counter row for each is made by migrations 0014 and
+# 0015).
 COUNTED: frozenset[str] = frozenset(
     str(model.__tablename__)
     for model in (
         BehaviourObservation,
         EnrolmentSatisfaction,
+        LearningStatement,
         Program,
+        ProgramActivity,
         ProgramBehaviour,
         ProgramEnrolment,
     )

@@ -37,4 +37,15 @@ def decimals_for(*values: float | None, most: int = 4) -> int:
     return int(min(max(1 - math.floor(math.log10(scale)), 0), most))
 
 
-__all__ = ["MINUS", "decimals_for", "format_number"]
+def change_unit(unit: str) -> str:
+    """The unit of a *change* in a KPI measured in ``unit``: a change in a percentage is in
+    percentage points ("%" → "percentage points", "% of contacts" → "percentage points (of
+    contacts)"); any other unit is its own."""
+    u = unit.strip()
+    if u.startswith("%"):
+        rest = u[1:].strip()
+        return f"percentage points{f' ({rest})' if rest else ''}"
+    return u
+
+
+__all__ = ["MINUS", "change_unit", "decimals_for", "format_number"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
 
-from lodestar.domain.numbers import format_number
+from lodestar.domain.numbers import change_unit, format_number
 from lodestar.errors import Conflict
 
 #: What a registration locks; a change to any of these after launch is refused.
@@ -65,7 +65,8 @@ def check_unlocked(locked: bool, field: str, locked_on: date | None) -> None:
 
 
 def _fmt(value: float, unit: str) -> str:
-    return f"{format_number(value, 2, sign=True)} {unit}".rstrip()
+    """A change, in the unit a change is in: +2.00 percentage points for a KPI in %."""
+    return f"{format_number(value, 2, sign=True)} {change_unit(unit)}".rstrip()
 
 
 def grade_against_expectation(

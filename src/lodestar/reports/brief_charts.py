@@ -9,9 +9,12 @@ screen readers (``accessible_svg``).
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from html import unescape
 from typing import Any
 
 from lodestar.reports.charts import (
@@ -22,18 +25,27 @@ from lodestar.reports.charts import (
     NAIVE,
     IntervalRow,
     accessible_svg,
+    effect_interval_svg,
     fmt_value,
     no_data_svg,
 )
+from lodestar.reports.impact_charts import READING_WIDTH as WIDTH
 
-WIDTH = 340  # drawn at the size shown: fits a 390 px screen with the page's margins
-LABEL = 12
+_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>(.*?)</title>", re.S)
 
 
-def _axis_unit(unit: str, estimand_ratio: bool = False) -> str:
-    if estimand_ratio:
-        return "ratio (1 = no effect)"
-    return "percentage points" if unit.startswith("%") else (unit or "effect")
+def svg_summary(svg: str) -> str:
+    """The sentence a chart carries for screen readers (its ``<title>``, set by
+    ``accessible_svg``): the same words become the chart's alternative text in a PDF."""
+    m = _TITLE.search(svg)
+    return unescape(m.group(1)) if m else ""
+
+
+@lru_cache(maxsize=64)
+def svg_data_url(svg: str) -> str:
+    """The chart as a ``data:`` URL for an ``<img>``: on a PDF the chart is an image, which
+    WeasyPrint parses once and then keeps in its image cache, keyed by this address."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def reading_interval_svg(
@@ -44,81 +56,25 @@ def reading_interval_svg(
     ratio: bool = False,
     width: int = WIDTH,
 ) -> str:
-    """Each estimate as a dot with its likely range as a bar, the label above it (so long labels
-    never crowd the bar at 390 px), against a labelled "no effect" line at 0 (1 for ratios).
-    Non-causal rows are hollow, dashed and another colour."""
-    key = tuple(
+    """The interval chart of the analyst's page (``effect_interval_svg``), its sentence for
+    screen readers in the brief's plain words ("likely between") instead of "95% CI"."""
+    kept = [
         (str(label), float(est), float(lo), float(hi), bool(causal))
         for label, est, lo, hi, causal in rows
         if all(v == v and abs(v) != float("inf") for v in (est, lo, hi))
-    )
-    return _interval(key, unit, title, ratio, int(width))
-
-
-@lru_cache(maxsize=256)
-def _interval(key: tuple[IntervalRow, ...], unit: str, title: str, ratio: bool, width: int) -> str:
-    null = 1.0 if ratio else 0.0
-    shown = [
-        f"{label}: {fmt_value(est, '' if ratio else unit)}, likely between "
-        f"{fmt_value(lo, '' if ratio else unit)} and {fmt_value(hi, '' if ratio else unit)}"
-        for label, est, lo, hi, _ in key
     ]
-    text = f"{title}. " + "; ".join(shown) + f". The line marks no effect ({null:g})."
-    if not key:
-        return no_data_svg(width, 120, f"{title}: no estimate yet.")
-    import altair as alt
-    import vl_convert
-
-    values = []
-    for i, (label, est, lo, hi, causal) in enumerate(key):
-        values.append({"row": i, "label": label, "estimate": est, "low": lo, "high": hi,
-                       "kind": "causal" if causal else "naive"})  # fmt: skip
-    lows = [lo for _, _, lo, _, _ in key] + [null]
-    highs = [hi for _, _, _, hi, _ in key] + [null]
-    span = max(highs) - min(lows) or 1.0
-    domain = [min(lows) - 0.08 * span, max(highs) + 0.08 * span]
-    height = 58 * len(key) + 18
-    x = alt.X(
-        "low:Q", title=f"Change ({_axis_unit(unit, ratio)})",
-        scale=alt.Scale(domain=domain, nice=False, zero=False),
-        axis=alt.Axis(labelColor=INK, grid=False, labelFontSize=LABEL, titleFontSize=LABEL,
-                      tickCount=5, titleColor=INK),
-    )  # fmt: skip
-    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingOuter=0.6))
-    color = alt.Color(
-        "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, NAIVE]), legend=None
+    shown = "" if ratio else unit
+    text = (
+        f"{title}. "
+        + "; ".join(
+            f"{label}: {fmt_value(est, shown)}, likely between {fmt_value(lo, shown)} and "
+            f"{fmt_value(hi, shown)}"
+            for label, est, lo, hi, _ in kept
+        )
+        + f". The line marks no effect ({1 if ratio else 0})."
     )
-    dash = alt.StrokeDash(
-        "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[[1, 0], [5, 4]]), legend=None
-    )
-    base = alt.Chart(alt.Data(name="rows"))
-    bars = base.mark_rule(strokeWidth=4, aria=False).encode(
-        x=x, x2="high:Q", y=y, color=color, strokeDash=dash
-    )
-    dots = base.mark_point(size=110, strokeWidth=2, opacity=1, aria=False).encode(
-        x=alt.X("estimate:Q"),
-        y=y,
-        color=color,
-        fill=alt.Fill("kind:N", scale=alt.Scale(domain=["causal", "naive"],
-                                                range=[ACCENT, "#ffffff"]), legend=None),
-    )  # fmt: skip
-    labels = base.mark_text(
-        align="left", baseline="bottom", dy=-9, fontSize=LABEL, color=INK, aria=False
-    ).encode(x=alt.value(0), y=y, text="label:N")
-    zero = alt.Chart(alt.Data(name="null")).encode(x=alt.X("x:Q"))
-    chart = alt.LayerChart(
-        layer=[
-            zero.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.2, aria=False),
-            zero.mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11, color=INK,
-                           aria=False).encode(y=alt.value(0), text="name:N"),
-            bars, dots, labels,
-        ],
-        width=width, height=height, background="transparent",
-        config=alt.Config(view=alt.ViewConfig(stroke=None)),
-    )  # fmt: skip
-    spec: dict[str, Any] = chart.to_dict(validate=False)
-    spec["datasets"] = {"rows": values, "null": [{"x": null, "name": "no effect"}]}
-    return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
+    return effect_interval_svg(kept, unit=unit, title=title, width=width, ratio=ratio,
+                               summary=text)  # fmt: skip
 
 
 def kpi_story_svg(
@@ -205,4 +161,4 @@ def _story(
     return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
-__all__ = ["WIDTH", "kpi_story_svg", "reading_interval_svg"]
+__all__ = ["WIDTH", "kpi_story_svg", "reading_interval_svg", "svg_data_url", "svg_summary"]

@@ -19,7 +19,12 @@ from lodestar.analytics.results import EffectEstimate
 from lodestar.domain.numbers import format_number
 from lodestar.domain.options import label
 from lodestar.reports import brief_words as words
-from lodestar.reports.brief_charts import WIDTH, kpi_story_svg, reading_interval_svg
+from lodestar.reports.brief_charts import (
+    kpi_story_svg,
+    reading_interval_svg,
+    svg_data_url,
+    svg_summary,
+)
 from lodestar.reports.charts import event_study_svg, fmt_value
 from lodestar.reports.effect_view import event_study_points, unit_words
 from lodestar.reports.program_view import money_view
@@ -75,12 +80,18 @@ class ProgramBriefView:
     money_sentence: str
     chart: Markup | None
     chart_caption: str
+    chart_text: str  # the chart's summary sentence: its alternative text on the PDF
     can_tell: tuple[str, ...]
     cannot_tell: tuple[str, ...]
     risks: tuple[str, ...]
     decision: str
     next_step: str
     analyst_href: str
+
+    @property
+    def chart_image(self) -> str:
+        """The chart as an image address (the PDF places it as an ``<img>``)."""
+        return svg_data_url(str(self.chart)) if self.chart is not None else ""
 
 
 def _activity(brief: ProgramBrief, href: str) -> Tier:
@@ -208,7 +219,7 @@ def _chart(brief: ProgramBrief, est: EffectEstimate | None) -> tuple[Markup | No
                      naive.ci_low, naive.ci_high, False))  # fmt: skip
     events = event_study_points(est)
     if events and not words.is_ratio(est):
-        svg = event_study_svg(events, unit=est.unit, width=WIDTH - 40, height=160,
+        svg = event_study_svg(events, unit=est.unit, height=160,
                               title=f"{kpi.name}: change before and after the start")  # fmt: skip
         return Markup(svg), (  # noqa: S704 - our own renderer escapes its labels
             "Each dot is the difference between participants and the comparison in one period, "
@@ -316,6 +327,7 @@ def brief_view(brief: ProgramBrief, *, charts: bool = True) -> ProgramBriefView:
         money_sentence=_money_sentence(brief, shown, bool(money)),
         chart=chart,
         chart_caption=caption,
+        chart_text=svg_summary(chart) if chart is not None else "",
         can_tell=words.can_tell(shown, money=bool(money), behaviours=bool(impact.behaviour)),
         cannot_tell=words.cannot_tell(shown, money=bool(money), last_period=last_period),
         risks=tuple(

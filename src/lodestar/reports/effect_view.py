@@ -16,7 +16,7 @@ from typing import Any
 from lodestar.analytics.options import ESTIMAND_LABELS
 from lodestar.analytics.results import EffectEstimate
 from lodestar.domain.evaluation import EVALUATION_DESIGNS
-from lodestar.domain.numbers import decimals_for, format_number
+from lodestar.domain.numbers import change_unit, decimals_for, format_number
 
 number = format_number  # the one formatter, under the short name the views use
 
@@ -56,11 +56,8 @@ def finite(x: float | None) -> bool:
 
 
 def unit_words(unit: str) -> str:
-    """A change in a percentage is in percentage points."""
-    if unit.startswith("%"):
-        rest = unit[1:].strip()
-        return f"percentage points{f' ({rest})' if rest else ''}"
-    return unit
+    """A change in a percentage is in percentage points (``domain.numbers.change_unit``)."""
+    return change_unit(unit)
 
 
 def with_unit(text: str, unit: str) -> str:

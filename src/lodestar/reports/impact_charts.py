@@ -28,89 +28,113 @@ EventPoint = tuple[int, float, float, float]
 WindowPoint = tuple[str, float | None]
 
 
+#: Charts are drawn at the width they are shown: a plot 320 px wide, with its axis labels, fits a
+#: 390 px phone with the page's margins, so a phone never shrinks their 12 px labels; a chart
+#: with a titled vertical axis gives that title its room (``AXIS_ROOM``).
+READING_WIDTH = 320
+AXIS_ROOM = 55
+LABEL = 12
+
+
 def effect_interval_svg(
     rows: Iterable[IntervalRow],
     *,
     unit: str,
     title: str = "Estimated effect",
-    width: int = 520,
+    width: int = READING_WIDTH,
+    ratio: bool = False,
+    summary: str = "",
 ) -> str:
-    """Each estimate as a point with its confidence interval as a bar, against a rule at zero
-    (no effect). Causal estimates are drawn solid in the accent colour; rows with
+    """Each estimate as a dot with its confidence interval as a bar, its label above it (so a
+    long label never crowds the bar on a phone), against a labelled "no effect" line at zero
+    (at 1 for ratios). Causal estimates are drawn solid in the accent colour; rows with
     ``causal=False`` (naive comparisons) dashed and hollow in another colour, and their label
-    should say "not causal" — the picture never lets the two be read as the same thing."""
+    should say "not causal": the picture never lets the two be read as the same thing.
+    ``summary`` replaces the sentence screen readers hear (the brief says it in plain words)."""
     key = tuple(
         (str(label), float(est), float(lo), float(hi), bool(causal))
         for label, est, lo, hi, causal in rows
         if finite(float(est), float(lo), float(hi))
     )
-    return _render_interval(key, unit, title, int(width))
+    shown = "" if ratio else unit
+    text = summary or (
+        f"{title}. "
+        + "; ".join(
+            f"{label}: {fmt_value(est, shown)} (95% CI {fmt_value(lo, shown)} to "
+            f"{fmt_value(hi, shown)})"
+            for label, est, lo, hi, _ in key
+        )
+        + f". The line marks no effect ({1 if ratio else 0})."
+    )
+    if not key:
+        return no_data_svg(int(width), 120, f"{title}: no estimate yet.")
+    return _render_interval(key, unit, ratio, int(width), text)
+
+
+def axis_unit(unit: str, ratio: bool = False) -> str:
+    """How an effect's axis names its unit."""
+    if ratio:
+        return "ratio (1 = no effect)"
+    return "percentage points" if unit.startswith("%") else (unit or "effect")
 
 
 @lru_cache(maxsize=256)
-def _render_interval(key: tuple[IntervalRow, ...], unit: str, title: str, width: int) -> str:
-    height = 44 * max(len(key), 1)
-    parts = [
-        f"{label}: {fmt_value(est, unit)} (95% CI {fmt_value(lo, unit)} to {fmt_value(hi, unit)})"
-        for label, est, lo, hi, _ in key
-    ]
-    text = f"{title}. " + "; ".join(parts) + "." if parts else f"{title}: no estimate yet."
-    if not key:
-        return no_data_svg(width, 60, text)
+def _render_interval(
+    key: tuple[IntervalRow, ...], unit: str, ratio: bool, width: int, text: str
+) -> str:
     import altair as alt
     import vl_convert
 
+    null = 1.0 if ratio else 0.0
     values = [
-        {"label": label, "estimate": est, "low": lo, "high": hi, "kind": "causal" if c else "naive"}
-        for label, est, lo, hi, c in key
-    ]
-    order = [str(label) for label, *_ in key]
-    y = alt.Y(
-        "label:N",
-        title=None,
-        sort=order,
-        axis=alt.Axis(labelLimit=220, labelColor=INK, labelFontSize=12),
-    )
-    x_title = "percentage points" if unit.startswith("%") else (unit or "effect")
+        {"row": i, "label": label, "estimate": est, "low": lo, "high": hi,
+         "kind": "causal" if causal else "naive"}
+        for i, (label, est, lo, hi, causal) in enumerate(key)
+    ]  # fmt: skip
+    lows = [lo for _, _, lo, _, _ in key] + [null]
+    highs = [hi for _, _, _, hi, _ in key] + [null]
+    span = max(highs) - min(lows) or 1.0
+    domain = [min(lows) - 0.08 * span, max(highs) + 0.08 * span]
+    height = 58 * len(key) + 18  # a row for the label above each bar
     x = alt.X(
-        "low:Q",
-        title=f"Effect ({x_title})",
-        axis=alt.Axis(labelColor=MUTED, grid=False, labelFontSize=11, titleFontSize=12),
-    )
-    color = alt.Color(
-        "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, NAIVE]), legend=None
-    )
+        "low:Q", title=f"Change ({axis_unit(unit, ratio)})",
+        scale=alt.Scale(domain=domain, nice=False, zero=False),
+        axis=alt.Axis(labelColor=INK, grid=False, labelFontSize=LABEL, titleFontSize=LABEL,
+                      tickCount=5, titleColor=INK),
+    )  # fmt: skip
+    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingOuter=0.6))
+    kinds = alt.Scale(domain=["causal", "naive"], range=[ACCENT, NAIVE])
+    color = alt.Color("kind:N", scale=kinds, legend=None)
     dash = alt.StrokeDash(
         "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[[1, 0], [5, 4]]), legend=None
     )
     base = alt.Chart(alt.Data(name="rows"))
-    bars = base.mark_rule(strokeWidth=3, aria=False).encode(
+    bars = base.mark_rule(strokeWidth=4, aria=False).encode(
         x=x, x2="high:Q", y=y, color=color, strokeDash=dash
     )
-    points = base.mark_point(size=90, strokeWidth=2, opacity=1, aria=False).encode(
-        x=alt.X("estimate:Q"),
-        y=y,
-        color=color,
-        fill=alt.Fill(
-            "kind:N",
-            scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, "#ffffff"]),
-            legend=None,
-        ),
+    fill = alt.Fill(
+        "kind:N", scale=alt.Scale(domain=["causal", "naive"], range=[ACCENT, "#ffffff"]),
+        legend=None,
+    )  # fmt: skip
+    dots = base.mark_point(size=110, strokeWidth=2, opacity=1, aria=False).encode(
+        x=alt.X("estimate:Q"), y=y, color=color, fill=fill
     )
-    zero = (
-        alt.Chart(alt.Data(name="zero"))
-        .mark_rule(color=MUTED, strokeDash=[3, 3], aria=False)
-        .encode(x=alt.X("x:Q"))
-    )
+    labels = base.mark_text(
+        align="left", baseline="bottom", dy=-9, fontSize=LABEL, color=INK, aria=False
+    ).encode(x=alt.value(0), y=y, text="label:N")
+    zero = alt.Chart(alt.Data(name="null")).encode(x=alt.X("x:Q"))
     chart = alt.LayerChart(
-        layer=[zero, bars, points],
-        width=width,
-        height=height,
-        background="transparent",
+        layer=[
+            zero.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.2, aria=False),
+            zero.mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11, color=INK,
+                           aria=False).encode(y=alt.value(0), text="name:N"),
+            bars, dots, labels,
+        ],
+        width=width, height=height, background="transparent",
         config=alt.Config(view=alt.ViewConfig(stroke=None)),
-    )
+    )  # fmt: skip
     spec: dict[str, Any] = chart.to_dict(validate=False)
-    spec["datasets"] = {"rows": values, "zero": [{"x": 0.0}]}
+    spec["datasets"] = {"rows": values, "null": [{"x": null, "name": "no effect"}]}
     return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
@@ -119,7 +143,7 @@ def event_study_svg(
     *,
     unit: str,
     title: str = "Effect by week relative to the start",
-    width: int = 640,
+    width: int = READING_WIDTH - AXIS_ROOM,
     height: int = 220,
 ) -> str:
     """An event study: the effect at each period before (grey) and after (accent) the start,
@@ -154,16 +178,17 @@ def _render_event_study(
     ]
     x = alt.X(
         "e:Q", title="Periods relative to the start (0 = first period)",
-        axis=alt.Axis(labelColor=MUTED, grid=False, tickMinStep=1),
+        axis=alt.Axis(labelColor=INK, grid=False, tickMinStep=1, labelFontSize=11,
+                      titleFontSize=LABEL),
     )  # fmt: skip
     y_title = "percentage points" if unit.startswith("%") else (unit or "effect")
     color = alt.Color(
         "when:N", scale=alt.Scale(domain=["before", "after"], range=[MUTED, ACCENT]), legend=None
     )
     base = alt.Chart(alt.Data(name="events"))
-    bars = base.mark_rule(opacity=0.6, aria=False).encode(
-        x=x, y=alt.Y("low:Q", title=f"Effect ({y_title})"), y2="high:Q", color=color
-    )
+    y = alt.Y("low:Q", title=f"Effect ({y_title})",
+              axis=alt.Axis(labelColor=INK, labelFontSize=11, titleFontSize=LABEL))  # fmt: skip
+    bars = base.mark_rule(opacity=0.6, aria=False).encode(x=x, y=y, y2="high:Q", color=color)
     dots = base.mark_point(filled=True, size=28, opacity=1, aria=False).encode(
         x=x, y=alt.Y("estimate:Q"), color=color
     )
@@ -189,19 +214,35 @@ def _render_event_study(
     return accessible_svg(vl_convert.vegalite_to_svg(spec), text)
 
 
+#: The whole scale a behaviour is measured on, so a small change is drawn small: a share from
+#: 0% to 100%, a rating from 1 to 5.
+SHARE_SCALE = (0.0, 1.0)
+SCORE_SCALE = (1.0, 5.0)
+
+
 def behaviour_svg(
     points: Iterable[WindowPoint],
     *,
     measure: str,
     title: str = "Behaviour",
-    width: int = 260,
-    height: int = 90,
+    width: int = 280,
+    height: int = 110,
 ) -> str:
     """One behaviour from baseline to 30, 60 and 90 days: a small line over the windows in
-    their given order. ``measure`` names what the values are ("share observed", "mean score");
-    windows without a value (suppressed or not yet observed) are left out of the line."""
+    their given order, on the measure's whole scale (0-100% for a share observed, 1-5 for a
+    mean score) rather than one stretched to the values. ``measure`` names what the values are
+    ("share observed", "mean score"); windows without a value (suppressed or not yet observed)
+    are left out of the line."""
     key = tuple((str(w), None if v is None else float(v)) for w, v in points)
     return _render_behaviour(key, measure, title, int(width), int(height))
+
+
+def behaviour_scale(measure: str, values: Iterable[float]) -> tuple[float, float]:
+    """The axis a behaviour is drawn on: the measure's whole scale, widened only if a value
+    falls outside it."""
+    low, high = SHARE_SCALE if measure.startswith("share") else SCORE_SCALE
+    seen = list(values)
+    return (min([low, *seen]), max([high, *seen]))
 
 
 @lru_cache(maxsize=256)
@@ -211,7 +252,11 @@ def _render_behaviour(
     shown = [(w, v) for w, v in key if v is not None]
     pct = measure.startswith("share")
     words = ", ".join(f"{w} {v:.0%}" if pct else f"{w} {v:.2f}" for w, v in shown)
-    text = f"{title} ({measure}): {words}." if shown else f"{title}: no data yet."
+    low, high = behaviour_scale(measure, (v for _, v in shown))
+    scale = f"{low:.0%} to {high:.0%}" if pct else f"{low:g} to {high:g}"
+    text = f"{title} ({measure}, on a scale of {scale}): {words}." if shown else (
+        f"{title}: no data yet."
+    )  # fmt: skip
     if not shown:
         return no_data_svg(width, height, text)
     import altair as alt
@@ -220,11 +265,11 @@ def _render_behaviour(
     order = [w for w, _ in key]
     values = [{"window": w, "value": v} for w, v in shown]
     x = alt.X("window:O", sort=order, title=None, scale=alt.Scale(domain=order),
-              axis=alt.Axis(labelAngle=0, labelColor=MUTED))  # fmt: skip
+              axis=alt.Axis(labelAngle=0, labelColor=INK, labelFontSize=11))  # fmt: skip
     y = alt.Y(
-        "value:Q", title=None, scale=alt.Scale(zero=False, nice=True),
-        axis=alt.Axis(format=".0%" if pct else ".1f", labelColor=MUTED, tickCount=3,
-                      gridColor="#eef0f5"),
+        "value:Q", title=None, scale=alt.Scale(domain=[low, high], zero=False, nice=False),
+        axis=alt.Axis(format=".0%" if pct else ".0f", labelColor=INK, labelFontSize=11,
+                      values=[low, (low + high) / 2, high], gridColor="#eef0f5"),
     )  # fmt: skip
     base = alt.Chart(alt.Data(name="windows")).encode(x=x, y=y)
     chart = alt.LayerChart(
@@ -251,7 +296,7 @@ def honest_did_svg(
     breakdown: float | None,
     unit: str,
     title: str = "Robust interval as trends are allowed to differ after the start",
-    width: int = 400,
+    width: int = READING_WIDTH - AXIS_ROOM,
     height: int = 200,
 ) -> str:
     """Honest-DiD sensitivity: the robust interval for the average effect at each M̄ (how much

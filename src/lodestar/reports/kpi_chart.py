@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from lodestar.domain.numbers import format_number
-from lodestar.reports.chart_svg import ACCENT, GOOD, MUTED, accessible_svg, no_data_svg
+from lodestar.reports.chart_svg import ACCENT, GOOD, MUTED, NAIVE, accessible_svg, no_data_svg
 
 
 class _Point(Protocol):
@@ -40,15 +40,21 @@ def kpi_trend_svg(
     height: int = 70,
     title: str = "KPI",
     axes: bool = False,
+    starts: Iterable[date] = (),
 ) -> str:
     """A KPI's trend as SVG markup: a line of the per-period values, the latest value marked,
-    and dashed rules at the baseline (grey) and the target (green).
+    dashed rules at the baseline (grey) and the target (green), and a vertical line where each
+    program aimed at it started (``starts``, within the trend's span).
 
     ``points`` are ``KpiPoint``-like objects or ``(period, value)`` pairs, oldest first.
-    ``axes=False`` draws a sparkline for cards; ``axes=True`` a chart with labelled axes.
-    With no points, a small "No data yet" picture of the same size is returned.
+    ``axes=False`` draws a sparkline for cards, still with its axis (the lowest and highest
+    value, the first and last month) so its slope can be read; ``axes=True`` a chart with
+    labelled axes. With no points, a small "No data yet" picture of the same size is returned.
     """
     key = tuple(_pair(p) for p in points)
+    marks = tuple(sorted({d.isoformat() for d in starts}))
+    if key:
+        marks = tuple(d for d in marks if key[0][0] <= d <= key[-1][0])
     return _render(
         key,
         unit,
@@ -59,6 +65,7 @@ def kpi_trend_svg(
         int(height),
         title,
         axes,
+        marks,
     )
 
 
@@ -119,13 +126,16 @@ def _render(
     height: int,
     title: str,
     axes: bool,
+    starts: tuple[str, ...] = (),
 ) -> str:
     label = describe_trend(key, unit, direction, baseline, target, title)
+    if starts:
+        label += f" Programs started on {', '.join(starts)}."
     if not key:
         return no_data_svg(width, height, label)
     import vl_convert
 
-    spec = _trend_spec(key, unit, baseline, target, width, height, axes)
+    spec = _trend_spec(key, unit, baseline, target, width, height, axes, starts=starts)
     svg = vl_convert.vegalite_to_svg(spec)
     return accessible_svg(svg, label)
 
@@ -139,25 +149,32 @@ def _trend_spec(
     height: int,
     axes: bool,
     *,
+    starts: tuple[str, ...] = (),
     validate: bool = False,
 ) -> dict[str, Any]:
     """The Vega-Lite spec. Schema validation costs more than the render; tests switch it on."""
     import altair as alt
 
     values = [{"period": p, "value": v} for p, v in key]
+    # A sparkline keeps a light axis: two dates and two values, enough to read its slope.
     x = alt.X(
         "period:T",
         title=None,
-        axis=alt.Axis(format="%b %Y", labelColor=MUTED, tickCount=6, grid=False) if axes else None,
-    )
+        axis=alt.Axis(format="%b %Y", labelColor=MUTED, tickCount=6, grid=False)
+        if axes
+        else alt.Axis(format="%b %y", labelColor=MUTED, tickCount=2, grid=False, ticks=False,
+                      domain=False, labelFontSize=10, labelOverlap=True, labelFlush=True),
+    )  # fmt: skip
+    low, high = min(v for _, v in key), max(v for _, v in key)
     y = alt.Y(
         "value:Q",
         title=unit if axes else None,
         scale=alt.Scale(zero=False, nice=axes),
         axis=alt.Axis(format=",.2~f", labelColor=MUTED, gridColor="#eef0f5", tickCount=5)
         if axes
-        else None,
-    )
+        else alt.Axis(format=",.3~g", labelColor=MUTED, values=sorted({low, high}), grid=False,
+                      ticks=False, domain=False, labelFontSize=10),
+    )  # fmt: skip
     # The points travel as named datasets added after to_dict(): Altair deep-copies inline
     # data on every step, which would cost more than the render itself.
     line = (
@@ -184,6 +201,16 @@ def _trend_spec(
                     text=name, align="right", dy=-6, color=color, fontSize=11, aria=False
                 ).encode(x=alt.value(width))
             )
+    if starts:
+        datasets["starts"] = [{"period": d, "name": "" if i else "program starts"}
+                              for i, d in enumerate(starts)]  # fmt: skip
+        start = alt.Chart(alt.Data(name="starts")).encode(x=alt.X("period:T"))
+        layers.append(start.mark_rule(color=NAIVE, strokeWidth=1.2, strokeDash=[2, 2], aria=False))
+        if axes:
+            layers.append(
+                start.mark_text(align="left", dx=3, baseline="top", fontSize=11, color=NAIVE,
+                                aria=False).encode(y=alt.value(0), text="name:N")
+            )  # fmt: skip
     chart = alt.LayerChart(
         layer=layers,
         width=width,

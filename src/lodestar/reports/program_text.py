@@ -51,6 +51,10 @@ def _activity(view: ProgramView) -> list[str]:
     ]
     if a.hidden_note:
         lines.append(f"{INDENT}{a.hidden_note}")
+    if a.statements:
+        lines.append(f"{INDENT}From xAPI: {a.statements}")
+    if a.statements_note:
+        lines.append(f"{INDENT}{a.statements_note}")
     return lines
 
 

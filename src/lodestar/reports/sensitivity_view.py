@@ -171,7 +171,6 @@ def _confounding(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[
         rows,
         unit=est.unit,
         title=f"{est.outcome}: effect if a hidden factor as strong as a measured one existed",
-        width=400,
     )
     return figures, svg
 

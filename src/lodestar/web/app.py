@@ -23,8 +23,10 @@ from lodestar.web.headers import SecurityHeaders
 from lodestar.web.password_gate import PasswordGate
 from lodestar.web.routes import ROUTERS
 from lodestar.web.sessions import BrowserSessions
+from lodestar.web.tcp import accept_without_delay
 from lodestar.web.templating import STATIC_DIR
 from lodestar.web.warmup import start_warm_up
+from lodestar.web.xapi.app import XapiApp
 
 
 @asynccontextmanager
@@ -48,6 +50,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the web app for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
+    accept_without_delay()
     secret = None if settings.demo else settings.checked_secret()
     server = settings.server
     engine = engine or make_engine(
@@ -94,6 +97,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # The brief's stylesheet lives with its templates in reports/ (the PDF uses it too).
     app.mount("/static/reports", StaticFiles(directory=REPORT_STATIC_DIR), name="reports")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The xAPI endpoint: HTTP Basic per source, no browser session or CSRF (web/xapi/app.py).
+    xapi = XapiApp(
+        app.state.session_factory, version_without_header=settings.xapi.version_without_header
+    )
+    app.mount("/xapi", xapi, name="xapi")
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)

@@ -37,6 +37,8 @@ from lodestar.services.views import (
     TransitionView,
     TriageBoard,
 )
+from lodestar.services.xapi.credentials import CredentialInfo as XapiCredential
+from lodestar.services.xapi.credentials import NewCredential as NewXapiCredential
 
 # A value with its unit, in words: ``qty(22.0, "%")`` → "22%" (reports.charts.fmt_value).
 Quantity = Callable[[float, str], str]
@@ -388,6 +390,18 @@ class AdminAccountsPage:
     """``admin/accounts.html``: every account, for administrators."""
 
     rows: Sequence[accounts.AccountRow]
+
+
+@dataclass(frozen=True)
+class XapiCredentialsPage:
+    """``admin/xapi.html``: the xAPI sources' credentials; ``new`` is the one just made (its
+    secret shown this once), ``error`` and ``name`` a refused name with its sentence."""
+
+    rows: Sequence[XapiCredential]
+    endpoint: str
+    new: NewXapiCredential | None = None
+    error: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from lodestar.db.models.measurement import (
     LearningStatement,
 )
 from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
+from lodestar.db.models.nudges import Nudge, NudgeDelivery, NudgeOptOut, WorkPattern
 from lodestar.db.models.org import Department, Employee, JobRole, Team
 from lodestar.db.models.program_design import (
     PilotRegistration,
@@ -43,6 +44,15 @@ from lodestar.db.models.stakeholders import (
 )
 from lodestar.db.models.strategy import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.db.models.users import ApiToken, SignInFailure, User, UserSession
+from lodestar.db.models.xapi import (
+    ProgramActivity,
+    XapiActivity,
+    XapiAttachment,
+    XapiCredential,
+    XapiDocument,
+    XapiPullJob,
+    XapiStatementRef,
+)
 
 __all__ = [
     "StakeholderInterview",
@@ -95,4 +105,15 @@ __all__ = [
     "TrainingRequest",
     "User",
     "WorkspaceMeta",
+    "ProgramActivity",
+    "XapiActivity",
+    "XapiAttachment",
+    "XapiCredential",
+    "XapiDocument",
+    "XapiPullJob",
+    "XapiStatementRef",
+    "Nudge",
+    "NudgeDelivery",
+    "NudgeOptOut",
+    "WorkPattern",
 ]

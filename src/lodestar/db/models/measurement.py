@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -92,6 +93,19 @@ class LearningStatement(Base):
         Index("ix_learning_statements_employee_time", "employee_id", "timestamp"),
         Index("ix_learning_statements_object", "object_id"),
         Index("ix_learning_statements_voids", "voids_statement_id"),
+        Index("ix_learning_statements_actor", "actor_key", "id"),
+        Index("ix_learning_statements_verb", "verb_id", "id"),
+        Index("ix_learning_statements_object_pk", "object_id", "id"),
+        Index("ix_learning_statements_registration", "registration"),
+        Index("ix_learning_statements_stored", "stored"),
+        # Statements pointing at another (StatementRef objects, e.g. voiding ones): few, and
+        # read by every filtered GET; a partial index, so no plan mistakes it for a filter.
+        Index(
+            "ix_learning_statements_statement_refs",
+            "id",
+            sqlite_where=text("object_type = 'StatementRef'"),
+            postgresql_where=text("object_type = 'StatementRef'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -111,6 +125,14 @@ class LearningStatement(Base):
     voids_statement_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     raw: Mapped[str] = mapped_column(Text)
+    # When the store received it (the LRS's ``stored``); the order of ``since`` and paging.
+    stored: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Activity, Agent, Group, StatementRef or SubStatement.
+    object_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The credential it came through (None: a file import) and the authority as JSON.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("xapi_credentials.id"),
+                                                  nullable=True)  # fmt: skip
+    authority: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ImportRun(Base):

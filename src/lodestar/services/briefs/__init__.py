@@ -8,12 +8,12 @@ from lodestar.services.briefs.portfolio_brief import PortfolioBrief, portfolio_b
 from lodestar.services.briefs.program_brief import ProgramBrief, program_brief
 from lodestar.services.briefs.results import (
     ResultLine,
-    latest_result_id,
     pin_brief,
     pinned_result_id,
     program_results,
     unpin_brief,
 )
+from lodestar.services.impact.stored import latest_result_id
 
 __all__ = [
     "PERIODS",

@@ -37,7 +37,7 @@ from lodestar.db.models import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services import audit
-from lodestar.services.briefs.program_brief import start_dates
+from lodestar.services.impact.starts import start_dates
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.strategy.trends import kpi_trend
 from lodestar.services.views import KpiPoint

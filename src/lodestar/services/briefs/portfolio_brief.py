@@ -36,12 +36,29 @@ class ValueLine:
 
 
 @dataclass(frozen=True)
+class SymptomLine:
+    """One symptom of a reactive department: its share now against the line above which it
+    counts as present, and the share among the items raised in the first and last month of the
+    trend that has any (``None`` when no month has items)."""
+
+    name: str
+    share: float | None
+    threshold: float
+    present: bool
+    money: bool  # the share is of money spent, not of items
+    first: tuple[str, float] | None
+    last: tuple[str, float] | None
+
+
+@dataclass(frozen=True)
 class PortfolioExtras:
-    """What the portfolio scoring adds: the 80/20 view and the reactive-to-strategic progress."""
+    """What the portfolio scoring adds: the 80/20 view and the way from reactive to strategic
+    (the symptoms of a reactive department, and the 90-day plan's progress)."""
 
     available: bool
     pareto: tuple[tuple[str, float], ...] = ()  # (program or request, share of expected impact)
     progress: tuple[tuple[str, str], ...] = ()  # (stage, status in words)
+    symptoms: tuple[SymptomLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,9 +71,24 @@ class PortfolioBrief:
     extras: PortfolioExtras
 
 
+def _symptoms(session: Session, actor: Actor) -> tuple[SymptomLine, ...]:
+    lines = []
+    for view in portfolio.reactive_symptoms(session, actor).symptoms:
+        months = [(month, value) for month, value in view.trend if value is not None]
+        lines.append(
+            SymptomLine(
+                view.rule.name, view.share, view.rule.threshold, view.present, view.rule.money,
+                months[0] if len(months) > 1 else None, months[-1] if len(months) > 1 else None,
+            )
+        )  # fmt: skip
+    return tuple(lines)
+
+
 def portfolio_extras(session: Session, actor: Actor) -> PortfolioExtras:
-    """The 80/20 view (the items above the cut, each with its share of the expected value) and
-    the 90-day plan's progress by phase, from the portfolio scoring (``services.portfolio``)."""
+    """The 80/20 view (the items above the cut, each with its share of the expected value), the
+    symptoms of a reactive department with their trend, and the 90-day plan's progress by
+    phase, from the portfolio scoring (``services.portfolio``)."""
+    symptoms = _symptoms(session, actor)
     scored = portfolio.score_portfolio(session, actor)
     total = scored.total_value
     pareto = (
@@ -66,7 +98,7 @@ def portfolio_extras(session: Session, actor: Actor) -> PortfolioExtras:
     )
     plan = portfolio.ninety_day_plan(session, actor)
     if plan.started_on is None:
-        return PortfolioExtras(True, pareto, (("90-day plan", "not started yet"),))
+        return PortfolioExtras(True, pareto, (("90-day plan", "not started yet"),), symptoms)
     progress = []
     for n, title in plan.phases:
         items = plan.phase(n)
@@ -74,7 +106,7 @@ def portfolio_extras(session: Session, actor: Actor) -> PortfolioExtras:
         late = [i.spec.title.lower() for i in items if i.status == "late"]
         words = f"{done} of {len(items)} done" + (f"; late: {', '.join(late)}" if late else "")
         progress.append((title, words))
-    return PortfolioExtras(True, pareto, tuple(progress))
+    return PortfolioExtras(True, pareto, tuple(progress), symptoms)
 
 
 def portfolio_brief(session: Session, actor: Actor) -> PortfolioBrief:
@@ -116,4 +148,11 @@ def portfolio_brief(session: Session, actor: Actor) -> PortfolioBrief:
     )
 
 
-__all__ = ["PortfolioBrief", "PortfolioExtras", "ValueLine", "portfolio_brief", "portfolio_extras"]
+__all__ = [
+    "PortfolioBrief",
+    "PortfolioExtras",
+    "SymptomLine",
+    "ValueLine",
+    "portfolio_brief",
+    "portfolio_extras",
+]

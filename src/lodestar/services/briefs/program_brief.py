@@ -15,36 +15,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import (
     ImpactResult,
     Kpi,
     Program,
-    ProgramEnrolment,
     ProgramRisk,
     ProgramTransition,
     StrategicPriority,
     User,
 )
-from lodestar.domain.preregistration import Expectation, GradedResult, grade_against_expectation
+from lodestar.domain.preregistration import GradedResult
 from lodestar.domain.roles import Actor
-from lodestar.services.briefs.results import (
-    ResultLine,
-    latest_result_id,
-    pinned_result_id,
-    program_results,
-)
+from lodestar.services.briefs.results import ResultLine, pinned_result_id, program_results
 from lodestar.services.impact.program_impact import (
     ProgramImpact,
     latest_program_impact,
     program_impact_at,
 )
+from lodestar.services.impact.starts import start_dates
+from lodestar.services.impact.stored import latest_result_id
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.programs.access import load_program, require_reader
 from lodestar.services.programs.canvas import program_canvas
-from lodestar.services.programs.registration import Registration, current_registration
+from lodestar.services.programs.registration import (
+    Registration,
+    current_registration,
+    grade_result,
+)
 from lodestar.services.strategy.trends import kpi_trend
 from lodestar.services.views import KpiPoint
 
@@ -181,21 +181,12 @@ def _target(session: Session, prog: Program, trend: tuple[KpiPoint, ...]) -> Tar
 def _grade(
     session: Session, reg: Registration | None, impact: ProgramImpact, today: date
 ) -> GradedResult | None:
-    """The shown result graded against the locked expectation (the rule of issue 7), when it
-    is on the registered metric."""
+    """The shown result graded against the locked expectation, by the same rule as the pilot
+    page (``grade_result``): only a result on the registered metric and design is graded."""
     if reg is None or impact.result_id is None:
         return None
     row = session.get(ImpactResult, impact.result_id)
-    if row is None or row.kpi_id != reg.kpi_id:
-        return None
-    return grade_against_expectation(
-        Expectation(reg.kpi_name, reg.unit, reg.expected_effect, reg.horizon_date),
-        estimate=row.estimate,
-        ci_low=row.ci_low,
-        ci_high=row.ci_high,
-        causal=row.causal,
-        today=today,
-    )
+    return grade_result(reg, row, today) if row is not None else None
 
 
 def _risks_happened(session: Session, program_id: int) -> tuple[RiskLine, ...]:
@@ -220,25 +211,6 @@ def _decision(session: Session, program_id: int) -> Decision | None:
     step, name = row
     return Decision(step.decision, step.to_state, step.reason, name, step.at,
                     step.impact_result_id)  # fmt: skip
-
-
-def start_dates(session: Session, program_id: int) -> tuple[date, ...]:
-    """The distinct dates participants started on (one per cohort or wave), oldest first."""
-    rows = session.scalars(
-        select(ProgramEnrolment.start_date)
-        .where(
-            ProgramEnrolment.program_id == program_id,
-            ProgramEnrolment.group == "participant",
-            ProgramEnrolment.start_date.is_not(None),
-        )
-        .group_by(ProgramEnrolment.start_date)
-        .having(func.count() > 0)
-        .order_by(ProgramEnrolment.start_date)
-    ).all()
-    dates = tuple(d for d in rows if d is not None)
-    # Programs that enrol people continuously (new hires) have a start date a week: the trend
-    # marks the first and last only, so the chart stays readable.
-    return dates if len(dates) <= 6 else (dates[0], dates[-1])
 
 
 __all__ = ["Decision", "ProgramBrief", "RiskLine", "Target", "program_brief", "start_dates"]

@@ -17,6 +17,7 @@ from lodestar.db.models import BriefPin, ImpactResult, User
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound, PermissionDenied
 from lodestar.services import audit
+from lodestar.services.impact.stored import NEWEST_FIRST
 from lodestar.services.programs.access import load_program, require_reader
 
 
@@ -48,7 +49,7 @@ def program_results(session: Session, actor: Actor, program_id: int) -> tuple[Re
         select(ImpactResult, User.name)
         .outerjoin(User, User.id == ImpactResult.created_by_id)
         .where(ImpactResult.program_id == program_id)
-        .order_by(ImpactResult.created_at.desc(), ImpactResult.id.desc())
+        .order_by(*NEWEST_FIRST)
     ).all()
     return tuple(
         ResultLine(
@@ -67,15 +68,6 @@ def program_results(session: Session, actor: Actor, program_id: int) -> tuple[Re
             pinned=r.id == pinned,
         )
         for r, name in rows
-    )
-
-
-def latest_result_id(session: Session, program_id: int) -> int | None:
-    return session.scalar(
-        select(ImpactResult.id)
-        .where(ImpactResult.program_id == program_id)
-        .order_by(ImpactResult.created_at.desc(), ImpactResult.id.desc())
-        .limit(1)
     )
 
 
@@ -130,7 +122,6 @@ def unpin_brief(session: Session, actor: Actor, program_id: int) -> bool:
 
 __all__ = [
     "ResultLine",
-    "latest_result_id",
     "pin_brief",
     "pinned_result_id",
     "program_results",

@@ -60,8 +60,10 @@ from lodestar.services.demo.story import (
     write_people_and_strategy,
     write_requests,
 )
+from lodestar.services.demo.story_nudges import write_nudge_story
 from lodestar.services.demo.story_portfolio import write_portfolio_story
 from lodestar.services.demo.story_programs import write_program_story
+from lodestar.services.demo.story_xapi import write_xapi_story
 from lodestar.services.demo.targets import add_target_behaviours
 
 Progress = Callable[[str, float], None]
@@ -136,7 +138,9 @@ def seed_demo(
     link_programs_to_requests(session)
     session.flush()
     write_program_story(session, org.truth, handles.users["ld"].id)
+    write_nudge_story(session, seed, handles.users["ld"].id)
     write_portfolio_story(session, handles.users, date.today())
+    write_xapi_story(session)
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()

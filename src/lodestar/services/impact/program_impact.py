@@ -24,6 +24,7 @@ from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
 from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
+from lodestar.services.impact.stored import newest_result
 from lodestar.services.impact.suppression import aggregates_only
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
@@ -95,7 +96,7 @@ def list_programs(
     if not include_archived:
         query = query.where(Program.status != "archived")
     for prog in session.scalars(query):
-        latest = _latest_row(session, prog.id)
+        latest = newest_result(session, prog.id)
         kpi_name = program_facts(session, prog.id)[1].name if prog.kpi_id else None
         items.append(
             ProgramListItem(
@@ -239,7 +240,7 @@ def latest_program_impact(session: Session, actor: Actor, program_id: int) -> Pr
     ``business`` is None)."""
     _require_reader(actor)
     program, kpi = program_facts(session, program_id)
-    row = _latest_row(session, program_id)
+    row = newest_result(session, program_id)
     audit.viewed(session, actor, "program", program_id, "impact and tiers")
     return _impact(session, row, program, kpi)
 
@@ -259,15 +260,6 @@ def program_impact_at(
         )
     audit.viewed(session, actor, "program", program_id, f"result #{result_id}")
     return _impact(session, row, program, kpi)
-
-
-def _latest_row(session: Session, program_id: int) -> ImpactResult | None:
-    return session.scalar(
-        select(ImpactResult)
-        .where(ImpactResult.program_id == program_id)
-        .order_by(ImpactResult.created_at.desc(), ImpactResult.id.desc())
-        .limit(1)
-    )
 
 
 def _impact(

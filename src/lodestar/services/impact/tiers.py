@@ -1,5 +1,6 @@
 """The two tiers shown beside the business estimate, never confused with it:
-operational (activity: enrolment, completion, satisfaction) and behaviour (what people do
+operational (activity: enrolment, completion, satisfaction, and what xAPI statements about the
+program's activities say, ``xapi_tier``) and behaviour (what people do
 on the job, followed from baseline to 30, 60 and 90 days after their start).
 
 The behaviour tier follows the program's *target* behaviours (``ProgramBehaviour``), in the
@@ -30,6 +31,7 @@ from lodestar.db.models import (
 )
 from lodestar.db.versions import COUNTED
 from lodestar.services.derived import DerivedViews
+from lodestar.services.impact.xapi_tier import StatementActivity, statement_activity
 from lodestar.services.privacy.groups import GroupRule, group_rule
 
 # Everything a program's tiers are computed from: its enrolments, satisfaction answers,
@@ -58,6 +60,8 @@ class OperationalTier:
     satisfaction_responses: int
     hidden_note: str = ""
     min_group_size: int = 5  # the minimum group size in force when the tier was read
+    # What the xAPI statements about the program's activity IRIs say (None: it names none).
+    statements: StatementActivity | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ def _operational_tier(session: Session, program_id: int, rule: GroupRule) -> Ope
         satisfaction_responses=int(n),
         hidden_note=" ".join(notes),
         min_group_size=rule.min_size,
+        statements=statement_activity(session, program_id, rule),
     )
 
 

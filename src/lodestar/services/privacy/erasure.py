@@ -18,8 +18,9 @@ Then every place the name, email, HR number or the email's SHA-1 (the xAPI
 
 With ``delete_facts`` the person's facts are deleted as well (KPI observations in both stores
 through ``db.kpi_store``, behaviour observations, learning statements, satisfaction answers,
-enrolments and moves): stored impact results stay as they were computed, but a new analysis
-no longer counts the person.
+enrolments, moves, and the nudges about or to them with their opt-outs and work pattern):
+stored impact results stay as they were computed, but a new analysis no longer counts the
+person.
 
 What is *kept* after pseudonymisation, and why: team, job role, manager, hire and exit dates,
 exit reason and performance rating (the analyses compare people by tenure, team and rating,
@@ -54,8 +55,11 @@ from lodestar.db.models import (
     EmployeeMove,
     EnrolmentSatisfaction,
     LearningStatement,
+    NudgeDelivery,
+    NudgeOptOut,
     ProgramEnrolment,
     User,
+    WorkPattern,
 )
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput
@@ -255,6 +259,10 @@ def _delete_facts(session: Session, person_id: int) -> dict[str, int]:
     ):
         result = session.execute(delete(model).where(model.employee_id == person_id))  # type: ignore[attr-defined]
         counts[label] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    nudged = or_(NudgeDelivery.employee_id == person_id, NudgeDelivery.recipient_id == person_id)
+    counts["nudges"] = int(session.execute(delete(NudgeDelivery).where(nudged)).rowcount or 0)  # type: ignore[attr-defined]
+    session.execute(delete(NudgeOptOut).where(NudgeOptOut.employee_id == person_id))
+    session.execute(delete(WorkPattern).where(WorkPattern.employee_id == person_id))
     return counts
 
 

@@ -2,7 +2,8 @@
 
 The export gathers, for one employee: the HRIS record and team/role moves, program
 enrolments and satisfaction answers, xAPI statements (the raw JSON as received and the parsed
-fields), KPI observations whose subject is the person, behaviour observations, the sign-in
+fields), KPI observations whose subject is the person, behaviour observations, the nudges
+about them or sent to them with their answers, nudge opt-outs and work pattern, the sign-in
 account linked to them (without its password or token hashes), the training requests that
 account raised with their history and stakeholder answers, and the audit trail about them and
 of what their account did. Administrators only; each export is itself audited.
@@ -30,12 +31,15 @@ from lodestar.db.models import (
     Kpi,
     KpiObservation,
     LearningStatement,
+    NudgeDelivery,
+    NudgeOptOut,
     Program,
     ProgramEnrolment,
     RequestTransition,
     StakeholderAnswer,
     TrainingRequest,
     User,
+    WorkPattern,
 )
 from lodestar.domain.csv_export import csv_text
 from lodestar.domain.roles import Actor
@@ -154,6 +158,14 @@ def person_export(
             BehaviourObservation.employee_id == pid,
             order=BehaviourObservation.observed_on,
         ),
+        "nudges_received": _rows(
+            session,
+            NudgeDelivery,
+            or_(NudgeDelivery.employee_id == pid, NudgeDelivery.recipient_id == pid),
+            order=NudgeDelivery.due_at,
+        ),
+        "nudge_opt_outs": _rows(session, NudgeOptOut, NudgeOptOut.employee_id == pid),
+        "work_pattern": _rows(session, WorkPattern, WorkPattern.employee_id == pid),
         "account": users,
         "requests": requests,
         "request_history": _rows(

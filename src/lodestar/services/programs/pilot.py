@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.power import people_needed
 from lodestar.db.models import Department, Team, WorkspaceMeta
+from lodestar.domain.numbers import change_unit
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict
 from lodestar.services import audit
@@ -65,8 +66,8 @@ def _needed(plan: PilotPlan, hoped: float | None, share: float) -> tuple[int | N
         else f"these teams hold only {have}: add teams or run the pilot longer"
     )
     return n, (
-        f"To detect the hoped-for {hoped:+g} {plan.unit} in {plan.kpi_name} with 80% power, the "
-        f"pilot and comparison groups together need about {n:,} people — {verdict}."
+        f"To detect the hoped-for {hoped:+g} {change_unit(plan.unit)} in {plan.kpi_name} with "
+        f"80% power, the pilot and comparison groups together need about {n:,} people — {verdict}."
     )
 
 

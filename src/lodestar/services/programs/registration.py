@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import ImpactResult, Kpi, PilotRegistration, Program, WorkspaceMeta
+from lodestar.domain.numbers import change_unit
 from lodestar.domain.preregistration import (
     LOCKED_FIELDS,
     Expectation,
@@ -29,6 +30,7 @@ from lodestar.domain.program_lifecycle import state_label
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput
 from lodestar.services import audit
+from lodestar.services.impact.stored import newest_result
 from lodestar.services.programs.access import load_program, require_designer, require_reader
 from lodestar.services.programs.lifecycle import move_program
 
@@ -168,7 +170,7 @@ def launch_pilot(
         prog.id,
         "pilot",
         f"Launched; expectation locked as version {version}: {expected_effect:+g} "
-        f"{reg.unit} on {reg.kpi_name} by {horizon_date}.",
+        f"{change_unit(reg.unit)} on {reg.kpi_name} by {horizon_date}.",
     )
     audit.record(session, actor, "pilot.launch", "program", prog.id, f"version {version}")
     return reg
@@ -223,22 +225,13 @@ def revise_registration(
     return _view(session, row)
 
 
-def grade_program(
-    session: Session, actor: Actor, program_id: int, *, today: date | None = None
-) -> GradedResult | None:
-    """The newest stored result on the registered KPI, graded against the newest registration;
-    ``None`` when nothing was registered or no result is stored yet."""
-    require_reader(actor)
-    reg = current_registration(session, program_id)
-    if reg is None:
+def grade_result(reg: Registration, result: ImpactResult, today: date) -> GradedResult | None:
+    """One stored result against the registered expectation; ``None`` when the result is not
+    on the registered metric, or not by the registered design (when one was registered), since
+    the expectation says nothing about it."""
+    if result.kpi_id != reg.kpi_id:
         return None
-    query = select(ImpactResult).where(
-        ImpactResult.program_id == program_id, ImpactResult.kpi_id == reg.kpi_id
-    )
-    if reg.evaluation_design:
-        query = query.where(ImpactResult.design == reg.evaluation_design)
-    result = session.scalars(query.order_by(ImpactResult.created_at.desc()).limit(1)).first()
-    if result is None:
+    if reg.evaluation_design and result.design != reg.evaluation_design:
         return None
     return grade_against_expectation(
         Expectation(reg.kpi_name, reg.unit, reg.expected_effect, reg.horizon_date),
@@ -246,5 +239,18 @@ def grade_program(
         ci_low=result.ci_low,
         ci_high=result.ci_high,
         causal=result.causal,
-        today=today or date.today(),
+        today=today,
     )
+
+
+def grade_program(
+    session: Session, actor: Actor, program_id: int, *, today: date | None = None
+) -> GradedResult | None:
+    """The newest stored result on the registered KPI (and design), graded against the newest
+    registration; ``None`` when nothing was registered or no such result is stored yet."""
+    require_reader(actor)
+    reg = current_registration(session, program_id)
+    if reg is None:
+        return None
+    result = newest_result(session, program_id, kpi_id=reg.kpi_id, design=reg.evaluation_design)
+    return grade_result(reg, result, today or date.today()) if result is not None else None

@@ -4,6 +4,7 @@ rows of the priority list and the KPI catalogue. Plain frozen dataclasses, no qu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from lodestar.db.models import KeyResult, Kpi, Objective, StrategicPriority
 from lodestar.services.views import KpiPoint, RequestSummary
@@ -19,6 +20,8 @@ class KpiCard:
     # Periods left out of the trend by the minimum group size, and the sentence saying why.
     hidden_periods: int = 0
     suppression_note: str = ""
+    # When the programs aimed at the KPI started: marked on its trend.
+    starts: tuple[date, ...] = ()
 
     @property
     def reference(self) -> float | None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.kpi_store import period_totals
 from lodestar.db.models import Kpi
 from lodestar.domain.roles import Actor
+from lodestar.services.impact.starts import kpi_start_dates
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.strategy.kpis import get_kpi
 from lodestar.services.strategy.read_models import KpiCard
@@ -76,7 +77,8 @@ def _card(session: Session, kpi: Kpi, max_points: int) -> KpiCard:
     periods = kpi_periods(session, kpi.id, max_points=max_points)
     rule = group_rule(session)
     trend, hidden = _shown(periods, kpi.grain, rule)
-    return KpiCard(kpi, trend, trend[-1].value if trend else None, hidden, _note(hidden, rule))
+    return KpiCard(kpi, trend, trend[-1].value if trend else None, hidden, _note(hidden, rule),
+                   kpi_start_dates(session, kpi.id))  # fmt: skip
 
 
 def _note(hidden: int, rule: GroupRule) -> str:

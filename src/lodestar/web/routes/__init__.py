@@ -21,6 +21,7 @@ from lodestar.web.routes import (
     import_pages,
     kpi_pages,
     leadership_pages,
+    nudge_pages,
     pilot_pages,
     portfolio_pages,
     priority_pages,
@@ -30,12 +31,14 @@ from lodestar.web.routes import (
     request_pages,
     stakeholder_pages,
     triage_pages,
+    xapi_pages,
 )
 
 ROUTERS = [
     auth.router,
     account_pages.router,
     admin_pages.router,
+    xapi_pages.router,
     home.router,
     request_pages.router,
     triage_pages.router,
@@ -47,6 +50,7 @@ ROUTERS = [
     brief_pages.router,
     leadership_pages.router,
     program_pages.router,
+    nudge_pages.router,
     privacy_pages.router,
     portfolio_pages.router,
     stakeholder_pages.router,

@@ -1,0 +1,299 @@
+"""The one writer of xAPI statements: the LRS endpoint, the file import, the pull connector
+and the nudges all land statements through ``write_statements``.
+
+- It takes statements already checked (``checked_statement`` runs the xAPI data-model checks
+  and gives a statement without an id its UUID) and keeps each one's JSON exactly as received
+  (``raw``) beside the columns analyses read.
+- Idempotent by id: a statement id already stored (or repeated in the batch) with the same
+  content is a no-op; with different content it is a ``StatementConflict`` and nothing of the
+  batch is written.
+- A batch is one unit: everything is checked before the first row is written, and the rows go
+  into the caller's transaction (services never commit), so a refused batch leaves nothing.
+- Voiding: a voiding statement marks its target voided, whether the target is in the batch,
+  stored before or arrives later; voided statements disappear from reads and from analyses
+  (which read ``voided = false``). A voiding statement is never itself voided.
+- Each statement gets ``stored`` (one time per batch) and the authority of the credential it
+  came through; actors are matched to employees by e-mail, its SHA-1 or the account name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from lodestar.db.base import utcnow
+from lodestar.db.models import LearningStatement, XapiAttachment, XapiStatementRef
+from lodestar.errors import Conflict
+from lodestar.services.xapi.activities import remember_activities
+from lodestar.services.xapi.columns import statement_columns, statement_refs
+from lodestar.services.xapi.people import match_employees
+from lodestar.services.xapi.validation import check_statement
+
+LOOKUP_CHUNK = 5000
+# The tables as Core sees them: bulk inserts without the ORM's per-row bookkeeping.
+STATEMENTS = cast(Table, LearningStatement.__table__)
+REFS = cast(Table, XapiStatementRef.__table__)
+# What differs between two copies of one statement without changing it: the LRS sets these.
+LRS_SET = frozenset({"id", "stored", "authority", "version"})
+
+
+class StatementConflict(Conflict):
+    """A statement id is already used by a statement with other content."""
+
+    code = "statement-conflict"
+    status = 409
+    title = "Statement id already used"
+
+
+@dataclass(frozen=True)
+class ValidStatement:
+    """A statement that passed the xAPI checks, with its id, and its JSON as received."""
+
+    data: dict[str, Any]
+    raw: str
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"]).lower()
+
+
+@dataclass
+class WriteOutcome:
+    """The ids of the batch in its order, how many were new and how many already stored."""
+
+    ids: list[str] = field(default_factory=list)
+    added: int = 0
+    unchanged: int = 0
+    voided: int = 0
+
+
+@dataclass(frozen=True)
+class IdClash:
+    """Statement ``index`` of a batch reuses an id with other content: of statement ``first``
+    of the same batch, or (``first`` None) of a stored statement."""
+
+    index: int
+    statement_id: str
+    first: int | None
+
+    @property
+    def sentence(self) -> str:
+        if self.first is not None:
+            return (
+                f"Statement {self.statement_id} appears twice in the batch with different "
+                "content. A statement id names one statement; give the other one a new id."
+            )
+        return (
+            f"Statement {self.statement_id} is already stored with different content. "
+            "Statements cannot change: send a new statement (and void the old one if it was "
+            "wrong)."
+        )
+
+
+@dataclass
+class SortedBatch:
+    """A batch sorted against itself and the store: the statements to add, how many are
+    already there with the same content, and the id clashes."""
+
+    new: list[ValidStatement] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[IdClash] = field(default_factory=list)
+
+
+def sort_out(session: Session, statements: Sequence[ValidStatement]) -> SortedBatch:
+    """Which statements of a batch are new, repeated with the same content, or clash."""
+    out = SortedBatch()
+    first_seen: dict[str, int] = {}
+    fresh: list[int] = []
+    for i, s in enumerate(statements):
+        first = first_seen.get(s.id)
+        if first is None:
+            first_seen[s.id] = i
+            fresh.append(i)
+        elif same_statement(statements[first].data, s.data):
+            out.unchanged += 1
+        else:
+            out.conflicts.append(IdClash(i, s.id, first))
+    stored_raw = stored_statements(session, [statements[i].id for i in fresh])
+    for i in fresh:
+        s = statements[i]
+        old = stored_raw.get(s.id)
+        if old is None:
+            out.new.append(s)
+        elif not old or same_statement(json.loads(old), s.data):
+            # (An empty raw: the retention rule removed the JSON; the id stays taken.)
+            out.unchanged += 1
+        else:
+            out.conflicts.append(IdClash(i, s.id, None))
+    return out
+
+
+def checked_statement(
+    statement: Any, *, version: str = "1.0.3", raw: str | None = None
+) -> ValidStatement:
+    """Check ``statement`` (raises ``StatementInvalid``); a missing id is given a UUID."""
+    data = check_statement(statement, version=version)
+    if "id" not in data:
+        data = {"id": str(uuid.uuid4()), **data}
+        raw = None
+    return ValidStatement(data, raw if raw is not None else json.dumps(data, ensure_ascii=False))
+
+
+def same_statement(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two copies of a statement say the same thing: what the LRS sets is set aside,
+    and durations are compared to 0.01 s (xAPI 2.0, 4.2.7)."""
+    return _comparable(a) == _comparable(b)
+
+
+DURATION_SECONDS = re.compile(r"(\d+\.\d{2})\d*S$")
+
+
+def _comparable(s: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in s.items() if k not in LRS_SET}
+    result = out.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        out["result"] = {**result, "duration": DURATION_SECONDS.sub(r"\1S", result["duration"])}
+    obj = out.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        out["object"] = _comparable(obj)
+    return out
+
+
+def write_statements(
+    session: Session,
+    statements: Sequence[ValidStatement],
+    *,
+    authority: Mapping[str, Any] | None = None,
+    source_id: int | None = None,
+    default_version: str = "1.0.0",
+    attachments: Mapping[str, tuple[str, bytes]] | None = None,
+    stored: datetime | None = None,
+) -> WriteOutcome:
+    """Store ``statements`` as one unit in the caller's transaction; see the module doc.
+
+    ``attachments`` maps a SHA-256 to (content type, content) for attachments sent with the
+    statements. Raises ``StatementConflict`` (nothing written) when an id is taken by a
+    statement with other content."""
+    outcome = WriteOutcome(ids=[s.id for s in statements])
+    sorted_out = sort_out(session, statements)
+    for clash in sorted_out.conflicts:
+        raise StatementConflict(clash.sentence)
+    new = sorted_out.new
+    outcome.unchanged = sorted_out.unchanged
+    if attachments:
+        _store_attachments(session, attachments)
+    if not new:
+        return outcome
+    now = stored or _millisecond(utcnow())
+    authority_json = json.dumps(authority) if authority is not None else None
+    rows = []
+    for s in new:
+        row = statement_columns(s.data, default_version=default_version, stored=now)
+        row.update(raw=s.raw, source_id=source_id, authority=authority_json)
+        rows.append(row)
+    match_employees(session, rows)
+    for row in rows:
+        row.pop("_email", None)
+        row.pop("_account", None)
+    session.execute(insert(STATEMENTS), rows)  # Core: no ORM bookkeeping
+    _write_refs(session, new, authority)
+    remember_activities(session, [s.data for s in new])
+    outcome.added = len(new)
+    outcome.voided = _apply_voiding(session, rows)
+    return outcome
+
+
+def stored_statements(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """The raw JSON of the stored statements among ``ids`` (lower-case UUIDs)."""
+    out: dict[str, str] = {}
+    t = LearningStatement
+    for i in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[i : i + LOOKUP_CHUNK]
+        out.update(
+            session.execute(select(t.statement_id, t.raw).where(t.statement_id.in_(chunk))).all()
+        )
+    return out
+
+
+def _write_refs(
+    session: Session, new: Sequence[ValidStatement], authority: Mapping[str, Any] | None
+) -> None:
+    refs = {s.id: statement_refs(s.data, dict(authority) if authority else None) for s in new}
+    if not any(refs.values()):
+        return
+    pks = dict(
+        session.execute(
+            select(LearningStatement.statement_id, LearningStatement.id).where(
+                LearningStatement.statement_id.in_([i for i, r in refs.items() if r])
+            )
+        ).all()
+    )
+    session.execute(
+        insert(REFS),
+        [
+            {"statement_pk": pks[sid], "kind": kind, "key": key}
+            for sid, items in refs.items()
+            if items
+            for kind, key in items
+        ],
+    )
+
+
+def _store_attachments(session: Session, attachments: Mapping[str, tuple[str, bytes]]) -> None:
+    have = set(
+        session.scalars(select(XapiAttachment.sha2).where(XapiAttachment.sha2.in_(attachments)))
+    )
+    missing = [
+        {"sha2": sha, "content_type": ctype, "content": content}
+        for sha, (ctype, content) in attachments.items()
+        if sha not in have
+    ]
+    if missing:
+        session.execute(insert(XapiAttachment), missing)
+
+
+def _apply_voiding(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Void what the new voiding statements point at, and the new statements that stored
+    voiding statements point at; voiding statements themselves stay."""
+    t = LearningStatement
+    targets = {r["voids_statement_id"] for r in rows if r["voids_statement_id"]}
+    plain = [r["statement_id"] for r in rows if not r["voids_statement_id"]]
+    for i in range(0, len(plain), LOOKUP_CHUNK):
+        targets.update(
+            session.scalars(
+                select(t.voids_statement_id).where(
+                    t.voids_statement_id.in_(plain[i : i + LOOKUP_CHUNK])
+                )
+            )
+        )
+    if not targets:
+        return 0
+    done = 0
+    ordered = sorted(str(x) for x in targets)
+    for i in range(0, len(ordered), LOOKUP_CHUNK):
+        result = session.execute(
+            update(t)
+            .where(
+                t.statement_id.in_(ordered[i : i + LOOKUP_CHUNK]),
+                t.voids_statement_id.is_(None),
+                t.voided.is_(False),
+            )
+            .values(voided=True)
+            .execution_options(synchronize_session=False)
+        )
+        done += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return done
+
+
+def _millisecond(moment: datetime) -> datetime:
+    """Stored times keep milliseconds, as xAPI writes them: a ``since`` copied from a stored
+    time then means exactly that statement's time."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
