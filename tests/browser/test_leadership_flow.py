@@ -48,7 +48,7 @@ def test_executive_drills_to_a_brief_and_downloads_it(page, browser, live_server
     page.wait_for_url("**/brief")
     assert page.locator("#brief-headline").inner_text()
     shot(page, "22-brief-desktop")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.click("#download-pdf")
     pdf = tmp_path / "brief.pdf"
     info.value.save_as(pdf)

@@ -204,7 +204,7 @@ def test_planted_script_runs_nowhere_and_reads_as_typed(browser, planted, who): 
     base, ids = planted
     context = browser.new_context(base_url=base, viewport={"width": 1360, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded 2-core machine can take 15 s+ for one page
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     # The content security policy would block an inline payload: a violation means one got in.

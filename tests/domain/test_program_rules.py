@@ -210,7 +210,7 @@ def test_a_change_in_a_percentage_is_graded_in_percentage_points():
     )
     assert got.grade == "met"
     assert "Expected +2.00 percentage points" in got.sentence
-    assert "+1.20 percentage points [+0.40 percentage points" in got.sentence
+    assert "measured +1.20 percentage points [+0.40, +2.10]" in got.sentence
     assert " %" not in got.sentence
 
 

@@ -11,6 +11,7 @@ PDF/UA-1 machine checks.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pypdfium2 as pdfium
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import ImpactResult, Program, User
 from lodestar.reports.brief_output import program_brief_file
+from lodestar.reports.brief_words import FAILED_CHECK_WORDS
 from lodestar.services.accounts import actor_of
 from tests.reports.conftest import PROGRAMS
 from tests.reports.pdf_structure import pdf_ua_failures, read_tags
@@ -105,7 +107,12 @@ def test_each_brief_as_html_links_every_result_number_to_its_result(demo, code):
     html = made.content.decode()
     assert html.startswith("<!doctype html>") and '<html lang="en">' in html
     href = f"http://lodestar.test/programs/{row.program_id}/results/{row.id}"
-    assert re.search(rf'<dt>Change in [^<]+</dt>\s*<dd><a href="{re.escape(href)}">', html)
+    what = (
+        "Rate of [^<]+, against the comparison"
+        if row.estimand == "hazard_ratio"
+        else "Change in [^<]+"
+    )
+    assert re.search(rf'<dt>{what}</dt>\s*<dd><a href="{re.escape(href)}">', html)
     links = re.findall(r'href="(http://lodestar.test/programs/\d+/results/\d+)"', html)
     assert len(links) >= 3 and set(links) == {href}
     assert "<style>" in html, "a standalone file carries its stylesheet"
@@ -132,7 +139,20 @@ def test_strong_none_and_weak_read_equally_plainly(demo):
         assert view.money == ()
         assert view.money_sentence.startswith("No money is claimed")
         assert "Whether the program made any difference at all." in view.cannot_tell
+        # ... and it does not claim, in the other column, to tell what the program caused.
+        assert not any("because of the program" in line for line in view.can_tell)
+    assert any("because of the program" in line for line in strong.view.can_tell)
     assert "Adapt before scaling" in weak.view.next_step
+    # The weak brief says which check failed, in words, not "see the analyst's page".
+    _, weak_row = _made(demo, "onboarding_buddy", "html")
+    result = weak_row.result if isinstance(weak_row.result, dict) else json.loads(weak_row.result)
+    failed = [d["name"] for d in result["diagnostics"] if d["passed"] is False]
+    assert failed, "the demo's weak result rests on a failed check"
+    assert FAILED_CHECK_WORDS[failed[0]] in weak.view.how_sure
+    assert "analyst's page says which" not in weak.view.how_sure
+    # A time-to-productivity target is the productive pace, not a goal for the whole KPI.
+    labels = [f.label for f in weak.view.targets]
+    assert "Pace that counts as productive" in labels and "Target" not in labels
 
 
 def test_a_clear_result_with_a_money_value_shows_money_with_its_range(demo):

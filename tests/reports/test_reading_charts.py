@@ -48,8 +48,24 @@ def test_an_interval_chart_fits_a_phone_and_labels_no_effect_and_its_rows():
 
 def test_a_ratio_interval_marks_no_effect_at_one():
     svg = effect_interval_svg([("Hazard ratio", 0.8, 0.7, 0.95, True)], unit="", ratio=True)
-    assert "ratio (1 = no effect)" in " ".join(_texts(svg))
+    assert "Ratio (1 = no effect)" in _texts(svg)
     assert "The line marks no effect (1)" in ET.fromstring(svg).get("aria-label", "")
+
+
+def _text_anchor(svg: str, text: str) -> str:
+    for el in ET.fromstring(svg).iter():
+        if el.tag.endswith("text") and "".join(el.itertext()).strip() == text:
+            return el.get("text-anchor", "start")
+    raise AssertionError(f"no text {text!r} in the chart")
+
+
+def test_the_no_effect_label_stays_inside_the_chart_when_zero_is_at_the_right_edge():
+    # Every interval below zero puts the line near the right edge: a label written to the
+    # right of it would run past the chart and be cut off in the PDF.
+    right = effect_interval_svg([("Effect", -1.84, -2.08, -1.6, True)], unit="%", title="E")
+    assert _text_anchor(right, "no effect") == "end"
+    left = effect_interval_svg([("Effect", 1.84, 1.6, 2.08, True)], unit="%", title="E")
+    assert _text_anchor(left, "no effect") == "start"
 
 
 def test_event_study_and_sensitivity_charts_are_drawn_at_a_phone_width():

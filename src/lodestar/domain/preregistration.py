@@ -88,7 +88,8 @@ def grade_against_expectation(
     """
     kpi, unit = expectation.kpi_name, expectation.unit
     expected = expectation.expected_effect
-    interval = f"[{_fmt(ci_low, unit)}, {_fmt(ci_high, unit)}]"
+    low, high = format_number(ci_low, 2, sign=True), format_number(ci_high, 2, sign=True)
+    interval = f"[{low}, {high}]"
     if expectation.horizon_date is not None and today < expectation.horizon_date:
         return _graded(
             "too_early",

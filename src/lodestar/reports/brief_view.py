@@ -26,7 +26,7 @@ from lodestar.reports.brief_charts import (
     svg_summary,
 )
 from lodestar.reports.charts import event_study_svg, fmt_value
-from lodestar.reports.effect_view import event_study_points, unit_words
+from lodestar.reports.effect_view import event_study_points
 from lodestar.reports.program_view import money_view
 from lodestar.services.briefs.program_brief import ProgramBrief
 
@@ -151,7 +151,12 @@ def _business(brief: ProgramBrief, est: EffectEstimate | None, href: str) -> Tie
             "shown: no one's own results can be read from it.", (),
         )  # fmt: skip
     value, likely = words.change_text(est)
-    figures = [Figure(f"Change in {brief.impact.kpi.name}", value, f"likely {likely}", href)]
+    what = (
+        f"Rate of {words.ratio_outcome(est)}, against the comparison"
+        if words.is_ratio(est)
+        else f"Change in {brief.impact.kpi.name}"
+    )
+    figures = [Figure(what, value, f"likely {likely}", href)]
     pct = est.percent_of_baseline
     if pct is not None and not words.is_ratio(est):
         digits = 0 if abs(pct) >= 10 else 1
@@ -226,11 +231,19 @@ def _chart(brief: ProgramBrief, est: EffectEstimate | None) -> tuple[Markup | No
             "with its likely range. Before the start (grey) it should sit near zero; after it "
             "(blue) it shows what the program did."
         )
-    svg = reading_interval_svg(rows, unit=est.unit, title=f"Change in {kpi.name}",
-                               ratio=words.is_ratio(est))  # fmt: skip
+    ratio = words.is_ratio(est)
+    title = (
+        f"{kpi.name}: rate of {words.ratio_outcome(est)}, participants against the comparison"
+        if ratio
+        else f"Change in {kpi.name}"
+    )
+    svg = reading_interval_svg(rows, unit=est.unit, title=title, ratio=ratio)
     caption = (
-        "The dot is the most likely change, the bar the range it probably lies in; the dashed "
-        "line is no change."
+        "The dot is the most likely ratio, the bar the range it probably lies in; the dashed "
+        "line at 1 is no difference between the groups."
+        if ratio
+        else "The dot is the most likely change, the bar the range it probably lies in; the "
+        "dashed line is no change."
     )
     if len(rows) > 1:
         caption += " The hollow row is a raw comparison that ignores who took part."
@@ -240,12 +253,19 @@ def _chart(brief: ProgramBrief, est: EffectEstimate | None) -> tuple[Markup | No
 def _targets(brief: ProgramBrief) -> tuple[Figure, ...]:
     t, unit = brief.target, brief.impact.kpi.unit
     href = f"/kpis/{brief.impact.kpi.id}"
+    est = brief.impact.business
+    # A time-to-productivity program's target is the pace that counts as productive, not a
+    # level the whole KPI should reach: saying "Target 54" under "Baseline 59.5, higher is
+    # better" would read as a goal below today's level.
+    pace = est is not None and est.method == "cox_time_to_productivity"
     out = []
     if t.baseline is not None:
-        out.append(Figure("Baseline", fmt_value(t.baseline, unit), href=href))
+        said = "Whole organisation at the start" if pace else "Baseline"
+        out.append(Figure(said, fmt_value(t.baseline, unit), href=href))
     if t.target is not None:
-        by = f"by {t.horizon:%-d %b %Y}" if t.horizon else ""
-        out.append(Figure("Target", fmt_value(t.target, unit), by, href))
+        by = f"by {t.horizon:%-d %b %Y}" if t.horizon and not pace else ""
+        said = "Pace that counts as productive" if pace else "Target"
+        out.append(Figure(said, fmt_value(t.target, unit), by, href))
     if t.latest is not None:
         when = f"{t.latest_period:%-d %b %Y}" if t.latest_period else ""
         out.append(Figure("Latest, whole organisation", fmt_value(t.latest, unit), when, href))
@@ -302,7 +322,7 @@ def brief_view(brief: ProgramBrief, *, charts: bool = True) -> ProgramBriefView:
         result_href=href,
         result_words=result_words,
         kpi_name=kpi.name,
-        kpi_words=f"{unit_words(kpi.unit) or 'its own unit'}, {better} is better",
+        kpi_words=f"{kpi.unit.strip() or 'its own unit'}, {better} is better",
         targets=_targets(brief),
         expectation=expectation,
         grade_label=brief.grade.label if brief.grade else "",

@@ -87,6 +87,50 @@ def headline(est: EffectEstimate, kpi_name: str) -> str:
     )
 
 
+# A failed check on the data, in a sponsor's words (the analyst's page names the test).
+FAILED_CHECK_WORDS = {
+    "pre_trends": "participants and their colleagues were already drifting apart before the "
+    "program started",
+    "covariate_balance": "the groups compared were not alike enough before the program",
+    "overlap": "some participants have no colleagues like them to be compared with",
+    "proportional_hazards": "the program's advantage was not steady over time, so one ratio "
+    "sums it up only roughly",
+    "immortal_time": "people joined the program after their follow-up began, which flatters it",
+    "attrition": "results are missing more often in one group than the other",
+    "small_groups": "much of the comparison rests on very small groups",
+    "few_treated": "too few teams or people took part to pin the effect down",
+}
+
+
+def failed_checks(est: EffectEstimate) -> str:
+    """The failed checks named in plain words: "a check on the data failed: …"."""
+    failed = [d.name for d in est.diagnostics if d.passed is False]
+    if not failed:
+        return ""
+    said = [FAILED_CHECK_WORDS[n] for n in failed if n in FAILED_CHECK_WORDS]
+    unnamed = len(failed) - len(said)
+    if unnamed:
+        said.append(
+            "another check on the data failed (the analyst's page says which)"
+            if said
+            else (
+                "a check on the data failed (the analyst's page says which)"
+                if unnamed == 1
+                else f"{unnamed} checks on the data failed (the analyst's page says which)"
+            )
+        )
+    return "; ".join(said)
+
+
+def ratio_outcome(est: EffectEstimate) -> str:
+    """What a hazard ratio is the rate of: "reaching the expected pace", "leaving"."""
+    return (
+        "reaching the expected pace"
+        if est.method == "cox_time_to_productivity"
+        else "leaving the company"
+    )
+
+
 def how_sure(est: EffectEstimate) -> str:
     """How sure we are, in words a sponsor understands."""
     grade = est.evidence
@@ -112,11 +156,7 @@ def how_sure(est: EffectEstimate) -> str:
     if est.interval_includes_zero:
         reasons.append("the likely range includes no change at all")
     if failed:
-        reasons.append(
-            "a check on the data failed (the analyst's page says which)"
-            if len(failed) == 1
-            else f"{len(failed)} checks on the data failed (the analyst's page says which)"
-        )
+        reasons.append(failed_checks(est))
     because = " and ".join(reasons) or "the checks on the data do not settle it"
     return f"We cannot be sure the program made a difference: {because}."
 
@@ -126,7 +166,14 @@ def can_tell(est: EffectEstimate | None, *, money: bool, behaviours: bool) -> tu
     if est is None:
         return ("How many people took part and how they rated it (activity only).",)
     out = []
-    if est.causal:
+    if est.causal and est.evidence in ("weak", "none"):
+        # It cannot say whether the program made a difference (see cannot_tell), so it does not
+        # claim here that it can.
+        out.append(
+            "How participants' results compare with colleagues who did not take part over the "
+            "same weeks, and how wide the range of plausible effects still is."
+        )
+    elif est.causal:
         out.append(
             "Whether participants' results changed because of the program, measured against "
             "colleagues who did not take part over the same weeks."

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from lodestar.domain.numbers import change_unit
 from lodestar.reports.chart_svg import (
     ACCENT,
     GOOD,
@@ -71,11 +72,9 @@ def effect_interval_svg(
     return _render_interval(key, unit, ratio, int(width), text)
 
 
-def axis_unit(unit: str, ratio: bool = False) -> str:
-    """How an effect's axis names its unit."""
-    if ratio:
-        return "ratio (1 = no effect)"
-    return "percentage points" if unit.startswith("%") else (unit or "effect")
+def axis_unit(unit: str) -> str:
+    """How an effect's axis names its unit: a change in a percentage is in percentage points."""
+    return change_unit(unit) or "effect"
 
 
 @lru_cache(maxsize=256)
@@ -96,8 +95,12 @@ def _render_interval(
     span = max(highs) - min(lows) or 1.0
     domain = [min(lows) - 0.08 * span, max(highs) + 0.08 * span]
     height = 58 * len(key) + 18  # a row for the label above each bar
+    title = "Ratio (1 = no effect)" if ratio else f"Change ({axis_unit(unit)})"
+    # The "no effect" label sits right of its line, or left of it when the line is near the
+    # right edge (a label running past the chart is cut off in the PDF).
+    near_right = (null - domain[0]) / (domain[1] - domain[0]) > 0.7
     x = alt.X(
-        "low:Q", title=f"Change ({axis_unit(unit, ratio)})",
+        "low:Q", title=title,
         scale=alt.Scale(domain=domain, nice=False, zero=False),
         axis=alt.Axis(labelColor=INK, grid=False, labelFontSize=LABEL, titleFontSize=LABEL,
                       tickCount=5, titleColor=INK),
@@ -126,7 +129,8 @@ def _render_interval(
     chart = alt.LayerChart(
         layer=[
             zero.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.2, aria=False),
-            zero.mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11, color=INK,
+            zero.mark_text(align="right" if near_right else "left", baseline="top",
+                           dx=-4 if near_right else 4, dy=2, fontSize=11, color=INK,
                            aria=False).encode(y=alt.value(0), text="name:N"),
             bars, dots, labels,
         ],

@@ -79,11 +79,16 @@ def remote(tmp_path_factory) -> Iterator[dict]:  # type: ignore[no-untyped-def]
         env=env,
     )
     endpoint = f"http://127.0.0.1:{port}/xapi/"
-    for _ in range(300):
+    # On a loaded machine importing the app alone can take a minute: wait for it to answer,
+    # and say so when it never does rather than let the pull meet a refused connection.
+    deadline = time.monotonic() + 300
+    while True:
         try:
-            urllib.request.urlopen(endpoint + "about", timeout=1)  # noqa: S310
+            urllib.request.urlopen(endpoint + "about", timeout=2)  # noqa: S310
             break
         except OSError:
+            assert server.poll() is None, "the remote Lodestar instance exited at start-up"
+            assert time.monotonic() < deadline, "the remote instance did not answer in 300 s"
             time.sleep(0.2)
     yield {
         "endpoint": endpoint,
