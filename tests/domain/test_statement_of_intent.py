@@ -3,7 +3,9 @@
 A time-to-productivity program's target is the standard new hires reach, not a level the KPI
 moves to; a retention program keeps people; a KPI that is itself a span of time, or counts over
 a window of days, gets its horizon as a date so two numbers of days never sit side by side.
-Each case has examples the statement must and must not read as.
+Each case has examples the statement must and must not read as. The same misreading in the
+grade: a survival analysis's hazard ratio (1 = no effect) is never graded against a change in
+the KPI that a pilot registered.
 """
 
 from __future__ import annotations
@@ -149,3 +151,30 @@ def test_a_bracketed_percentage_unit_is_not_bracketed_twice():
     assert change_unit("% (annualised)") == "percentage points (annualised)"
     assert change_unit("% satisfied") == "percentage points (satisfied)"
     assert change_unit("%") == "percentage points"
+
+
+# --- a ratio result against a registered change ------------------------------------------
+
+
+@pytest.mark.parametrize(("estimate", "low", "high"), [(0.62, 0.42, 0.92), (1.91, 1.31, 2.77)])
+def test_a_hazard_ratio_is_never_graded_against_a_change_in_the_kpi(estimate, low, high):
+    # Stay conversations registered -2 points of attrition; the retention analysis stores a
+    # hazard ratio, where 1 (not 0) is no effect. Graded on the KPI's scale, 0.62 would read as
+    # "the opposite of what was expected"; it must not be graded at all.
+    from lodestar.domain.preregistration import Expectation, grade_against_expectation
+
+    expected = Expectation("voluntary attrition", "% (annualised)", -2.0, date(2025, 10, 13))
+    graded = grade_against_expectation(
+        expected, estimate=estimate, ci_low=low, ci_high=high, causal=True,
+        today=date(2026, 1, 1), estimand="hazard_ratio",
+    )  # fmt: skip
+    assert graded.grade == "ungradable"
+    assert (
+        f"hazard ratio {estimate:.2f}" in graded.sentence and "1 means no effect" in graded.sentence
+    )
+    assert "−2.00 percentage points (annualised)" in graded.sentence
+    panel = grade_against_expectation(
+        expected, estimate=-1.2, ci_low=-1.9, ci_high=-0.5, causal=True, today=date(2026, 1, 1),
+        estimand="ATT",
+    )  # fmt: skip
+    assert panel.grade == "smaller_but_real"
