@@ -71,3 +71,7 @@ def test_the_readme_and_the_demo_page_count_the_demo_programs_right(db):
     assert f"{words[planted]} programs whose true effects are known" in demo
     assert f"and {words[made]} that L&D made from\n   requests in the story" in readme
     assert f"{words[made]} more programs that L&D made from requests in the story" in demo
+    for code, known in STORY_PROGRAMS_TRUTH.items():  # the demo page's table of them
+        row = next(line for line in demo.splitlines() if f"| `{code}` |" in line)
+        assert known["request"] in row and known["request_state"].replace("_", " ") in row
+        assert f"{known['baseline']:g} → {known['target']:g}" in row, row

@@ -3,11 +3,11 @@
 A :class:`RequestSpec` is what a requester typed plus the steps the request went through
 (submissions, stakeholder answers, diagnosis sessions, L&D decisions, and the program a request
 became: :mod:`.story_program_steps`). :func:`play` walks those steps through ``intake``,
-``diagnosis`` and ``programs`` exactly as the web app would, so history,
-audit rows and diagnoses are the real thing. The services stamp everything with "now"; the
-demo board needs requests of varying ages, so :func:`play` then spreads the steps evenly
-between the day the request was raised (``age`` days before :data:`STORY_END`) and its last
-change (``idle`` days before it), and moves every timestamp of the request to match. No
+``diagnosis`` and ``programs`` exactly as the web app would, so history, audit rows, diagnoses
+and programs are the real thing. The services stamp everything with "now"; the demo board needs
+requests of varying ages, so :func:`play` then spreads the steps evenly between the day the
+request was raised (``age`` days before :data:`STORY_END`) and its last change (``idle`` days
+before it), and moves every timestamp of the request, and of the program it became, to match. No
 randomness and no wall clock: the story ends with the KPI history (the Friday of its last
 week), so a request's dates agree with the data whenever the demo is seeded, and a request
 that a planted program answers can be dated by the program's own start (:func:`days_before`).
