@@ -60,9 +60,18 @@ def test_the_readme_and_the_demo_page_count_the_demo_programs_right(db):
     from sqlalchemy import func, select
 
     from lodestar.db.models import Program
+    from lodestar.services.demo.story_request_designs import STORY_PROGRAMS_TRUTH
 
     words = {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
-    count = db.scalar(select(func.count()).select_from(Program))
+    made = db.scalar(select(func.count()).where(Program.code.in_(STORY_PROGRAMS_TRUTH)))
+    planted = db.scalar(select(func.count()).select_from(Program)) - made
     readme = (DOCS.parent / "README.md").read_text()
-    assert f"lists the {words[count]} programs planted in the demo data" in readme
-    assert f"{words[count]} programs whose true effects are known" in (DOCS / "demo.md").read_text()
+    demo = (DOCS / "demo.md").read_text()
+    assert f"lists the {words[planted]} programs planted in the demo data" in readme
+    assert f"{words[planted]} programs whose true effects are known" in demo
+    assert f"and {words[made]} that L&D made from\n   requests in the story" in readme
+    assert f"{words[made]} more programs that L&D made from requests in the story" in demo
+    for code, known in STORY_PROGRAMS_TRUTH.items():  # the demo page's table of them
+        row = next(line for line in demo.splitlines() if f"| `{code}` |" in line)
+        assert known["request"] in row and known["request_state"].replace("_", " ") in row
+        assert f"{known['baseline']:g} → {known['target']:g}" in row, row

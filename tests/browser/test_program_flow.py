@@ -58,6 +58,8 @@ def test_request_to_locked_pilot_observation_and_decision(page):
     page.wait_for_selector("#mde, #form-error")
     assert page.locator("#mde").count(), page.inner_text("#form-error")
     assert "Smallest change the pilot can detect" in page.inner_text("#mde")
+    # A change in a KPI measured in % is in percentage points, never a bare "%".
+    assert "percentage points in Meeting-to-proposal conversion" in page.inner_text("#mde")
     assert "need about" in page.inner_text("#people-needed")
     shot(page, "12-pilot-plan-mde")
 
@@ -71,7 +73,7 @@ def test_request_to_locked_pilot_observation_and_decision(page):
     page.fill("#horizon_date", "2027-01-05")
     page.click("text=Launch the pilot and lock the expectation")
     page.wait_for_selector("#registered")
-    assert "+5 %" in page.inner_text("#registered")
+    assert "+5 percentage points" in page.inner_text("#registered")
     shot(page, "13-pilot-launched-locked")
 
     page.goto(f"/programs/{pid}/edit")

@@ -61,7 +61,7 @@ def test_request_to_locked_pilot_revision_and_decision(cli):
     launched = cli("program", "pilot", "launch", code, "--expect", "5",
                    "--horizon", "2027-01-05")  # fmt: skip
     assert launched.exit_code == 0, launched.output
-    assert "Expectation locked as version 1: +5 %" in launched.output
+    assert "Expectation locked as version 1: +5 percentage points" in launched.output
     assert query(cli.url, state) == "pilot"
 
     refused = cli("program", "edit", code, "--horizon", "2027-06-30")
@@ -78,7 +78,7 @@ def test_request_to_locked_pilot_revision_and_decision(cli):
 
     revised = cli("program", "pilot", "revise", code, "--expect", "4",
                   "--reason", "The first weeks fell in the quarter-end rush.")  # fmt: skip
-    assert revised.exit_code == 0 and "Recorded version 2: +4 %" in revised.output
+    assert revised.exit_code == 0 and "Recorded version 2: +4 percentage points" in revised.output
     shown = cli("program", "pilot", "show", code)
     assert "Registration version 2" in shown.output and "Registration version 1" in shown.output
     assert "Plan: the smallest change the pilot can detect is" in shown.output

@@ -146,9 +146,8 @@ def test_statement_reads_like_a_business_promise():
     )
     assert text == (
         "This program is expected to reduce repeat-contact rate by 3 percentage points (15% of "
-        "its baseline), from 20 percentage points to 17 percentage points within 60 days "
-        "through 2 behavioural levers: getting support agents to confirm the issue is solved "
-        "and offer the self-service link."
+        "its baseline), from 20% to 17% within 60 days through 2 behavioural levers: getting "
+        "support agents to confirm the issue is solved and offer the self-service link."
     )
 
 

@@ -7,6 +7,8 @@ the default 2,000-position demo: every known answer in ``demo_design_truth`` is 
   history's last week, not to the day the demo was seeded;
 - what a request pre-registered is what its program stores (+3 points for Consultative
   Discovery; −2.5 for the FCR pilot);
+- every request in design, pilot or scaled has its program, in the same state: the four the
+  story makes from requests were made through the program services, dated by their request;
 - each program has a canvas and a statement; only the Mindful description is activity talk;
 - the FCR pilot reads "smaller than expected, but real" against its registration.
 """
@@ -80,6 +82,70 @@ def test_a_request_stands_where_the_program_it_became_stands(demo, truth, code):
         assert moved["scaled"] == program_steps["scaled"]
 
 
+def test_every_request_in_design_or_later_has_its_program_in_the_same_state(demo, truth):
+    rows = demo.execute(
+        select(TrainingRequest.title, TrainingRequest.state, Program.code, Program.status)
+        .outerjoin(Program, Program.request_id == TrainingRequest.id)
+        .where(TrainingRequest.state.in_(("in_design", "pilot", "scaled")))
+    ).all()
+    assert len(rows) == 6
+    assert [r for r in rows if r.code is None or r.status != r.state] == []
+    made = {r.code: (r.title, r.state) for r in rows if r.code in truth["story_programs"]}
+    assert made == {
+        code: (known["request"], known["request_state"])
+        for code, known in truth["story_programs"].items()
+    }
+
+
+@pytest.mark.parametrize(
+    "code", ["first_90_days", "launch_readiness", "clear_replies", "seasonal_onboarding"]
+)
+def test_a_program_made_from_a_request_is_dated_by_it_and_designed(demo, truth, code):
+    from lodestar.services.programs import program_canvas, program_costs
+
+    known = truth["story_programs"][code]
+    prog = _program(demo, code)
+    req = demo.get(TrainingRequest, prog.request_id)
+    moved = {
+        s.to_state: s.at
+        for s in demo.scalars(
+            select(RequestTransition).where(RequestTransition.request_id == req.id)
+        )
+    }
+    steps = demo.scalars(
+        select(ProgramTransition)
+        .where(ProgramTransition.program_id == prog.id)
+        .order_by(ProgramTransition.at)
+    ).all()
+    # Created when the request moved to design; each later step when the request followed.
+    assert prog.created_at == steps[0].at == moved["in_design"]
+    assert moved["in_design"] > moved["accepted"]
+    assert [s.to_state for s in steps] == (["in_design", "pilot"] if prog.status == "pilot"
+                                           else ["in_design"])  # fmt: skip
+    assert all(s.at == moved[s.to_state] for s in steps)
+    assert (prog.baseline, prog.target) == (known["baseline"], known["target"])
+    ld = actor_of(demo.scalar(select(User).where(User.role == "ld")))
+    view = program_canvas(demo, ld, prog.id)
+    assert view.missing == () and not view.statement_edited and not view.activity_talk.flagged
+    # The Problem is the request's, as the design page prefilled it.
+    assert view.canvas.problem.startswith(req.business_objective)
+    assert "(result due" in view.statement or "within" in view.statement
+    costs = program_costs(demo, ld, prog.id)
+    assert costs is not None and costs.currency == "EUR"
+
+
+def test_the_seasonal_warehouse_pilot_locked_its_expectation_at_launch(demo, truth):
+    known = truth["story_programs"]["seasonal_onboarding"]
+    prog = _program(demo, "seasonal_onboarding")
+    reg = demo.scalar(select(PilotRegistration).where(PilotRegistration.program_id == prog.id))
+    assert reg.version == 1 and reg.locked_at.date().isoformat() == known["launched_on"]
+    assert prog.start_date.isoformat() == known["launched_on"] == "2026-10-26"
+    assert reg.expected_effect == known["registered_effect"] == prog.target - prog.baseline == -5
+    assert reg.horizon_date.isoformat() == known["horizon"] == prog.horizon_date.isoformat()
+    assert reg.evaluation_design == known["evaluation_design"] == prog.evaluation_design
+    assert reg.kpi_id == prog.kpi_id
+
+
 def test_the_fcr_request_is_no_longer_in_diagnosis_while_its_pilot_runs(demo, truth):
     fcr = _program(demo, "fcr_pilot")
     assert fcr.start_date.isoformat() == truth["fcr_pilot"]["launched_on"] == "2026-01-05"
@@ -103,8 +169,13 @@ def test_every_dated_step_is_anchored_to_the_data_not_the_wall_clock(demo, truth
     # The newest request moved in the data's last weeks (a board of live requests), not months
     # before or weeks after the history ends.
     assert demo.scalar(select(func.max(TrainingRequest.updated_at))) >= end - timedelta(days=7)
-    registration = demo.scalar(select(PilotRegistration))
-    assert registration.locked_at.date() == _program(demo, "fcr_pilot").start_date
+    for code in ("fcr_pilot", "seasonal_onboarding"):  # every registration locked at launch
+        prog = _program(demo, code)
+        registration = demo.scalar(
+            select(PilotRegistration).where(PilotRegistration.program_id == prog.id)
+        )
+        assert registration.locked_at.date() == prog.start_date, code
+    assert demo.scalar(select(func.count()).select_from(PilotRegistration)) == 2
 
 
 def test_what_a_request_pre_registered_is_what_its_program_stores(demo, truth):
@@ -139,7 +210,7 @@ def test_each_program_has_a_canvas_and_only_the_activity_talk_is_flagged(demo, t
 
     ld = actor_of(demo.scalar(select(User).where(User.role == "ld")))
     codes = list(demo.scalars(select(Program.code).order_by(Program.code)))
-    assert sorted(truth["canvases"]) == codes and len(codes) == 6
+    assert sorted(truth["canvases"]) == codes and len(codes) == 10
     flagged = []
     for code in codes:
         view = program_canvas(demo, ld, _program(demo, code).id)

@@ -197,6 +197,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/privacy/retention"): (ADMIN, 403, None),
     ("POST", "/api/privacy/retention"): (ADMIN, 403, None),
     ("POST", "/api/programs"): (LD, 403, "program_json"),
+    ("GET", "/api/programs/{program_id}"): (PROGRAM_READERS, 403, None),
     ("PATCH", "/api/programs/{program_id}"): (LD, 403, "program_patch_json"),
     ("GET", "/api/programs/{program_id}/canvas"): (PROGRAM_READERS, 403, None),
     ("PUT", "/api/programs/{program_id}/canvas"): (LD, 403, "canvas_json"),

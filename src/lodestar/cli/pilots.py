@@ -15,6 +15,7 @@ from lodestar.cli.context import (
     parse_date,
     program_scope,
 )
+from lodestar.domain.numbers import change_unit
 
 app = typer.Typer(
     help="Pilots: size them, draw the lottery, launch with the expectation locked.",
@@ -115,8 +116,8 @@ def launch(
         )
     typer.echo(
         f"Launched. Expectation locked as version {reg.version}: {reg.expected_effect:+g} "
-        f"{reg.unit} on {reg.kpi_name} by {reg.horizon_date}. From now on it changes only by a "
-        "new, dated version with its reason (`lodestar program pilot revise`)."
+        f"{change_unit(reg.unit)} on {reg.kpi_name} by {reg.horizon_date}. From now on it "
+        "changes only by a new, dated version with its reason (`lodestar program pilot revise`)."
     )
 
 
@@ -138,7 +139,7 @@ def revise(
             horizon_date=horizon_date,
         )  # fmt: skip
     typer.echo(
-        f"Recorded version {reg.version}: {reg.expected_effect:+g} {reg.unit} by "
+        f"Recorded version {reg.version}: {reg.expected_effect:+g} {change_unit(reg.unit)} by "
         f"{reg.horizon_date}. Earlier versions stay on record."
     )
 
@@ -155,7 +156,7 @@ def show(program: str = PROGRAM, as_: str | None = AS_OPTION) -> None:
     plan = stored.plan
     if plan:
         typer.echo(f"Plan: the smallest change the pilot can detect is {plan['mde']:.3g} "
-                   f"{plan['unit']} in {plan['kpi_name']}.")  # fmt: skip
+                   f"{change_unit(plan['unit'])} in {plan['kpi_name']}.")  # fmt: skip
         if stored.needed_words:
             typer.echo(f"  {stored.needed_words}")
     else:
@@ -173,7 +174,8 @@ def show(program: str = PROGRAM, as_: str | None = AS_OPTION) -> None:
     for reg in versions:
         typer.echo(
             f"Registration version {reg.version} (locked {reg.locked_on}): "
-            f"{reg.expected_effect:+g} {reg.unit} on {reg.kpi_name} by {reg.horizon_date}. "
+            f"{reg.expected_effect:+g} {change_unit(reg.unit)} on {reg.kpi_name} by "
+            f"{reg.horizon_date}. "
             f"{reg.reason}"
         )
     if graded is not None:

@@ -40,10 +40,12 @@ def decimals_for(*values: float | None, most: int = 4) -> int:
 def change_unit(unit: str) -> str:
     """The unit of a *change* in a KPI measured in ``unit``: a change in a percentage is in
     percentage points ("%" → "percentage points", "% of contacts" → "percentage points (of
-    contacts)"); any other unit is its own."""
+    contacts)", "% (annualised)" → "percentage points (annualised)"); any other unit is its own."""
     u = unit.strip()
     if u.startswith("%"):
         rest = u[1:].strip()
+        if rest.startswith("(") and rest.endswith(")"):  # "% (annualised)": already bracketed
+            rest = rest[1:-1].strip()
         return f"percentage points{f' ({rest})' if rest else ''}"
     return u
 

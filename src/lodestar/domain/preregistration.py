@@ -35,6 +35,12 @@ GRADE_LABELS: dict[str, str] = {
 }
 
 
+#: Results on a ratio scale, where 1 (not 0) means no effect: the survival analyses' hazard
+#: ratios (retention, time to productivity). A registered change in the KPI's own unit says
+#: nothing about them, so they are never graded against it.
+RATIO_ESTIMANDS = frozenset({"hazard_ratio"})
+
+
 @dataclass(frozen=True)
 class Expectation:
     """The locked expectation: the change in the KPI's own unit the program should cause."""
@@ -77,6 +83,7 @@ def grade_against_expectation(
     ci_high: float,
     causal: bool,
     today: date,
+    estimand: str = "",
 ) -> GradedResult:
     """Grade a stored result against what was expected, in words a sponsor understands.
 
@@ -84,12 +91,23 @@ def grade_against_expectation(
     - smaller_but_real: the interval excludes no effect, on the expected side, but stops short;
     - no_clear_effect: the interval includes no effect;
     - opposite: the interval excludes no effect, on the other side;
-    - too_early: the horizon has not passed; ungradable: the result is not a causal estimate.
+    - too_early: the horizon has not passed; ungradable: the result is not a causal estimate,
+      or it is a ratio (``RATIO_ESTIMANDS``) while the expectation is a change in the KPI.
     """
     kpi, unit = expectation.kpi_name, expectation.unit
     expected = expectation.expected_effect
     low, high = format_number(ci_low, 2, sign=True), format_number(ci_high, 2, sign=True)
     interval = f"[{low}, {high}]"
+    if estimand in RATIO_ESTIMANDS:
+        ratio = f"{estimand.replace('_', ' ')} {format_number(estimate, 2)}"
+        return _graded(
+            "ungradable",
+            f"The stored result is a {ratio} (interval {format_number(ci_low, 2)} to "
+            f"{format_number(ci_high, 2)}; 1 means no effect), while the registration expects "
+            f"{_fmt(expected, unit)} on {kpi}. The two are on different scales, so the result "
+            "is shown but not graded: read it in the survival section, in people kept or days "
+            "saved.",
+        )
     if expectation.horizon_date is not None and today < expectation.horizon_date:
         return _graded(
             "too_early",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lodestar.analytics.assign import TREATED, assign
 from lodestar.analytics.power import mde
 from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, WorkspaceMeta
+from lodestar.domain.numbers import change_unit
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services import audit
@@ -142,7 +143,8 @@ def plan_pilot(
     words = (
         f"With {n1} people in the pilot and {n0} in the comparison group"
         + (f", assigned as whole teams (average {m:.1f} people, ICC {icc:.2f})" if by_team else "")
-        + f", the pilot can reliably detect a change of {value:.3g} {kpi.unit} in {kpi.name} "
+        + f", the pilot can reliably detect a change of {value:.3g} {change_unit(kpi.unit)} in "
+        f"{kpi.name} "
         f"or more (5% significance, 80% power, adjusting for the previous {weeks} weeks, R² "
         f"{r2:.2f}). If the program is expected to move it less than that, enlarge the pilot "
         "or run it longer."

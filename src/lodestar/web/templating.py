@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lodestar.domain.intake import INTAKE_FIELDS, STAKEHOLDER_QUESTIONS
-from lodestar.domain.numbers import format_number
+from lodestar.domain.numbers import change_unit, format_number
 from lodestar.domain.options import label
 from lodestar.reports.brief_pdf import TEMPLATES_DIR as REPORT_TEMPLATES_DIR
 from lodestar.web.security import csrf_token
@@ -31,6 +31,8 @@ templates.env.filters["label"] = label
 
 
 templates.env.filters["number"] = format_number  # the one formatter: {{ x | number(2) }}
+# A change in a KPI in "%" is in percentage points: {{ kpi.unit | change_unit }}.
+templates.env.filters["change_unit"] = change_unit
 
 
 def has_htmx() -> bool:

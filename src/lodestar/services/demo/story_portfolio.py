@@ -13,8 +13,9 @@ marked which requests came in ad hoc. The known answers follow from these inputs
 - symptoms: ad-hoc and urgent requests above 30% of the open ones, open requests without a
   metric, running programs whose behaviour nobody has observed, and all program spend without
   a result of moderate or strong evidence; the masterclass is the one single-workshop program
-  among the five with a canvas (20%, under the 25% line), and every request taken on had a
-  concluded diagnosis, so those two symptoms do not show;
+  among the ten with a canvas (10%, under the 25% line; the four programs the story makes from
+  requests mix job aids, checklists, coaching and micro-learning), and every request taken on
+  had a concluded diagnosis, so those two symptoms do not show;
 - the plan on day 75: stakeholders mapped, heat map (weights set), the top programs described
   by outcomes, micro-interventions (the FCR checklist) and a registered pilot are done; the
   interviews (7 of 10) and one metric everywhere are late.

@@ -12,7 +12,8 @@ Known answers, recorded beside the demo truth (``workspace_meta['demo_design_tru
 data hold −1.8, so its grade is "smaller than expected, but real"; the Mindful description talks
 only of activity and is flagged; Consultative Discovery pre-registered +3 points, which is its
 stored target less its baseline; the two requests planted programs answer stand where their
-programs stand; no dated step lies after the story's end.
+programs stand; no dated step lies after the story's end. The two programs the story itself
+makes from requests (:mod:`.story_requests_programs`) add theirs under ``story_programs``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from lodestar.db.models import (
     WorkspaceMeta,
 )
 from lodestar.domain.program_lifecycle import REQUEST_STATE_FOR
+from lodestar.services.demo.story_request_designs import STORY_PROGRAMS_TRUTH
 from lodestar.services.demo.story_script import STORY_END
 
 CANVASES: dict[str, dict[str, Any]] = {
@@ -71,17 +73,14 @@ CANVASES: dict[str, dict[str, Any]] = {
         "behaviours": ["Asks each team member what would make them leave"],
     },
     "onboarding_buddy": {
-        "audience": "new warehouse and logistics hires and their buddies",
+        # The generated statement reads the target (54 lines/hour) as the standard new hires
+        # reach sooner, as the time-to-productivity analysis does, so nobody rewrote it.
+        "audience": "new warehouse and logistics hires",
         "place": "The first six weeks on the warehouse floor, at the start of each shift.",
         "prompt": "A five-minute check-in prompt on the buddy's scanner at shift start.",
         "proof": "Days until a new hire reaches the standard pick rate three weeks in a row.",
         "formats": ["internal_gig", "prompt"],
         "behaviours": ["Checks in with their buddy at the start of every shift"],
-        # The generated statement would read the pick-rate standard (the program's target, a
-        # level to reach) as a change to the KPI, so the author wrote this one.
-        "statement": "This program is expected to bring new warehouse and logistics hires to "
-        "the standard pick rate of 54 lines an hour about three weeks sooner, by getting each "
-        "new hire to check in with their buddy at the start of every shift for six weeks.",
     },
     "mindful_webinars": {
         "audience": "customer service agents",
@@ -107,8 +106,10 @@ DESIGN_TRUTH: dict[str, Any] = {
         "request_state": "scaled",
     },
     "mindful_webinars": {"activity_talk": True},
-    # Every planted program has a canvas and a statement; only this description is flagged.
-    "canvases": sorted(CANVASES),
+    # Every program has a canvas and a statement — the planted ones and the two the story
+    # makes from requests — and only the Mindful description is flagged.
+    "canvases": sorted([*CANVASES, *STORY_PROGRAMS_TRUTH]),
+    "story_programs": STORY_PROGRAMS_TRUTH,
     "activity_talk_flagged": ["mindful_webinars"],
     "decisions": {"consultative_discovery": "scale", "mindful_webinars": "stop"},
     "materialised_risks": {"fcr_pilot": 1},

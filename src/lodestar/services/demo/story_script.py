@@ -1,12 +1,13 @@
 """How a scripted training request is played through the real services, then dated.
 
 A :class:`RequestSpec` is what a requester typed plus the steps the request went through
-(submissions, stakeholder answers, diagnosis sessions, L&D decisions). :func:`play` walks
-those steps through ``intake`` and ``diagnosis`` exactly as the web app would, so history,
-audit rows and diagnoses are the real thing. The services stamp everything with "now"; the
-demo board needs requests of varying ages, so :func:`play` then spreads the steps evenly
-between the day the request was raised (``age`` days before :data:`STORY_END`) and its last
-change (``idle`` days before it), and moves every timestamp of the request to match. No
+(submissions, stakeholder answers, diagnosis sessions, L&D decisions, and the program a request
+became: :mod:`.story_program_steps`). :func:`play` walks those steps through ``intake``,
+``diagnosis`` and ``programs`` exactly as the web app would, so history, audit rows, diagnoses
+and programs are the real thing. The services stamp everything with "now"; the demo board needs
+requests of varying ages, so :func:`play` then spreads the steps evenly between the day the
+request was raised (``age`` days before :data:`STORY_END`) and its last change (``idle`` days
+before it), and moves every timestamp of the request, and of the program it became, to match. No
 randomness and no wall clock: the story ends with the KPI history (the Friday of its last
 week), so a request's dates agree with the data whenever the demo is seeded, and a request
 that a planted program answers can be dated by the program's own start (:func:`days_before`).
@@ -26,6 +27,7 @@ from lodestar.analytics.demo.calendar import LAST_WEEK
 from lodestar.db.models import Diagnosis, RequestTransition, StakeholderAnswer, TrainingRequest
 from lodestar.domain.roles import Actor
 from lodestar.services import accounts, diagnosis, intake
+from lodestar.services.demo.story_program_steps import ProgramStep, date_program_of
 from lodestar.services.diagnosis import DiagnosisInput, FindingInput
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ class Move:
     reason: str = ""
 
 
-Step = Submit | Answer | Diagnose | Move
+Step = Submit | Answer | Diagnose | Move | ProgramStep
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def play(session: Session, spec: RequestSpec, handles: StoryHandles, anchor: dat
         _do(session, step, spec, handles, req.id, requester, partner)
         marks.append(_transition_count(session, req.id))
     _date(session, req, spec, marks, anchor)
+    date_program_of(session, req.id)
     return req.id
 
 
@@ -166,8 +169,10 @@ def _do(
             request_id,
             DiagnosisInput(findings=dict(step.findings), conclude=step.conclude),
         )
-    else:
+    elif isinstance(step, Move):
         intake.transition_request(session, partner, request_id, step.target, step.reason)
+    else:  # L&D makes the request a program, or launches that program's pilot
+        step.play(session, partner, request_id)
 
 
 def _transition_count(session: Session, request_id: int) -> int:

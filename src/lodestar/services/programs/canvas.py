@@ -86,6 +86,7 @@ def generated_statement(session: Session, prog: Program, audience: str) -> str:
             start=prog.start_date,
             audience=audience,
             behaviours=behaviours,
+            design=prog.evaluation_design or "",
         )
     )
 

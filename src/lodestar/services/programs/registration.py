@@ -240,6 +240,7 @@ def grade_result(reg: Registration, result: ImpactResult, today: date) -> Graded
         ci_high=result.ci_high,
         causal=result.causal,
         today=today,
+        estimand=result.estimand,
     )
 
 

@@ -87,6 +87,12 @@ def create_program(db: SessionDep, actor: WritingActor, data: ProgramCreate) -> 
     return program_read(prog)
 
 
+@router.get("/programs/{program_id}", response_model=ProgramRead)
+def read_program(db: SessionDep, actor: CurrentActor, program_id: RecordId) -> ProgramRead:
+    """One program: its state, the request it answers and its metric that matters."""
+    return program_read(programs.get_program(db, actor, program_id))
+
+
 @router.patch("/programs/{program_id}", response_model=ProgramRead)
 def edit_program(
     db: SessionDep, actor: WritingActor, program_id: RecordId, data: ProgramPatch
