@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import BadgeAchievement, BadgeAward
 from lodestar.domain.roles import Actor
-from lodestar.services.learning.people import own_person, person_for
+from lodestar.services.reporting_line import own_person, person_for
 
 
 @dataclass(frozen=True)

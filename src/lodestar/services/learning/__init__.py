@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lodestar.services.learning.my_area import MyArea, MyProgram, my_area
 from lodestar.services.learning.paths import PathView, StepView, get_path, paths_by_code
-from lodestar.services.learning.people import Person, direct_reports, own_person, person_for
 from lodestar.services.learning.plans import (
     LearningPlan,
     PlanEntry,
@@ -20,8 +20,12 @@ from lodestar.services.learning.skill_source import (
     skill_source,
     use_skill_source,
 )
+from lodestar.services.reporting_line import Person, direct_reports, own_person, person_for
 
 __all__ = [
+    "MyArea",
+    "MyProgram",
+    "my_area",
     "LearningPlan",
     "NoCatalogue",
     "PathView",

@@ -28,9 +28,9 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, NotFound, PermissionDenied
 from lodestar.services.badges.awards import Issuer, award, path_achievement
 from lodestar.services.learning.paths import PathView, paths_by_code, paths_for_skills
-from lodestar.services.learning.people import Person, own_employee_id, own_person, person_for
 from lodestar.services.learning.skill_source import skill_source
 from lodestar.services.quizzes.attempts import latest_attempt
+from lodestar.services.reporting_line import Person, own_employee_id, own_person, person_for
 
 MAX_PLAN_ITEMS = 6
 

@@ -17,10 +17,10 @@ from lodestar.domain.quiz_format import quiz_from_data
 from lodestar.domain.quizzes import Outcome, Quiz, QuizResult, score, share_of_points
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound, PermissionDenied
-from lodestar.services.learning.people import person_for
 from lodestar.services.privacy.groups import group_rule
 from lodestar.services.quizzes.catalogue import stored_quiz
 from lodestar.services.quizzes.statements import attempt_statement, record_attempt_statement
+from lodestar.services.reporting_line import person_for
 
 
 @dataclass(frozen=True)
