@@ -66,6 +66,8 @@ def import_quiz(session: Session, actor: Actor, text: str, fmt: QuizFormat) -> Q
     """Add a quiz, or replace the one with the same code. L&D and admins only."""
     if not actor.is_ld:
         raise PermissionDenied("Only L&D and administrators can add or change quizzes.")
+    if not text.strip():
+        raise InvalidInput("The quiz file is empty; choose a quiz file (.json or .csv).")
     quiz = parse_quiz(text, fmt)
     row = session.scalar(select(QuizDefinition).where(QuizDefinition.code == quiz.code))
     if row is None:
