@@ -106,3 +106,28 @@ def test_someone_outside_the_line_sees_no_plan(db: Session, actors: dict[str, Ac
     with pytest.raises(PermissionDenied, match="reporting line"):
         learning.plan_of(db, actors["executive"], user.employee_id)
     assert learning.plan_of(db, actors["ld"], user.employee_id).entries
+
+
+def test_erasing_a_persons_facts_removes_their_quizzes_plan_and_badges(
+    db: Session, actors: dict[str, Actor]
+) -> None:
+    from sqlalchemy import func, select
+
+    from lodestar.db.models import BadgeAward, LearningPlanItem, QuizAttempt, StepCompletion
+    from lodestar.services.privacy import erase_person
+
+    employee = actors["employee"]
+    quizzes.take_quiz(db, employee, "leadership-style", SERVANT, iri_base="https://x.example")
+    plan = learning.add_path(db, employee, "resilience")
+    for step in plan.entries[0].path.steps:
+        learning.complete_step(db, employee, ISSUER, step.id)
+    user = db.get(User, employee.user_id)
+    assert user is not None and user.employee_id is not None
+    person = db.get(Employee, user.employee_id)
+    assert person is not None
+    erase_person(db, actors["admin"], person.external_id, confirm=person.external_id,
+                 delete_facts=True)  # fmt: skip
+    for model in (QuizAttempt, StepCompletion, LearningPlanItem, BadgeAward):
+        left = db.scalar(select(func.count()).select_from(model).where(
+            model.employee_id == person.id))  # fmt: skip
+        assert left == 0, model.__name__
