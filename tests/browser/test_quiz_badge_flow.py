@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import shot, sign_in_as
+from tests.browser.test_leadership_flow import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -16,6 +17,17 @@ SERVANT = {
     "praise": "had-back", "meeting": "notes", "change": "shield", "energy": "helping",
     "hire": "attitude",
 }  # fmt: skip
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """WCAG 2.1 A/AA violations axe-core finds on the page (none checked without axe-core)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text())
+    return page.evaluate(  # type: ignore[no-any-return]
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id)"""
+    )
 
 
 def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_server):  # type: ignore[no-untyped-def]
@@ -35,6 +47,7 @@ def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_serv
     assert recommended == ["Resilience", "Storytelling", "Taking Ownership"]
     assert page.locator("#strengths li").count() >= 2
     shot(page, "32-quiz-result")
+    assert axe_violations(page) == []
     page.click("#build-plan")
     page.wait_for_url("**/me#plan")
     entry = page.locator("article[data-path='storytelling']")
@@ -54,6 +67,7 @@ def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_serv
     assert "Verified: this badge is genuine" in visitor.inner_text("#verdict")
     assert visitor.locator("#checks li").count() == 4
     shot(visitor, "35-badge-public-page")
+    assert axe_violations(visitor) == []
     with visitor.expect_download() as info:
         visitor.click("#download-json")
     assert info.value.suggested_filename.endswith(".json")

@@ -100,7 +100,7 @@ def build_plan(session: Session, actor: Actor, employee_id: int | None = None) -
     attempt = latest_attempt(session, actor, person.employee_id)
     if attempt is not None:
         for p in paths_by_code(session, list(attempt.outcome.paths)).values():
-            wanted.append((p, "quiz", f"{attempt.quiz_title}: {attempt.outcome.name}"))
+            wanted.append((p, "quiz", f"{attempt.outcome.name}, in “{attempt.quiz_title}”"))
     rank = len(have)
     for p, reason, detail in wanted:
         if p.id in have or rank >= MAX_PLAN_ITEMS:
