@@ -17,6 +17,7 @@ key in ``badge_signing_keys``, made on first use. Never in code.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from lodestar.db.models import BadgeSigningKey
 from lodestar.errors import ConfigurationError
 
 ALGORITHM = "RS256"
+KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a JWK thumbprint, base64url
 KEY_BITS = 2048
 
 
@@ -91,6 +93,8 @@ def _remember(session: Session, key: RSAKey) -> str:
 
 def public_jwk(session: Session, key_id: str) -> dict[str, Any] | None:
     """The public JWK of an issuer key, with its ``kid`` (None: no such key)."""
+    if not KEY_ID.match(key_id):
+        return None
     stored = session.scalar(
         select(BadgeSigningKey.public_jwk).where(BadgeSigningKey.key_id == key_id)
     )

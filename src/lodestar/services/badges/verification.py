@@ -5,6 +5,7 @@ sign-in: anyone holding the link may check it."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,8 @@ from lodestar.db.models import BadgeAchievement, BadgeAward, Employee
 from lodestar.domain.open_badges import credential_url
 from lodestar.errors import NotFound
 from lodestar.services.badges.signing import check_token
+
+PUBLIC_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,16 @@ class BadgeVerification:
 
 
 def _award(session: Session, public_id: str) -> tuple[BadgeAward, BadgeAchievement, Employee]:
-    row = session.execute(
-        select(BadgeAward, BadgeAchievement, Employee)
-        .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
-        .join(Employee, Employee.id == BadgeAward.employee_id)
-        .where(BadgeAward.public_id == public_id)
-    ).first()
+    row = (
+        None
+        if not PUBLIC_ID.match(public_id)
+        else session.execute(
+            select(BadgeAward, BadgeAchievement, Employee)
+            .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
+            .join(Employee, Employee.id == BadgeAward.employee_id)
+            .where(BadgeAward.public_id == public_id)
+        ).first()
+    )
     if row is None:
         raise NotFound(
             "There is no badge at this address. Check the link; a badge's address is given on "

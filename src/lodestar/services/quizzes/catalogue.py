@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.base import utcnow
 from lodestar.db.models import QuizDefinition
 from lodestar.domain.quiz_csv import quiz_from_csv, quiz_to_csv
-from lodestar.domain.quiz_format import quiz_from_data, quiz_to_data
+from lodestar.domain.quiz_format import CODE, quiz_from_data, quiz_to_data
 from lodestar.domain.quizzes import Quiz
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, NotFound, PermissionDenied
@@ -94,7 +94,11 @@ def _store(session: Session, quiz: Quiz, *, built_in: bool) -> QuizDefinition:
 
 def stored_quiz(session: Session, code: str) -> tuple[QuizDefinition, Quiz]:
     install_built_in(session)
-    row = session.scalar(select(QuizDefinition).where(QuizDefinition.code == code))
+    row = (
+        session.scalar(select(QuizDefinition).where(QuizDefinition.code == code))
+        if CODE.match(code)
+        else None
+    )
     if row is None:
         raise NotFound(f"There is no quiz “{code}”; pick one from the quizzes page.")
     return row, quiz_from_data(json.loads(row.definition))

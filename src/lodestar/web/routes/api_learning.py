@@ -13,7 +13,7 @@ from lodestar.services.input_fields import RecordId
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["quizzes, plans and badges"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api", tags=["learning"], responses=PROBLEM_RESPONSES)
 
 
 class QuizRead(BaseModel):
