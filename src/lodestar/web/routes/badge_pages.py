@@ -10,6 +10,7 @@ from starlette.responses import Response
 from lodestar.errors import NotFound
 from lodestar.services import badges
 from lodestar.web.deps import SessionDep
+from lodestar.web.learning_contexts import BadgePage
 from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -59,4 +60,4 @@ def credential_jwt(db: SessionDep, public_id: str) -> Response:
 @router.get("/badges/{public_id}")
 def badge_page(request: Request, db: SessionDep, public_id: str) -> Response:
     result = badges.verify_badge(db, public_id, _issuer(request).base_url)
-    return render(request, "badges/public.html", {"badge": result})
+    return render(request, "badges/public.html", BadgePage(result))

@@ -11,6 +11,7 @@ from lodestar.errors import LodestarError
 from lodestar.services import badges, learning
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FieldErrors, FormDep, form_text, handle_form, see_other
+from lodestar.web.learning_contexts import MyLearningPage
 from lodestar.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -20,11 +21,7 @@ router = APIRouter(include_in_schema=False)
 def my_page(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
     area = learning.my_area(db, actor)
     paths = learning.paths_by_code(db) if area.linked else {}
-    return render(
-        request,
-        "me/index.html",
-        {"area": area, "own": True, "step_labels": STEP_LABELS, "paths": paths},
-    )
+    return render(request, "me/index.html", MyLearningPage(area, True, STEP_LABELS, paths))
 
 
 @router.get("/me/people/{employee_id:int}")
@@ -32,11 +29,7 @@ def report_page(
     request: Request, db: SessionDep, actor: CurrentActor, employee_id: int
 ) -> Response:
     area = learning.my_area(db, actor, employee_id)
-    return render(
-        request,
-        "me/index.html",
-        {"area": area, "own": False, "step_labels": STEP_LABELS, "paths": {}},
-    )
+    return render(request, "me/index.html", MyLearningPage(area, False, STEP_LABELS))
 
 
 def _refused(request: Request, back: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from lodestar.errors import InvalidInput, LodestarError
 from lodestar.services import nudges, quizzes
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FieldErrors, FormDep, handle_form
+from lodestar.web.learning_contexts import QuizFormPage, QuizListPage, QuizResultPage
 from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,11 +19,8 @@ MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 @router.get("/quizzes")
 def quiz_list(request: Request, db: SessionDep, actor: CurrentActor, error: str = "") -> Response:
-    return render(
-        request,
-        "quizzes/list.html",
-        {"quizzes": quizzes.list_quizzes(db, actor), "actor": actor, "error": error},
-    )
+    page = QuizListPage(actor, quizzes.list_quizzes(db, actor), error)
+    return render(request, "quizzes/list.html", page)
 
 
 @router.post("/quizzes/import")
@@ -42,8 +40,7 @@ async def quiz_import(
 
     def refused(exc: LodestarError) -> Response:
         problems = exc.details.get("problems", {})
-        page = {"quizzes": quizzes.list_quizzes(db, actor), "actor": actor,
-                "error": exc.message, "problems": problems}  # fmt: skip
+        page = QuizListPage(actor, quizzes.list_quizzes(db, actor), exc.message, problems)
         return render(request, "quizzes/list.html", page, status_code=exc.status)
 
     return handle_form(request, db, act, refused=refused, done="/quizzes")
@@ -52,7 +49,7 @@ async def quiz_import(
 @router.get("/quizzes/{code}")
 def quiz_form(request: Request, db: SessionDep, actor: CurrentActor, code: str) -> Response:
     quiz = quizzes.get_quiz(db, actor, code)
-    return render(request, "quizzes/take.html", {"quiz": quiz, "chosen": {}, "errors": {}})
+    return render(request, "quizzes/take.html", QuizFormPage(quiz))
 
 
 @router.post("/quizzes/{code}")
@@ -73,8 +70,7 @@ def quiz_submit(
         return f"Your result: {view.outcome.name}."
 
     def refused(exc: LodestarError) -> Response:
-        page = {"quiz": quiz, "chosen": answers, "errors": exc.details.get("fields", {}),
-                "error": exc.message}  # fmt: skip
+        page = QuizFormPage(quiz, answers, exc.details.get("fields", {}), exc.message)
         return render(request, "quizzes/take.html", page, status_code=exc.status)
 
     return handle_form(
@@ -85,7 +81,7 @@ def quiz_submit(
 @router.get("/quizzes/attempts/{attempt_id:int}")
 def quiz_result(request: Request, db: SessionDep, actor: CurrentActor, attempt_id: int) -> Response:
     view = quizzes.get_attempt(db, actor, attempt_id)
-    return render(request, "quizzes/result.html", {"attempt": view})
+    return render(request, "quizzes/result.html", QuizResultPage(view))
 
 
 @router.get("/quizzes/{code}/export.{fmt}")
