@@ -131,3 +131,32 @@ def test_erasing_a_persons_facts_removes_their_quizzes_plan_and_badges(
         left = db.scalar(select(func.count()).select_from(model).where(
             model.employee_id == person.id))  # fmt: skip
         assert left == 0, model.__name__
+
+
+class Levels(learning.NoCatalogue):
+    def levels(self, session: Session, employee_id: int) -> dict[str, int]:
+        return {"storytelling": 4, "resilience": 1}
+
+
+def test_demonstrated_proficiency_awards_its_badge_once(
+    db: Session, actors: dict[str, Actor]
+) -> None:
+    badges.define_proficiency_badge(
+        db, code="storyteller-3", name="Storyteller", skill_code="storytelling", min_level=3,
+        description="Tells a business story that moves people to act.",
+    )  # fmt: skip
+    badges.define_proficiency_badge(
+        db, code="steady-3", name="Steady", skill_code="resilience", min_level=3,
+        description="Keeps going under pressure.",
+    )  # fmt: skip
+    user = db.get(User, actors["employee"].user_id)
+    assert user is not None and user.employee_id is not None
+    assert badges.refresh_proficiency_badges(db, ISSUER, user.employee_id) == []
+    learning.use_skill_source(Levels())
+    try:
+        awarded = badges.refresh_proficiency_badges(db, ISSUER, user.employee_id)
+        again = badges.refresh_proficiency_badges(db, ISSUER, user.employee_id)
+    finally:
+        learning.use_skill_source(learning.NoCatalogue())
+    assert [a.id for a in awarded] == [a.id for a in again] and len(awarded) == 1
+    assert [b.name for b in badges.badges_of(db, actors["employee"])] == ["Storyteller"]

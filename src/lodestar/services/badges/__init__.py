@@ -9,6 +9,7 @@ from lodestar.services.badges.awards import (
     award_proficiency_badges,
     define_proficiency_badge,
     path_achievement,
+    refresh_proficiency_badges,
 )
 from lodestar.services.badges.holdings import HeldBadge, badges_of
 from lodestar.services.badges.signing import check_token, public_jwk
@@ -36,5 +37,6 @@ __all__ = [
     "json_text",
     "path_achievement",
     "public_jwk",
+    "refresh_proficiency_badges",
     "verify_badge",
 ]

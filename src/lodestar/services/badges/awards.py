@@ -133,3 +133,14 @@ def award_proficiency_badges(
             evidence = f"Assessed at level {levels[achievement.skill_code]} in {achievement.name}."
             out.append(award(session, issuer, achievement, employee_id, evidence=evidence))
     return out
+
+
+def refresh_proficiency_badges(
+    session: Session, issuer: Issuer, employee_id: int
+) -> list[BadgeAward]:
+    """Award the proficiency badges the person's current levels (from the skills catalogue,
+    through ``SkillSource``) now earn; call it after an assessment is recorded."""
+    from lodestar.services.learning.skill_source import skill_source
+
+    levels = skill_source().levels(session, employee_id)
+    return award_proficiency_badges(session, issuer, employee_id, levels) if levels else []
