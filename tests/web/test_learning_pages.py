@@ -83,3 +83,28 @@ def test_ld_imports_a_quiz_file_and_sees_row_problems(client_as) -> None:  # typ
     )
     assert sent.status_code == 422, sent.text
     assert "servant=two" in sent.text, sent.text[sent.text.find("<main") :][:1500]
+
+
+def test_a_manager_opens_a_reports_area_and_not_a_strangers(client_as, web_database) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from lodestar.db.models import User
+    from lodestar.db.session import make_engine
+
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        jonas = s.scalar(select(User.employee_id).where(User.email == "jonas@brightwater.example"))
+    engine.dispose()
+    client = client_as("manager")
+    me = client.get("/me")
+    assert me.status_code == 200 and "People who report to me" in me.text
+    report = re.search(r'href="/me/people/(\d+)"', me.text)
+    assert report
+    page = client.get(f"/me/people/{report.group(1)}")
+    assert page.status_code == 200 and "Learning plan" in page.text
+    employee = client_as("employee")
+    own = employee.get("/me")
+    assert "People who report to me" not in own.text
+    stranger = client.get(f"/me/people/{jonas}")  # in Service, not in the Sales line
+    assert stranger.status_code == 403 and "reporting line" in stranger.text
