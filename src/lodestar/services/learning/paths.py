@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import LearningPath, LearningPathStep
@@ -51,17 +53,26 @@ def install_built_in_paths(session: Session) -> None:
     text = resources.files("lodestar.services.learning").joinpath("builtin_paths.json")
     paths = json.loads(text.read_text(encoding="utf-8"))
     have = set(session.scalars(select(LearningPath.code)))
-    for p in paths:
-        if p["code"] in have:
-            continue
-        row = LearningPath(code=p["code"], name=p["name"], description=p["description"],
-                           skill_codes=json.dumps(p["skills"]))  # fmt: skip
-        session.add(row)
-        session.flush()
-        for i, s in enumerate(p["steps"], start=1):
-            session.add(LearningPathStep(path_id=row.id, position=i, kind=s["kind"],
-                                         title=s["title"], detail=s.get("detail", ""),
-                                         required=s.get("required", True)))  # fmt: skip
+    missing = [p for p in paths if p["code"] not in have]
+    if not missing:
+        return
+    try:
+        with session.begin_nested():  # two first requests at once: the loser finds them stored
+            for p in missing:
+                _store_path(session, p)
+    except IntegrityError:
+        pass
+
+
+def _store_path(session: Session, p: dict[str, Any]) -> None:
+    row = LearningPath(code=p["code"], name=p["name"], description=p["description"],
+                       skill_codes=json.dumps(p["skills"]))  # fmt: skip
+    session.add(row)
+    session.flush()
+    for i, s in enumerate(p["steps"], start=1):
+        session.add(LearningPathStep(path_id=row.id, position=i, kind=s["kind"],
+                                     title=s["title"], detail=s.get("detail", ""),
+                                     required=s.get("required", True)))  # fmt: skip
     session.flush()
 
 

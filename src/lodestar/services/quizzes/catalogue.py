@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
@@ -39,13 +40,20 @@ def built_in_quiz(code: str) -> Quiz:
 
 
 def install_built_in(session: Session) -> None:
-    """Store the built-in quizzes that are not stored yet (a replaced one is left as it is)."""
+    """Store the built-in quizzes that are not stored yet (a replaced one is left as it is).
+    Two first requests at once: the one whose insert loses finds them stored and goes on."""
     have = set(
         session.scalars(select(QuizDefinition.code).where(QuizDefinition.code.in_(BUILT_IN)))
     )
-    for code in BUILT_IN:
-        if code not in have:
-            _store(session, built_in_quiz(code), built_in=True)
+    missing = [code for code in BUILT_IN if code not in have]
+    if not missing:
+        return
+    try:
+        with session.begin_nested():
+            for code in missing:
+                _store(session, built_in_quiz(code), built_in=True)
+    except IntegrityError:
+        pass  # stored meanwhile by another request
 
 
 def parse_quiz(text: str, fmt: QuizFormat) -> Quiz:
