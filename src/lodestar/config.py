@@ -203,6 +203,19 @@ class NudgeSettings(BaseModel):
     batch_size: int = Field(25, ge=1, le=1000, description="Deliveries one run claims at once.")
 
 
+class BadgeSettings(BaseModel):
+    """How badges are issued as Open Badges 3.0 credentials (docs/quizzes-and-badges.md)."""
+
+    signing_key: str = Field(
+        "",
+        description="The issuer's private signing key as a JWK (JSON, RSA, 2048 bits or more); "
+        "never printed. Empty: a key is made on first use and kept in the database.",
+    )
+    issuer_name: str = Field(
+        "", description="The issuer named on badges; empty: the organisation name."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LODESTAR_", env_nested_delimiter="__")
 
@@ -228,6 +241,7 @@ class Settings(BaseSettings):
     xapi: XapiSettings = Field(default_factory=XapiSettings)  # type: ignore[arg-type]
 
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)  # type: ignore[arg-type]
+    badges: BadgeSettings = Field(default_factory=BadgeSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

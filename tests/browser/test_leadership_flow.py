@@ -106,7 +106,8 @@ PAGES = {
            "/stakeholder-updates/1"],
     EXECUTIVE: ["/", "/leadership?period=12m", "/portfolio", "/stakeholders"],
     "elif@brightwater.example": ["/"],
-    "tomas@brightwater.example": ["/", "/programs", "/portfolio"],
+    "tomas@brightwater.example": ["/", "/programs", "/portfolio", "/me"],
+    "jonas@brightwater.example": ["/me", "/quizzes", "/quizzes/leadership-style"],
 }  # fmt: skip
 
 

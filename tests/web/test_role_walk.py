@@ -29,7 +29,16 @@ from lodestar.db.models import (
 )
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
-from lodestar.services import accounts, diagnosis, intake, nudges, programs, strategy
+from lodestar.services import (
+    accounts,
+    diagnosis,
+    intake,
+    learning,
+    nudges,
+    programs,
+    quizzes,
+    strategy,
+)
 from lodestar.services.impact.program_impact import estimate_program_impact
 from lodestar.services.imports import ImportReport, create_job, record_run
 from lodestar.services.xapi import credentials as xapi_credentials
@@ -48,6 +57,8 @@ OBSERVERS = frozenset({"admin", "ld", "manager"})
 PORTFOLIO_READERS = frozenset({"admin", "ld", "executive", "manager"})  # employee: 403
 OVERVIEW = frozenset({"admin", "ld", "executive"})  # managers and employees: 403
 LEADERS = OVERVIEW  # who sets priority weights
+ATTEMPT_READERS = frozenset({"admin", "ld", "employee"})  # the taker, L&D; not outside the line
+LINKED = frozenset({"manager", "employee"})  # accounts linked to an employee record
 FULL = {name: f"A specific, complete answer about {name}." for name in FIELD_NAMES}
 
 # (method, path template) -> (allowed roles, denial status for the others, body kind)
@@ -312,8 +323,37 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
         403,
         None,
     ),
+    # Quizzes, plans and badges (issue 13): everyone takes quizzes and has an area; L&D
+    # imports quizzes; an attempt is its taker's, their line's and L&D's; the plan's API needs
+    # an account linked to an employee (the demo's manager and employee personas).
+    ("GET", "/me"): (EVERYONE, 403, None),
+    ("GET", "/me/people/{employee_id:int}"): (LD, 403, None),
+    ("POST", "/me/plan/build"): (EVERYONE, 403, "form"),
+    ("POST", "/me/plan/add"): (EVERYONE, 403, "form"),
+    ("POST", "/me/plan/steps/{step_id:int}/done"): (EVERYONE, 403, "form"),
+    ("GET", "/quizzes"): (EVERYONE, 403, None),
+    ("POST", "/quizzes/import"): (LD, 403, "form"),
+    ("GET", "/quizzes/{code}"): (EVERYONE, 403, None),
+    ("POST", "/quizzes/{code}"): (EVERYONE, 403, "form"),
+    ("GET", "/quizzes/{code}/export.{fmt}"): (EVERYONE, 403, None),
+    ("GET", "/quizzes/attempts/{attempt_id:int}"): (ATTEMPT_READERS, 403, None),
+    ("GET", "/api/quizzes"): (EVERYONE, 403, None),
+    ("POST", "/api/quizzes"): (LD, 403, "quiz_json"),
+    ("GET", "/api/quizzes/{code}"): (EVERYONE, 403, None),
+    ("POST", "/api/quizzes/{code}/attempts"): (EVERYONE, 403, "attempt_json"),
+    ("GET", "/api/quizzes/attempts/{attempt_id}"): (ATTEMPT_READERS, 403, None),
+    ("GET", "/api/me/plan"): (LINKED, 404, None),
+    ("POST", "/api/me/plan"): (LINKED, 404, None),
+    ("POST", "/api/me/plan/steps/{step_id}/done"): (LINKED, 404, None),
+    ("GET", "/api/me/badges"): (LINKED, 404, None),
 }
 PUBLIC = {
+    # A badge's public pages: anyone holding the link may verify it (test_learning_pages.py).
+    ("GET", "/badges/issuer"),
+    ("GET", "/badges/keys/{key_id}"),
+    ("GET", "/badges/{public_id}"),
+    ("GET", "/badges/{public_id}/credential.json"),
+    ("GET", "/badges/{public_id}/credential.jwt"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/login/persona/{user_id}"),
@@ -393,6 +433,16 @@ def objects(web_database: str) -> dict[str, int]:
         ids["risk_id"] = risk.id
         walk_nudge = nudges.NudgeInput(name="Walk nudge", body="Hello {first_name}")
         ids["nudge_id"] = nudges.save_nudge(s, ld, ids["program_id"], walk_nudge).id
+        employee = accounts.actor_of(users["employee"])
+        answers = {
+            q.code: [q.options[0].code] for q in quizzes.built_in_quiz("leadership-style").questions
+        }
+        ids["code"] = "leadership-style"  # type: ignore[assignment]
+        ids["fmt"] = "csv"  # type: ignore[assignment]
+        ids["attempt_id"] = quizzes.take_quiz(
+            s, employee, "leadership-style", answers, iri_base="http://walk.example"
+        ).id
+        ids["step_id"] = learning.get_path(s, "resilience").steps[0].id
         # A stored result of the program (the walk's edits may unlink its KPI later on).
         stored = s.scalar(
             select(ImpactResult.id).where(ImpactResult.program_id == ids["program_id"])
@@ -546,6 +596,8 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         },  # fmt: skip
         "council_json": {"held_on": "2026-01-07"},
         "council_decision_json": {"decision": f"Walk decision by {role}."},
+        "quiz_json": {"format": "json", "content": "{}"},
+        "attempt_json": {"answers": {}},
     }
     if kind is None:
         return {}

@@ -15,6 +15,7 @@ from lodestar.cli import portfolio as portfolio_cmd
 from lodestar.cli import priorities as priorities_cmd
 from lodestar.cli import privacy as privacy_cmd
 from lodestar.cli import programs as programs_cmd
+from lodestar.cli import quizzes as quizzes_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
 from lodestar.cli import users as users_cmd
@@ -33,6 +34,7 @@ app.add_typer(demo_cmd.app, name="demo")
 app.add_typer(impact_cmd.app, name="impact")
 app.add_typer(imports_cmd.app, name="import")
 app.add_typer(nudges_cmd.app, name="nudges")
+app.add_typer(quizzes_cmd.app, name="quizzes")
 app.add_typer(pilots_cmd.app, name="pilot")
 app.add_typer(portfolio_cmd.app, name="portfolio")
 app.add_typer(programs_cmd.app, name="program")

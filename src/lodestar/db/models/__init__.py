@@ -1,8 +1,15 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from lodestar.db.models.badges import BadgeAchievement, BadgeAward, BadgeSigningKey
 from lodestar.db.models.briefs import BriefPin
 from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
+from lodestar.db.models.learning import (
+    LearningPath,
+    LearningPathStep,
+    LearningPlanItem,
+    StepCompletion,
+)
 from lodestar.db.models.measurement import (
     BehaviourObservation,
     EmployeeMove,
@@ -24,6 +31,7 @@ from lodestar.db.models.program_design import (
     RolloutWave,
 )
 from lodestar.db.models.programs import Program, ProgramBehaviour, ProgramEnrolment
+from lodestar.db.models.quizzes import QuizAttempt, QuizDefinition
 from lodestar.db.models.requests import (
     Diagnosis,
     DiagnosisFinding,
@@ -116,4 +124,13 @@ __all__ = [
     "NudgeDelivery",
     "NudgeOptOut",
     "WorkPattern",
+    "BadgeAchievement",
+    "BadgeAward",
+    "BadgeSigningKey",
+    "LearningPath",
+    "LearningPathStep",
+    "LearningPlanItem",
+    "StepCompletion",
+    "QuizAttempt",
+    "QuizDefinition",
 ]

@@ -63,6 +63,7 @@ from lodestar.services.demo.story import (
 from lodestar.services.demo.story_nudges import write_nudge_story
 from lodestar.services.demo.story_portfolio import write_portfolio_story
 from lodestar.services.demo.story_programs import write_program_story
+from lodestar.services.demo.story_quizzes import write_quiz_story
 from lodestar.services.demo.story_xapi import write_xapi_story
 from lodestar.services.demo.targets import add_target_behaviours
 
@@ -141,6 +142,7 @@ def seed_demo(
     write_nudge_story(session, seed, handles.users["ld"].id)
     write_portfolio_story(session, handles.users, date.today())
     write_xapi_story(session)
+    write_quiz_story(session, date.today())
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()

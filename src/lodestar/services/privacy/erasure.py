@@ -50,14 +50,18 @@ from sqlalchemy.orm import Session
 from lodestar.db.base import Base
 from lodestar.db.kpi_store import remove_employee_observations
 from lodestar.db.models import (
+    BadgeAward,
     BehaviourObservation,
     Employee,
     EmployeeMove,
     EnrolmentSatisfaction,
+    LearningPlanItem,
     LearningStatement,
     NudgeDelivery,
     NudgeOptOut,
     ProgramEnrolment,
+    QuizAttempt,
+    StepCompletion,
     User,
     WorkPattern,
 )
@@ -256,6 +260,10 @@ def _delete_facts(session: Session, person_id: int) -> dict[str, int]:
         ("satisfaction answers", EnrolmentSatisfaction),
         ("enrolments", ProgramEnrolment),
         ("moves", EmployeeMove),
+        ("quiz attempts", QuizAttempt),
+        ("completed learning steps", StepCompletion),
+        ("learning plan items", LearningPlanItem),
+        ("badges", BadgeAward),
     ):
         result = session.execute(delete(model).where(model.employee_id == person_id))  # type: ignore[attr-defined]
         counts[label] = int(result.rowcount or 0)  # type: ignore[attr-defined]

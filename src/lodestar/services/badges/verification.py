@@ -1,0 +1,128 @@
+"""What a badge's public page shows, and the checks behind its verdict: the signature (with the
+issuer key it names), that the credential is the one issued, not revoked, already valid. No
+sign-in: anyone holding the link may check it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lodestar.db.base import utcnow
+from lodestar.db.models import BadgeAchievement, BadgeAward, Employee
+from lodestar.domain.open_badges import credential_url
+from lodestar.errors import NotFound
+from lodestar.services.badges.signing import check_token
+
+PUBLIC_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class BadgeVerification:
+    public_id: str
+    achievement_name: str
+    achievement_description: str
+    criteria: str
+    recipient_name: str
+    issuer_name: str
+    awarded_at: datetime
+    verified: bool
+    checks: list[Check] = field(default_factory=list)
+    credential: dict[str, Any] | None = None
+    token: str = ""
+
+
+def _award(session: Session, public_id: str) -> tuple[BadgeAward, BadgeAchievement, Employee]:
+    row = (
+        None
+        if not PUBLIC_ID.match(public_id)
+        else session.execute(
+            select(BadgeAward, BadgeAchievement, Employee)
+            .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
+            .join(Employee, Employee.id == BadgeAward.employee_id)
+            .where(BadgeAward.public_id == public_id)
+        ).first()
+    )
+    if row is None:
+        raise NotFound(
+            "There is no badge at this address. Check the link; a badge's address is given on "
+            "its holder's badge page."
+        )
+    return row[0], row[1], row[2]
+
+
+def verify_badge(
+    session: Session, public_id: str, base_url: str, *, now: datetime | None = None
+) -> BadgeVerification:
+    """Check the badge ``public_id`` as issued and say what each check found."""
+    award, achievement, person = _award(session, public_id)
+    found = check_token(session, award.credential)
+    credential = found.credential or {}
+    at = now or utcnow()
+    valid_from = _moment(credential.get("validFrom", ""))
+    checks = [
+        Check("signature", found.valid,
+              "The issuer's signature matches the credential." if found.valid else found.reason),
+        Check("identity", credential.get("id") == credential_url(base_url, public_id),
+              "The credential is the one issued at this address."
+              if credential.get("id") == credential_url(base_url, public_id)
+              else "The credential names another address than this page."),
+        Check("revocation", award.revoked_at is None,
+              "The issuer has not revoked it." if award.revoked_at is None
+              else f"The issuer revoked it on {award.revoked_at:%d %B %Y}."),
+        Check("dates", valid_from is not None and valid_from <= at,
+              "It is valid from the date it was awarded and does not expire."
+              if valid_from is not None and valid_from <= at else "It is not valid yet."),
+    ]  # fmt: skip
+    issuer = credential.get("issuer", {}).get("name", "")
+    return BadgeVerification(
+        public_id=public_id,
+        achievement_name=achievement.name,
+        achievement_description=achievement.description,
+        criteria=achievement.criteria,
+        recipient_name=person.name,
+        issuer_name=str(issuer),
+        awarded_at=award.awarded_at,
+        verified=all(c.passed for c in checks),
+        checks=checks,
+        credential=found.credential,
+        token=award.credential,
+    )
+
+
+def credential_document(session: Session, public_id: str) -> dict[str, Any]:
+    """The credential as JSON, to save to a backpack or wallet that takes the JSON form (the
+    payload of the signed VC-JWT, without the JWT's registered claims)."""
+    award, _, _ = _award(session, public_id)
+    found = check_token(session, award.credential)
+    if found.credential is None:
+        raise NotFound(f"The badge's credential does not verify ({found.reason}).")
+    return found.credential
+
+
+def credential_token(session: Session, public_id: str) -> str:
+    """The signed credential exactly as issued: a compact VC-JWT."""
+    return _award(session, public_id)[0].credential
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
