@@ -141,6 +141,17 @@ class PullSource(BaseModel):
     secret: str = Field("", description="The HTTP Basic password (secret); never printed.")
 
 
+class SourceConnection(BaseModel):
+    """A warehouse or lakehouse that KPI sources name (docs/external-sources.md). The address
+    may carry a user and password: it is read from here or the environment and never stored
+    in the database nor shown."""
+
+    url: str = Field(
+        description="postgresql://user:password@host:5432/db, duckdb:///path/file.duckdb, or "
+        "spark://host:7077 / local[4] / sc://host:15002 (Spark Connect) for a Spark table."
+    )
+
+
 class XapiSettings(BaseModel):
     """The xAPI endpoint at /xapi and the pull connector (docs/xapi.md)."""
 
@@ -228,6 +239,10 @@ class Settings(BaseSettings):
     xapi: XapiSettings = Field(default_factory=XapiSettings)  # type: ignore[arg-type]
 
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)  # type: ignore[arg-type]
+    sources: dict[str, SourceConnection] = Field(
+        default_factory=dict,
+        description="Connections that KPI sources name: LODESTAR_SOURCES__<NAME>__URL.",
+    )
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

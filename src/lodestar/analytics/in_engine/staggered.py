@@ -61,7 +61,7 @@ from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
 #: Rows per batch read from the engine (about 32 bytes each once in Python).
-BATCH_ROWS = 20_000_000
+BATCH_ROWS = 8_000_000
 
 
 def estimate_staggered_table(

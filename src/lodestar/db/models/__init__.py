@@ -3,6 +3,7 @@
 from lodestar.db.models.briefs import BriefPin
 from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
+from lodestar.db.models.kpi_sources import KpiSource
 from lodestar.db.models.measurement import (
     BehaviourObservation,
     EmployeeMove,
@@ -55,6 +56,7 @@ from lodestar.db.models.xapi import (
 )
 
 __all__ = [
+    "KpiSource",
     "StakeholderInterview",
     "Stakeholder",
     "ProgramUpdate",
