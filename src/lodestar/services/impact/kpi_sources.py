@@ -103,6 +103,12 @@ def kpi_source(session: Session, actor: Actor, kpi_id: int) -> KpiSourceView | N
     return _view(row) if row else None
 
 
+def source_of_kpi(session: Session, kpi_id: int) -> KpiSourceView | None:
+    """The KPI's external source for a service that already checked the actor."""
+    row = session.get(KpiSource, kpi_id)
+    return _view(row) if row else None
+
+
 def open_kpi_source(
     view: KpiSourceView, settings: Settings | None = None
 ) -> tuple[OpenedSource, Mapping]:
