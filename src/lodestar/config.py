@@ -152,6 +152,16 @@ class SourceConnection(BaseModel):
     )
 
 
+class SourceSettings(BaseModel):
+    """External KPI sources (docs/external-sources.md)."""
+
+    connections: dict[str, SourceConnection] = Field(
+        default_factory=dict,
+        description="Connections that KPI sources name: "
+        "LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL.",
+    )
+
+
 class XapiSettings(BaseModel):
     """The xAPI endpoint at /xapi and the pull connector (docs/xapi.md)."""
 
@@ -239,10 +249,7 @@ class Settings(BaseSettings):
     xapi: XapiSettings = Field(default_factory=XapiSettings)  # type: ignore[arg-type]
 
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)  # type: ignore[arg-type]
-    sources: dict[str, SourceConnection] = Field(
-        default_factory=dict,
-        description="Connections that KPI sources name: LODESTAR_SOURCES__<NAME>__URL.",
-    )
+    sources: SourceSettings = Field(default_factory=SourceSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

@@ -1,6 +1,6 @@
 """`lodestar source`: point a KPI at the table where its observations live (Parquet, DuckDB,
 PostgreSQL or Spark), show it, or take it away. Connections' addresses and credentials stay
-in the settings (LODESTAR_SOURCES__<NAME>__URL); see docs/external-sources.md."""
+in the settings (LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL); see docs/external-sources.md."""
 
 from __future__ import annotations
 

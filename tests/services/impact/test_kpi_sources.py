@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from lodestar.config import Settings, SourceConnection
+from lodestar.config import Settings, SourceConnection, SourceSettings
 from lodestar.db.models import Kpi, KpiSource
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services.impact.kpi_sources import (
@@ -94,7 +94,9 @@ def test_a_duckdb_table_through_a_named_connection(db, actors, tmp_path, kpi_id)
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE TABLE weekly AS SELECT * FROM ROWS")
-    settings = Settings(sources={"lake": SourceConnection(url=f"duckdb://{path}")})
+    settings = Settings(
+        sources=SourceSettings(connections={"lake": SourceConnection(url=f"duckdb://{path}")})
+    )
     data = source("weekly", kind="duckdb", connection="lake")
     view = set_kpi_source(db, actors["ld"], kpi_id, data, settings=settings)
     assert view.described == "duckdb table weekly through the connection 'lake'"

@@ -3,7 +3,7 @@
 One row per KPI at most. ``kind`` is parquet (a file, a folder of files or a glob), duckdb (a
 table in a DuckDB file), postgres or spark (a table reached through a named connection).
 Only the connection's *name* is stored: its address and credentials come from the settings
-(``LODESTAR_SOURCES__<NAME>__URL``) or the environment, never from this table.
+(``LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL``) or the environment, never from this table.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Parquet files are read by DuckDB, embedded (the default engine for files); a DuckDB file,
 a PostgreSQL table or a Spark table through the connection the source names, whose address
-and credentials come from the settings (``LODESTAR_SOURCES__<NAME>__URL``). What is said to
-people names the source by its kind, location and connection name, never by its address.
+and credentials come from the settings (``LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL``).
+What is said to people names the source by its kind, location and connection name, never
+by its address.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def check_location(kind: str, location: str, connection: str | None) -> None:
     if "://" in location or "@" in location or "password" in location.lower():
         raise InvalidInput(
             "The location looks like an address with credentials. Put the address in the "
-            "settings as LODESTAR_SOURCES__<NAME>__URL, name that connection here, and give "
-            "only the table (or the Parquet path) as the location: credentials are never "
+            "settings as LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL, name that connection here, "
+            "and give only the table (or the Parquet path) as the location: credentials are never "
             "stored in Lodestar's database."
         )
     if kind == "parquet" and connection:
@@ -74,7 +75,7 @@ def check_location(kind: str, location: str, connection: str | None) -> None:
     if kind != "parquet" and not connection:
         raise InvalidInput(
             f"A {kind} source needs the name of a connection from the settings "
-            "(LODESTAR_SOURCES__<NAME>__URL); give it and try again."
+            "(LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL); give it and try again."
         )
 
 
@@ -106,13 +107,14 @@ def open_source(
 
 
 def _connection_url(name: str | None, settings: Settings) -> str:
-    if not name or name not in settings.sources:
-        known = ", ".join(sorted(settings.sources)) or "none are set"
+    if not name or name not in settings.sources.connections:
+        known = ", ".join(sorted(settings.sources.connections)) or "none are set"
         raise InvalidInput(
             f"There is no connection named '{name}' in the settings (known: {known}). Set "
-            f"LODESTAR_SOURCES__{(name or 'NAME').upper()}__URL to its address and try again."
+            f"LODESTAR_SOURCES__CONNECTIONS__{(name or 'NAME').upper()}__URL to its address "
+            "and try again."
         )
-    return settings.sources[name].url
+    return settings.sources.connections[name].url
 
 
 def _table(kind: str, url: str, table: str) -> ir.Table:
