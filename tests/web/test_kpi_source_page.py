@@ -4,7 +4,6 @@ what was typed; a right one is checked, saved and shown; it can be taken away ag
 from __future__ import annotations
 
 import pandas as pd
-
 from tests.conftest import csrf_from
 
 
