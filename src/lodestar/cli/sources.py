@@ -79,8 +79,8 @@ def show(
     m = view.mapping
     typer.echo(f"Read from the {view.described}, checked {view.checked_at:%Y-%m-%d %H:%M} UTC.")
     typer.echo(
-        f"Columns: person {m.subject}, period {m.period}, value {m.value}"
-        + (f", weight {m.weight}." if m.weight else ", no weight.")
+        f"Columns: the person in '{m.subject}', the period in '{m.period}', the value in "
+        f"'{m.value}'" + (f", the weight in '{m.weight}'." if m.weight else ", no weight.")
     )
 
 
