@@ -130,7 +130,9 @@ def main() -> None:
             result = json.loads(out)
             results.append(result)
             print(
-                f"run {run + 1}: {result['seconds']:.1f} s, peak {result['peak_gib']:.2f} GiB"
+                f"run {run + 1}: {result['seconds']:.1f} s "
+                f"({result['cpu_seconds']:.0f} CPU s in this process), "
+                f"peak {result['peak_gib']:.2f} GiB"
                 + (f" (Java {result['java_peak_gib']:.2f} GiB)" if result["java_peak_gib"] else "")
                 + f", path {result['path']}, load average {load:.1f}"
             )
