@@ -141,6 +141,27 @@ class PullSource(BaseModel):
     secret: str = Field("", description="The HTTP Basic password (secret); never printed.")
 
 
+class SourceConnection(BaseModel):
+    """A warehouse or lakehouse that KPI sources name (docs/external-sources.md). The address
+    may carry a user and password: it is read from here or the environment and never stored
+    in the database nor shown."""
+
+    url: str = Field(
+        description="postgresql://user:password@host:5432/db, duckdb:///path/file.duckdb, or "
+        "spark://host:7077 / local[4] / sc://host:15002 (Spark Connect) for a Spark table."
+    )
+
+
+class SourceSettings(BaseModel):
+    """External KPI sources (docs/external-sources.md)."""
+
+    connections: dict[str, SourceConnection] = Field(
+        default_factory=dict,
+        description="Connections that KPI sources name: "
+        "LODESTAR_SOURCES__CONNECTIONS__<NAME>__URL.",
+    )
+
+
 class XapiSettings(BaseModel):
     """The xAPI endpoint at /xapi and the pull connector (docs/xapi.md)."""
 
@@ -242,6 +263,7 @@ class Settings(BaseSettings):
 
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)  # type: ignore[arg-type]
     badges: BadgeSettings = Field(default_factory=BadgeSettings)  # type: ignore[arg-type]
+    sources: SourceSettings = Field(default_factory=SourceSettings)  # type: ignore[arg-type]
 
     def checked_secret(self, *, demo_database: bool = True) -> str:
         """The signing secret, refusing the placeholder outside demo mode, and in demo mode on

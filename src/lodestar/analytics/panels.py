@@ -104,7 +104,7 @@ def _require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
         )
 
 
-def _numeric(series: pd.Series, what: str) -> pd.Series:
+def numeric_values(series: pd.Series, what: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(series):
         return series.astype("float64")
     if not pd.api.types.is_numeric_dtype(series):
@@ -116,20 +116,47 @@ def _numeric(series: pd.Series, what: str) -> pd.Series:
     return series.astype("float64")
 
 
-def _time_values(series: pd.Series) -> pd.Series:
+def period_values(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series):
         raise InvalidInput(
             f"The period column '{series.name}' holds dates. Number the periods instead "
             "(for example weeks since the start of the data, 1, 2, 3, ...) so that "
             "'one period before the start' is well defined, and try again."
         )
-    values = _numeric(series, "period")
+    values = numeric_values(series, "period")
     if values.isna().any():
-        raise InvalidInput(
-            f"The period column '{series.name}' has {int(values.isna().sum())} missing values. "
-            "Every row needs a period; remove or fix those rows and try again."
-        )
+        raise InvalidInput(missing_periods_message(str(series.name), int(values.isna().sum())))
     return values
+
+
+def missing_periods_message(time: str, count: int) -> str:
+    return (
+        f"The period column '{time}' has {count} missing values. "
+        "Every row needs a period; remove or fix those rows and try again."
+    )
+
+
+def missing_people_message(unit: str) -> str:
+    return (
+        f"The person column '{unit}' has missing values. Every row needs a person "
+        "identifier; remove or fix those rows and try again."
+    )
+
+
+def varying_cohort_message(cohort: str, count: int, example: object) -> str:
+    return (
+        f"The cohort column '{cohort}' changes over time for {count} people "
+        f"(for example {example!r}). It must hold each person's first "
+        "treated period on every row; fix it and try again."
+    )
+
+
+def unobserved_note(count: int, label: str) -> str:
+    return f"{count} rows with no value for {label} were treated as not observed."
+
+
+def no_values_message(label: str) -> str:
+    return f"The panel has no observed values for {label}. Load KPI data first."
 
 
 def prepare_panel(
@@ -169,20 +196,17 @@ def prepare_panel(
     frame = pd.DataFrame(
         {
             "unit": data[unit].to_numpy(),
-            "time": _time_values(data[time]).to_numpy(),
-            "y": _numeric(data[outcome], "KPI").to_numpy(),
+            "time": period_values(data[time]).to_numpy(),
+            "y": numeric_values(data[outcome], "KPI").to_numpy(),
         },
         index=data.index,
     )
     for c in covariates:
-        frame[c] = _numeric(data[c], "covariate").to_numpy()
+        frame[c] = numeric_values(data[c], "covariate").to_numpy()
     if cluster:
         frame[cluster] = data[cluster].to_numpy()
     if frame["unit"].isna().any():
-        raise InvalidInput(
-            f"The person column '{unit}' has missing values. Every row needs a person "
-            "identifier; remove or fix those rows and try again."
-        )
+        raise InvalidInput(missing_people_message(unit))
     dup = frame.duplicated(["unit", "time"])
     if dup.any():
         first = frame.loc[dup, ["unit", "time"]].iloc[0].tolist()
@@ -194,7 +218,7 @@ def prepare_panel(
 
     # Treatment timing, one cohort per unit.
     if treatment is not None:
-        d = _numeric(data[treatment], "treatment")
+        d = numeric_values(data[treatment], "treatment")
         if d.isna().any() or not d.isin([0.0, 1.0]).all():
             raise InvalidInput(
                 f"The treatment column '{treatment}' must be 0 or 1 on every row "
@@ -215,22 +239,18 @@ def prepare_panel(
         frame = frame.drop(columns="_d")
     else:
         assert cohort is not None
-        g = _numeric(data[cohort], "cohort").fillna(0.0)
+        g = numeric_values(data[cohort], "cohort").fillna(0.0)
         g = g.where(g != 0.0, NEVER)
         frame["cohort"] = g.to_numpy()
         varies = frame.groupby("unit", sort=False)["cohort"].nunique() > 1
         if varies.any():
             raise InvalidInput(
-                f"The cohort column '{cohort}' changes over time for {int(varies.sum())} people "
-                f"(for example {varies[varies].index[0]!r}). It must hold each person's first "
-                "treated period on every row; fix it and try again."
+                varying_cohort_message(cohort, int(varies.sum()), varies[varies].index[0])
             )
 
     missing_y = frame["y"].isna()
     if missing_y.any():
-        notes.append(
-            f"{int(missing_y.sum())} rows with no value for {label} were treated as not observed."
-        )
+        notes.append(unobserved_note(int(missing_y.sum()), label))
         frame = frame.loc[~missing_y]
     if covariates:
         bad = frame[list(covariates)].isna().any(axis=1)
@@ -240,7 +260,7 @@ def prepare_panel(
                 "those covariates out, and try again."
             )
     if frame.empty:
-        raise InvalidInput(f"The panel has no observed values for {label}. Load KPI data first.")
+        raise InvalidInput(no_values_message(label))
 
     periods = np.sort(frame["time"].unique())
     units = frame.drop_duplicates("unit")[["unit", "cohort"]]

@@ -18,6 +18,7 @@ from lodestar.cli import programs as programs_cmd
 from lodestar.cli import quizzes as quizzes_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
+from lodestar.cli import sources as sources_cmd
 from lodestar.cli import users as users_cmd
 from lodestar.cli import xapi as xapi_cmd
 
@@ -39,6 +40,7 @@ app.add_typer(pilots_cmd.app, name="pilot")
 app.add_typer(portfolio_cmd.app, name="portfolio")
 app.add_typer(programs_cmd.app, name="program")
 app.add_typer(requests_cmd.app, name="requests")
+app.add_typer(sources_cmd.app, name="source")
 app.add_typer(priorities_cmd.app, name="priorities")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(privacy_cmd.app, name="privacy")

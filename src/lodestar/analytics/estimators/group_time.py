@@ -92,13 +92,38 @@ def _wif_times_att(
 
     Units in no group (``unit_group == n_groups``) only get the centring terms.
     """
+    return np.asarray(wif_per_group(cell_idx, cell_group, att, pg_cell, n_groups)[unit_group])
+
+
+def wif_per_group(
+    cell_idx: np.ndarray,
+    cell_group: np.ndarray,
+    att: np.ndarray,
+    pg_cell: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """The weight-estimation term of :func:`_wif_times_att` for a unit of each cohort (the
+    last entry for units in no cohort): it depends on a unit only through its cohort."""
     pg_k = pg_cell[cell_idx]
     total = pg_k.sum()
     weighted = float(np.sum(pg_k * att[cell_idx]))
     sum_att = np.bincount(cell_group[cell_idx], weights=att[cell_idx], minlength=n_groups + 1)
     count = np.bincount(cell_group[cell_idx], minlength=n_groups + 1).astype(float)
-    per_group = (sum_att - weighted) / total - (count - total) * weighted / total**2
-    return np.asarray(per_group[unit_group])
+    return np.asarray((sum_att - weighted) / total - (count - total) * weighted / total**2)
+
+
+def cell_grid(
+    groups: np.ndarray, n_periods: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The group-time cells: every cohort (as a period index) x every period but the first.
+    Per cell: its cohort's number, its period, then the event times present and each cell's
+    column among them, and whether the cell is after its cohort's start."""
+    n_groups = len(groups)
+    cell_g = np.repeat(np.arange(n_groups), n_periods - 1)
+    cell_t = np.tile(np.arange(1, n_periods), n_groups)
+    cell_e = cell_t - groups[cell_g]
+    e_values = np.unique(cell_e)
+    return cell_g, cell_t, e_values, np.searchsorted(e_values, cell_e), cell_t >= groups[cell_g]
 
 
 def _matrix_by_cohort(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -159,13 +184,7 @@ def _group_time_numpy(
         unit_group[starts[k] : ends[k]] = k
     pg = (ends - starts) / n
 
-    # Cells: every cohort x every period but the first.
-    cell_g = np.repeat(np.arange(n_groups), n_periods - 1)
-    cell_t = np.tile(np.arange(1, n_periods), n_groups)
-    cell_e = cell_t - groups[cell_g]
-    e_values = np.unique(cell_e)
-    e_col = np.searchsorted(e_values, cell_e)
-    post = cell_t >= groups[cell_g]
+    cell_g, cell_t, e_values, e_col, post = cell_grid(groups, n_periods)
     n_cells = len(cell_g)
 
     att = np.full(n_cells, np.nan)

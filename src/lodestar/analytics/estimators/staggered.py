@@ -227,8 +227,13 @@ def effect_from_group_time(
     notes: Sequence[str],
     control_group: ControlGroup,
     confidence: float = 0.95,
+    *,
+    baseline: float | None = None,
 ) -> EffectEstimate:
-    """Wrap group-time effects into the engine's result type with diagnostics and warnings."""
+    """Wrap group-time effects into the engine's result type with diagnostics and warnings.
+
+    ``baseline`` (participants' mean outcome before their start) is read from the panel unless
+    given, as it is when the panel's rows stayed in the engine that holds them."""
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     est, se = effects.simple.estimate, effects.simple.se
     p_value = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else None
@@ -321,7 +326,8 @@ def effect_from_group_time(
             "The confidence interval includes zero: no effect is also consistent with the data."
         )
 
-    baseline = _baseline(panel)
+    if baseline is None:
+        baseline = _baseline(panel)
 
     def table(agg: Aggregation, key: str) -> list[dict[str, float]]:
         return [

@@ -4,6 +4,7 @@ from lodestar.db.models.badges import BadgeAchievement, BadgeAward, BadgeSigning
 from lodestar.db.models.briefs import BriefPin
 from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
+from lodestar.db.models.kpi_sources import KpiSource
 from lodestar.db.models.learning import (
     LearningPath,
     LearningPathStep,
@@ -63,6 +64,7 @@ from lodestar.db.models.xapi import (
 )
 
 __all__ = [
+    "KpiSource",
     "StakeholderInterview",
     "Stakeholder",
     "ProgramUpdate",

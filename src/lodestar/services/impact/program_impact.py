@@ -22,6 +22,7 @@ from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDen
 from lodestar.services import audit
 from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
+from lodestar.services.impact.kpi_sources import KpiSourceView, source_of_kpi
 from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
 from lodestar.services.impact.stored import newest_result
@@ -126,6 +127,9 @@ def estimate_program_impact(
     chosen = design or program.evaluation_design
     if chosen in TIME_TO_EVENT_DESIGNS:
         return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
+    source = source_of_kpi(session, kpi.id)
+    if source is not None:
+        return _estimate_from_source(session, actor, program, kpi, source, chosen, design)
     panel = build_program_panel(session, program_id)
     analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
     costs = stored_costs(session, program_id)
@@ -150,6 +154,52 @@ def estimate_program_impact(
             "money_note": money_note,
         },
         snapshot=panel.snapshot,
+    )
+
+
+def _estimate_from_source(
+    session: Session,
+    actor: Actor,
+    program: ProgramFacts,
+    kpi: KpiFacts,
+    source: KpiSourceView,
+    chosen: str | None,
+    requested: str | None,
+) -> ProgramImpact:
+    """The staggered analysis run where the KPI's observations live (docs/external-sources.md)."""
+    from lodestar.services.impact.external_panel import analyse_external_staggered
+
+    if chosen not in (None, "staggered"):
+        raise InvalidInput(
+            f"'{kpi.name}' is read from the {source.described}, where Lodestar estimates the "
+            f"staggered design; the '{chosen}' design needs the KPI imported into Lodestar "
+            "(lodestar import kpis) for now. Run the staggered design or import the KPI."
+        )
+    headline, snapshot = analyse_external_staggered(session, program, kpi, source)
+    costs = stored_costs(session, program.id)
+    money, money_note = _money(program, kpi, headline, costs)
+    return _store(
+        session,
+        actor,
+        program,
+        kpi,
+        "staggered",
+        headline,
+        None,
+        money,
+        settings={
+            "design": "staggered",
+            "design_requested": requested,
+            "design_reason": headline.design_reason,
+            "design_recorded": program.evaluation_design,
+            "design_from_data": program.evaluation_design is None,
+            "rollout": program.rollout,
+            "engine_version": ENGINE_VERSION,
+            "money_note": money_note,
+            "engine": headline.details["engine"]["engine"],
+            "source": source.described,
+        },
+        snapshot=snapshot,
     )
 
 

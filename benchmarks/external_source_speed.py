@@ -1,0 +1,154 @@
+"""A full staggered analysis (Callaway & Sant'Anna, every aggregation and the event study) of a
+KPI that stays in Parquet files, through DuckDB or a Spark local session: seconds (median of
+the runs) and peak memory of the process, with the machine's load average.
+
+    .venv/bin/python benchmarks/external_source_speed.py --people 1000000
+    .venv/bin/python benchmarks/external_source_speed.py --people 10000000 --runs 1
+    .venv/bin/python benchmarks/external_source_speed.py --people 1000000 --engine spark --cores 1
+
+The panel (people x 104 weeks) is written first with DuckDB, streaming, into --folder (kept
+with --keep, reused when it is already there); each run is a fresh process so that its peak
+memory is its own. Targets (issue 14): 1 M x 104 through DuckDB under 30 s and 4 GiB;
+10 M x 104 completes with memory not growing with the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def one_run(folder: Path, engine: str, cores: int, memory_gib: float) -> dict[str, object]:
+    """One analysis in this process; prints and returns its figures."""
+    import resource
+
+    import ibis
+
+    from lodestar.analytics.in_engine.staggered import estimate_staggered_table
+
+    started = time.perf_counter()
+    if engine == "duckdb":
+        con = ibis.duckdb.connect(threads=cores, memory_limit=f"{memory_gib}GB")
+        table = con.read_parquet(str(folder / "*.parquet"))
+    else:
+        from pyspark.sql import SparkSession
+
+        session = (
+            SparkSession.builder.master(f"local[{cores}]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", str(4 * cores))
+            .config("spark.driver.memory", f"{int(memory_gib)}g")
+            .getOrCreate()
+        )
+        con = ibis.pyspark.connect(session)
+        table = con.read_parquet(str(folder))
+    est = estimate_staggered_table(
+        table,
+        outcome="value",
+        unit="employee_id",
+        time="week",
+        cohort="cohort",
+        control_group="not_yet_treated",
+        engine=engine,
+        source=str(folder),
+    )
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # GiB (Linux: KiB)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_gib": peak,
+        "java_peak_gib": children if engine == "spark" else None,
+        "estimate": est.estimate,
+        "se": est.se,
+        "path": est.details["engine"]["path"],
+        "rows_read": est.details["engine"]["rows_read"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-gib", type=float, default=3.0)
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="Keep the Parquet files afterwards.")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a single run (internal)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one, args.engine, args.cores, args.memory_gib)))
+        return
+    sys.path.insert(0, str(HERE))
+    from external_panel_data import write_panel
+
+    folder = args.folder or Path(f"bench-panel-{args.people}x{args.weeks}")
+    made = False
+    if not any(folder.glob("*.parquet")):
+        seconds = write_panel(folder, args.people, args.weeks)
+        made = True
+        print(f"wrote {args.people:,} x {args.weeks} in {seconds:.1f} s to {folder}")
+    size = sum(p.stat().st_size for p in folder.glob("*.parquet")) / 1024**3
+    results = []
+    try:
+        for run in range(args.runs):
+            load = os.getloadavg()[0]
+            out = (
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--one",
+                        str(folder),
+                        "--engine",
+                        args.engine,
+                        "--cores",
+                        str(args.cores),
+                        "--memory-gib",
+                        str(args.memory_gib),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            result = json.loads(out)
+            results.append(result)
+            print(
+                f"run {run + 1}: {result['seconds']:.1f} s "
+                f"({result['cpu_seconds']:.0f} CPU s in this process), "
+                f"peak {result['peak_gib']:.2f} GiB"
+                + (f" (Java {result['java_peak_gib']:.2f} GiB)" if result["java_peak_gib"] else "")
+                + f", path {result['path']}, load average {load:.1f}"
+            )
+    finally:
+        if made and not args.keep:
+            shutil.rmtree(folder)
+    rows = args.people * args.weeks
+    median = statistics.median(float(r["seconds"]) for r in results)
+    print(
+        f"{args.engine} ({args.cores} core{'s' if args.cores > 1 else ''}), {rows:,} rows "
+        f"({size:.2f} GiB Parquet): median {median:.1f} s, "
+        f"peak {max(r['peak_gib'] for r in results):.2f} GiB; "
+        f"ATT {results[0]['estimate']:.4f} (se {results[0]['se']:.5f}); "
+        f"load average now {os.getloadavg()[0]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
