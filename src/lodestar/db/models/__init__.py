@@ -31,6 +31,17 @@ from lodestar.db.models.requests import (
     StakeholderAnswer,
     TrainingRequest,
 )
+from lodestar.db.models.skills import (
+    HeadcountPlan,
+    JobSkill,
+    PlannedMove,
+    PrioritySkill,
+    ProficiencyScaleRow,
+    Skill,
+    SkillAssessment,
+    SkillCategory,
+    SkillFramework,
+)
 from lodestar.db.models.stakeholders import (
     Council,
     CouncilAgendaItem,
@@ -116,4 +127,13 @@ __all__ = [
     "NudgeDelivery",
     "NudgeOptOut",
     "WorkPattern",
+    "HeadcountPlan",
+    "JobSkill",
+    "PlannedMove",
+    "PrioritySkill",
+    "ProficiencyScaleRow",
+    "Skill",
+    "SkillAssessment",
+    "SkillCategory",
+    "SkillFramework",
 ]
