@@ -65,22 +65,48 @@ CORE = {"BW-WRITE": (3, 2), "BW-DATA": (3, 3), "BW-COLLAB": (3, 3), "BW-OWN": (3
 LEADER = {"BW-COACH": (4, 4), "BW-EMPOWER": (4, 4), "BW-RESIL": (4, 3)}
 # title: {code: (target level, importance)}, in addition to the core skills
 PROFILES: dict[str, dict[str, tuple[int, int]]] = {
-    "Account Executive": {"BW-SOLUTION": (4, 5), "BW-DISCOVERY": (4, 4), "BW-NEGOTIATE": (3, 3),
-                          "BW-PIPELINE": (3, 3), "BW-CRM": (3, 2)},
-    "Senior Account Executive": {"BW-SOLUTION": (5, 5), "BW-DISCOVERY": (5, 4),
-                                 "BW-NEGOTIATE": (4, 4), "BW-PIPELINE": (4, 3)},
+    "Account Executive": {
+        "BW-SOLUTION": (4, 5),
+        "BW-DISCOVERY": (4, 4),
+        "BW-NEGOTIATE": (3, 3),
+        "BW-PIPELINE": (3, 3),
+        "BW-CRM": (3, 2),
+    },
+    "Senior Account Executive": {
+        "BW-SOLUTION": (5, 5),
+        "BW-DISCOVERY": (5, 4),
+        "BW-NEGOTIATE": (4, 4),
+        "BW-PIPELINE": (4, 3),
+    },
     "Sales Team Lead": {"BW-SOLUTION": (4, 4), "BW-PIPELINE": (4, 4), **LEADER},
     "Sales Director": {"BW-PIPELINE": (4, 4), "BW-NEGOTIATE": (4, 3), **LEADER},
-    "Customer Service Agent": {"BW-FIRSTFIX": (4, 5), "BW-DEESCALATE": (3, 4),
-                               "BW-PRODUCT": (3, 3), "BW-EMPATHY": (3, 3), "BW-RESIL": (3, 3)},
-    "Senior Customer Service Agent": {"BW-FIRSTFIX": (5, 5), "BW-DEESCALATE": (4, 4),
-                                      "BW-PRODUCT": (4, 3), "BW-EMPATHY": (4, 3)},
+    "Customer Service Agent": {
+        "BW-FIRSTFIX": (4, 5),
+        "BW-DEESCALATE": (3, 4),
+        "BW-PRODUCT": (3, 3),
+        "BW-EMPATHY": (3, 3),
+        "BW-RESIL": (3, 3),
+    },
+    "Senior Customer Service Agent": {
+        "BW-FIRSTFIX": (5, 5),
+        "BW-DEESCALATE": (4, 4),
+        "BW-PRODUCT": (4, 3),
+        "BW-EMPATHY": (4, 3),
+    },
     "Customer Service Team Lead": {"BW-FIRSTFIX": (4, 5), "BW-DEESCALATE": (4, 4), **LEADER},
     "Head of Customer Service": {"BW-FIRSTFIX": (4, 5), **LEADER},
-    "Software Engineer": {"BW-PYTHON": (3, 5), "BW-TESTING": (3, 4), "BW-CLOUD": (3, 4),
-                          "BW-DESIGN": (2, 3)},
-    "Senior Software Engineer": {"BW-PYTHON": (4, 5), "BW-TESTING": (4, 4), "BW-CLOUD": (4, 4),
-                                 "BW-DESIGN": (4, 4)},
+    "Software Engineer": {
+        "BW-PYTHON": (3, 5),
+        "BW-TESTING": (3, 4),
+        "BW-CLOUD": (3, 4),
+        "BW-DESIGN": (2, 3),
+    },
+    "Senior Software Engineer": {
+        "BW-PYTHON": (4, 5),
+        "BW-TESTING": (4, 4),
+        "BW-CLOUD": (4, 4),
+        "BW-DESIGN": (4, 4),
+    },
     "Quality Engineer": {"BW-TESTING": (4, 5), "BW-PYTHON": (3, 3)},
     "Engineering Manager": {"BW-DESIGN": (3, 3), **LEADER},
     "Head of Engineering": {"BW-DESIGN": (4, 4), **LEADER},
@@ -94,7 +120,7 @@ PROFILES: dict[str, dict[str, tuple[int, int]]] = {
     "Recruiter": {"BW-INTERVIEW": (4, 5)},
     "People Team Lead": {"BW-INTERVIEW": (3, 3), **LEADER},
     "Head of People": {"BW-FACILITATE": (3, 3), **LEADER},
-}  # fmt: skip
+}
 # priority title (start): {code: weight}; each skill serves at most one priority.
 PRIORITY_SKILLS: dict[str, dict[str, float]] = {
     "Win more of the deals": {"BW-SOLUTION": 1.0, "BW-DISCOVERY": 0.5, "BW-NEGOTIATE": 0.5},
@@ -113,8 +139,10 @@ HEADCOUNT: dict[str, tuple[float, float, int]] = {
 
 def write_skill_catalogue(session: Session) -> dict[str, int]:
     """The catalogue, profiles, priority weights and headcount plan; returns code → id."""
-    drafts = [SkillDraft(code=code, name=name, category=category, description=text)
-              for code, (name, category, text) in CATALOGUE.items()]  # fmt: skip
+    drafts = [
+        SkillDraft(code=code, name=name, category=category, description=text)
+        for code, (name, category, text) in CATALOGUE.items()
+    ]
     store_skills(session, drafts, ImportReport("demo", "demo skills"))
     ids = skill_ids(session)
     roles = {str(t): int(i) for t, i in session.execute(select(JobRole.title, JobRole.id))}
@@ -123,9 +151,15 @@ def write_skill_catalogue(session: Session) -> dict[str, int]:
         if title not in roles:
             continue
         wanted = {**CORE, **own}
-        rows += [JobSkill(job_role_id=roles[title], skill_id=ids[code], target_level=target,
-                          importance=importance)
-                 for code, (target, importance) in wanted.items()]  # fmt: skip
+        rows += [
+            JobSkill(
+                job_role_id=roles[title],
+                skill_id=ids[code],
+                target_level=target,
+                importance=importance,
+            )
+            for code, (target, importance) in wanted.items()
+        ]
     session.add_all(rows)
     priorities = list(session.execute(select(StrategicPriority.id, StrategicPriority.title)))
     for start, weights in PRIORITY_SKILLS.items():
@@ -133,10 +167,14 @@ def write_skill_catalogue(session: Session) -> dict[str, int]:
         if not found:
             continue
         session.add_all(
-            PrioritySkill(priority_id=found[0], skill_id=ids[code], weight=w,
-                          extra_people_24=CLOUD_EXTRA_24 if code == "BW-CLOUD" else 0)
+            PrioritySkill(
+                priority_id=found[0],
+                skill_id=ids[code],
+                weight=w,
+                extra_people_24=CLOUD_EXTRA_24 if code == "BW-CLOUD" else 0,
+            )
             for code, w in weights.items()
-        )  # fmt: skip
+        )
     headcount = dict(
         session.execute(
             select(Employee.job_role_id, func.count())
@@ -151,8 +189,14 @@ def write_skill_catalogue(session: Session) -> dict[str, int]:
         for months, share in ((12, at12), (24, at24)):
             change = round(share * now) + (constant if share > 0 else 0)
             if change:
-                session.add(HeadcountPlan(job_role_id=roles[title], horizon_months=months,
-                                          change=change, note="demo plan"))  # fmt: skip
+                session.add(
+                    HeadcountPlan(
+                        job_role_id=roles[title],
+                        horizon_months=months,
+                        change=change,
+                        note="demo plan",
+                    )
+                )
     session.flush()
     return ids
 

@@ -91,9 +91,10 @@ def write_skills_story(session: Session, seed: int) -> dict[str, object]:
     manager = general.assign(source="manager", assessed_on=END - timedelta(days=30))
     up = rng.random(len(need)) < SELF_UP_SHARE
     self_rated = need.assign(
-        level=np.minimum(TOP, need["level"].to_numpy() + up), source="self",
+        level=np.minimum(TOP, need["level"].to_numpy() + up),
+        source="self",
         assessed_on=END - timedelta(days=45),
-    )  # fmt: skip
+    )
     discovery = _discovery_rows(need[in_program], participants)
     buyers = _buyers_who_negotiate(session, ids)
     rows = pd.concat([manager, self_rated, discovery, buyers], ignore_index=True)
@@ -109,9 +110,10 @@ def _buyers_who_negotiate(session: Session, ids: dict[str, int]) -> pd.DataFrame
     """Procurement buyers negotiate with suppliers every day: their managers rate them at 4 on
     negotiation, which their own job does not ask for (the forecast's people to borrow)."""
     people = session.scalars(
-        select(Employee.id).join(JobRole, JobRole.id == Employee.job_role_id)
+        select(Employee.id)
+        .join(JobRole, JobRole.id == Employee.job_role_id)
         .where(JobRole.title == "Procurement Buyer", Employee.exit_date.is_(None))
-    ).all()  # fmt: skip
+    ).all()
     return pd.DataFrame(
         {
             "employee_id": people,
@@ -125,9 +127,10 @@ def _buyers_who_negotiate(session: Session, ids: dict[str, int]) -> pd.DataFrame
 
 def _teams(session: Session) -> dict[str, int]:
     rows = session.execute(
-        select(Team.id, Department.code).join(Department, Department.id == Team.department_id)
+        select(Team.id, Department.code)
+        .join(Department, Department.id == Team.department_id)
         .order_by(Team.id)
-    ).all()  # fmt: skip
+    ).all()
     service = [int(i) for i, code in rows if code == "service"]
     engineering = [int(i) for i, code in rows if code == "engineering"]
     return {"service_first": service[0], "engineering_last": engineering[-1]}
@@ -155,10 +158,14 @@ def _discovery_rows(need: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFr
     merged = need.merge(participants, on="employee_id")
     before_level = np.clip(merged["level"].to_numpy(), 1, TOP - 1)
     start = pd.to_datetime(merged["start_date"])
-    before = merged.assign(level=before_level, source="manager",
-                           assessed_on=(start - pd.Timedelta(days=60)).dt.date)  # fmt: skip
-    after = merged.assign(level=before_level + 1, source="manager",
-                          assessed_on=(start + pd.Timedelta(days=120)).dt.date)  # fmt: skip
+    before = merged.assign(
+        level=before_level, source="manager", assessed_on=(start - pd.Timedelta(days=60)).dt.date
+    )
+    after = merged.assign(
+        level=before_level + 1,
+        source="manager",
+        assessed_on=(start + pd.Timedelta(days=120)).dt.date,
+    )
     return pd.concat([before, after], ignore_index=True).drop(columns=["start_date"])
 
 

@@ -115,8 +115,18 @@ def record_assessment(
 
 
 def _view(row: SkillAssessment, person: str, code: str, name: str, label: str) -> AssessmentView:
-    return AssessmentView(row.id, row.employee_id, person, code, name, row.level, label,
-                          row.source, row.assessed_on, row.reviewed_at is not None)  # fmt: skip
+    return AssessmentView(
+        row.id,
+        row.employee_id,
+        person,
+        code,
+        name,
+        row.level,
+        label,
+        row.source,
+        row.assessed_on,
+        row.reviewed_at is not None,
+    )
 
 
 def _query(employee_ids: set[int] | None):  # type: ignore[no-untyped-def]
@@ -135,8 +145,10 @@ def _views(session: Session, actor: Actor, stmt) -> list[AssessmentView]:  # typ
     from lodestar.services.skills.catalogue import list_skills
 
     scales = {s.code: s.scale for s in list_skills(session, actor, limit=100_000)}
-    return [_view(row, person, code, name, scales[code].label(row.level))
-            for row, person, code, name in session.execute(stmt)]  # fmt: skip
+    return [
+        _view(row, person, code, name, scales[code].label(row.level))
+        for row, person, code, name in session.execute(stmt)
+    ]
 
 
 def assessment_history(
@@ -163,6 +175,8 @@ def self_ratings_to_review(
     session: Session, actor: Actor, limit: int = 200
 ) -> list[AssessmentView]:
     """Self-ratings of the actor's reports not yet reviewed, newest first."""
+    if not actor.is_ld and actor.role != "manager":
+        raise PermissionDenied("Managers review the self-ratings of the people who report to them.")
     people = None if actor.is_ld else reports_of(session, actor)
     stmt = (
         _query(people)

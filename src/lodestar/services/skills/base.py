@@ -105,11 +105,11 @@ def _compute(session: Session) -> SkillsBase:
         latest=latest,
         skills=_frame(
             session, select(Skill.id, Skill.code, Skill.name), ["skill_id", "code", "name"]
-        ).set_index("skill_id"),  # fmt: skip
+        ).set_index("skill_id"),
         teams=teams,
         roles=_frame(
             session, select(JobRole.id, JobRole.title), ["job_role_id", "title"]
-        ).set_index("job_role_id"),  # fmt: skip
+        ).set_index("job_role_id"),
         priority_weight=priority_weight,
     )
 

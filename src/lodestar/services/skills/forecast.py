@@ -83,8 +83,9 @@ def skills_forecast(session: Session, actor: Actor, *, today: date | None = None
         )
     as_of = today or date.today()
     base = skills_base(session)
-    return SKILL_VIEWS.get(session, ("forecast", as_of), SKILL_TABLES,
-                           lambda: _forecast(session, base, as_of))  # fmt: skip
+    return SKILL_VIEWS.get(
+        session, ("forecast", as_of), SKILL_TABLES, lambda: _forecast(session, base, as_of)
+    )
 
 
 def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:
@@ -92,15 +93,17 @@ def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:
     people = base.need.drop_duplicates("employee_id")
     today = people.groupby("job_role_id").size()
     plans = pd.DataFrame.from_records(
-        session.execute(select(HeadcountPlan.job_role_id, HeadcountPlan.horizon_months,
-                               HeadcountPlan.change)).all(),
+        session.execute(
+            select(HeadcountPlan.job_role_id, HeadcountPlan.horizon_months, HeadcountPlan.change)
+        ).all(),
         columns=["job_role_id", "months", "change"],
-    )  # fmt: skip
+    )
     moves = pd.DataFrame.from_records(
-        session.execute(select(PlannedMove.employee_id, PlannedMove.to_job_role_id,
-                               PlannedMove.effective_on)).all(),
+        session.execute(
+            select(PlannedMove.employee_id, PlannedMove.to_job_role_id, PlannedMove.effective_on)
+        ).all(),
         columns=["employee_id", "to", "on"],
-    )  # fmt: skip
+    )
     titles = sorted(set(today.index) | set(plans["job_role_id"]) | set(moves["to"]))
     frame = pd.DataFrame({"today": today.reindex(titles).fillna(0)}, index=titles)
     current_role = people.set_index("employee_id")["job_role_id"]
@@ -114,9 +117,11 @@ def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:
         into = due.groupby("to").size()
         out = due["employee_id"].map(current_role).dropna().value_counts()
         frame[months] = (
-            frame["today"] + plan.reindex(titles).fillna(0) + into.reindex(titles).fillna(0)
+            frame["today"]
+            + plan.reindex(titles).fillna(0)
+            + into.reindex(titles).fillna(0)
             - out.reindex(titles).fillna(0)
-        ).clip(lower=0)  # fmt: skip
+        ).clip(lower=0)
     return frame
 
 
@@ -127,15 +132,27 @@ def _forecast(session: Session, base: SkillsBase, as_of: date) -> Forecast:
         ["job_role_id", "skill_id", "target", "importance"]
     ]
     demand = profile.merge(heads, left_on="job_role_id", right_index=True)
-    extras = pd.DataFrame.from_records(
-        session.execute(select(PrioritySkill.skill_id, PrioritySkill.extra_people_12,
-                               PrioritySkill.extra_people_24)).all(),
-        columns=["skill_id", "e12", "e24"],
-    ).groupby("skill_id").sum()  # fmt: skip
+    extras = (
+        pd.DataFrame.from_records(
+            session.execute(
+                select(
+                    PrioritySkill.skill_id,
+                    PrioritySkill.extra_people_12,
+                    PrioritySkill.extra_people_24,
+                )
+            ).all(),
+            columns=["skill_id", "e12", "e24"],
+        )
+        .groupby("skill_id")
+        .sum()
+    )
     by_skill = demand.groupby("skill_id").agg(
-        today=("today", "sum"), n12=(12, "sum"), n24=(24, "sum"),
-        importance=("importance", "max"), target=("target", "min"),
-    )  # fmt: skip
+        today=("today", "sum"),
+        n12=(12, "sum"),
+        n24=(24, "sum"),
+        importance=("importance", "max"),
+        target=("target", "min"),
+    )
     by_skill["n12"] += extras["e12"].reindex(by_skill.index).fillna(0)
     by_skill["n24"] += extras["e24"].reindex(by_skill.index).fillna(0)
     supply = need[need["level"] >= need["target"]].groupby("skill_id").size()
@@ -146,23 +163,38 @@ def _forecast(session: Session, base: SkillsBase, as_of: date) -> Forecast:
         g12, g24 = int(round(r["n12"] - r["today"])), int(round(r["n24"] - r["today"]))
         weight = gap_weight(float(r["importance"]), float(base.priority_weight.get(sid, 0.0)))
         spare = int(surplus.get(sid, 0))
-        now = recommend(shortfall=g12, internal_surplus=spare, months=12,
-                        build_months=BUILD_MONTHS) if g12 > 0 else ""  # fmt: skip
+        now = (
+            recommend(shortfall=g12, internal_surplus=spare, months=12, build_months=BUILD_MONTHS)
+            if g12 > 0
+            else ""
+        )
         later_growth = g24 - max(g12, 0)
-        later = recommend(shortfall=later_growth, internal_surplus=spare, months=24,
-                          build_months=BUILD_MONTHS) if later_growth > 0 else ""  # fmt: skip
+        later = (
+            recommend(
+                shortfall=later_growth, internal_surplus=spare, months=24, build_months=BUILD_MONTHS
+            )
+            if later_growth > 0
+            else ""
+        )
         lines.append(
             ForecastLine(
                 skill_code=str(base.skills.loc[sid, "code"]),
                 skill_name=str(base.skills.loc[sid, "name"]),
-                need_today=int(r["today"]), supply=have,
-                need_12=int(round(r["n12"])), need_24=int(round(r["n24"])),
+                need_today=int(r["today"]),
+                supply=have,
+                need_12=int(round(r["n12"])),
+                need_24=int(round(r["n24"])),
                 shortfall_12=max(0, int(round(r["n12"])) - have),
                 shortfall_24=max(0, int(round(r["n24"])) - have),
-                growth_12=g12, growth_24=g24, internal_surplus=spare, weight=weight,
-                now=now, later=later, priority=max(g24, g12, 0) * weight,
+                growth_12=g12,
+                growth_24=g24,
+                internal_surplus=spare,
+                weight=weight,
+                now=now,
+                later=later,
+                priority=max(g24, g12, 0) * weight,
             )
-        )  # fmt: skip
+        )
     lines.sort(key=lambda ln: (-ln.priority, ln.skill_name))
     return Forecast(tuple(lines), as_of)
 

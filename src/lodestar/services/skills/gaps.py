@@ -115,8 +115,12 @@ def heat_map(session: Session, actor: Actor, *, department_id: int | None = None
     base = skills_base(session)
     rule = group_rule(session)
     teams, scope = _team_scope(session, actor, base)
-    key = ("heat", tuple(sorted(teams)) if teams is not None else None, department_id,
-           rule.min_size)  # fmt: skip
+    key = (
+        "heat",
+        tuple(sorted(teams)) if teams is not None else None,
+        department_id,
+        rule.min_size,
+    )
     return SKILL_VIEWS.get(
         session, key, SKILL_TABLES, lambda: _heat(base, rule, teams, department_id, scope)
     )
@@ -139,8 +143,14 @@ def _heat(
     rows = []
     for team_id in sorted(set(cells["team_id"]), key=lambda t: str(base.teams.loc[t, "team"])):
         row_cells = tuple(_cell(lookup.get((int(team_id), int(s))), rule) for s in skill_ids)
-        rows.append(HeatRow(int(team_id), str(base.teams.loc[team_id, "team"]),
-                            str(base.teams.loc[team_id, "department"]), row_cells))  # fmt: skip
+        rows.append(
+            HeatRow(
+                int(team_id),
+                str(base.teams.loc[team_id, "team"]),
+                str(base.teams.loc[team_id, "department"]),
+                row_cells,
+            )
+        )
     totals = _cell_table(need, ["skill_id"]).set_index("skill_id")
     total_cells = tuple(
         _cell(totals.loc[s] if s in totals.index else None, rule, total=True) for s in skill_ids
@@ -148,7 +158,7 @@ def _heat(
     return HeatMap(
         skills=tuple(
             (str(base.skills.loc[s, "code"]), str(base.skills.loc[s, "name"])) for s in skill_ids
-        ),  # fmt: skip
+        ),
         rows=tuple(rows),
         totals=total_cells,
         scope=scope,
@@ -201,8 +211,13 @@ def employee_gaps(session: Session, actor: Actor, employee_id: int) -> list[GapL
         )
         for r in mine.itertuples()
     ]
-    return sorted(lines, key=lambda g: (-(g.weighted_gap if g.weighted_gap is not None else
-                                          g.target * 10), g.skill_name))  # fmt: skip
+    return sorted(
+        lines,
+        key=lambda g: (
+            -(g.weighted_gap if g.weighted_gap is not None else g.target * 10),
+            g.skill_name,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -222,8 +237,9 @@ def job_title_gaps(session: Session, actor: Actor) -> list[GroupGap]:
     """Per job title and skill, largest summed weighted gap first."""
     _require_company_reader(actor)
     base, rule = skills_base(session), group_rule(session)
-    return SKILL_VIEWS.get(session, ("titles", rule.min_size), SKILL_TABLES,
-                           lambda: _title_gaps(base, rule))  # fmt: skip
+    return SKILL_VIEWS.get(
+        session, ("titles", rule.min_size), SKILL_TABLES, lambda: _title_gaps(base, rule)
+    )
 
 
 def _group_table(need: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -232,10 +248,15 @@ def _group_table(need: pd.DataFrame, by: str) -> pd.DataFrame:
     return (
         need.assign(assessed=assessed, below=below)
         .groupby([by, "skill_id"], sort=False)
-        .agg(needing=("employee_id", "size"), people=("assessed", "sum"), gap=("gap", "mean"),
-             below=("below", "sum"), weighted=("weighted_gap", "sum"))
+        .agg(
+            needing=("employee_id", "size"),
+            people=("assessed", "sum"),
+            gap=("gap", "mean"),
+            below=("below", "sum"),
+            weighted=("weighted_gap", "sum"),
+        )
         .reset_index()
-    )  # fmt: skip
+    )
 
 
 def _group_gaps(
@@ -301,8 +322,10 @@ def priority_gaps(
                 hidden=row is not None and rule.hides(people),
             )
         )
-    return {k: sorted(v, key=lambda g: -(g.weighted_total or 0.0))[:per_priority]
-            for k, v in out.items()}  # fmt: skip
+    return {
+        k: sorted(v, key=lambda g: -(g.weighted_total or 0.0))[:per_priority]
+        for k, v in out.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -332,16 +355,16 @@ def self_rating_bias(session: Session, actor: Actor) -> SelfRatingBias:
     else:
         raise PermissionDenied("The self-rating bias is for managers, the L&D team and executives.")
     key = ("bias", tuple(sorted(people)) if people is not None else None, rule.min_size)
-    return SKILL_VIEWS.get(session, key, SKILL_TABLES,
-                           lambda: _bias(base, rule, people, scope))  # fmt: skip
+    return SKILL_VIEWS.get(session, key, SKILL_TABLES, lambda: _bias(base, rule, people, scope))
 
 
 def _bias(base: SkillsBase, rule: GroupRule, people: set[int] | None, scope: str) -> SelfRatingBias:
     latest = base.latest
     if people is not None:
         latest = latest[latest["employee_id"].isin(people)]
-    wide = latest.pivot_table(index=["employee_id", "skill_id"], columns="source",
-                              values="level", aggfunc="last")  # fmt: skip
+    wide = latest.pivot_table(
+        index=["employee_id", "skill_id"], columns="source", values="level", aggfunc="last"
+    )
     if "self" not in wide or "manager" not in wide:
         return SelfRatingBias(None, 0, (), scope)
     pairs = (wide["self"] - wide["manager"]).dropna().rename("diff").reset_index()
@@ -349,10 +372,15 @@ def _bias(base: SkillsBase, rule: GroupRule, people: set[int] | None, scope: str
     table = table.reset_index().assign(all="all")
     table["hidden"] = hidden_mask(table, "skill_id", "people", "all", rule)
     lines = tuple(
-        BiasLine(str(base.skills.loc[r.skill_id, "code"]), str(base.skills.loc[r.skill_id, "name"]),
-                 int(r.people), None if r.hidden else float(r.bias), bool(r.hidden))
+        BiasLine(
+            str(base.skills.loc[r.skill_id, "code"]),
+            str(base.skills.loc[r.skill_id, "name"]),
+            int(r.people),
+            None if r.hidden else float(r.bias),
+            bool(r.hidden),
+        )
         for r in table.sort_values("bias", ascending=False).itertuples()
-    )  # fmt: skip
+    )
     total = len(pairs["employee_id"].unique())
     overall = None if rule.hides(total) or pairs.empty else float(pairs["diff"].mean())
     return SelfRatingBias(overall, total, lines, scope)
@@ -372,3 +400,12 @@ __all__ = [
     "priority_gaps",
     "self_rating_bias",
 ]
+
+
+def department_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of the departments that have teams, for the heat map's filter."""
+    teams = skills_base(session).teams
+    pairs = teams[["department_id", "department"]].drop_duplicates().sort_values("department")
+    return [
+        (int(i), str(n)) for i, n in zip(pairs["department_id"], pairs["department"], strict=True)
+    ]

@@ -103,12 +103,18 @@ def job_profiles(session: Session, actor: Actor) -> list[JobProfile]:
 
     scales = {s.code: s.scale for s in list_skills(session, actor, limit=100_000)}
     rows = session.execute(
-        select(JobRole.id, JobRole.title, Skill.code, Skill.name, JobSkill.target_level,
-               JobSkill.importance)
+        select(
+            JobRole.id,
+            JobRole.title,
+            Skill.code,
+            Skill.name,
+            JobSkill.target_level,
+            JobSkill.importance,
+        )
         .outerjoin(JobSkill, JobSkill.job_role_id == JobRole.id)
         .outerjoin(Skill, Skill.id == JobSkill.skill_id)
         .order_by(JobRole.title, JobSkill.importance.desc(), Skill.name)
-    ).all()  # fmt: skip
+    ).all()
     out: dict[int, JobProfile] = {}
     for role_id, title, code, name, target, importance in rows:
         profile = out.setdefault(role_id, JobProfile(role_id, title, ()))
@@ -160,20 +166,36 @@ def set_priority_skill(
         session.add(row)
     row.weight, row.extra_people_12, row.extra_people_24 = weight, extra_people_12, extra_people_24
     session.flush()
-    return PrioritySkillLine(priority_id, priority.title, skill.code, skill.name, weight,
-                             extra_people_12, extra_people_24)  # fmt: skip
+    return PrioritySkillLine(
+        priority_id,
+        priority.title,
+        skill.code,
+        skill.name,
+        weight,
+        extra_people_12,
+        extra_people_24,
+    )
 
 
 def priority_skills(session: Session, actor: Actor) -> list[PrioritySkillLine]:
     rows = session.execute(
-        select(StrategicPriority.id, StrategicPriority.title, Skill.code, Skill.name,
-               PrioritySkill.weight, PrioritySkill.extra_people_12, PrioritySkill.extra_people_24)
+        select(
+            StrategicPriority.id,
+            StrategicPriority.title,
+            Skill.code,
+            Skill.name,
+            PrioritySkill.weight,
+            PrioritySkill.extra_people_12,
+            PrioritySkill.extra_people_24,
+        )
         .join(PrioritySkill, PrioritySkill.priority_id == StrategicPriority.id)
         .join(Skill, Skill.id == PrioritySkill.skill_id)
         .order_by(StrategicPriority.title, PrioritySkill.weight.desc(), Skill.name)
-    ).all()  # fmt: skip
-    return [PrioritySkillLine(int(i), t, c, n, float(w), int(e12), int(e24))
-            for i, t, c, n, w, e12, e24 in rows]  # fmt: skip
+    ).all()
+    return [
+        PrioritySkillLine(int(i), t, c, n, float(w), int(e12), int(e24))
+        for i, t, c, n, w, e12, e24 in rows
+    ]
 
 
 __all__ = [

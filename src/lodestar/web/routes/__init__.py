@@ -12,6 +12,7 @@ from lodestar.web.routes import (
     api_program_design,
     api_programs,
     api_requests,
+    api_skills,
     api_stakeholders,
     api_strategy,
     auth,
@@ -29,12 +30,15 @@ from lodestar.web.routes import (
     program_design_pages,
     program_pages,
     request_pages,
+    skills_pages,
     stakeholder_pages,
     triage_pages,
     xapi_pages,
 )
 
 ROUTERS = [
+    skills_pages.router,
+    api_skills.router,
     auth.router,
     account_pages.router,
     admin_pages.router,
