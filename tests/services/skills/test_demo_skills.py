@@ -66,7 +66,7 @@ def test_the_largest_gap_is_in_the_planted_team(demo):
 
 def test_the_small_team_is_suppressed_everywhere_on_the_heat_map(demo):
     s, ld, truth = demo
-    heat = gaps.heat_map(s, ld)
+    heat = gaps.heat_map(s, ld, max_rows=10_000)
     row = next(r for r in heat.rows if r.team == truth["small_team"])
     assessed = [c for c in row.cells if c.people]
     assert assessed and all(c.hidden and c.mean_gap is None for c in assessed)
@@ -75,7 +75,7 @@ def test_the_small_team_is_suppressed_everywhere_on_the_heat_map(demo):
 
 def test_complementary_suppression_protects_the_column_totals(demo):
     s, ld, _ = demo
-    heat = gaps.heat_map(s, ld)
+    heat = gaps.heat_map(s, ld, max_rows=10_000)
     for i, total in enumerate(heat.totals):
         hidden = [r.cells[i].people for r in heat.rows if r.cells[i].hidden]
         if hidden and total.mean_gap is not None:
@@ -89,3 +89,10 @@ def test_the_headcount_plan_makes_solution_selling_the_top_build_now(demo):
     assert result.top_build_now.skill_code == truth["top_build_now_skill"]
     negotiation = next(ln for ln in result.lines if ln.skill_code == truth["borrow_skill"])
     assert negotiation.internal_surplus > 0 and "borrow" in (negotiation.now, negotiation.later)
+
+
+def test_the_page_shows_the_teams_with_the_largest_gaps_first(demo):
+    s, ld, truth = demo
+    heat = gaps.heat_map(s, ld, max_rows=10)
+    assert len(heat.rows) == 10 < heat.teams_total
+    assert truth["largest_gap_team"] in {r.team for r in heat.rows}

@@ -29,7 +29,6 @@ from lodestar.db.models import (
     JobSkill,
     PrioritySkill,
     Skill,
-    SkillAssessment,
     Team,
 )
 from lodestar.db.versions import COUNTED
@@ -55,7 +54,8 @@ def skills_base(session: Session) -> SkillsBase:
 
 
 def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    return pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
+    """A Core query's rows as a frame (no ORM row processing: these are fact-sized)."""
+    return pd.DataFrame.from_records(session.connection().execute(stmt).fetchall(), columns=columns)
 
 
 def _compute(session: Session) -> SkillsBase:
@@ -83,7 +83,7 @@ def _compute(session: Session) -> SkillsBase:
         if len(weights)
         else pd.Series(dtype=float)
     )
-    latest = _latest(session, set(people["employee_id"].tolist()))
+    latest = _latest(session)
     current = _current(latest)
     need = people.merge(profile, on="job_role_id").merge(
         current, on=["employee_id", "skill_id"], how="left"
@@ -114,18 +114,29 @@ def _compute(session: Session) -> SkillsBase:
     )
 
 
-def _latest(session: Session, current_people: set[int]) -> pd.DataFrame:
+# The latest assessment per (current employee, skill, source). Read with the driver's own
+# types (dates stay ISO text on SQLite, which sorts the same): type processing of a million
+# rows costs more than the query.
+LATEST_SQL = """
+SELECT a.employee_id, a.skill_id, a.source, a.level, a.assessed_on, a.id
+FROM skill_assessments a JOIN employees e ON e.id = a.employee_id
+WHERE e.exit_date IS NULL
+"""
+
+
+def _latest(session: Session) -> pd.DataFrame:
     """The latest assessment per (employee, skill, source), for current employees."""
-    t = SkillAssessment
-    rows = _frame(
-        session,
-        select(t.employee_id, t.skill_id, t.source, t.level, t.assessed_on, t.id),
-        ["employee_id", "skill_id", "source", "level", "assessed_on", "id"],
-    )
-    rows = rows[rows["employee_id"].isin(current_people)]
+    columns = ["employee_id", "skill_id", "source", "level", "assessed_on", "id"]
+    cursor = session.connection().connection.cursor()  # the driver's, inside the transaction
+    try:
+        cursor.execute(LATEST_SQL)
+        rows = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    finally:
+        cursor.close()
     if rows.empty:
         return rows[["employee_id", "skill_id", "source", "level"]]
-    rows = rows.sort_values(["assessed_on", "id"])
+    rows["assessed_on"] = rows["assessed_on"].astype(str)
+    rows = rows.sort_values(["assessed_on", "id"], kind="stable")
     last = rows.drop_duplicates(["employee_id", "skill_id", "source"], keep="last")
     return last[["employee_id", "skill_id", "source", "level"]].reset_index(drop=True)
 

@@ -35,6 +35,7 @@ from lodestar.services.skills.base import SKILL_TABLES, SKILL_VIEWS, SkillsBase,
 from lodestar.services.skills.suppress import hidden_mask
 
 MAX_COLUMNS = 25
+MAX_ROWS = 60  # teams shown at once: those with the largest gaps (a filter narrows the rest)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class HeatMap:
     totals: tuple[HeatCell, ...]
     scope: str
     min_group_size: int
+    teams_total: int = 0  # teams in scope; ``rows`` holds those with the largest gaps
 
     def largest(self, n: int = 5) -> list[tuple[str, str, HeatCell]]:
         """The shown cells with the largest weighted gap: (team, skill name, cell)."""
@@ -110,24 +112,31 @@ def _cell_table(need: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return table.reset_index()
 
 
-def heat_map(session: Session, actor: Actor, *, department_id: int | None = None) -> HeatMap:
-    """Teams × skills: mean gap of the assessed people who need each skill."""
+def heat_map(
+    session: Session, actor: Actor, *, department_id: int | None = None, max_rows: int = MAX_ROWS
+) -> HeatMap:
+    """Teams × skills: mean gap of the assessed people who need each skill; the ``max_rows``
+    teams with the largest weighted gaps (suppression is decided over every team in scope)."""
     base = skills_base(session)
     rule = group_rule(session)
     teams, scope = _team_scope(session, actor, base)
-    key = (
-        "heat",
-        tuple(sorted(teams)) if teams is not None else None,
-        department_id,
-        rule.min_size,
-    )
+    scope_key = tuple(sorted(teams)) if teams is not None else None
+    key = ("heat", scope_key, department_id, rule.min_size, max_rows)
     return SKILL_VIEWS.get(
-        session, key, SKILL_TABLES, lambda: _heat(base, rule, teams, department_id, scope)
+        session,
+        key,
+        SKILL_TABLES,
+        lambda: _heat(base, rule, teams, department_id, scope, max_rows),
     )
 
 
 def _heat(
-    base: SkillsBase, rule: GroupRule, teams: set[int] | None, department: int | None, scope: str
+    base: SkillsBase,
+    rule: GroupRule,
+    teams: set[int] | None,
+    department: int | None,
+    scope: str,
+    max_rows: int,
 ) -> HeatMap:
     need = base.need
     if teams is not None:
@@ -139,9 +148,15 @@ def _heat(
     need = need[need["skill_id"].isin(skill_ids)]
     cells = _cell_table(need, ["team_id", "skill_id"])
     cells["hidden"] = hidden_mask(cells, "team_id", "people", "skill_id", rule)
-    lookup = {(int(r.team_id), int(r.skill_id)): r for r in cells.itertuples()}
+    shown = cells[~cells["hidden"] & (cells["people"] > 0)]
+    worst = shown.groupby("team_id")["weighted"].max().sort_values(ascending=False)
+    every = set(cells["team_id"])
+    picked = list(worst.index[:max_rows])
+    picked += sorted(every - set(worst.index))[: max(0, max_rows - len(picked))]
+    kept = cells[cells["team_id"].isin(picked)]
+    lookup = {(int(r.team_id), int(r.skill_id)): r for r in kept.itertuples()}
     rows = []
-    for team_id in sorted(set(cells["team_id"]), key=lambda t: str(base.teams.loc[t, "team"])):
+    for team_id in sorted(picked, key=lambda t: str(base.teams.loc[t, "team"])):
         row_cells = tuple(_cell(lookup.get((int(team_id), int(s))), rule) for s in skill_ids)
         rows.append(
             HeatRow(
@@ -163,6 +178,7 @@ def _heat(
         totals=total_cells,
         scope=scope,
         min_group_size=rule.min_size,
+        teams_total=len(every),
     )
 
 
@@ -294,10 +310,19 @@ def priority_gaps(
 ) -> dict[str, list[GroupGap]]:
     """Each priority's top gaps: the skills it depends on, by summed weighted gap."""
     _require_company_reader(actor)
+    rule = group_rule(session)
+    key = ("priorities", rule.min_size, per_priority)
+    return SKILL_VIEWS.get(
+        session, key, SKILL_TABLES, lambda: _priority_gaps(session, actor, rule, per_priority)
+    )
+
+
+def _priority_gaps(
+    session: Session, actor: Actor, rule: GroupRule, per_priority: int
+) -> dict[str, list[GroupGap]]:
     from lodestar.services.skills.profiles import priority_skills
 
     base = skills_base(session)
-    rule = group_rule(session)
     table = _cell_table(base.need, ["skill_id"])
     below = base.need.assign(b=base.need["gap"] > 0).groupby("skill_id")["b"].sum()
     weighted = base.need.groupby("skill_id")["weighted_gap"].sum()

@@ -55,8 +55,9 @@ def heat_map(
     db: SessionDep,
     actor: CurrentActor,
     department_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    max_rows: Annotated[int, Query(ge=1, le=2000)] = gaps.MAX_ROWS,
 ) -> dict[str, Any]:
-    return plain(gaps.heat_map(db, actor, department_id=department_id))  # type: ignore[no-any-return]
+    return plain(gaps.heat_map(db, actor, department_id=department_id, max_rows=max_rows))  # type: ignore[no-any-return]
 
 
 @router.get("/gaps/job-titles", summary="Gaps by job title and skill")
