@@ -96,3 +96,13 @@ def test_the_page_shows_the_teams_with_the_largest_gaps_first(demo):
     heat = gaps.heat_map(s, ld, max_rows=10)
     assert len(heat.rows) == 10 < heat.teams_total
     assert truth["largest_gap_team"] in {r.team for r in heat.rows}
+
+
+def test_the_program_impact_carries_skills_gained_in_tier_2(demo):
+    from lodestar.services.impact import program_impact
+
+    s, ld, truth = demo
+    program = s.scalar(select(Program.id).where(Program.code == "consultative_discovery"))
+    impact = program_impact.latest_program_impact(s, ld, program)
+    codes = {g.skill_code: g.change for g in impact.skills}
+    assert codes[truth["discovery_skill"]] == pytest.approx(1.0)
