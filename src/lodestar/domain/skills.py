@@ -66,10 +66,10 @@ class ProficiencyScale:
             return self.levels[index - 1]
         return f"level {level:g}"
 
-    def check(self, level: int) -> int:
+    def check(self, level: float) -> float:
         if not 1 <= level <= len(self.levels):
             raise InvalidInput(
-                f"Level {level} is not on the scale “{self.name}”, which runs from 1 "
+                f"Level {level:g} is not on the scale “{self.name}”, which runs from 1 "
                 f"({self.levels[0]}) to {len(self.levels)} ({self.levels[-1]}). Choose a level "
                 "in that range.",
                 details={"fields": {"level": f"1 to {len(self.levels)}"}},

@@ -93,8 +93,7 @@ def record_assessment(
     person = _employee(session, employee_id)
     _may_assess(session, actor, employee_id, checked)
     skill = get_skill(session, actor, skill_code)
-    if not 1 <= level <= len(skill.scale.levels):
-        skill.scale.check(int(level) if level >= 1 else 0)
+    skill.scale.check(level)
     if assessed_on > date.today():
         raise InvalidInput(
             f"The assessment date {assessed_on.isoformat()} is in the future. Give the day the "
