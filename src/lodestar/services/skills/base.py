@@ -11,17 +11,29 @@ Aggregates over people are computed from these frames in pandas, never by a Pyth
 people; the frames are kept in ``SKILL_VIEWS`` with the data versions of the tables they read
 (``services.derived``), so a page reads them from memory until an import, an assessment or a
 profile change moves a version.
+
+A large company's frame takes seconds to compute (100,000 people: about 1.5 million
+assessments are read). So when the data has changed and a frame is already kept, the kept
+one is served while a background thread computes the new one (*stale while revalidate*): a
+manager opening the heat map never waits for someone else's self-rating to be folded in, and
+the figures catch up within seconds. The first frame of a process is computed in the request;
+a session that wrote and has not committed computes its own, so it sees its writes. Views
+derived from the frame are keyed by the frame's data versions (``view``).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lodestar.db import versions
 from lodestar.db.models import (
     Department,
     Employee,
@@ -37,6 +49,11 @@ from lodestar.services.derived import DerivedViews
 
 SKILL_VIEWS = DerivedViews(size=256)
 SKILL_TABLES = COUNTED
+T = TypeVar("T")
+
+_kept: dict[str, SkillsBase] = {}  # database URL -> the latest frame computed
+_refreshing: set[str] = set()
+_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,57 @@ class SkillsBase:
     teams: pd.DataFrame  # index team_id: team, department_id, department
     roles: pd.DataFrame  # index job_role_id: title
     priority_weight: pd.Series  # by skill_id, summed over priorities (capped)
+    stamp: tuple[Any, ...] = ()  # the data versions it was computed at
 
 
 def skills_base(session: Session) -> SkillsBase:
-    return SKILL_VIEWS.get(session, ("base",), SKILL_TABLES, lambda: _compute(session))
+    """The frame for this session's database: kept, kept-while-refreshing, or computed."""
+    if versions.wrote_uncommitted(session):
+        return _compute(session, ("uncommitted", id(session)))
+    engine = session.get_bind().engine
+    url = engine.url.render_as_string()
+    stamp = versions.current(session, SKILL_TABLES)
+    with _lock:
+        kept = _kept.get(url)
+        if kept is not None and kept.stamp == stamp:
+            return kept
+        start = kept is not None and url not in _refreshing
+        if start:
+            _refreshing.add(url)
+    if kept is not None:
+        if start:
+            threading.Thread(
+                target=_refresh, args=(engine, url), daemon=True, name="lodestar-skills-refresh"
+            ).start()
+        return kept
+    value = _compute(session, stamp)
+    with _lock:
+        _kept[url] = value
+    return value
+
+
+def _refresh(engine: Any, url: str) -> None:
+    try:
+        with Session(engine) as session:
+            stamp = versions.current(session, SKILL_TABLES)
+            value = _compute(session, stamp)
+        with _lock:
+            _kept[url] = value
+    except Exception:  # noqa: BLE001 - the next request computes it in the request instead
+        with _lock:
+            _kept.pop(url, None)
+    finally:
+        with _lock:
+            _refreshing.discard(url)
+
+
+def view(
+    session: Session, base: SkillsBase, key: tuple[Hashable, ...], compute: Callable[[], T]
+) -> T:
+    """A view derived from ``base``, kept while ``base`` is the same frame."""
+    if base.stamp and base.stamp[0] == "uncommitted":
+        return compute()
+    return SKILL_VIEWS.get(session, (*key, base.stamp), (), compute)
 
 
 def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -58,7 +122,7 @@ def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:  # type:
     return pd.DataFrame.from_records(session.connection().execute(stmt).fetchall(), columns=columns)
 
 
-def _compute(session: Session) -> SkillsBase:
+def _compute(session: Session, stamp: tuple[Any, ...]) -> SkillsBase:
     people = _frame(
         session,
         select(Employee.id, Employee.team_id, Employee.job_role_id).where(
@@ -111,6 +175,7 @@ def _compute(session: Session) -> SkillsBase:
             session, select(JobRole.id, JobRole.title), ["job_role_id", "title"]
         ).set_index("job_role_id"),
         priority_weight=priority_weight,
+        stamp=stamp,
     )
 
 
@@ -151,4 +216,4 @@ def _current(latest: pd.DataFrame) -> pd.DataFrame:
     return best[["employee_id", "skill_id", "level", "source"]]
 
 
-__all__ = ["SKILL_TABLES", "SKILL_VIEWS", "SkillsBase", "skills_base"]
+__all__ = ["SKILL_TABLES", "SKILL_VIEWS", "SkillsBase", "skills_base", "view"]

@@ -37,7 +37,7 @@ from lodestar.db.models import HeadcountPlan, PlannedMove, PrioritySkill
 from lodestar.domain.roles import Actor
 from lodestar.domain.skills import HORIZONS, gap_weight, recommend
 from lodestar.errors import PermissionDenied
-from lodestar.services.skills.base import SKILL_TABLES, SKILL_VIEWS, SkillsBase, skills_base
+from lodestar.services.skills.base import SkillsBase, skills_base, view
 
 BUILD_MONTHS = 12.0
 
@@ -83,9 +83,7 @@ def skills_forecast(session: Session, actor: Actor, *, today: date | None = None
         )
     as_of = today or date.today()
     base = skills_base(session)
-    return SKILL_VIEWS.get(
-        session, ("forecast", as_of), SKILL_TABLES, lambda: _forecast(session, base, as_of)
-    )
+    return view(session, base, ("forecast", as_of), lambda: _forecast(session, base, as_of))
 
 
 def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:

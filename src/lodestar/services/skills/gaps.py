@@ -31,7 +31,7 @@ from lodestar.errors import PermissionDenied
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.reporting_line import reports_of
 from lodestar.services.skills.assessments import can_read_person
-from lodestar.services.skills.base import SKILL_TABLES, SKILL_VIEWS, SkillsBase, skills_base
+from lodestar.services.skills.base import SkillsBase, skills_base, view
 from lodestar.services.skills.suppress import hidden_mask
 
 MAX_COLUMNS = 25
@@ -122,10 +122,10 @@ def heat_map(
     teams, scope = _team_scope(session, actor, base)
     scope_key = tuple(sorted(teams)) if teams is not None else None
     key = ("heat", scope_key, department_id, rule.min_size, max_rows)
-    return SKILL_VIEWS.get(
+    return view(
         session,
+        base,
         key,
-        SKILL_TABLES,
         lambda: _heat(base, rule, teams, department_id, scope, max_rows),
     )
 
@@ -253,9 +253,7 @@ def job_title_gaps(session: Session, actor: Actor) -> list[GroupGap]:
     """Per job title and skill, largest summed weighted gap first."""
     _require_company_reader(actor)
     base, rule = skills_base(session), group_rule(session)
-    return SKILL_VIEWS.get(
-        session, ("titles", rule.min_size), SKILL_TABLES, lambda: _title_gaps(base, rule)
-    )
+    return view(session, base, ("titles", rule.min_size), lambda: _title_gaps(base, rule))
 
 
 def _group_table(need: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -312,17 +310,17 @@ def priority_gaps(
     _require_company_reader(actor)
     rule = group_rule(session)
     key = ("priorities", rule.min_size, per_priority)
-    return SKILL_VIEWS.get(
-        session, key, SKILL_TABLES, lambda: _priority_gaps(session, actor, rule, per_priority)
+    base = skills_base(session)
+    return view(
+        session, base, key, lambda: _priority_gaps(session, actor, base, rule, per_priority)
     )
 
 
 def _priority_gaps(
-    session: Session, actor: Actor, rule: GroupRule, per_priority: int
+    session: Session, actor: Actor, base: SkillsBase, rule: GroupRule, per_priority: int
 ) -> dict[str, list[GroupGap]]:
     from lodestar.services.skills.profiles import priority_skills
 
-    base = skills_base(session)
     table = _cell_table(base.need, ["skill_id"])
     below = base.need.assign(b=base.need["gap"] > 0).groupby("skill_id")["b"].sum()
     weighted = base.need.groupby("skill_id")["weighted_gap"].sum()
@@ -380,7 +378,7 @@ def self_rating_bias(session: Session, actor: Actor) -> SelfRatingBias:
     else:
         raise PermissionDenied("The self-rating bias is for managers, the L&D team and executives.")
     key = ("bias", tuple(sorted(people)) if people is not None else None, rule.min_size)
-    return SKILL_VIEWS.get(session, key, SKILL_TABLES, lambda: _bias(base, rule, people, scope))
+    return view(session, base, key, lambda: _bias(base, rule, people, scope))
 
 
 def _bias(base: SkillsBase, rule: GroupRule, people: set[int] | None, scope: str) -> SelfRatingBias:
