@@ -9,7 +9,8 @@ Every skills view is computed from one frame per data change (``services.skills.
 kept until a write moves a data version. So three figures are printed: the first request
 after the server starts (the frame is computed then), ``--runs`` requests after it (the
 median and the slowest: what people wait for), and the first request after an assessment is
-recorded (the data changed, so the frame is computed again). Figures, not a test.
+recorded (the kept figures are served while the new frame is computed in the background),
+and how long the new figures took to be ready. Figures, not a test.
 
     .venv/bin/python benchmarks/skills_pages.py
     .venv/bin/python benchmarks/skills_pages.py --employees 2000 --runs 20
@@ -111,10 +112,21 @@ def main() -> None:
         row = s.scalars(select(SkillAssessment).limit(1)).one()
         record_assessment(s, actor_of(user), row.employee_id, "BW-DATA", 3, "manager",
                           date.today())  # fmt: skip
+    changed = time.perf_counter()
     after = timed(client, "/skills/heatmap")
     again = statistics.median(timed(client, "/skills/heatmap") for _ in range(args.runs))
-    print(f"  after one new assessment: heat map first {after:8.1f} ms, then median "
-          f"{again:.1f} ms")  # fmt: skip
+    print(
+        f"  after one new assessment: heat map first {after:8.1f} ms, then median "
+        f"{again:.1f} ms (the kept figures, while the new ones are computed)"
+    )
+    from lodestar.services.skills.base import skills_base
+
+    with Session(engine) as s:
+        stale = skills_base(s)
+        while skills_base(s) is stale:
+            time.sleep(0.25)
+    ready = time.perf_counter() - changed
+    print(f"  the new figures were ready {ready:.1f} s after the change")
     load = os.getloadavg()
     print(f"Load average (1, 5, 15 min): {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "
           f"on {os.cpu_count()} cores.")  # fmt: skip

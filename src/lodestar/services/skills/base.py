@@ -51,6 +51,9 @@ SKILL_VIEWS = DerivedViews(size=256)
 SKILL_TABLES = COUNTED
 T = TypeVar("T")
 
+# Views worth computing right after a new frame, in the refresh thread (registered by the
+# modules that own them), so the first viewer after a change does not compute them either.
+WARMERS: list[Callable[[Session, SkillsBase], object]] = []
 _kept: dict[str, SkillsBase] = {}  # database URL -> the latest frame computed
 _refreshing: set[str] = set()
 _lock = threading.Lock()
@@ -98,6 +101,8 @@ def _refresh(engine: Any, url: str) -> None:
         with Session(engine) as session:
             stamp = versions.current(session, SKILL_TABLES)
             value = _compute(session, stamp)
+            for warm in WARMERS:
+                warm(session, value)
         with _lock:
             _kept[url] = value
     except Exception:  # noqa: BLE001 - the next request computes it in the request instead
@@ -216,4 +221,4 @@ def _current(latest: pd.DataFrame) -> pd.DataFrame:
     return best[["employee_id", "skill_id", "level", "source"]]
 
 
-__all__ = ["SKILL_TABLES", "SKILL_VIEWS", "SkillsBase", "skills_base", "view"]
+__all__ = ["SKILL_TABLES", "SKILL_VIEWS", "WARMERS", "SkillsBase", "skills_base", "view"]

@@ -37,7 +37,7 @@ from lodestar.db.models import HeadcountPlan, PlannedMove, PrioritySkill
 from lodestar.domain.roles import Actor
 from lodestar.domain.skills import HORIZONS, gap_weight, recommend
 from lodestar.errors import PermissionDenied
-from lodestar.services.skills.base import SkillsBase, skills_base, view
+from lodestar.services.skills.base import WARMERS, SkillsBase, skills_base, view
 
 BUILD_MONTHS = 12.0
 
@@ -206,5 +206,12 @@ def _surplus(base: SkillsBase, target: pd.Series) -> pd.Series:
     held = held[held["level"] >= held["skill_id"].map(target)]
     return held.groupby("skill_id").size()
 
+
+def _warm(session: Session, base: SkillsBase) -> None:
+    today = date.today()
+    view(session, base, ("forecast", today), lambda: _forecast(session, base, today))
+
+
+WARMERS.append(_warm)
 
 __all__ = ["Forecast", "ForecastLine", "skills_forecast"]

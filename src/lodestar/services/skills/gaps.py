@@ -31,7 +31,7 @@ from lodestar.errors import PermissionDenied
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.reporting_line import reports_of
 from lodestar.services.skills.assessments import can_read_person
-from lodestar.services.skills.base import SkillsBase, skills_base, view
+from lodestar.services.skills.base import WARMERS, SkillsBase, skills_base, view
 from lodestar.services.skills.suppress import hidden_mask
 
 MAX_COLUMNS = 25
@@ -423,6 +423,21 @@ __all__ = [
     "priority_gaps",
     "self_rating_bias",
 ]
+
+
+def _warm(session: Session, base: SkillsBase) -> None:
+    """The company-wide heat map and job-title gaps, as the L&D team opens them."""
+    rule = group_rule(session)
+    view(
+        session,
+        base,
+        ("heat", None, None, rule.min_size, MAX_ROWS),
+        lambda: _heat(base, rule, None, None, "every team", MAX_ROWS),
+    )
+    view(session, base, ("titles", rule.min_size), lambda: _title_gaps(base, rule))
+
+
+WARMERS.append(_warm)
 
 
 def department_choices(session: Session) -> list[tuple[int, str]]:
