@@ -56,7 +56,7 @@ def test_latest_before_any_run_has_tiers_and_no_business(client_as, program_ids)
     body = strict_json(resp.text)
     assert body["result_id"] is None and body["tiers"]["business"] is None
     assert body["naive"] is None and body["money"] is None
-    assert set(body["tiers"]) == {"activity", "behaviour", "business"}
+    assert set(body["tiers"]) == {"activity", "behaviour", "skills", "business"}
     assert set(body["tiers"]["activity"]) == {
         "enrolled", "completed", "completion_rate", "satisfaction_mean", "satisfaction_responses",
         "hidden_note",

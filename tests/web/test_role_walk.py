@@ -29,6 +29,7 @@ from lodestar.db.models import (
 )
 from lodestar.db.session import make_engine
 from lodestar.domain.intake import FIELD_NAMES
+from lodestar.domain.roles import Actor
 from lodestar.services import (
     accounts,
     diagnosis,
@@ -346,6 +347,37 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/me/plan"): (LINKED, 404, None),
     ("POST", "/api/me/plan/steps/{step_id}/done"): (LINKED, 404, None),
     ("GET", "/api/me/badges"): (LINKED, 404, None),
+    # Skills (issue 13): the catalogue and profiles are for everyone; the heat map and the
+    # bias for managers (their reporting line) and the company's readers; gaps across the
+    # company and the forecast for L&D, admins and executives; managers assess and review
+    # their reports (person_id and assessment_id are the walk manager's report's).
+    ("GET", "/skills"): (EVERYONE, 403, None),
+    ("GET", "/skills/frameworks/{idnumber}/moodle.csv"): (EVERYONE, 403, None),
+    ("GET", "/skills/me"): (EVERYONE, 403, None),
+    ("POST", "/skills/me/rate"): (EVERYONE, 403, "self_rate_form"),
+    ("GET", "/skills/heatmap"): (PROGRAM_READERS, 403, None),
+    ("POST", "/skills/review/{assessment_id}"): (OBSERVERS, 403, "review_form"),
+    ("GET", "/skills/gaps"): (OVERVIEW, 403, None),
+    ("GET", "/skills/forecast"): (OVERVIEW, 403, None),
+    ("GET", "/skills/profiles"): (EVERYONE, 403, None),
+    ("POST", "/skills/profiles"): (LD, 403, "profile_form"),
+    ("GET", "/api/skills"): (EVERYONE, 403, None),
+    ("GET", "/api/skills/heatmap"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/skills/gaps/job-titles"): (OVERVIEW, 403, None),
+    ("GET", "/api/skills/gaps/priorities"): (OVERVIEW, 403, None),
+    ("GET", "/api/skills/bias"): (PROGRAM_READERS, 403, None),
+    ("GET", "/api/skills/forecast"): (OVERVIEW, 403, None),
+    ("GET", "/api/skills/employees/{person_id}/gaps"): (OBSERVERS, 403, None),
+    ("GET", "/api/skills/employees/{person_id}/assessments"): (OBSERVERS, 403, None),
+    ("POST", "/api/skills/assessments"): (OBSERVERS, 403, "assessment_json"),
+    ("GET", "/api/skills/reviews"): (OBSERVERS, 403, None),
+    ("POST", "/api/skills/reviews/{assessment_id}"): (OBSERVERS, 403, "review_json"),
+    ("GET", "/api/skills/profiles"): (EVERYONE, 403, None),
+    ("PUT", "/api/skills/profiles"): (LD, 403, "profile_json"),
+    ("GET", "/api/skills/priorities"): (EVERYONE, 403, None),
+    ("PUT", "/api/skills/priorities"): (LD, 403, "priority_skill_json"),
+    ("GET", "/api/skills/frameworks/{idnumber}/moodle.csv"): (EVERYONE, 403, None),
+    ("GET", "/api/skills/{code:path}"): (EVERYONE, 403, None),
 }
 PUBLIC = {
     # A badge's public pages: anyone holding the link may verify it (test_learning_pages.py).
@@ -462,10 +494,27 @@ def objects(web_database: str) -> dict[str, int]:
                 s, accounts.actor_of(user), user.id, accounts.TokenInput(name=f"Walk {role}")
             )
             ids[f"token_id@{role}"] = mine.info.id
+        _skills_objects(s, ld, manager, ids)
         assert s.get(StrategicPriority, prio.id) and s.get(Objective, obj.id)
         assert s.get(KeyResult, kr.id) and s.get(Kpi, kpi.id)
     engine.dispose()
     return ids
+
+
+def _skills_objects(s: Session, ld: Actor, manager: Actor, ids: dict) -> None:
+    """A Moodle framework, and a self-rating of one of the walk manager's reports."""
+    from datetime import date
+    from pathlib import Path
+
+    from lodestar.services.imports import import_file
+    from lodestar.services.reporting_line import reports_of
+    from lodestar.services.skills.assessments import record_assessment
+
+    sample = Path(__file__).parents[2] / "docs" / "examples" / "moodle_framework.csv"
+    import_file(s, ld, "moodle", sample.read_bytes(), "walk.csv")
+    report = min(reports_of(s, manager))
+    rating = record_assessment(s, ld, report, "BW-DATA", 4, "self", date.today())
+    ids.update(idnumber="BW-SALES", code="BW-DATA", person_id=report, assessment_id=rating.id)
 
 
 def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
@@ -539,6 +588,14 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "occurrences": "3",
             "every": "1",
         },  # fmt: skip
+        "self_rate_form": {"skill_code": "BW-DATA", "level": "3"},
+        "review_form": {"level": "2"},
+        "profile_form": {
+            "job_title": "Recruiter",
+            "skill_code": "BW-DATA",
+            "target_level": "3",
+            "importance": "2",
+        },
         # A wrong current password: refused as a correction (422), and the walker stays in.
         "password_form": {
             "current_password": "not it",
@@ -585,6 +642,25 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "revision_json": {"reason": f"Walk revision by {role}.", "expected_effect": 2.0},
         "token_json": {"name": f"Walk {role}", "expires_in_days": 7},
         "untick_json": {"done": False},
+        "assessment_json": {
+            "employee_id": ids["person_id"],
+            "skill_code": "BW-DATA",
+            "level": 3,
+            "source": "manager",
+            "assessed_on": "2026-11-01",
+        },
+        "review_json": {"level": 2},
+        "profile_json": {
+            "job_title": "Recruiter",
+            "skill_code": "BW-DATA",
+            "target_level": 3,
+            "importance": 2,
+        },
+        "priority_skill_json": {
+            "priority_id": ids["priority_id"],
+            "skill_code": "BW-DATA",
+            "weight": 0.5,
+        },
         "weight_json": {"weight": 3},
         "request_scoring_json": {"origin": "ad_hoc", "effort_days": 2.5},
         "program_scoring_json": {"effort_days": 12},
@@ -614,7 +690,8 @@ def call(client, method: str, template: str, ids: dict[str, int], kind: str | No
     own_token = str(ids.get(f"token_id@{role}", 0))
     path = path.replace("{token_id:int}", own_token).replace("{token_id}", own_token)
     for key, value in ids.items():
-        path = path.replace(f"{{{key}:int}}", str(value)).replace(f"{{{key}}}", str(value))
+        for pattern in (f"{{{key}:int}}", f"{{{key}:path}}", f"{{{key}}}"):
+            path = path.replace(pattern, str(value))
     return client.request(method, path, **body(kind, role, ids))
 
 

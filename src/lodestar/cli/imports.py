@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from lodestar.services.imports import JobView
 
 app = typer.Typer(
-    help="Import data: HRIS, moves, enrolments, xAPI statements, KPIs, behaviours.",
+    help="Import data: HRIS, moves, enrolments, xAPI statements, KPIs, behaviours, skills.",
     no_args_is_help=True,
 )
 SHOWN = 10
@@ -224,3 +224,28 @@ def behaviours(
 ) -> None:  # fmt: skip
     """Behaviour observations (baseline and 30/60/90-day follow-ups)."""
     _run("behaviours", file, dry_run, report, as_)
+
+
+SKILL_KINDS = {
+    "esco": "ESCO skills (skills_en.csv of the v1.2 download) into the skills catalogue.",
+    "onet": "O*NET skills or abilities (Skills.txt, Abilities.txt) into the skills catalogue.",
+    "moodle": "A Moodle competency framework (the CSV Moodle's framework export writes).",
+    "headcount": "Headcount plans by job title (job_title, horizon_months, change, note).",
+    "planned_moves": "Planned moves into job titles (employee_id, to_job_title, effective_on).",
+    "assessments": "Skill assessments (employee_id, skill_code, level, source, assessed_on).",
+}
+
+
+def _skill_command(kind: str, help_text: str) -> None:
+    def command(
+        file: Path = FILE_ARG, dry_run: bool = DRY_RUN, report: Path | None = REPORT,
+        as_: str | None = AS_OPTION,
+    ) -> None:  # fmt: skip
+        _run(kind, file, dry_run, report, as_)
+
+    command.__doc__ = help_text
+    app.command(kind.replace("_", "-"))(command)
+
+
+for _kind, _help in SKILL_KINDS.items():
+    _skill_command(_kind, _help)

@@ -18,6 +18,7 @@ from lodestar.cli import programs as programs_cmd
 from lodestar.cli import quizzes as quizzes_cmd
 from lodestar.cli import requests as requests_cmd
 from lodestar.cli import serve as serve_cmd
+from lodestar.cli import skills as skills_cmd
 from lodestar.cli import sources as sources_cmd
 from lodestar.cli import users as users_cmd
 from lodestar.cli import xapi as xapi_cmd
@@ -45,6 +46,7 @@ app.add_typer(priorities_cmd.app, name="priorities")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(privacy_cmd.app, name="privacy")
 app.add_typer(xapi_cmd.app, name="xapi")
+app.add_typer(skills_cmd.app, name="skills")
 app.command("audit")(privacy_cmd.audit)
 
 

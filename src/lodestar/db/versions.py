@@ -31,12 +31,19 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from lodestar.db.models import (
     BehaviourObservation,
     DataVersion,
+    Employee,
     EnrolmentSatisfaction,
+    HeadcountPlan,
+    JobSkill,
     LearningStatement,
+    PlannedMove,
+    PrioritySkill,
     Program,
     ProgramActivity,
     ProgramBehaviour,
     ProgramEnrolment,
+    Skill,
+    SkillAssessment,
 )
 
 # The tables whose writes are counted (a counter row for each is made by migrations 0014 and
@@ -51,6 +58,14 @@ COUNTED: frozenset[str] = frozenset(
         ProgramActivity,
         ProgramBehaviour,
         ProgramEnrolment,
+        # skills (migration 0017): the heat map, gaps and forecast are kept per data change
+        Employee,
+        HeadcountPlan,
+        JobSkill,
+        PlannedMove,
+        PrioritySkill,
+        Skill,
+        SkillAssessment,
     )
 )
 

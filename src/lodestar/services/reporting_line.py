@@ -3,7 +3,8 @@
 A manager sees the people below them in the line (their reports, their reports' reports, ...),
 followed through ``employees.manager_id``, not the department: a manager of another team in the
 same department sees nothing. L&D and admins see everyone; an executive, like anyone else, sees
-their own line.
+their own line. ``reports_of`` gives the whole set at once (skills, observations): the line
+below the actor and the members of the teams they manage.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Employee, User
+from lodestar.db.models import Employee, Team, User
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound, PermissionDenied
 
@@ -89,3 +90,19 @@ def direct_reports(session: Session, actor: Actor) -> list[Person]:
         .order_by(Employee.name)
     )
     return [_person(r) for r in rows]
+
+
+def reports_of(session: Session, actor: Actor) -> set[int]:
+    """Everyone in the acting user's reporting line: their direct and indirect reports, and
+    the members of the teams they manage (a department head sees the whole department)."""
+    me = own_employee_id(session, actor)
+    if me is None:
+        return set()
+    teams = select(Team.id).where(Team.manager_employee_id == me)
+    found = set(session.scalars(select(Employee.id).where(Employee.team_id.in_(teams))))
+    frontier = {me} | found
+    while frontier:  # one query per level of the hierarchy
+        below = set(session.scalars(select(Employee.id).where(Employee.manager_id.in_(frontier))))
+        frontier = below - found - {me}
+        found |= frontier
+    return found - {me}

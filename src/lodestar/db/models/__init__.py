@@ -40,6 +40,17 @@ from lodestar.db.models.requests import (
     StakeholderAnswer,
     TrainingRequest,
 )
+from lodestar.db.models.skills import (
+    HeadcountPlan,
+    JobSkill,
+    PlannedMove,
+    PrioritySkill,
+    ProficiencyScaleRow,
+    Skill,
+    SkillAssessment,
+    SkillCategory,
+    SkillFramework,
+)
 from lodestar.db.models.stakeholders import (
     Council,
     CouncilAgendaItem,
@@ -135,4 +146,13 @@ __all__ = [
     "StepCompletion",
     "QuizAttempt",
     "QuizDefinition",
+    "HeadcountPlan",
+    "JobSkill",
+    "PlannedMove",
+    "PrioritySkill",
+    "ProficiencyScaleRow",
+    "Skill",
+    "SkillAssessment",
+    "SkillCategory",
+    "SkillFramework",
 ]

@@ -10,7 +10,8 @@ Flow (one transaction):
    planted programs that answer one of them point at it (``Program.request_id``).
 6. The truth behind the planted effects is stored in ``workspace_meta['demo_truth']``; the
    portfolio story (``story_portfolio``: weights, stakeholders, interviews, councils, the
-   90-day plan) keeps its known answers in ``workspace_meta['demo_portfolio_truth']``.
+   90-day plan) keeps its known answers in ``workspace_meta['demo_portfolio_truth']``; the
+   skills story (``story_skills``, ``story_skills_people``) in ``demo_skills_truth``.
 
 Rows are written with ``db.bulk`` (executemany on SQLite, COPY on PostgreSQL), never one
 ORM object per fact row; only the four program rows go through the ORM. Org rows get
@@ -64,6 +65,7 @@ from lodestar.services.demo.story_nudges import write_nudge_story
 from lodestar.services.demo.story_portfolio import write_portfolio_story
 from lodestar.services.demo.story_programs import write_program_story
 from lodestar.services.demo.story_quizzes import write_quiz_story
+from lodestar.services.demo.story_skills_people import write_skills_story
 from lodestar.services.demo.story_xapi import write_xapi_story
 from lodestar.services.demo.targets import add_target_behaviours
 
@@ -143,6 +145,7 @@ def seed_demo(
     write_portfolio_story(session, handles.users, date.today())
     write_xapi_story(session)
     write_quiz_story(session, date.today())
+    write_skills_story(session, seed)
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()

@@ -35,6 +35,7 @@ from lodestar.services.impact.tiers import (
 )
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.programs.costs import CostInput, fully_loaded, stored_costs
+from lodestar.services.skills.program_tier import SkillGain, skills_gained
 
 ENGINE_VERSION = "2"  # 2: person x period panel from the KPI columns, recorded designs
 DESIGN_CHOICES: tuple[str, ...] = EVALUATION_DESIGNS  # defined once in domain.evaluation
@@ -58,6 +59,8 @@ class ProgramImpact:
     snapshot: dict[str, Any]
     created_at: datetime | None
     created_by: str | None = None  # who ran the stored analysis, for tracing a number
+    # Tier 2, skills gained: participants' assessed levels before and after (services.skills).
+    skills: tuple[SkillGain, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,7 @@ def _impact(
         snapshot=row.snapshot if row else {},
         created_at=row.created_at if row else None,
         created_by=_user_name(session, row.created_by_id) if row else None,
+        skills=skills_gained(session, program.id),
     )
 
 

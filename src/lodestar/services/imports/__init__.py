@@ -47,7 +47,20 @@ from lodestar.services.imports.runs import (
     unlisted_sentence,
 )
 
-ImportKind = Literal["employees", "moves", "enrolments", "xapi", "kpis", "behaviours"]
+ImportKind = Literal[
+    "employees",
+    "moves",
+    "enrolments",
+    "xapi",
+    "kpis",
+    "behaviours",
+    "esco",
+    "onet",
+    "moodle",
+    "headcount",
+    "planned_moves",
+    "assessments",
+]
 IMPORT_KINDS: tuple[ImportKind, ...] = get_args(ImportKind)
 KIND_LABELS: dict[str, str] = {
     "employees": "HRIS: employees, teams, managers, roles (CSV/XLSX)",
@@ -56,12 +69,34 @@ KIND_LABELS: dict[str, str] = {
     "xapi": "Learning activity: xAPI statements (JSON lines)",
     "kpis": "Business KPIs, long format (CSV/XLSX)",
     "behaviours": "Behaviour observations (CSV/XLSX)",
+    "esco": "Skills catalogue: ESCO skills (skills_en.csv, v1.2)",
+    "onet": "Skills catalogue: O*NET skills or abilities (Skills.txt, Abilities.txt)",
+    "moodle": "Skills catalogue: Moodle competency framework (CSV export)",
+    "headcount": "Skills forecast: headcount plans by job title (CSV/XLSX)",
+    "planned_moves": "Skills forecast: planned moves into job titles (CSV/XLSX)",
+    "assessments": "Skill assessments: self, manager or quiz (CSV/XLSX)",
+}
+
+# Kinds whose importer lives outside this module's own list (module, function).
+_SKILL_IMPORTERS: dict[str, tuple[str, str]] = {
+    "esco": ("lodestar.services.imports.esco", "import_esco"),
+    "onet": ("lodestar.services.imports.onet", "import_onet"),
+    "moodle": ("lodestar.services.imports.moodle", "import_moodle"),
+    "headcount": ("lodestar.services.imports.headcount", "import_headcount"),
+    "planned_moves": ("lodestar.services.imports.headcount", "import_planned_moves"),
+    "assessments": ("lodestar.services.imports.assessments", "import_assessments"),
 }
 
 Importer = Callable[..., ImportReport]
 
 
 def _importer(kind: ImportKind) -> Importer:
+    if kind in _SKILL_IMPORTERS:
+        import importlib
+
+        module, name = _SKILL_IMPORTERS[kind]
+        found: Importer = getattr(importlib.import_module(module), name)
+        return found
     if kind == "employees":
         from lodestar.services.imports.hris import import_employees
 

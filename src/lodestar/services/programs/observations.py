@@ -14,13 +14,12 @@ from lodestar.db.models import (
     Employee,
     ProgramBehaviour,
     ProgramEnrolment,
-    Team,
-    User,
 )
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services import audit
 from lodestar.services.programs.access import load_program
+from lodestar.services.reporting_line import reports_of
 
 
 @dataclass(frozen=True)
@@ -33,21 +32,8 @@ class Observable:
 
 
 def _reports(session: Session, actor: Actor) -> set[int]:
-    """Everyone in the acting user's reporting line: their direct and indirect reports, and
-    the members of the teams they manage (a department head observes the whole department).
-    """
-    user = session.get(User, actor.user_id)
-    if user is None or user.employee_id is None:
-        return set()
-    me = user.employee_id
-    teams = select(Team.id).where(Team.manager_employee_id == me)
-    found = set(session.scalars(select(Employee.id).where(Employee.team_id.in_(teams))))
-    frontier = {me} | found
-    while frontier:  # one query per level of the hierarchy
-        below = set(session.scalars(select(Employee.id).where(Employee.manager_id.in_(frontier))))
-        frontier = below - found - {me}
-        found |= frontier
-    return found - {me}
+    """Everyone in the acting user's reporting line (``services.reporting_line``)."""
+    return reports_of(session, actor)
 
 
 def observable_participants(session: Session, actor: Actor, program_id: int) -> list[Observable]:

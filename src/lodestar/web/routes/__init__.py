@@ -13,6 +13,7 @@ from lodestar.web.routes import (
     api_program_design,
     api_programs,
     api_requests,
+    api_skills,
     api_stakeholders,
     api_strategy,
     auth,
@@ -34,12 +35,15 @@ from lodestar.web.routes import (
     program_pages,
     quiz_pages,
     request_pages,
+    skills_pages,
     stakeholder_pages,
     triage_pages,
     xapi_pages,
 )
 
 ROUTERS = [
+    skills_pages.router,
+    api_skills.router,
     auth.router,
     account_pages.router,
     admin_pages.router,

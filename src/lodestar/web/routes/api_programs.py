@@ -135,9 +135,23 @@ class EffectRead(BaseModel):
     details: dict[str, Any]
 
 
+class SkillGainRead(BaseModel):
+    skill_code: str
+    skill_name: str
+    source: str
+    people: int = Field(description="Participants assessed both before and after.")
+    before: float | None = Field(description="Mean level before; null when hidden.")
+    after: float | None
+    change: float | None
+    suppressed: bool
+
+
 class TiersRead(BaseModel):
     activity: ActivityRead
     behaviour: list[BehaviourTrackRead]
+    skills: list[SkillGainRead] = Field(
+        default_factory=list, description="Tier 2, skills gained: levels before and after."
+    )
     business: EffectRead | None = Field(description="Null until an analysis has been run.")
 
 
@@ -244,6 +258,7 @@ def impact_read(impact: program_impact.ProgramImpact) -> ProgramImpactRead:
         tiers=TiersRead(
             activity=ActivityRead(**jsonable(impact.operational)),
             behaviour=[BehaviourTrackRead(**jsonable(t)) for t in impact.behaviour],
+            skills=[SkillGainRead(**jsonable(g)) for g in impact.skills],
             business=effect_read(impact.business),
         ),
         naive=effect_read(impact.naive),

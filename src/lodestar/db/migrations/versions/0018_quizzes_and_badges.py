@@ -2,11 +2,10 @@
 completed steps; badges (achievements, awards with their signed credentials, signing keys)
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 07:17:08
 
-down_revision is the head of carry when this branch was cut (0016); the skills branch's 0017
-comes in between once it is merged, and the chain is re-pointed then.
+Follows 0017 (the skills catalogue), merged beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from alembic import op
 import lodestar.db.base
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
