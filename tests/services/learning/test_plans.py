@@ -32,7 +32,7 @@ class Gaps(learning.NoCatalogue):
 def catalogue() -> Iterator[None]:
     learning.use_skill_source(Gaps())
     yield
-    learning.use_skill_source(learning.NoCatalogue())
+    learning.use_skill_source(None)
 
 
 def manager_of(db: Session, actor: Actor) -> Actor:
@@ -157,6 +157,41 @@ def test_demonstrated_proficiency_awards_its_badge_once(
         awarded = badges.refresh_proficiency_badges(db, ISSUER, user.employee_id)
         again = badges.refresh_proficiency_badges(db, ISSUER, user.employee_id)
     finally:
-        learning.use_skill_source(learning.NoCatalogue())
+        learning.use_skill_source(None)
     assert [a.id for a in awarded] == [a.id for a in again] and len(awarded) == 1
     assert [b.name for b in badges.badges_of(db, actors["employee"])] == ["Storyteller"]
+
+
+def test_plans_read_gaps_and_levels_from_the_skills_catalogue(db, actors):  # type: ignore[no-untyped-def]
+    """With no source set, plans and badges read the catalogue: a person's job profile and
+    their latest, most trusted rating, the moment it is recorded."""
+    from datetime import date
+
+    from lodestar.db.models import Employee, JobSkill, Skill
+    from lodestar.services.skills.learning_source import CatalogueSkillSource
+
+    learning.use_skill_source(None)
+    assert isinstance(learning.skill_source(), CatalogueSkillSource)
+    user = db.get(User, actors["employee"].user_id)
+    person = db.get(Employee, user.employee_id)
+    assert person is not None and person.job_role_id is not None
+    skill = Skill(code="test-analytical-thinking", name="Analytical Thinking (test)")
+    db.add(skill)
+    db.flush()
+    db.add(JobSkill(job_role_id=person.job_role_id, skill_id=skill.id, target_level=4,
+                    importance=5))  # fmt: skip
+    db.flush()
+
+    def ours(found: list[learning.SkillGap]) -> list[learning.SkillGap]:
+        return [g for g in found if g.skill_code == "test-analytical-thinking"]
+
+    gaps = ours(learning.skill_source().gaps(db, person.id))
+    assert [(g.target_level, g.current_level) for g in gaps] == [(4, None)]
+    from lodestar.services.skills.assessments import record_assessment
+
+    record_assessment(db, actors["employee"], person.id, "test-analytical-thinking", 2, "self",
+                      date.today())  # fmt: skip
+    # A self-rating counts in the gap, but earns no badge until someone confirms it.
+    assert "test-analytical-thinking" not in learning.skill_source().levels(db, person.id)
+    after = ours(learning.skill_source().gaps(db, person.id))
+    assert after[0].current_level == 2 and after[0].weighted_gap < gaps[0].weighted_gap

@@ -9,10 +9,10 @@ beside this code). Plans and badges ask only three things of it, through ``Skill
   earned by demonstrated proficiency and for "my skills";
 - ``record_assessment(...)``: store a quiz assessment.
 
-Until a catalogue is connected the source is ``NoCatalogue`` (no gaps, no levels, nothing
-recorded), and plans are built from quiz results and chosen paths alone. After the merge, the
-skills package connects itself once at import: ``use_skill_source(CatalogueSkillSource())``
-(docs/quizzes-and-badges.md shows the adapter).
+The source is the skills catalogue (``services.skills.learning_source.CatalogueSkillSource``),
+read per person straight from the database so a plan built right after an assessment sees it.
+``NoCatalogue`` (no gaps, no levels, nothing recorded) stays for tests of plans built from quiz
+results and chosen paths alone.
 """
 
 from __future__ import annotations
@@ -63,13 +63,20 @@ class NoCatalogue:
         return None
 
 
-_source: list[SkillSource] = [NoCatalogue()]
+_source: list[SkillSource | None] = [None]
 
 
-def use_skill_source(source: SkillSource) -> None:
-    """Connect the skills catalogue (called once, by the skills package)."""
+def use_skill_source(source: SkillSource | None) -> None:
+    """Use another source (tests); ``None`` returns to the skills catalogue."""
     _source[0] = source
 
 
 def skill_source() -> SkillSource:
-    return _source[0]
+    """The skills catalogue (``services.skills.learning_source``) unless another was set."""
+    if _source[0] is None:
+        from lodestar.services.skills.learning_source import CatalogueSkillSource
+
+        _source[0] = CatalogueSkillSource()
+    source = _source[0]
+    assert source is not None
+    return source

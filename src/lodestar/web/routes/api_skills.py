@@ -11,7 +11,7 @@ import dataclasses
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -19,6 +19,7 @@ from lodestar.domain.skills import AssessmentSource
 from lodestar.services.input_fields import RecordId
 from lodestar.services.skills import assessments, catalogue, forecast, gaps, profiles
 from lodestar.services.skills.moodle_export import export_moodle
+from lodestar.web.badge_awards import award_shown_proficiency
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.errors import PROBLEM_RESPONSES
 
@@ -101,10 +102,13 @@ class AssessmentCreate(BaseModel):
 
 
 @router.post("/assessments", status_code=201, summary="Record an assessment (self, manager, quiz)")
-def record(body: AssessmentCreate, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+def record(
+    request: Request, body: AssessmentCreate, db: SessionDep, actor: WritingActor
+) -> dict[str, Any]:
     view = assessments.record_assessment(
         db, actor, body.employee_id, body.skill_code, body.level, body.source, body.assessed_on
     )
+    award_shown_proficiency(request, db, view.employee_id)
     db.commit()
     return plain(view)  # type: ignore[no-any-return]
 
@@ -120,9 +124,10 @@ class Review(BaseModel):
 
 @router.post("/reviews/{assessment_id}", summary="Confirm or correct a report's self-rating")
 def review(
-    assessment_id: RecordId, body: Review, db: SessionDep, actor: WritingActor
+    request: Request, assessment_id: RecordId, body: Review, db: SessionDep, actor: WritingActor
 ) -> dict[str, Any]:
     view = assessments.review_self_rating(db, actor, assessment_id, body.level)
+    award_shown_proficiency(request, db, view.employee_id)
     db.commit()
     return plain(view)  # type: ignore[no-any-return]
 

@@ -14,6 +14,7 @@ from lodestar.services.privacy.groups import group_rule
 from lodestar.services.reporting_line import own_employee_id
 from lodestar.services.skills import assessments, catalogue, forecast, gaps, profiles
 from lodestar.services.skills.moodle_export import export_moodle, framework_codes
+from lodestar.web.badge_awards import award_shown_proficiency
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, form_text, see_other
 from lodestar.web.skills_contexts import (
@@ -123,7 +124,8 @@ def review(
 ) -> Response:
     try:
         level = int(form_text(form, "level") or "0")
-        assessments.review_self_rating(db, actor, assessment_id, level)
+        view = assessments.review_self_rating(db, actor, assessment_id, level)
+        award_shown_proficiency(request, db, view.employee_id)
     except (InvalidInput, ValueError) as exc:
         db.rollback()
         flash(request, exc.message if isinstance(exc, InvalidInput) else "Choose a level.", "error")
