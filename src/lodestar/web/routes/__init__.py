@@ -6,6 +6,7 @@ from lodestar.web.routes import (
     api_briefs,
     api_docs,
     api_me,
+    api_nudges,
     api_pilots,
     api_portfolio,
     api_privacy,
@@ -66,4 +67,5 @@ ROUTERS = [
     api_briefs.router,
     api_portfolio.router,
     api_stakeholders.router,
+    api_nudges.router,
 ]
