@@ -39,6 +39,8 @@ from lodestar.services.nudges.work_patterns import (
     own_work_pattern,
     recipient_patterns,
     set_work_pattern,
+    team_work_patterns,
+    time_zone_names,
     work_pattern,
 )
 
@@ -87,6 +89,8 @@ __all__ = [
     "own_work_pattern",
     "recipient_patterns",
     "work_pattern",
+    "team_work_patterns",
+    "time_zone_names",
     "stored_input",
     "stored_values",
 ]

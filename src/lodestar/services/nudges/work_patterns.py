@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +38,8 @@ from lodestar.services.nudges.calendars import default_calendar
 from lodestar.services.privacy.groups import settings_of
 from lodestar.services.programs.access import load_program, require_reader
 
+MAX_TEAM = 200  # direct reports listed on a manager's account page
+
 
 @dataclass(frozen=True)
 class WorkPatternView:
@@ -55,6 +59,7 @@ class RecipientPatterns:
     """The working calendars of the people a program's nudges reach."""
 
     default: WorkCalendar
+    default_days: str  # the default working days as text: "mon,tue,wed,thu,fri"
     people: int  # participants (and, with a managers' nudge, their managers)
     own_count: int  # how many of them have a pattern of their own
     own: tuple[WorkPatternView, ...]  # those, by name (for the L&D team only)
@@ -88,12 +93,20 @@ def find_person(session: Session, ref: str) -> Employee:
 
 
 def _person_for(session: Session, actor: Actor, ref: str) -> Employee:
-    person = find_person(session, ref)
+    """The person, if ``actor`` may see and change their pattern. Others hear the same refusal
+    whether or not the person exists, so HR numbers cannot be probed."""
+    refusal = PermissionDenied(
+        "You may see and set your own working calendar and, as a manager, your direct "
+        "reports'; the L&D team and administrators set anyone's. Ask one of them."
+    )
+    try:
+        person = find_person(session, ref)
+    except NotFound:
+        if actor.is_ld:
+            raise
+        raise refusal from None
     if not _may_change(session, actor, person):
-        raise PermissionDenied(
-            "You may see and set your own working calendar and, as a manager, your direct "
-            "reports'; the L&D team and administrators set anyone's. Ask one of them."
-        )
+        raise refusal
     return person
 
 
@@ -125,6 +138,27 @@ def own_work_pattern(session: Session, actor: Actor) -> WorkPatternView | None:
     mine = _own_employee_id(session, actor)
     person = session.get(Employee, mine) if mine is not None else None
     return _view(session, person) if person is not None else None
+
+
+def team_work_patterns(session: Session, actor: Actor) -> tuple[WorkPatternView, ...]:
+    """A manager's direct reports with their calendars, by name (empty for other roles and for
+    an account not linked to an employee); people with an exit date are left out."""
+    mine = _own_employee_id(session, actor)
+    if actor.role != "manager" or mine is None:
+        return ()
+    reports = session.scalars(
+        select(Employee)
+        .where(Employee.manager_id == mine, Employee.exit_date.is_(None))
+        .order_by(Employee.name, Employee.id)
+        .limit(MAX_TEAM)
+    )
+    return tuple(_view(session, person) for person in reports)
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name the system knows, sorted: what a time-zone field offers."""
+    return tuple(sorted(available_timezones()))
 
 
 def set_work_pattern(
@@ -204,8 +238,10 @@ def recipient_patterns(session: Session, actor: Actor, program_id: int) -> Recip
         if actor.is_ld
         else ()
     )
+    default = default_calendar(settings_of(session).nudges)
     return RecipientPatterns(
-        default=default_calendar(settings_of(session).nudges),
+        default=default,
+        default_days=working_days_text(default.working_days),
         people=people,
         own_count=len(rows),
         own=own,

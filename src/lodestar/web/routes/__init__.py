@@ -15,6 +15,7 @@ from lodestar.web.routes import (
     api_requests,
     api_stakeholders,
     api_strategy,
+    api_work_patterns,
     auth,
     brief_pages,
     council_pages,
@@ -68,4 +69,5 @@ ROUTERS = [
     api_portfolio.router,
     api_stakeholders.router,
     api_nudges.router,
+    api_work_patterns.router,
 ]
