@@ -203,8 +203,14 @@ def write_statements(
     for row in rows:
         row.pop("_email", None)
         row.pop("_account", None)
-    session.execute(insert(STATEMENTS), rows)  # Core: no ORM bookkeeping
-    _write_refs(session, new, authority)
+    # Core, no ORM bookkeeping; RETURNING gives the new rows' keys for their references.
+    keys = session.execute(
+        insert(STATEMENTS).returning(
+            STATEMENTS.c.statement_id, STATEMENTS.c.id, sort_by_parameter_order=True
+        ),
+        rows,
+    ).all()
+    _write_refs(session, new, authority, {str(sid): int(pk) for sid, pk in keys})
     remember_activities(session, [s.data for s in new])
     outcome.added = len(new)
     outcome.voided = _apply_voiding(session, rows)
@@ -224,18 +230,14 @@ def stored_statements(session: Session, ids: Sequence[str]) -> dict[str, str]:
 
 
 def _write_refs(
-    session: Session, new: Sequence[ValidStatement], authority: Mapping[str, Any] | None
+    session: Session,
+    new: Sequence[ValidStatement],
+    authority: Mapping[str, Any] | None,
+    pks: Mapping[str, int],
 ) -> None:
     refs = {s.id: statement_refs(s.data, dict(authority) if authority else None) for s in new}
     if not any(refs.values()):
         return
-    pks = dict(
-        session.execute(
-            select(LearningStatement.statement_id, LearningStatement.id).where(
-                LearningStatement.statement_id.in_([i for i, r in refs.items() if r])
-            )
-        ).all()
-    )
     session.execute(
         insert(REFS),
         [
