@@ -92,7 +92,8 @@ def prepare(url: str, stored: int) -> tuple[str, str]:
 
 class Client:
     def __init__(self, port: int, key: str, secret: str) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.host, self.port, self.reconnects = "127.0.0.1", port, 0
+        self.conn = http.client.HTTPConnection(self.host, port, timeout=120)
         self.headers = {
             "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
             "X-Experience-API-Version": "1.0.3",
@@ -100,9 +101,20 @@ class Client:
         }
 
     def call(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-        self.conn.request(method, path, body=body, headers=self.headers)
-        answer = self.conn.getresponse()
-        return answer.status, answer.read()
+        try:
+            self.conn.request(method, path, body=body, headers=self.headers)
+            answer = self.conn.getresponse()
+            return answer.status, answer.read()
+        except (http.client.HTTPException, OSError) as exc:
+            # A server process restarted under load closed the connection: count it, and
+            # send the request again on a new one (statements are idempotent by id).
+            self.reconnects += 1
+            print(f"  (connection lost: {type(exc).__name__}; sent again)")
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            self.conn.request(method, path, body=body, headers=self.headers)
+            answer = self.conn.getresponse()
+            return answer.status, answer.read()
 
 
 def ingest(port: int, key: str, secret: str, batch: int, total: int, clients: int) -> float:

@@ -176,14 +176,19 @@ def write_statements(
     default_version: str = "1.0.0",
     attachments: Mapping[str, tuple[str, bytes]] | None = None,
     stored: datetime | None = None,
+    sorted_out: SortedBatch | None = None,
 ) -> WriteOutcome:
     """Store ``statements`` as one unit in the caller's transaction; see the module doc.
 
     ``attachments`` maps a SHA-256 to (content type, content) for attachments sent with the
     statements. Raises ``StatementConflict`` (nothing written) when an id is taken by a
-    statement with other content."""
+    statement with other content. A caller that has already sorted the batch out against the
+    store in this transaction (``sort_out``, e.g. to report clashes by line) passes it, and
+    the ids are not looked up twice; a statement stored since by another transaction still
+    fails on the unique id, so nothing is written twice."""
     outcome = WriteOutcome(ids=[s.id for s in statements])
-    sorted_out = sort_out(session, statements)
+    if sorted_out is None:
+        sorted_out = sort_out(session, statements)
     for clash in sorted_out.conflicts:
         raise StatementConflict(clash.sentence)
     new = sorted_out.new
