@@ -238,6 +238,7 @@ def main() -> None:
     parser.add_argument("--database", help="a database an earlier run loaded (skips loading)")
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--total", type=int, default=20_000, help="statements per run of 100s")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -253,7 +254,7 @@ def main() -> None:
         ]
         ms = latencies(client, singles)
         print(f"single POST: p50 {statistics.median(ms):.1f} ms, p95 {pct(ms, 95):.1f} ms")
-        for batch, total in ((100, 20_000), (1000, 40_000)):
+        for batch, total in ((100, args.total), (1000, 2 * args.total)):
             rates = [
                 ingest(port, key, secret, batch, total, args.clients) for _ in range(args.runs)
             ]
