@@ -92,7 +92,8 @@ def prepare(url: str, stored: int) -> tuple[str, str]:
 
 class Client:
     def __init__(self, port: int, key: str, secret: str) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.host, self.port, self.reconnects = "127.0.0.1", port, 0
+        self.conn = http.client.HTTPConnection(self.host, port, timeout=120)
         self.headers = {
             "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
             "X-Experience-API-Version": "1.0.3",
@@ -100,9 +101,20 @@ class Client:
         }
 
     def call(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-        self.conn.request(method, path, body=body, headers=self.headers)
-        answer = self.conn.getresponse()
-        return answer.status, answer.read()
+        try:
+            self.conn.request(method, path, body=body, headers=self.headers)
+            answer = self.conn.getresponse()
+            return answer.status, answer.read()
+        except (http.client.HTTPException, OSError) as exc:
+            # A server process restarted under load closed the connection: count it, and
+            # send the request again on a new one (statements are idempotent by id).
+            self.reconnects += 1
+            print(f"  (connection lost: {type(exc).__name__}; sent again)")
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            self.conn.request(method, path, body=body, headers=self.headers)
+            answer = self.conn.getresponse()
+            return answer.status, answer.read()
 
 
 def ingest(port: int, key: str, secret: str, batch: int, total: int, clients: int) -> float:
@@ -156,76 +168,93 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1]
 
 
+def filtered_gets(client: Client, stored: int) -> dict[str, float]:
+    """GET filtered by agent, verb and activity (limit 10), 100 each: prints p50/p95 and
+    returns the p95 of each."""
+    filtered = {
+        "agent": [
+            f"/xapi/statements?limit=10&agent=%7B%22mbox%22%3A%22mailto%3Alearner{i}"
+            "%40example.com%22%7D"
+            for i in range(0, PEOPLE, PEOPLE // 100)
+        ],
+        "verb": [
+            "/xapi/statements?limit=10&" + urlencode({"verb": f"{VERB}{i % VERBS}"})
+            for i in range(100)
+        ],
+        "activity": [
+            "/xapi/statements?limit=10&" + urlencode({"activity": f"{ACTIVITY}{i * 4}"})
+            for i in range(100)
+        ],
+    }
+    latencies(client, [("GET", p, None) for p in filtered["agent"][:10]])  # warm-up
+    out = {}
+    for name, paths in filtered.items():
+        ms = latencies(client, [("GET", p, None) for p in paths])
+        print(
+            f"GET by {name} ({stored:,} stored): p50 {statistics.median(ms):.1f} ms, "
+            f"p95 {pct(ms, 95):.1f} ms"
+        )
+        out[name] = pct(ms, 95)
+    return out
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """``lodestar serve`` on a free port with ``workers`` processes, once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "LODESTAR_DATABASE_URL": url, "LODESTAR_DEMO": "true"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lodestar", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            probe.request("GET", "/xapi/about")
+            if probe.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return server, port
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server: gracefully, or killed after a minute (a loaded machine is slow)."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--database", help="a database an earlier run loaded (skips loading)")
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--total", type=int, default=20_000, help="statements per run of 100s")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     url = args.database or database(args.postgres)
     key, secret = prepare(url, 0 if args.database else args.stored)
     print(f"database: {url}")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "LODESTAR_DATABASE_URL": url, "LODESTAR_DEMO": "true"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lodestar",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, port = start_server(url, args.workers)
     try:
-        for _ in range(600):
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                probe.request("GET", "/xapi/about")
-                if probe.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
         client = Client(port, key, secret)
-        filtered = {
-            "agent": [
-                f"/xapi/statements?limit=10&agent=%7B%22mbox%22%3A%22mailto%3Alearner{i}"
-                "%40example.com%22%7D"
-                for i in range(0, PEOPLE, PEOPLE // 100)
-            ],
-            "verb": [
-                "/xapi/statements?limit=10&" + urlencode({"verb": f"{VERB}{i % VERBS}"})
-                for i in range(100)
-            ],
-            "activity": [
-                "/xapi/statements?limit=10&" + urlencode({"activity": f"{ACTIVITY}{i * 4}"})
-                for i in range(100)
-            ],
-        }
-        latencies(client, [("GET", p, None) for p in filtered["agent"][:10]])  # warm-up
-        for name, paths in filtered.items():
-            ms = latencies(client, [("GET", p, None) for p in paths])
-            print(
-                f"GET by {name} ({args.stored:,} stored): p50 {statistics.median(ms):.1f} ms, "
-                f"p95 {pct(ms, 95):.1f} ms"
-            )
+        filtered_gets(client, args.stored)
         singles = [
             ("POST", "/xapi/statements", json.dumps(statement(i)).encode()) for i in range(300)
         ]
         ms = latencies(client, singles)
         print(f"single POST: p50 {statistics.median(ms):.1f} ms, p95 {pct(ms, 95):.1f} ms")
-        for batch, total in ((100, 20_000), (1000, 40_000)):
+        for batch, total in ((100, args.total), (1000, 2 * args.total)):
             rates = [
                 ingest(port, key, secret, batch, total, args.clients) for _ in range(args.runs)
             ]
@@ -240,8 +269,7 @@ def main() -> None:
             f" on {os.cpu_count()} cores"
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 if __name__ == "__main__":

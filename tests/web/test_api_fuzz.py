@@ -104,7 +104,7 @@ def _api_document() -> dict[str, Any]:
 # whose tag is not here, so a new router cannot be left out).
 FUZZED_TAGS = [
     "account", "requests", "strategy", "programs", "privacy", "program design", "pilots",
-    "briefs", "portfolio", "stakeholders", "learning", "skills",
+    "briefs", "portfolio", "stakeholders", "learning", "skills", "nudges", "work patterns",
 ]  # fmt: skip
 
 schema = schemathesis.openapi.from_dict(

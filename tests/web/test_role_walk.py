@@ -47,6 +47,8 @@ from lodestar.services.xapi import credentials as xapi_credentials
 ROLES = ("admin", "ld", "manager", "executive", "employee")
 EVERYONE = frozenset(ROLES)
 LD = frozenset({"admin", "ld"})
+LINKED = frozenset({"manager", "employee"})  # accounts linked to an employee record
+TEAM_SETTERS = frozenset({"admin", "ld", "manager"})  # the manager: of a direct report
 READERS_OF_REQUEST = frozenset({"admin", "ld", "executive", "manager"})  # employee: 404
 RAISERS = frozenset({"admin", "ld", "manager"})
 PORTFOLIO = frozenset({"admin", "ld", "executive"})
@@ -378,6 +380,39 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("PUT", "/api/skills/priorities"): (LD, 403, "priority_skill_json"),
     ("GET", "/api/skills/frameworks/{idnumber}/moodle.csv"): (EVERYONE, 403, None),
     ("GET", "/api/skills/{code:path}"): (EVERYONE, 403, None),
+    # The nudges API: the page's roles; the walk's nudge is deleted last.
+    ("GET", "/api/programs/{program_id}/nudges"): (PROGRAM_READERS, 403, None),
+    ("POST", "/api/programs/{program_id}/nudges"): (LD, 403, "nudge_json"),
+    ("GET", "/api/programs/{program_id}/nudges/{nudge_id}"): (PROGRAM_READERS, 403, None),
+    ("PATCH", "/api/programs/{program_id}/nudges/{nudge_id}"): (LD, 403, "nudge_patch_json"),
+    ("DELETE", "/api/programs/{program_id}/nudges/{nudge_id}"): (LD, 403, None),
+    # Work patterns: one's own (the walk's managers and employees are linked to employee records;
+    # the others are not, so theirs is not found), a manager's direct reports', anyone's for L&D.
+    ("GET", "/api/me/work-pattern"): (LINKED, 404, None),
+    ("PUT", "/api/me/work-pattern"): (LINKED, 404, "pattern_json"),
+    ("DELETE", "/api/me/work-pattern"): (LINKED, 404, None),
+    ("GET", "/api/employees/{employee}/work-pattern"): (LD, 403, None),
+    ("PUT", "/api/employees/{employee}/work-pattern"): (LD, 403, "pattern_json"),
+    ("DELETE", "/api/employees/{employee}/work-pattern"): (LD, 403, None),
+    ("GET", "/api/programs/{program_id}/work-patterns"): (PROGRAM_READERS, 403, None),
+    ("POST", "/account/work-pattern"): (EVERYONE, 403, "pattern_form"),
+    ("POST", "/account/work-pattern/clear"): (EVERYONE, 403, "form"),
+    ("POST", "/account/team-work-pattern"): (TEAM_SETTERS, 403, "team_pattern_form"),
+    ("GET", "/account/work-pattern"): (EVERYONE, 403, None),
+    ("GET", "/account/work-pattern/clear"): (EVERYONE, 403, None),
+    ("GET", "/account/team-work-pattern"): (EVERYONE, 403, None),
+    ("POST", "/programs/{program_id:int}/nudges/work-patterns"): (LD, 403, "person_pattern_form"),
+    ("POST", "/programs/{program_id:int}/nudges/work-patterns/clear"): (
+        LD,
+        403,
+        "person_pattern_form",
+    ),
+    ("GET", "/programs/{program_id:int}/nudges/work-patterns"): (PROGRAM_READERS, 403, None),
+    ("GET", "/programs/{program_id:int}/nudges/work-patterns/clear"): (
+        PROGRAM_READERS,
+        403,
+        None,
+    ),
 }
 PUBLIC = {
     # A badge's public pages: anyone holding the link may verify it (test_learning_pages.py).
@@ -451,6 +486,12 @@ def objects(web_database: str) -> dict[str, int]:
             "program_id": s.scalar(select(Program.id).order_by(Program.id)),
             "employee_id": person.id,
             "person": person.external_id,  # type: ignore[dict-item]
+            "employee": person.external_id,  # type: ignore[dict-item]
+            "report": s.scalar(
+                select(Employee.external_id)
+                .where(Employee.manager_id == users["manager"].employee_id)
+                .order_by(Employee.id)
+            ),
         }
         # Portfolio: the walk's request is the manager's own, so a manager may open its item.
         ids["kind"] = "request"  # type: ignore[assignment]
@@ -596,6 +637,17 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "target_level": "3",
             "importance": "2",
         },
+        "pattern_form": {"time_zone": "Europe/Lisbon", "working_days": ["mon", "tue"]},
+        "team_pattern_form": {
+            "employee": str(ids["report"]),
+            "time_zone": "Europe/Lisbon",
+            "working_days": ["mon", "tue"],
+        },  # fmt: skip
+        "person_pattern_form": {
+            "employee": str(ids["person"]),
+            "time_zone": "Europe/Lisbon",
+            "working_days": ["mon", "tue"],
+        },  # fmt: skip
         # A wrong current password: refused as a correction (422), and the walker stays in.
         "password_form": {
             "current_password": "not it",
@@ -604,6 +656,9 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         },  # fmt: skip
     }
     jsons = {
+        "nudge_json": {"name": f"Walk nudge {role}", "body": "Hello {first_name}"},
+        "nudge_patch_json": {"send_at": "09:15"},
+        "pattern_json": {"time_zone": "Asia/Singapore", "working_days": "sun-thu"},
         "request_json": {"title": "Walk", **FULL},
         "answers_json": {"one_metric": "Conversion."},
         "transition_json": {"to": "needs_information", "reason": "Walk check."},

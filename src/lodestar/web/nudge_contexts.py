@@ -25,6 +25,10 @@ class NudgesPage:
     unset_channels: tuple[str, ...]  # channels the settings do not set up yet (labels)
     edit_values: Mapping[int, Mapping[str, str]]  # nudge id -> its form: stored, or as typed
     editing: int | None = None  # the nudge whose changes were refused (its form opens)
+    calendars: nudges.RecipientPatterns | None = None  # the recipients' working calendars
+    time_zones: tuple[str, ...] = ()
+    pattern_error: str | None = None
+    typed_pattern: tuple[str, str, str] | None = None  # refused: person, zone, days as typed
 
 
 @dataclass(frozen=True)

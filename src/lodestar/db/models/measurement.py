@@ -91,12 +91,24 @@ class LearningStatement(Base):
     __tablename__ = "learning_statements"
     __table_args__ = (
         Index("ix_learning_statements_employee_time", "employee_id", "timestamp"),
-        Index("ix_learning_statements_object", "object_id"),
-        Index("ix_learning_statements_voids", "voids_statement_id"),
+        # Voiding statements and registrations are few among many statements: partial indexes
+        # hold only the rows that have one, so a plain statement costs them nothing to write.
+        # (``object_id`` alone is served by ``ix_learning_statements_object_pk``'s prefix.)
+        Index(
+            "ix_learning_statements_voids",
+            "voids_statement_id",
+            sqlite_where=text("voids_statement_id IS NOT NULL"),
+            postgresql_where=text("voids_statement_id IS NOT NULL"),
+        ),
         Index("ix_learning_statements_actor", "actor_key", "id"),
         Index("ix_learning_statements_verb", "verb_id", "id"),
         Index("ix_learning_statements_object_pk", "object_id", "id"),
-        Index("ix_learning_statements_registration", "registration"),
+        Index(
+            "ix_learning_statements_registration",
+            "registration",
+            sqlite_where=text("registration IS NOT NULL"),
+            postgresql_where=text("registration IS NOT NULL"),
+        ),
         Index("ix_learning_statements_stored", "stored"),
         # Statements pointing at another (StatementRef objects, e.g. voiding ones): few, and
         # read by every filtered GET; a partial index, so no plan mistakes it for a filter.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String
+from sqlalchemy import Date, Float, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base
@@ -39,7 +39,11 @@ class JobRole(Base):
 
 class Employee(Base):
     __tablename__ = "employees"
-    __table_args__ = (Index("ix_employees_team_hire", "team_id", "hire_date"),)
+    __table_args__ = (
+        Index("ix_employees_team_hire", "team_id", "hire_date"),
+        # xAPI actors are matched to people by e-mail in any case, for every batch written.
+        Index("ix_employees_email_lower", func.lower(text("email"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -26,6 +26,7 @@ from lodestar.services.imports.guards import check_row_count, utf8_text
 from lodestar.services.imports.report import ImportRejected, ImportReport, Progress, no_progress
 from lodestar.services.xapi.values import StatementInvalid
 from lodestar.services.xapi.writer import (
+    SortedBatch,
     ValidStatement,
     checked_statement,
     sort_out,
@@ -82,7 +83,7 @@ def import_statements(
         raise ImportRejected(report)
     report.added = len(fresh)
     if not dry_run and fresh:
-        outcome = write_statements(session, fresh)
+        outcome = write_statements(session, fresh, sorted_out=SortedBatch(new=fresh))
         if outcome.voided:
             report.notes.append(
                 f"{outcome.voided:,} statement{' was' if outcome.voided == 1 else 's were'} "

@@ -14,22 +14,35 @@ from lodestar.services.nudges.answers import (
     answer_prompt,
     record_answer,
 )
-from lodestar.services.nudges.calendars import set_work_pattern
 from lodestar.services.nudges.channels import unset_channels
 from lodestar.services.nudges.design import (
     FORM_FIELDS,
     NudgeInput,
     NudgeView,
     clock,
+    delete_nudge,
     form_values,
     list_nudges,
     new_nudge_defaults,
+    require_nudge,
     save_nudge,
     set_active,
+    stored_input,
     stored_values,
 )
 from lodestar.services.nudges.dispatch import RunSummary, Sender, send_due
 from lodestar.services.nudges.report import NudgeCounts, ProgramNudges, program_nudges
+from lodestar.services.nudges.work_patterns import (
+    RecipientPatterns,
+    WorkPatternView,
+    clear_work_pattern,
+    own_work_pattern,
+    recipient_patterns,
+    set_work_pattern,
+    team_work_patterns,
+    time_zone_names,
+    work_pattern,
+)
 
 
 def public_base(settings: Settings) -> str:
@@ -58,15 +71,26 @@ __all__ = [
     "Sender",
     "answer_prompt",
     "clock",
+    "delete_nudge",
     "list_nudges",
     "new_nudge_defaults",
     "program_nudges",
     "public_base",
     "record_answer",
+    "require_nudge",
     "save_nudge",
     "send_due",
     "sender_for",
     "set_active",
     "set_work_pattern",
+    "RecipientPatterns",
+    "WorkPatternView",
+    "clear_work_pattern",
+    "own_work_pattern",
+    "recipient_patterns",
+    "work_pattern",
+    "team_work_patterns",
+    "time_zone_names",
+    "stored_input",
     "stored_values",
 ]

@@ -12,17 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.config import NudgeSettings
-from lodestar.db.base import utcnow
-from lodestar.db.models import Employee, WorkPattern
-from lodestar.domain.nudges import (
-    WorkCalendar,
-    check_time_zone,
-    parse_working_days,
-    working_days_text,
-)
-from lodestar.domain.roles import Actor
-from lodestar.errors import ConfigurationError, InvalidInput, NotFound, PermissionDenied
-from lodestar.services import audit
+from lodestar.db.models import WorkPattern
+from lodestar.domain.nudges import WorkCalendar, check_time_zone, parse_working_days
+from lodestar.errors import ConfigurationError, InvalidInput
 
 
 def default_calendar(settings: NudgeSettings) -> WorkCalendar:
@@ -54,41 +46,3 @@ def calendars_of(
         for emp, zone, days in rows:
             out[int(emp)] = WorkCalendar(zone, parse_working_days(days))
     return out
-
-
-def set_work_pattern(
-    session: Session, actor: Actor, employee_ref: str, time_zone: str, working_days: str
-) -> WorkCalendar:
-    """Record where and when a person works (their employee id or e-mail names them)."""
-    if not actor.is_ld:
-        raise PermissionDenied(
-            "Only the L&D team and administrators set people's working calendars. Ask one of "
-            "them, or load the calendars from the HR system."
-        )
-    ref = employee_ref.strip()
-    person = session.scalar(select(Employee).where(Employee.external_id == ref))
-    if person is None and "@" in ref:
-        person = session.scalar(select(Employee).where(Employee.email == ref.lower()))
-    if person is None:
-        raise NotFound(
-            f"There is no employee '{ref}'. Name them by their HR number or their e-mail."
-        )
-    calendar = WorkCalendar(check_time_zone(time_zone), parse_working_days(working_days))
-    row = session.get(WorkPattern, person.id)
-    if row is None:
-        row = WorkPattern(employee_id=person.id)
-        session.add(row)
-    row.time_zone = calendar.time_zone
-    row.working_days = working_days_text(calendar.working_days)
-    row.updated_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "work_pattern.set",
-        "employee",
-        person.id,
-        f"{row.time_zone}; {row.working_days}",
-        person_id=person.id,
-    )
-    return calendar

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Nudge, ProgramBehaviour, ProgramCanvas
+from lodestar.db.models import Nudge, NudgeDelivery, ProgramBehaviour, ProgramCanvas
 from lodestar.domain.nudges import (
     AUDIENCE_LABELS,
     CHANNEL_LABELS,
@@ -26,7 +26,7 @@ from lodestar.domain.nudges import (
     check_template,
 )
 from lodestar.domain.roles import Actor
-from lodestar.errors import InvalidInput, NotFound
+from lodestar.errors import Conflict, InvalidInput, NotFound
 from lodestar.services import audit
 from lodestar.services.programs.access import load_program, require_designer, require_reader
 
@@ -229,6 +229,49 @@ def set_active(
     return nudge_view(row)
 
 
+#: Deliveries that left a trace with a person: a message sent, tried, or on its way.
+_TRACES = ("claimed", "sent", "retrying", "failed")
+
+
+def delete_nudge(session: Session, actor: Actor, program_id: int, nudge_id: int) -> NudgeView:
+    """Delete a nudge that has not reached anyone yet (with its skipped and expired
+    occurrences). One that has sent or tried to send a message keeps its history, the answers
+    and the statements it recorded: it is paused instead, and the error says so."""
+    require_designer(actor)
+    load_program(session, program_id, for_update=True)
+    row = _nudge_of(session, program_id, nudge_id)
+    traces = int(
+        session.scalar(
+            select(func.count())
+            .select_from(NudgeDelivery)
+            .where(NudgeDelivery.nudge_id == row.id, NudgeDelivery.status.in_(_TRACES))
+        )
+        or 0
+    )
+    if traces:
+        raise Conflict(
+            f"Nudge “{row.name}” has sent or tried to send {traces:,} messages; its deliveries "
+            "and answers are the program's record, so it cannot be deleted. Pause it instead: "
+            "nothing more is sent."
+        )
+    view = nudge_view(row)
+    session.execute(delete(NudgeDelivery).where(NudgeDelivery.nudge_id == row.id))
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session, actor, "nudge.delete", "program", program_id, f"nudge #{view.id}: {view.name}"
+    )
+    return view
+
+
+def require_nudge(session: Session, actor: Actor, program_id: int, nudge_id: int) -> NudgeView:
+    """One nudge of a program, for those who may read programs; NotFound when the program has
+    no such nudge."""
+    require_reader(actor)
+    load_program(session, program_id)
+    return nudge_view(_nudge_of(session, program_id, nudge_id))
+
+
 def _nudge_of(session: Session, program_id: int, nudge_id: int) -> Nudge:
     row = session.get(Nudge, nudge_id)
     if row is None or row.program_id != program_id:
@@ -261,21 +304,24 @@ FORM_FIELDS = (
 
 def stored_values(view: NudgeView) -> dict[str, str]:
     """A stored nudge as the strings its form shows."""
-    return form_values(
-        NudgeInput(
-            name=view.name,
-            channel=view.channel,
-            audience=view.audience,
-            subject=view.subject,
-            body=view.body,
-            behaviour=view.behaviour,
-            send_at=clock(view.schedule.send_at),
-            first_day=view.schedule.first_day,
-            occurrences=view.schedule.occurrences,
-            every=view.schedule.every,
-            quiet_start=clock(view.quiet.start if view.quiet else None),
-            quiet_end=clock(view.quiet.end if view.quiet else None),
-        )
+    return form_values(stored_input(view))
+
+
+def stored_input(view: NudgeView) -> NudgeInput:
+    """A stored nudge as the input that would write it again (a partial change starts here)."""
+    return NudgeInput(
+        name=view.name,
+        channel=view.channel,
+        audience=view.audience,
+        subject=view.subject,
+        body=view.body,
+        behaviour=view.behaviour,
+        send_at=clock(view.schedule.send_at),
+        first_day=view.schedule.first_day,
+        occurrences=view.schedule.occurrences,
+        every=view.schedule.every,
+        quiet_start=clock(view.quiet.start if view.quiet else None),
+        quiet_end=clock(view.quiet.end if view.quiet else None),
     )
 
 

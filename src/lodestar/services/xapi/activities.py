@@ -42,7 +42,7 @@ def remember_activities(session: Session, statements: Sequence[dict[str, Any]]) 
     for digest, iri in hashes.items():
         if digest in stored:
             before = json.loads(stored[digest])
-            merged = json.loads(stored[digest])
+            merged = dict(before)  # _merge replaces top-level values, never changes them
             _merge(merged, defined[iri])
             if merged == before:  # most statements repeat what is known: no write
                 continue

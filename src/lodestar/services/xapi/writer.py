@@ -176,14 +176,19 @@ def write_statements(
     default_version: str = "1.0.0",
     attachments: Mapping[str, tuple[str, bytes]] | None = None,
     stored: datetime | None = None,
+    sorted_out: SortedBatch | None = None,
 ) -> WriteOutcome:
     """Store ``statements`` as one unit in the caller's transaction; see the module doc.
 
     ``attachments`` maps a SHA-256 to (content type, content) for attachments sent with the
     statements. Raises ``StatementConflict`` (nothing written) when an id is taken by a
-    statement with other content."""
+    statement with other content. A caller that has already sorted the batch out against the
+    store in this transaction (``sort_out``, e.g. to report clashes by line) passes it, and
+    the ids are not looked up twice; a statement stored since by another transaction still
+    fails on the unique id, so nothing is written twice."""
     outcome = WriteOutcome(ids=[s.id for s in statements])
-    sorted_out = sort_out(session, statements)
+    if sorted_out is None:
+        sorted_out = sort_out(session, statements)
     for clash in sorted_out.conflicts:
         raise StatementConflict(clash.sentence)
     new = sorted_out.new
@@ -203,8 +208,14 @@ def write_statements(
     for row in rows:
         row.pop("_email", None)
         row.pop("_account", None)
-    session.execute(insert(STATEMENTS), rows)  # Core: no ORM bookkeeping
-    _write_refs(session, new, authority)
+    # Core, no ORM bookkeeping; RETURNING gives the new rows' keys for their references.
+    keys = session.execute(
+        insert(STATEMENTS).returning(
+            STATEMENTS.c.statement_id, STATEMENTS.c.id, sort_by_parameter_order=True
+        ),
+        rows,
+    ).all()
+    _write_refs(session, new, authority, {str(sid): int(pk) for sid, pk in keys})
     remember_activities(session, [s.data for s in new])
     outcome.added = len(new)
     outcome.voided = _apply_voiding(session, rows)
@@ -224,18 +235,14 @@ def stored_statements(session: Session, ids: Sequence[str]) -> dict[str, str]:
 
 
 def _write_refs(
-    session: Session, new: Sequence[ValidStatement], authority: Mapping[str, Any] | None
+    session: Session,
+    new: Sequence[ValidStatement],
+    authority: Mapping[str, Any] | None,
+    pks: Mapping[str, int],
 ) -> None:
     refs = {s.id: statement_refs(s.data, dict(authority) if authority else None) for s in new}
     if not any(refs.values()):
         return
-    pks = dict(
-        session.execute(
-            select(LearningStatement.statement_id, LearningStatement.id).where(
-                LearningStatement.statement_id.in_([i for i, r in refs.items() if r])
-            )
-        ).all()
-    )
     session.execute(
         insert(REFS),
         [

@@ -7,6 +7,7 @@ from lodestar.web.routes import (
     api_docs,
     api_learning,
     api_me,
+    api_nudges,
     api_pilots,
     api_portfolio,
     api_privacy,
@@ -16,6 +17,7 @@ from lodestar.web.routes import (
     api_skills,
     api_stakeholders,
     api_strategy,
+    api_work_patterns,
     auth,
     badge_pages,
     brief_pages,
@@ -80,4 +82,6 @@ ROUTERS = [
     api_portfolio.router,
     api_stakeholders.router,
     api_learning.router,
+    api_nudges.router,
+    api_work_patterns.router,
 ]

@@ -29,6 +29,7 @@ from lodestar.web.nudge_contexts import NudgeAnswerPage, NudgesPage
 from lodestar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+CALENDARS = "/programs/{program_id}/nudges#calendars"
 form_urls_answer_get(
     router,
     {
@@ -36,6 +37,8 @@ form_urls_answer_get(
         "/programs/{program_id:int}/nudges/{nudge_id:int}/edit": "/programs/{program_id}/nudges",
         "/programs/{program_id:int}/nudges/{nudge_id:int}/pause": "/programs/{program_id}/nudges",
         "/programs/{program_id:int}/nudges/{nudge_id:int}/resume": "/programs/{program_id}/nudges",
+        "/programs/{program_id:int}/nudges/work-patterns": CALENDARS,
+        "/programs/{program_id:int}/nudges/work-patterns/clear": CALENDARS,
     },
     lambda db, actor, program_id, **_: programs.get_program(db, actor, program_id),
 )
@@ -45,7 +48,8 @@ NUMBERS = ("first_day", "occurrences", "every")
 def _render(
     request: Request, db: Session, actor: Actor, program_id: int, *,
     typed: dict[str, str] | None = None, error: LodestarError | None = None,
-    editing: int | None = None,
+    editing: int | None = None, pattern_error: str | None = None,
+    typed_pattern: tuple[str, str, str] | None = None,
 ) -> Response:  # fmt: skip
     report = nudges.program_nudges(db, actor, program_id)
     edit_values = {n.nudge.id: nudges.stored_values(n.nudge) for n in report.nudges}
@@ -69,8 +73,13 @@ def _render(
         unset_channels=nudges.unset_channels(request.app.state.settings.nudges),
         edit_values=edit_values,
         editing=editing,
+        calendars=nudges.recipient_patterns(db, actor, program_id),
+        time_zones=nudges.time_zone_names() if actor.is_ld else (),
+        pattern_error=pattern_error,
+        typed_pattern=typed_pattern,
     )
-    return render(request, "nudges/program.html", page, status_code=error.status if error else 200)
+    status = error.status if error else 422 if pattern_error else 200
+    return render(request, "nudges/program.html", page, status_code=status)
 
 
 @router.get("/programs/{program_id:int}/nudges")
@@ -151,6 +160,53 @@ for _verb, _active in (("pause", False), ("resume", True)):
         f"/programs/{{program_id:int}}/nudges/{{nudge_id:int}}/{_verb}",
         _switch(_active),
         methods=["POST"],
+    )
+
+
+# --- the recipients' working calendars -------------------------------------------------------
+
+
+@router.post("/programs/{program_id:int}/nudges/work-patterns")
+def set_recipient_pattern(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    person = form_text(form, "employee")
+    zone = form_text(form, "time_zone")
+    days = ",".join(d for d in form.getlist("working_days") if isinstance(d, str))
+
+    def act(errors: FieldErrors) -> str:
+        nudges.set_work_pattern(db, actor, person, zone, days)
+        name = nudges.work_pattern(db, actor, person).name
+        return f"{name}'s nudges now follow {zone}, on {days.replace(',', ', ')}."
+
+    def refused(exc: LodestarError) -> Response:
+        if exc.status == 403:
+            raise exc
+        return _render(
+            request, db, actor, program_id, pattern_error=exc.message,
+            typed_pattern=(person, zone, days),
+        )  # fmt: skip
+
+    return handle_form(
+        request, db, act, refused=refused, done=f"/programs/{program_id}/nudges#calendars"
+    )
+
+
+@router.post("/programs/{program_id:int}/nudges/work-patterns/clear")
+def clear_recipient_pattern(
+    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
+) -> Response:
+    person = form_text(form, "employee")
+
+    def act(errors: FieldErrors) -> str:
+        back = nudges.clear_work_pattern(db, actor, person)
+        return f"{back.name} follows the default working calendar again."
+
+    def refused(exc: LodestarError) -> Response:
+        raise exc
+
+    return handle_form(
+        request, db, act, refused=refused, done=f"/programs/{program_id}/nudges#calendars"
     )
 
 
