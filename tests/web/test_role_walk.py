@@ -110,6 +110,8 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/kpis/{kpi_id:int}/archive"): (LD, 403, None),
     ("POST", "/kpis/{kpi_id:int}/archive"): (LD, 403, "form"),
     ("POST", "/kpis/{kpi_id:int}/restore"): (LD, 403, "form"),
+    ("GET", "/kpis/{kpi_id:int}/source"): (LD, 403, None),
+    ("POST", "/kpis/{kpi_id:int}/source"): (LD, 403, "form"),
     ("GET", "/kpis/{kpi_id:int}"): (EVERYONE, 403, None),
     ("GET", "/imports"): (LD, 403, None),
     ("POST", "/imports"): (LD, 403, "form"),
@@ -379,7 +381,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/api/skills/priorities"): (EVERYONE, 403, None),
     ("PUT", "/api/skills/priorities"): (LD, 403, "priority_skill_json"),
     ("GET", "/api/skills/frameworks/{idnumber}/moodle.csv"): (EVERYONE, 403, None),
-    ("GET", "/api/skills/{code:path}"): (EVERYONE, 403, None),
+    ("GET", "/api/skills/{skill_code:path}"): (EVERYONE, 403, None),
     # The nudges API: the page's roles; the walk's nudge is deleted last.
     ("GET", "/api/programs/{program_id}/nudges"): (PROGRAM_READERS, 403, None),
     ("POST", "/api/programs/{program_id}/nudges"): (LD, 403, "nudge_json"),
@@ -555,7 +557,8 @@ def _skills_objects(s: Session, ld: Actor, manager: Actor, ids: dict) -> None:
     import_file(s, ld, "moodle", sample.read_bytes(), "walk.csv")
     report = min(reports_of(s, manager))
     rating = record_assessment(s, ld, report, "BW-DATA", 4, "self", date.today())
-    ids.update(idnumber="BW-SALES", code="BW-DATA", person_id=report, assessment_id=rating.id)
+    ids.update(idnumber="BW-SALES", skill_code="BW-DATA", person_id=report,
+               assessment_id=rating.id)  # fmt: skip
 
 
 def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:

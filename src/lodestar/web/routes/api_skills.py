@@ -193,8 +193,8 @@ def moodle(
     return Response(export_moodle(db, actor, idnumber), media_type="text/csv; charset=utf-8")
 
 
-@router.get("/{code:path}", summary="One skill by its code")
+@router.get("/{skill_code:path}", summary="One skill by its code")
 def get_skill(
-    code: Annotated[str, Field(max_length=300)], db: SessionDep, actor: CurrentActor
+    skill_code: Annotated[str, Field(max_length=300)], db: SessionDep, actor: CurrentActor
 ) -> dict[str, Any]:
-    return plain(catalogue.get_skill(db, actor, code))  # type: ignore[no-any-return]
+    return plain(catalogue.get_skill(db, actor, skill_code))  # type: ignore[no-any-return]
