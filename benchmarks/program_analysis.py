@@ -69,7 +69,7 @@ def build(url: str, employees: int, weeks: int) -> dict[str, Any]:
     from sqlalchemy.orm import Session
 
     from lodestar.db.bulk import indexes_rebuilt_after, insert_frame, sync_id_sequence
-    from lodestar.db.kpi_store import add_observations
+    from lodestar.db.kpi_store import write_observations
     from lodestar.db.migrate import upgrade
     from lodestar.db.models import (
         Department,
@@ -191,7 +191,7 @@ def build(url: str, employees: int, weeks: int) -> dict[str, Any]:
             }
         )
         del week, person, starts, value
-        add_observations(session, obs)
+        write_observations(session, obs)
         user = create_user(
             session, email=LD_EMAIL, name="Bench L&D", role="ld", password="x", fast_hash=True
         )

@@ -1,7 +1,7 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from lodestar.db.models.briefs import BriefPin
-from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
+from lodestar.db.models.facts import DataVersion, KpiColumn, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.measurement import (
     BehaviourObservation,
@@ -86,7 +86,6 @@ __all__ = [
     "KpiColumn",
     "KpiPeriodTotal",
     "DataVersion",
-    "KpiObservation",
     "LearningStatement",
     "Objective",
     "PilotRegistration",
