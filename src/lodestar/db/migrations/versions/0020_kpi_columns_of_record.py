@@ -69,6 +69,11 @@ def upgrade() -> None:
         ).scalar()
         if int(long_rows or 0) != int(packed or 0):
             _rebuild(bind, int(kpi_id))
+    if bind.dialect.name == "postgresql":
+        # The arrays are stored as they are: compressing them on every write (TOAST's pglz)
+        # cost more than writing them, and packed doubles hardly compress.
+        for column in ("subject_data", "value_data", "weight_data"):
+            op.execute(f"ALTER TABLE kpi_columns ALTER COLUMN {column} SET STORAGE EXTERNAL")
     op.drop_index("ix_kpi_observations_kpi_team", table_name="kpi_observations")
     op.drop_index("ix_kpi_observations_kpi_employee", table_name="kpi_observations")
     op.drop_index("ux_kpi_observations_key", table_name="kpi_observations")
@@ -127,6 +132,9 @@ def _periods(bind: Any, kpi_id: int) -> Iterator[tuple[Any, list[Any]]]:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for column in ("subject_data", "value_data", "weight_data"):
+            op.execute(f"ALTER TABLE kpi_columns ALTER COLUMN {column} SET STORAGE EXTENDED")
     op.create_table(
         "kpi_observations",
         sa.Column(
