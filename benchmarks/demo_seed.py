@@ -38,9 +38,10 @@ def run_once(backend: str, employees: int) -> dict[str, Any]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.orm import Session
 
+    from lodestar.db import kpi_store
     from lodestar.db.base import Base
     from lodestar.db.migrate import upgrade
-    from lodestar.db.models import Employee, KpiObservation
+    from lodestar.db.models import Employee
     from lodestar.db.session import make_engine
     from lodestar.services.demo import seed_demo
 
@@ -69,7 +70,7 @@ def run_once(backend: str, employees: int) -> dict[str, Any]:
                 for t in Base.metadata.sorted_tables
             )
             assert session.scalar(select(func.count()).select_from(Employee)) == summary.employees
-            observations = session.scalar(select(func.count()).select_from(KpiObservation))
+            observations = kpi_store.observation_count(session)
             assert observations == summary.kpi_observations
             if backend == "sqlite":
                 size = sum(p.stat().st_size for p in tmp.glob("demo.db*"))

@@ -26,11 +26,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5)
     args = parser.parse_args()
 
-    from sqlalchemy import func, select
+    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from lodestar.db import kpi_store
     from lodestar.db.migrate import upgrade
-    from lodestar.db.models import Employee, KpiObservation, User
+    from lodestar.db.models import Employee, User
     from lodestar.db.session import make_engine
     from lodestar.services.accounts import actor_of
     from lodestar.services.demo import seed_demo
@@ -42,11 +43,11 @@ def main() -> None:
     with Session(engine) as s, s.begin():
         seed_demo(s, employees=args.employees, seed=42)
     with Session(engine) as s:
-        rows = s.scalar(select(func.count()).select_from(KpiObservation))
+        rows = kpi_store.observation_count(s)
         admin = actor_of(s.scalars(select(User).where(User.role == "admin")).first())
         people = s.scalars(
             select(Employee.external_id)
-            .where(Employee.id.in_(select(KpiObservation.employee_id)))
+            .where(Employee.exit_date.is_(None))
             .order_by(Employee.id)
             .limit(args.people)
         ).all()

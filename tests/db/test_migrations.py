@@ -139,3 +139,67 @@ def test_0010_repairs_a_database_that_passed_through_the_empty_placeholders(
         fresh.dispose()
         if fresh_gen is not None:
             fresh_gen.close()
+
+
+def test_0020_keeps_every_kpi_value_when_the_long_table_goes(empty_database_url):
+    """A database at 0016 whose columns miss some values (one KPI written before the columns
+    existed) comes out of 0020 with every long-table value in the columns and the totals;
+    downgrading unpacks them back into rows."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from lodestar.db import kpi_store
+    from lodestar.db.models import Kpi
+
+    engine = make_engine(empty_database_url)
+    try:
+        upgrade(engine, "0016")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO departments (id, code, name) VALUES (1, 'd', 'D')"))
+            conn.execute(text("INSERT INTO teams (id, name, department_id) VALUES (1, 'T', 1)"))
+            for i in (1, 2, 3):
+                conn.execute(
+                    text(
+                        "INSERT INTO employees (id, external_id, name, team_id, hire_date) "
+                        "VALUES (:i, :x, 'P', 1, '2020-01-01')"
+                    ),
+                    {"i": i, "x": f"E{i}"},
+                )
+            for kid, grain in ((1, "employee"), (2, "team")):
+                conn.execute(
+                    text(
+                        "INSERT INTO kpis (id, code, name, description, unit, direction, grain, "
+                        "cadence, lead_lag) VALUES (:k, :c, :c, '', 'u', 'up', :g, 'weekly', 'lag')"
+                    ),
+                    {"k": kid, "c": f"k{kid}", "g": grain},
+                )
+            rows = [(1, 3, None, "2024-01-01", 3.0), (1, 1, None, "2024-01-01", 1.0),
+                    (1, 2, None, "2024-01-08", 2.5), (2, None, 1, "2024-01-01", 7.0)]  # fmt: skip
+            for kid, emp, team, period, value in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO kpi_observations (kpi_id, employee_id, team_id, period, "
+                        "value, weight) VALUES (:k, :e, :t, :p, :v, 1)"
+                    ),
+                    {"k": kid, "e": emp, "t": team, "p": period, "v": value},
+                )
+        upgrade(engine)
+        assert "kpi_observations" not in inspect(engine).get_table_names()
+        with Session(engine) as s:
+            employee = kpi_store.read_columns(s, 1)
+            assert employee.subject.tolist() == [1, 3, 2]
+            assert employee.value.tolist() == [1.0, 3.0, 2.5]
+            assert kpi_store.read_columns(s, 2).subject.tolist() == [1]
+            assert [n for _, n, _ in kpi_store.period_totals(s, 1, last=10)] == [2, 1]
+            assert s.get(Kpi, 2) is not None
+        downgrade(engine, "0016")
+        with engine.connect() as conn:
+            back = conn.execute(
+                text(
+                    "SELECT kpi_id, employee_id, team_id, value FROM kpi_observations "
+                    "ORDER BY kpi_id, period, value"
+                )
+            ).all()
+        assert back == [(1, 1, None, 1.0), (1, 3, None, 3.0), (1, 2, None, 2.5), (2, None, 1, 7.0)]
+    finally:
+        engine.dispose()

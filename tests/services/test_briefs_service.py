@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Employee, Kpi, KpiObservation, Program, Team
+from lodestar.db import kpi_store
+from lodestar.db.models import Employee, Kpi, Program, Team
 from lodestar.errors import PermissionDenied
 from lodestar.services import briefs
 from lodestar.services.briefs.leadership import department_trend
@@ -23,13 +24,17 @@ from lodestar.services.strategy.trends import kpi_trend
 def _by_hand(db: Session, kpi: Kpi, department_id: int, rule: GroupRule):  # type: ignore[no-untyped-def]
     """The department's mean per period from the raw rows, with the complementary rule:
     shown only where the department and the rest each hold ``min_size`` people."""
-    rows = db.execute(
-        select(KpiObservation.period, KpiObservation.employee_id, KpiObservation.value,
-               Team.department_id)
-        .join(Employee, Employee.id == KpiObservation.employee_id)
-        .join(Team, Team.id == Employee.team_id)
-        .where(KpiObservation.kpi_id == kpi.id)
-    ).all()  # fmt: skip
+    department_of = dict(
+        db.execute(
+            select(Employee.id, Team.department_id).join(Team, Team.id == Employee.team_id)
+        ).all()
+    )
+    stored = kpi_store.observations(db, kpi_ids=[kpi.id])
+    rows = [
+        (r.period, int(r.employee_id), r.value, department_of[int(r.employee_id)])
+        for r in stored.itertuples(index=False)
+        if int(r.employee_id) in department_of
+    ]
     values: dict[date, list[float]] = defaultdict(list)
     people: dict[date, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     for period, employee, value, department in rows:
@@ -54,11 +59,11 @@ def _by_hand(db: Session, kpi: Kpi, department_id: int, rule: GroupRule):  # typ
 def _department_kpi(db: Session) -> tuple[Kpi, list[int]]:
     """An employee-grain KPI with observations, and the departments of the people measured."""
     for kpi in db.scalars(select(Kpi).where(Kpi.grain == "employee").order_by(Kpi.id)):
+        measured = kpi_store.observations(db, kpi_ids=[kpi.id])["employee_id"].unique()
         departments = db.scalars(
             select(Team.department_id)
             .join(Employee, Employee.team_id == Team.id)
-            .join(KpiObservation, KpiObservation.employee_id == Employee.id)
-            .where(KpiObservation.kpi_id == kpi.id)
+            .where(Employee.id.in_([int(e) for e in measured]))
             .group_by(Team.department_id)
             .order_by(Team.department_id)
         ).all()

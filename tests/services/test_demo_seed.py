@@ -18,14 +18,14 @@ from sqlalchemy import Engine, create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.demo import COMPANY, DemoOrganisation, build_organisation
-from lodestar.db import bulk
+from lodestar.db import bulk, kpi_store
 from lodestar.db.migrate import upgrade
 from lodestar.db.models import (
     Department,
     Employee,
     JobRole,
     Kpi,
-    KpiObservation,
+    KpiColumn,
     Program,
     ProgramEnrolment,
     Team,
@@ -58,27 +58,23 @@ def test_rows_match_the_generator(db: Session, generated: DemoOrganisation) -> N
     assert _count(db, JobRole) == len(generated.job_roles)
     assert _count(db, Team) == len(generated.teams)
     assert _count(db, Employee) == len(generated.employees)
-    assert _count(db, KpiObservation) == len(generated.kpi_observations)
+    assert kpi_store.observation_count(db) == len(generated.kpi_observations)
     # The planted programs, and the ones the story's requests became (made by the services).
     assert _count(db, Program) == len(generated.programs) + len(STORY_PROGRAMS_TRUTH)
     assert _count(db, ProgramEnrolment) == len(generated.enrolments)
 
 
 def test_observations_round_trip(db: Session, generated: DemoOrganisation) -> None:
-    query = (
-        select(
-            Kpi.code,
-            func.count(),
-            func.sum(KpiObservation.value),
-            func.sum(KpiObservation.weight),
-            func.min(KpiObservation.period),
-            func.max(KpiObservation.period),
-        )
-        .join(Kpi, Kpi.id == KpiObservation.kpi_id)
-        .group_by(Kpi.code)
+    codes = dict(db.execute(select(Kpi.id, Kpi.code)).all())
+    rows = kpi_store.observations(db)
+    rows["code"] = rows["kpi_id"].map(codes)
+    stored = rows.groupby("code").agg(
+        n=("value", "size"),
+        value=("value", "sum"),
+        weight=("weight", "sum"),
+        first=("period", "min"),
+        last=("period", "max"),
     )
-    columns = ["code", "n", "value", "weight", "first", "last"]
-    stored = pd.DataFrame(db.execute(query).all(), columns=columns).set_index("code")
     expected = generated.kpi_observations.groupby("kpi_code", observed=True).agg(
         n=("value", "size"),
         value=("value", "sum"),
@@ -112,15 +108,17 @@ def test_every_team_is_managed_by_one_of_its_members(db: Session) -> None:
 
 
 def test_no_observation_outside_employment(db: Session) -> None:
-    outside = db.execute(
-        select(func.count())
-        .select_from(KpiObservation)
-        .join(Employee, Employee.id == KpiObservation.employee_id)
-        .where(
-            (KpiObservation.period < Employee.hire_date)
-            | (Employee.exit_date.is_not(None) & (KpiObservation.period > Employee.exit_date))
-        )
-    ).scalar_one()
+    rows = kpi_store.observations(db).dropna(subset=["employee_id"])
+    people = pd.DataFrame(
+        db.execute(select(Employee.id, Employee.hire_date, Employee.exit_date)).all(),
+        columns=["employee_id", "hire_date", "exit_date"],
+    )
+    both = rows.astype({"employee_id": "int64"}).merge(people, on="employee_id")
+    assert len(both) == len(rows) > 0
+    late = both["exit_date"].notna() & (
+        pd.to_datetime(both["period"]) > pd.to_datetime(both["exit_date"])
+    )
+    outside = int(((both["period"] < both["hire_date"]) | late).sum())
     assert outside == 0
     exits = db.execute(
         select(func.count()).where(
@@ -215,7 +213,7 @@ def _schema(engine: Engine) -> dict[str, Any]:
     """Indexes and foreign keys of the tables the bulk loader may rebuild."""
     insp = inspect(engine)
     schema = {}
-    for table in ("employees", "kpi_observations"):
+    for table in ("employees", "kpi_columns"):
         indexes = sorted((i["name"], tuple(i["column_names"])) for i in insp.get_indexes(table))
         keys = insp.get_foreign_keys(table)
         schema[table] = (
@@ -237,7 +235,7 @@ def test_fresh_seed_reports_real_counts_and_progress(
         )
     with Session(fresh_engine) as db:
         assert summary.employees == _count(db, Employee) > 60
-        assert summary.kpi_observations == _count(db, KpiObservation) > 0
+        assert summary.kpi_observations == kpi_store.observation_count(db) > 0
         assert summary.requests == _count(db, TrainingRequest) > 0
         assert summary.users == _count(db, User) > 0
     assert _schema(fresh_engine) == before, "indexes and keys are rebuilt as they were"
@@ -265,6 +263,6 @@ def test_failed_seed_leaves_nothing_behind(
     ):
         seed_demo(session, employees=60, seed=11, progress=fail_midway)
     with Session(fresh_engine) as db:
-        for model in (Department, Employee, KpiObservation, User, WorkspaceMeta):
+        for model in (Department, Employee, KpiColumn, User, WorkspaceMeta):
             assert _count(db, model) == 0, model.__name__
     assert _schema(fresh_engine) == before

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.demo import PROGRAMS, build_organisation
+from lodestar.db import kpi_store
 from lodestar.db.models import (
     Department,
     Diagnosis,
@@ -19,7 +20,6 @@ from lodestar.db.models import (
     JobRole,
     KeyResult,
     Kpi,
-    KpiObservation,
     Objective,
     Program,
     RequestTransition,
@@ -256,17 +256,14 @@ def _early_means(db: Session) -> dict[str, tuple[float, float, int]]:
     info = db.get(WorkspaceMeta, "demo_info")
     assert info is not None
     cutoff = date.fromisoformat(info.value["first_week"]) + timedelta(weeks=FIRST_WEEKS)
-    rows = db.execute(
-        select(
-            Kpi.code,
-            func.avg(KpiObservation.value),
-            func.avg(KpiObservation.value * KpiObservation.value),
-            func.count(),
-        )
-        .join(Kpi, Kpi.id == KpiObservation.kpi_id)
-        .where(KpiObservation.period < cutoff)
-        .group_by(Kpi.code)
-    ).all()
+    codes = dict(db.execute(select(Kpi.id, Kpi.code)).all())
+    early = kpi_store.observations(db, last=cutoff - timedelta(days=1))
+    early["code"] = early["kpi_id"].map(codes)
+    early["sq"] = early["value"] * early["value"]
+    summed = early.groupby("code").agg(
+        mean=("value", "mean"), mean_sq=("sq", "mean"), n=("value", "size")
+    )
+    rows = list(summed.itertuples(name=None))
     out = {}
     for code, mean, mean_sq, n in rows:
         var = max(float(mean_sq) - float(mean) ** 2, 0.0) * n / max(n - 1, 1)

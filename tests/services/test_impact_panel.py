@@ -1,4 +1,5 @@
-"""A program's panel, read from the KPI columns, holds exactly what the long table holds."""
+"""A program's panel, read from the KPI columns, holds exactly the KPI's stored rows joined to
+the people of the program's departments."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lodestar.db import kpi_store
-from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, Team
+from lodestar.db.models import Employee, Program, ProgramEnrolment, Team
 from lodestar.services.impact import facts as facts_module
 from lodestar.services.impact.panel import FRAME_COLUMNS, build_program_panel
 
 
 def plain_query(session: Session, program_id: int, kpi_id: int) -> pd.DataFrame:
-    """One SQL join read with pd.read_sql, typed and sorted like the panel."""
+    """The KPI's stored rows joined in pandas to one plain SQL read of the people in the
+    program's departments, typed and sorted like the panel."""
     departments = (
         select(Team.department_id)
         .join(Employee, Employee.team_id == Team.id)
@@ -27,29 +29,30 @@ def plain_query(session: Session, program_id: int, kpi_id: int) -> pd.DataFrame:
     )
     stmt = (
         select(
-            KpiObservation.employee_id,
+            Employee.id.label("employee_id"),
             Employee.team_id,
-            KpiObservation.period,
-            KpiObservation.value,
-            KpiObservation.weight,
             ProgramEnrolment.group,
             ProgramEnrolment.start_date,
             Employee.performance_rating,
             Employee.hire_date,
         )
-        .join(Employee, Employee.id == KpiObservation.employee_id)
         .join(Team, Team.id == Employee.team_id)
         .outerjoin(
             ProgramEnrolment,
             and_(
-                ProgramEnrolment.employee_id == KpiObservation.employee_id,
+                ProgramEnrolment.employee_id == Employee.id,
                 ProgramEnrolment.program_id == program_id,
             ),
         )
-        .where(KpiObservation.kpi_id == kpi_id, Team.department_id.in_(departments))
-        .order_by(KpiObservation.employee_id, KpiObservation.period)
+        .where(Team.department_id.in_(departments))
     )
-    frame = pd.read_sql(stmt, session.connection())
+    people = pd.read_sql(stmt, session.connection())
+    stored = kpi_store.observations(session, kpi_ids=[kpi_id])
+    stored["employee_id"] = stored["employee_id"].astype(np.int64)
+    frame = stored[["employee_id", "period", "value", "weight"]].merge(people, on="employee_id")
+    frame = frame.sort_values(["employee_id", "period"], ignore_index=True)
+    frame = frame[["employee_id", "team_id", "period", "value", "weight", "group", "start_date",
+                   "performance_rating", "hire_date"]]  # fmt: skip
     for c in ("period", "start_date", "hire_date"):
         frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
     for c in ("employee_id", "team_id", "weight"):
@@ -65,8 +68,8 @@ def employee_programs(session: Session) -> list[Program]:
 
 
 def test_panel_equals_plain_query(db: Session) -> None:
-    """The person x period panel, read from the KPI columns, holds exactly the rows of one
-    plain SQL join over the long table."""
+    """The person x period panel holds exactly the rows of a plain join of the stored rows and
+    the people."""
     programs = employee_programs(db)
     assert programs, "the demo organisation has programs on employee-level KPIs"
     for prog in programs:
@@ -131,25 +134,13 @@ def test_panel_sees_this_transactions_updates(db: Session) -> None:
     """A value changed through the store (as an import does) is in the next panel."""
     prog = employee_programs(db)[0]
     facts, kpi = facts_module.program_facts(db, prog.id)
-    obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
-    changed = pd.DataFrame(
-        [
-            {
-                "id": obs.id,
-                "kpi_id": obs.kpi_id,
-                "employee_id": obs.employee_id,
-                "team_id": obs.team_id,
-                "period": obs.period,
-                "value": obs.value + 1000.0,
-                "weight": obs.weight,
-            }
-        ]
-    )
-    kpi_store.update_observations(db, changed)
-    db.expire_all()
+    obs = kpi_store.observations(db, kpi_ids=[kpi.id]).head(1)
+    changed = obs.assign(value=obs["value"] + 1000.0)
+    kpi_store.write_observations(db, changed)
     frame = build_program_panel(db, prog.id).frame
     hit = frame[
-        (frame["employee_id"] == obs.employee_id) & (frame["period"] == pd.Timestamp(obs.period))
+        (frame["employee_id"] == obs["employee_id"].iloc[0])
+        & (frame["period"] == pd.Timestamp(obs["period"].iloc[0]))
     ]
     assert hit["value"].tolist() == [changed["value"].iloc[0]]
     pd.testing.assert_frame_equal(
@@ -157,23 +148,17 @@ def test_panel_sees_this_transactions_updates(db: Session) -> None:
     )
 
 
-def test_rows_written_behind_the_stores_back_are_picked_up(db: Session) -> None:
-    """An observation inserted straight into the long table makes the row counts disagree;
-    the KPI's columns are rebuilt before the panel is read."""
+def test_a_new_period_is_in_the_next_panel(db: Session) -> None:
     prog = employee_programs(db)[0]
     facts, kpi = facts_module.program_facts(db, prog.id)
-    last = db.scalar(select(func.max(KpiObservation.period)).where(KpiObservation.kpi_id == kpi.id))
+    last = kpi_store.period_range(db, kpi.id)[1]
+    assert last is not None
     someone = build_program_panel(db, prog.id).people["employee_id"].iloc[0]
-    db.add(
-        KpiObservation(
-            kpi_id=kpi.id,
-            employee_id=int(someone),
-            period=last + timedelta(days=7),
-            value=42.5,
-            weight=1,
-        )
-    )
-    db.flush()
+    kpi_store.write_observations(
+        db,
+        pd.DataFrame({"kpi_id": [kpi.id], "subject": [int(someone)],
+                      "period": [last + timedelta(days=7)], "value": [42.5], "weight": [1]}),
+    )  # fmt: skip
     frame = build_program_panel(db, prog.id).frame
     assert frame["period"].max() == pd.Timestamp(last + timedelta(days=7))
     pd.testing.assert_frame_equal(
@@ -181,22 +166,13 @@ def test_rows_written_behind_the_stores_back_are_picked_up(db: Session) -> None:
     )
 
 
-def test_two_values_for_one_person_and_period_cannot_be_stored(db: Session) -> None:
-    """Since migration 0007 (KPI, period, employee, team) is a unique key."""
+def test_one_person_and_period_hold_one_value(db: Session) -> None:
+    """Writing a stored (KPI, period, person) again replaces its value: the store keeps one
+    entry per subject and period by construction."""
     prog = employee_programs(db)[0]
     facts, kpi = facts_module.program_facts(db, prog.id)
-    obs = db.scalars(select(KpiObservation).where(KpiObservation.kpi_id == kpi.id).limit(1)).one()
-    savepoint = db.begin_nested()
-    db.add(
-        KpiObservation(
-            kpi_id=kpi.id,
-            employee_id=obs.employee_id,
-            team_id=obs.team_id,
-            period=obs.period,
-            value=obs.value + 1,
-            weight=1,
-        )
-    )
-    with pytest.raises(IntegrityError):
-        db.flush()
-    savepoint.rollback()
+    obs = kpi_store.observations(db, kpi_ids=[kpi.id]).head(1)
+    before = kpi_store.observation_count(db, kpi.id)
+    written = kpi_store.write_observations(db, obs.assign(value=obs["value"] + 1))
+    assert written == kpi_store.Written(updated=1)
+    assert kpi_store.observation_count(db, kpi.id) == before

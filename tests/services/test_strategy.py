@@ -8,10 +8,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
 
 from lodestar.db import kpi_store
-from lodestar.db.models import Kpi, KpiObservation, Program
+from lodestar.db.models import Kpi, Program
 from lodestar.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lodestar.services import intake, strategy
 from lodestar.services.views import KpiPoint
@@ -61,7 +60,7 @@ def _observe(db, kpi_id, weeks, values, start=date(2025, 1, 6)):
         for i, v in enumerate(values(w))
         for k in range(GROUP)
     ]
-    kpi_store.add_observations(db, pd.DataFrame(rows))
+    kpi_store.write_observations(db, pd.DataFrame(rows))
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -307,16 +306,7 @@ def test_trend_is_the_mean_per_period_capped_and_refreshed(db, actors):
     _observe(db, kpi.id, [10], lambda w: (100.0,))
     assert strategy.kpi_trend(db, kpi.id)[-1].value == 100.0
     # So does a correction to an older period, made as a re-import makes it.
-    first = select(KpiObservation).where(
-        KpiObservation.kpi_id == kpi.id, KpiObservation.period == date(2025, 1, 6)
-    )
-    changed = pd.DataFrame(
-        [
-            {"id": o.id, "kpi_id": o.kpi_id, "employee_id": o.employee_id, "team_id": None,
-             "period": o.period, "value": 50.0, "weight": 1}
-            for o in db.scalars(first)
-        ]
-    )  # fmt: skip
-    kpi_store.update_observations(db, changed)
+    first = kpi_store.observations(db, kpi_ids=[kpi.id], last=date(2025, 1, 6))
+    kpi_store.write_observations(db, first.assign(value=50.0))
     assert strategy.kpi_trend(db, kpi.id)[0].value == 50.0
     assert strategy.kpi_card(db, actors["employee"], kpi.id, max_points=5).latest == 100.0

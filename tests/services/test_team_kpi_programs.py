@@ -63,7 +63,7 @@ def pilot_by_team(db: Session, kpi: Kpi) -> tuple[Program, dict[int, bool]]:
         + EFFECT * (took_part & (week >= START_WEEK))
         + rng.normal(0, 1.0, len(week))
     )
-    kpi_store.add_observations(
+    kpi_store.write_observations(
         db,
         pd.DataFrame(
             {

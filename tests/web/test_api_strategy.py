@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import KpiObservation, User
+from lodestar.db import kpi_store
+from lodestar.db.models import User
 from lodestar.db.session import make_engine
 from lodestar.services import accounts
 
@@ -199,17 +201,14 @@ def test_trend_is_the_mean_per_period_oldest_first(client_as, web_database):
     engine = make_engine(web_database)
     start = date(2025, 3, 3)
     with Session(engine) as s, s.begin():
-        s.add_all(
-            KpiObservation(  # one value per person and week; five people per value
-                kpi_id=kpi["id"],
-                employee_id=5 * i + k + 1,
-                period=start + timedelta(weeks=w),
-                value=v,
-            )
+        rows = [
+            {"kpi_id": kpi["id"], "subject": 5 * i + k + 1, "period": start + timedelta(weeks=w),
+             "value": v, "weight": 1}  # one value per person and week; five people per value
             for w in range(6)
             for i, v in enumerate((10.0 + w, 12.0 + w))
             for k in range(5)
-        )
+        ]  # fmt: skip
+        kpi_store.write_observations(s, pd.DataFrame(rows))
     engine.dispose()
     trend = ld.get(f"/api/kpis/{kpi['id']}/trend").json()
     assert [p["value"] for p in trend["points"]] == [11.0, 12.0, 13.0, 14.0, 15.0, 16.0]

@@ -7,11 +7,13 @@ import re
 import uuid
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 from tests.conftest import csrf_from
 
-from lodestar.db.models import KpiObservation, User
+from lodestar.db import kpi_store
+from lodestar.db.models import User
 from lodestar.db.session import make_engine
 from lodestar.services import accounts, intake
 
@@ -42,21 +44,18 @@ def _new_kpi(ld, **over) -> dict:
 
 
 def _observe(database_url: str, kpi_id: int, values: list[float]) -> None:
-    """Write weekly observations (three subjects a week) straight into the fact table."""
+    """Write weekly observations (three values a week) through the KPI store."""
     engine = make_engine(database_url)
     start = date(2025, 1, 6)
     with Session(engine) as s, s.begin():
-        s.add_all(
-            KpiObservation(  # one value per person and week; five people per value
-                kpi_id=kpi_id,
-                employee_id=5 * j + k + 1,
-                period=start + timedelta(weeks=i),
-                value=v + d,
-            )
+        rows = [
+            {"kpi_id": kpi_id, "subject": 5 * j + k + 1, "period": start + timedelta(weeks=i),
+             "value": v + d, "weight": 1}  # one value per person and week; five people per value
             for i, v in enumerate(values)
             for j, d in enumerate((-1.0, 0.0, 1.0))
             for k in range(5)
-        )
+        ]  # fmt: skip
+        kpi_store.write_observations(s, pd.DataFrame(rows))
     engine.dispose()
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.assign import TREATED, assign
 from lodestar.analytics.power import mde
-from lodestar.db.models import Employee, KpiObservation, Program, ProgramEnrolment, WorkspaceMeta
+from lodestar.db.kpi_store import observations, period_range
+from lodestar.db.models import Employee, Program, ProgramEnrolment, WorkspaceMeta
 from lodestar.domain.numbers import change_unit
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
@@ -102,24 +103,21 @@ def plan_pilot(
     program, kpi = program_facts(session, program_id)
     on = on or date.today()
     people = _population(session, team_ids, on)
-    last = session.scalar(
-        select(func.max(KpiObservation.period)).where(KpiObservation.kpi_id == kpi.id)
-    )
+    last = period_range(session, kpi.id)[1]
     if last is None:
         raise InvalidInput(
             f"'{kpi.name}' has no observations yet, so the pilot cannot be sized from its history. "
             "Import the KPI first (lodestar import kpis)."
         )
     start = last - timedelta(weeks=2 * weeks)
+    found = observations(session, kpi_ids=[kpi.id], first=start + timedelta(days=1))
+    found = found[found["employee_id"].isin(people["employee_id"].tolist())]
     obs = pd.DataFrame(
-        session.execute(
-            select(KpiObservation.employee_id, KpiObservation.period, KpiObservation.value).where(
-                KpiObservation.kpi_id == kpi.id,
-                KpiObservation.period > start,
-                KpiObservation.employee_id.in_(people["employee_id"].tolist() or [-1]),
-            )
-        ).all(),
-        columns=["employee_id", "period", "value"],
+        {
+            "employee_id": found["employee_id"].to_numpy(dtype=np.int64),
+            "period": found["period"].to_numpy(),
+            "value": found["value"].to_numpy(dtype=np.float64),
+        }
     )
     if obs.empty or obs["employee_id"].nunique() < 10:
         raise InvalidInput(

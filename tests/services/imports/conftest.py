@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import KpiObservation
+from lodestar.db import kpi_store
+from lodestar.db.models import KpiColumn
 from lodestar.services.imports import ImportRejected, ImportReport, import_file
 
 EXAMPLES = Path(__file__).parents[3] / "docs" / "examples"
@@ -32,7 +33,14 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
+#: Stands for the stored KPI observations in ``count`` (they are columns, not a table of rows).
+KPI_VALUES = KpiColumn
+
+
 def count(db: Session, model: type) -> int:
+    """Rows of a model's table; for ``KPI_VALUES`` the KPI observations stored."""
+    if model is KPI_VALUES:
+        return kpi_store.observation_count(db)
     return int(db.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -129,14 +137,7 @@ def fresh_url(empty_database_url: str) -> str:
 
 
 def kpi_rows_and_keys(session: Session) -> tuple[int, int]:
-    """(rows of kpi_observations, distinct natural keys among them)."""
-    from sqlalchemy import text
-
-    rows = int(session.scalar(select(func.count()).select_from(KpiObservation)) or 0)
-    keys = session.execute(
-        text(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT kpi_id, period, coalesce(employee_id, 0), "
-            "coalesce(team_id, 0) FROM kpi_observations) AS k"
-        )
-    ).scalar_one()
-    return rows, int(keys)
+    """(KPI observations stored, distinct natural keys among them)."""
+    stored = kpi_store.observations(session)
+    keys = stored[["kpi_id", "period", "employee_id", "team_id"]].drop_duplicates()
+    return len(stored), len(keys)

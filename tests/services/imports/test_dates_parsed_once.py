@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from tests.services.imports.conftest import EXAMPLES, csv_bytes
 
-from lodestar.db.models import Employee, Kpi, KpiObservation
+from lodestar.db import kpi_store
+from lodestar.db.models import Employee, Kpi
 
 
 def _people(load):  # type: ignore[no-untyped-def]
@@ -23,12 +24,12 @@ def test_repeated_dates_land_on_the_right_rows(db, load):  # type: ignore[no-unt
     lines = [f"{s},sales_conversion,{p},{i}," for i, (s, p) in rows]
     load("kpis", csv_bytes("subject,kpi,period,value,weight", *lines))
     kpi = db.scalar(select(Kpi.id).where(Kpi.code == "sales_conversion"))
-    stored = db.execute(
-        select(Employee.external_id, KpiObservation.period, KpiObservation.value)
-        .join(Employee, Employee.id == KpiObservation.employee_id)
-        .where(KpiObservation.kpi_id == kpi, KpiObservation.period >= date(2031, 1, 1))
-        .order_by(KpiObservation.value)
-    ).all()
+    names = dict(db.execute(select(Employee.id, Employee.external_id)).all())
+    found = kpi_store.observations(db, kpi_ids=[kpi], first=date(2031, 1, 1))
+    stored = sorted(
+        ((names[int(r.employee_id)], r.period, r.value) for r in found.itertuples()),
+        key=lambda r: r[2],
+    )
     assert [(s, p.isoformat(), int(v)) for s, p, v in stored] == [(s, p, i) for i, (s, p) in rows]
 
 

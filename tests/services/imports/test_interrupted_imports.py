@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tests.services.imports.conftest import kpi_csv, kpi_rows_and_keys
 
 from lodestar.db.kpi_store import read_columns
-from lodestar.db.models import ImportJob, Kpi, KpiColumn, KpiObservation
+from lodestar.db.models import ImportJob, Kpi, KpiPeriodTotal
 from lodestar.db.session import make_engine, session_factory
 from lodestar.domain.roles import Actor
 from lodestar.services.imports import create_job, get_job, mark_interrupted, rerun_job, run_job
@@ -37,19 +37,17 @@ def child(url: str, path: str, progress: Connection) -> None:
 
 
 def stored(url: str) -> tuple[int, int, float, int, float]:
-    """(long rows, distinct keys, sum of values, columnar rows, columnar sum of values)."""
+    """(observations, distinct keys, sum of values, rows counted by the totals, sum of
+    values by the totals)."""
     engine = make_engine(url)
     with Session(engine) as s:
-        t = KpiObservation
         rows, keys = kpi_rows_and_keys(s)
-        total = float(s.scalar(select(func.coalesce(func.sum(t.value), 0))) or 0)
-        column_rows = int(s.scalar(select(func.coalesce(func.sum(KpiColumn.row_count), 0))) or 0)
-        column_sum = 0.0
-        if column_rows:
-            column_sum = sum(float(np.sum(read_columns(s, k).value)) for k in s.scalars(
-                select(Kpi.id)))  # fmt: skip
+        total = sum(float(np.sum(read_columns(s, k).value)) for k in s.scalars(select(Kpi.id)))
+        t = KpiPeriodTotal
+        counted = int(s.scalar(select(func.coalesce(func.sum(t.row_count), 0))) or 0)
+        summed = float(s.scalar(select(func.coalesce(func.sum(t.value_total), 0))) or 0)
     engine.dispose()
-    return rows, int(keys), total, column_rows, column_sum
+    return rows, int(keys), total, counted, summed
 
 
 def test_a_killed_import_leaves_nothing_and_its_rerun_lands_every_row_once(fresh_url, tmp_path):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from tests.services.imports.conftest import EXAMPLES, count, csv_bytes, xlsx_bytes
+from tests.services.imports.conftest import EXAMPLES, KPI_VALUES, count, csv_bytes, xlsx_bytes
 
+from lodestar.db import kpi_store
 from lodestar.db.models import (
     BehaviourObservation,
     Employee,
     EmployeeMove,
     EnrolmentSatisfaction,
-    KpiObservation,
     LearningStatement,
     ProgramEnrolment,
 )
@@ -23,7 +23,7 @@ ORDER = [
     ("employees", "employees.csv", Employee, 4),
     ("moves", "moves.csv", EmployeeMove, 2),
     ("enrolments", "enrolments.csv", ProgramEnrolment, 3),
-    ("kpis", "kpis.csv", KpiObservation, 4),
+    ("kpis", "kpis.csv", KPI_VALUES, 4),
     ("behaviours", "behaviours.csv", BehaviourObservation, 4),
     ("xapi", "statements.jsonl", LearningStatement, 4),
 ]
@@ -50,7 +50,7 @@ def test_every_example_file_imports_cleanly_and_a_reimport_changes_nothing(db, l
 
 def test_kpi_rows_are_checked_one_by_one_and_a_bad_row_means_nothing_lands(db, load, rejected):
     load_examples(load)
-    before = count(db, KpiObservation)
+    before = count(db, KPI_VALUES)
     report = rejected(
         "kpis",
         csv_bytes(
@@ -73,7 +73,7 @@ def test_kpi_rows_are_checked_one_by_one_and_a_bad_row_means_nothing_lands(db, l
     assert {p.column for p in report.problems if p.line == 8} == {"subject", "weight"}
     assert 2 not in by_line
     assert all(p.reason.endswith(".") for p in report.problems)
-    assert count(db, KpiObservation) == before
+    assert count(db, KPI_VALUES) == before
 
 
 def test_a_changed_kpi_value_is_updated_not_duplicated(db, load):
@@ -87,10 +87,8 @@ def test_a_changed_kpi_value_is_updated_not_duplicated(db, load):
         ),  # fmt: skip
     )
     assert (report.added, report.unchanged, report.updated) == (1, 0, 1)
-    values = db.scalars(
-        select(KpiObservation.value).join(Employee, Employee.id == KpiObservation.employee_id)
-        .where(Employee.external_id == "FN000002")
-    ).all()  # fmt: skip
+    person = db.scalar(select(Employee.id).where(Employee.external_id == "FN000002"))
+    values = kpi_store.observations(db, employee_id=person)["value"].tolist()
     assert sorted(values) == [0.24, 0.3, 0.5]
 
 

@@ -2,7 +2,7 @@
 
 from lodestar.db.models.badges import BadgeAchievement, BadgeAward, BadgeSigningKey
 from lodestar.db.models.briefs import BriefPin
-from lodestar.db.models.facts import DataVersion, KpiColumn, KpiObservation, KpiPeriodTotal
+from lodestar.db.models.facts import DataVersion, KpiColumn, KpiPeriodTotal
 from lodestar.db.models.impact import ImpactResult
 from lodestar.db.models.kpi_sources import KpiSource
 from lodestar.db.models.learning import (
@@ -107,7 +107,6 @@ __all__ = [
     "KpiColumn",
     "KpiPeriodTotal",
     "DataVersion",
-    "KpiObservation",
     "LearningStatement",
     "Objective",
     "PilotRegistration",

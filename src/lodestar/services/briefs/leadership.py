@@ -19,15 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lodestar.db.kpi_store import period_of, read_columns
 from lodestar.db.models import (
     Department,
     Employee,
     ImpactResult,
     Kpi,
-    KpiObservation,
     Program,
     ProgramEnrolment,
     StrategicPriority,
@@ -273,35 +274,43 @@ def department_trend(
     """One department's mean per period, and how many periods were hidden. For a KPI of
     people, a period is shown only if the department and the rest of the organisation each
     have enough people (complementary suppression); team KPIs are not values of a person."""
-    obs = KpiObservation
-    query = select(obs.period)
+    rows = read_columns(session, kpi.id)
     if kpi.grain == "team":
-        query = query.join(Team, Team.id == obs.team_id)
-    else:
-        query = query.join(Employee, Employee.id == obs.employee_id).join(
-            Team, Team.id == Employee.team_id
-        )
-    here = Team.department_id == department_id
-    mine = case((here, 1), else_=0)
-    rows = session.execute(
-        query.add_columns(
-            func.sum(mine * obs.value) / func.nullif(func.sum(mine), 0),
-            func.count(func.distinct(case((here, obs.employee_id)))),
-            func.count(func.distinct(obs.employee_id)),
-            func.sum(mine),
-        )
-        .where(obs.kpi_id == kpi.id)
-        .group_by(obs.period)
-        .order_by(obs.period)
-    ).all()[-max_points:]
+        pairs = session.execute(select(Team.id, Team.department_id)).all()
+    elif kpi.grain == "employee":
+        pairs = session.execute(
+            select(Employee.id, Team.department_id).join(Team, Team.id == Employee.team_id)
+        ).all()
+    else:  # an organisation's value belongs to no department
+        pairs = []
+    ids = np.array([i for i, _ in pairs], dtype=np.int64)
+    depts = np.array([-2 if d is None else d for _, d in pairs], dtype=np.int64)
+    department = np.full(max(ids.max(initial=0), rows.subject.max(initial=0)) + 1, -1)
+    department[ids] = depts  # -1: not in the join (no team), -2: a team of no department
+    of_row = department[rows.subject]
+    joined, here = of_row != -1, of_row == department_id
+    days = np.unique(rows.day[joined])[-max_points:]
+    if not len(days):
+        return (), 0
+    slot = np.searchsorted(days, rows.day)
+    kept = joined & (slot < len(days)) & (days[np.minimum(slot, len(days) - 1)] == rows.day)
+    count = np.bincount(slot[kept & here], minlength=len(days))
+    total = np.bincount(slot[kept], minlength=len(days))
+    summed = np.bincount(slot[kept & here], weights=rows.value[kept & here], minlength=len(days))
+    people = kpi.grain == "employee"  # team rows are nobody's values
+    found = [
+        (period_of(int(day)), summed[i] / count[i] if count[i] else None,
+         int(count[i]) if people else 0, int(total[i]) if people else 0, int(count[i]))
+        for i, day in enumerate(days)
+    ]  # fmt: skip
     shown, hidden = [], 0
-    for period, mean, part, total, count in rows:
-        if not count:
+    for period, mean, part, whole, seen in found:
+        if not seen:
             continue
-        if kpi.grain == "employee" and not rule.shows_part(int(part), int(total)):
+        if kpi.grain == "employee" and not rule.shows_part(part, whole):
             hidden += 1
             continue
-        shown.append(KpiPoint(period, float(mean)))
+        shown.append(KpiPoint(period, float(mean or 0.0)))
     return tuple(shown), hidden
 
 

@@ -39,7 +39,7 @@ from lodestar.db.bulk import (
     insert_frame,
     sync_id_sequence,
 )
-from lodestar.db.kpi_store import add_observations
+from lodestar.db.kpi_store import write_observations
 from lodestar.db.models import (
     Department,
     Employee,
@@ -293,7 +293,7 @@ def _load_facts(
         fraction = _STEP_START["facts"] + span * 0.97 * done / total
         report(f"Loading KPI observations ({done:,} of {total:,})", fraction)
 
-    written = add_observations(session, frame, on_rows=on_rows)
+    written = write_observations(session, frame, on_rows=on_rows).added
     report("Loading programs and enrolments", _STEP_START["facts"] + span * 0.99)
     _load_programs(session, org, offsets, handles)
     return written

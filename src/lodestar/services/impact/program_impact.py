@@ -27,6 +27,7 @@ from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
 from lodestar.services.impact.stored import newest_result
 from lodestar.services.impact.suppression import aggregates_only
+from lodestar.services.impact.threads import numeric_threads_limited
 from lodestar.services.impact.tiers import (
     BehaviourTrack,
     OperationalTier,
@@ -129,12 +130,14 @@ def estimate_program_impact(
     program, kpi = program_facts(session, program_id)
     chosen = design or program.evaluation_design
     if chosen in TIME_TO_EVENT_DESIGNS:
-        return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
+        with numeric_threads_limited():
+            return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
     source = source_of_kpi(session, kpi.id)
     if source is not None:
         return _estimate_from_source(session, actor, program, kpi, source, chosen, design)
     panel = build_program_panel(session, program_id)
-    analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
+    with numeric_threads_limited():  # no BLAS thread spinning for a busy core
+        analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
     costs = stored_costs(session, program_id)
     money, money_note = _money(panel.program, panel.kpi, analysis.headline, costs)
     return _store(

@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.estimators.survival import (
@@ -43,7 +42,8 @@ from lodestar.analytics.estimators.survival import (
     landmark_groups,
 )
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
-from lodestar.db.models import Employee, KpiObservation, Team
+from lodestar.db.kpi_store import period_range
+from lodestar.db.models import Employee, Team
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
@@ -99,9 +99,7 @@ def data_window(session: Session, people: pd.DataFrame) -> tuple[pd.Timestamp, p
     employed since then) and closes at the latest of the last observation, exit, hire and
     enrolment start. Without any KPI history it opens at the first recorded exit.
     """
-    first, last = session.execute(
-        select(func.min(KpiObservation.period), func.max(KpiObservation.period))
-    ).one()
+    first, last = period_range(session)
     dates = [people[c].max() for c in ("exit_date", "hire_date", "start")]
     ends = [pd.Timestamp(d) for d in [last, *dates] if d is not None and not pd.isna(d)]
     opens = first if first is not None else people["exit_date"].min()

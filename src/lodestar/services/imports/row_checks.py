@@ -30,11 +30,11 @@ class Problems:
 
     def __init__(self, rows: Rows, report: ImportReport) -> None:
         """Start with the checks every cell gets: no NUL characters (no database stores
-        them in text, and PostgreSQL refuses them)."""
+        them in text, and PostgreSQL refuses them); skipped when the file's bytes hold none."""
         self.rows = rows
         self.report = report
         self.bad = np.zeros(len(rows), dtype=bool)
-        for name, values in rows.columns.items():
+        for name, values in rows.columns.items() if rows.may_hold_nul else ():
             nul = pc.match_substring(values, "\x00")
             self.flag(
                 np.asarray(pc.fill_null(nul, False).to_numpy(zero_copy_only=False), dtype=bool),

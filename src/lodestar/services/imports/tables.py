@@ -48,6 +48,8 @@ class Rows:
 
     columns: dict[str, pa.Array]
     lines: np.ndarray
+    # False when the file's bytes were seen to hold no NUL, so no cell needs checking for one.
+    may_hold_nul: bool = True
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -56,7 +58,10 @@ class Rows:
         """A column as text, trimmed; an absent optional column reads as empty."""
         if name in self.columns:
             return self.columns[name]
-        return pa.array([""] * len(self), pa.string())
+        n = len(self)  # n empty strings: n + 1 zero offsets and no characters, built at once
+        return pa.StringArray.from_buffers(
+            n, pa.py_buffer(np.zeros(n + 1, np.int32)), pa.py_buffer(b"")
+        )
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -164,7 +169,8 @@ def _read_csv(
                 name: pc.utf8_trim_whitespace(table.column(name).combine_chunks())
                 for name in header
             }
-            return header, Rows(columns, np.arange(2, table.num_rows + 2, dtype=np.int64))
+            lines_of_rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
+            return header, Rows(columns, lines_of_rows, may_hold_nul=b"\x00" in body)
     guards.not_utf8(body, report)
     return header, _read_csv_slowly(body, header, report)
 

@@ -16,7 +16,7 @@ Then every place the name, email, HR number or the email's SHA-1 (the xAPI
 - a sign-in account linked to the person: renamed, email replaced, deactivated, its password
   and API token made unusable.
 
-With ``delete_facts`` the person's facts are deleted as well (KPI observations in both stores
+With ``delete_facts`` the person's facts are deleted as well (KPI observations
 through ``db.kpi_store``, behaviour observations, learning statements, satisfaction answers,
 enrolments, moves, and the nudges about or to them with their opt-outs and work pattern):
 stored impact results stay as they were computed, but a new analysis no longer counts the

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
+from lodestar.db import kpi_store
 from lodestar.db.models import (
     AuditEvent,
     BehaviourObservation,
@@ -29,7 +30,6 @@ from lodestar.db.models import (
     EmployeeMove,
     EnrolmentSatisfaction,
     Kpi,
-    KpiObservation,
     LearningStatement,
     NudgeDelivery,
     NudgeOptOut,
@@ -108,6 +108,24 @@ def _rows(session: Session, model: type, *where: Any, order: Any = None) -> list
     return [dict(r._mapping) for r in session.execute(stmt)]
 
 
+def _observations(session: Session, pid: int, kpis: dict[int, str]) -> list[dict[str, Any]]:
+    """The person's KPI values, by period, as the rows of an export."""
+    found = kpi_store.observations(session, employee_id=pid)
+    found = found.sort_values(["period", "kpi_id"], kind="stable")
+    return [
+        {
+            "kpi_id": int(row.kpi_id),
+            "employee_id": pid,
+            "team_id": None,
+            "period": row.period,
+            "value": float(row.value),
+            "weight": int(row.weight),
+            "kpi_code": kpis.get(int(row.kpi_id), ""),
+        }
+        for row in found.itertuples(index=False)
+    ]
+
+
 def person_export(
     session: Session, actor: Actor, ref: str | int, *, purpose: str = "export"
 ) -> PersonExport:
@@ -125,11 +143,7 @@ def person_export(
     for row in statements:
         row["raw_json"] = _parsed(row.pop("raw"))
     kpis = dict(session.execute(select(Kpi.id, Kpi.code)).all())
-    observations = _rows(
-        session, KpiObservation, KpiObservation.employee_id == pid, order=KpiObservation.period
-    )
-    for row in observations:
-        row["kpi_code"] = kpis.get(row["kpi_id"], "")
+    observations = _observations(session, pid, kpis)
     programs = dict(session.execute(select(Program.id, Program.code)).all())
     enrolments = _rows(session, ProgramEnrolment, ProgramEnrolment.employee_id == pid)
     for row in enrolments:

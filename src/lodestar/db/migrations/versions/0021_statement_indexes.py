@@ -2,7 +2,7 @@
 that have a value (partial), and the object index that ``(object_id, id)`` already covers goes
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 08:00:00
 
 Every statement was written into ten indexes; most have no registration and are not voiding
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
