@@ -63,7 +63,14 @@ def plain_query(session: Session, program_id: int, kpi_id: int) -> pd.DataFrame:
 
 
 def employee_programs(session: Session) -> list[Program]:
-    programs = list(session.scalars(select(Program).where(Program.kpi_id.is_not(None))))
+    """The demo's programs on employee-level KPIs that have participants (the programs its
+    requests became are still in design or just launched, with nobody enrolled yet)."""
+    enrolled = select(ProgramEnrolment.program_id)
+    programs = list(
+        session.scalars(
+            select(Program).where(Program.kpi_id.is_not(None), Program.id.in_(enrolled))
+        )
+    )
     return [p for p in programs if facts_module.program_facts(session, p.id)[1].grain == "employee"]
 
 

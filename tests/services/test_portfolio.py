@@ -93,7 +93,9 @@ def test_managers_see_their_department_and_employees_nothing(db: Session, actors
 def test_a_measured_effect_over_too_few_people_is_not_used(db: Session, actors):
     """Small-group rule: a stored estimate over fewer participants than the minimum group
     size is an aggregate over too few people; the score falls back and says why."""
-    prog = db.scalars(select(Program).where(Program.status != "stopped")).first()
+    prog = db.scalars(
+        select(Program).where(Program.status != "stopped").order_by(Program.id)
+    ).first()
     db.add(
         ImpactResult(
             program_id=prog.id, kpi_id=prog.kpi_id, design="randomised", method="t",

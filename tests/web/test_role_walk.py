@@ -364,6 +364,10 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/skills/gaps"): (OVERVIEW, 403, None),
     ("GET", "/skills/forecast"): (OVERVIEW, 403, None),
     ("GET", "/skills/profiles"): (EVERYONE, 403, None),
+    ("POST", "/skills/headcount"): (LD, 403, "form"),
+    ("GET", "/api/skills/headcount"): (OVERVIEW, 403, None),
+    ("PUT", "/api/skills/headcount"): (LD, 403, "headcount_json"),
+    ("DELETE", "/api/skills/headcount"): (LD, 403, None),
     ("POST", "/skills/profiles"): (LD, 403, "profile_form"),
     ("GET", "/api/skills"): (EVERYONE, 403, None),
     ("GET", "/api/skills/heatmap"): (PROGRAM_READERS, 403, None),
@@ -708,6 +712,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
             "assessed_on": "2026-11-01",
         },
         "review_json": {"level": 2},
+        "headcount_json": {"job_title": "Recruiter", "horizon_months": 24, "change": 1},
         "profile_json": {
             "job_title": "Recruiter",
             "skill_code": "BW-DATA",

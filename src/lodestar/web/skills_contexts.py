@@ -9,6 +9,7 @@ from lodestar.services.skills.assessments import AssessmentView
 from lodestar.services.skills.catalogue import SkillView
 from lodestar.services.skills.forecast import Forecast
 from lodestar.services.skills.gaps import GapLine, GroupGap, HeatMap, SelfRatingBias
+from lodestar.services.skills.headcount import HeadcountLine
 from lodestar.services.skills.profiles import JobProfile, PrioritySkillLine
 
 
@@ -60,6 +61,10 @@ class ForecastPage:
     """``skills/forecast.html``: need vs supply at 12 and 24 months, and what to start now."""
 
     forecast: Forecast
+    headcount: list[HeadcountLine]
+    job_titles: list[str]
+    can_edit: bool
+    error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import HeadcountPlan, PlannedMove, PrioritySkill
+from lodestar.db.models import HeadcountPlan, JobSkill, PlannedMove, PrioritySkill
 from lodestar.domain.roles import Actor
 from lodestar.domain.skills import HORIZONS, gap_weight, recommend
 from lodestar.errors import PermissionDenied
@@ -126,9 +126,15 @@ def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:
 def _forecast(session: Session, base: SkillsBase, as_of: date) -> Forecast:
     need = base.need
     heads = _headcount(session, base, as_of)
-    profile = need.drop_duplicates(["job_role_id", "skill_id"])[
-        ["job_role_id", "skill_id", "target", "importance"]
-    ]
+    # Every job title's profile, not only the titles someone holds today: a plan to hire into a
+    # new title needs that title's skills too.
+    profile = pd.DataFrame.from_records(
+        session.execute(
+            select(JobSkill.job_role_id, JobSkill.skill_id, JobSkill.target_level,
+                   JobSkill.importance)
+        ).all(),
+        columns=["job_role_id", "skill_id", "target", "importance"],
+    )  # fmt: skip
     demand = profile.merge(heads, left_on="job_role_id", right_index=True)
     extras = (
         pd.DataFrame.from_records(

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from lodestar.domain.skills import AssessmentSource
 from lodestar.services.input_fields import RecordId
-from lodestar.services.skills import assessments, catalogue, forecast, gaps, profiles
+from lodestar.services.skills import assessments, catalogue, forecast, gaps, headcount, profiles
 from lodestar.services.skills.moodle_export import export_moodle
 from lodestar.web.badge_awards import award_shown_proficiency
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -191,6 +191,41 @@ def moodle(
     idnumber: Annotated[str, Field(max_length=100)], db: SessionDep, actor: CurrentActor
 ) -> Response:
     return Response(export_moodle(db, actor, idnumber), media_type="text/csv; charset=utf-8")
+
+
+class HeadcountSet(BaseModel):
+    job_title: Annotated[str, Field(min_length=1, max_length=200)]
+    horizon_months: int = Field(ge=1, le=120, description="12 or 24")
+    change: int = Field(
+        ge=-100_000, le=100_000, description="More people (negative: fewer) by the horizon"
+    )
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+@router.get("/headcount", summary="The headcount plan by job title and horizon")
+def get_headcount(db: SessionDep, actor: CurrentActor) -> list[dict[str, Any]]:
+    return plain(headcount.headcount_plan(db, actor))  # type: ignore[no-any-return]
+
+
+@router.put("/headcount", summary="Set one job title's planned change for a horizon")
+def put_headcount(body: HeadcountSet, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+    line = headcount.set_headcount(
+        db, actor, body.job_title, body.horizon_months, body.change, body.note
+    )
+    db.commit()
+    return plain(line)  # type: ignore[no-any-return]
+
+
+@router.delete("/headcount", status_code=204, summary="Remove a job title's plan for a horizon")
+def delete_headcount(
+    db: SessionDep,
+    actor: WritingActor,
+    job_title: Annotated[str, Query(max_length=200)] = "",
+    horizon_months: Annotated[int, Query(ge=0, le=120)] = 0,
+) -> Response:
+    headcount.remove_headcount(db, actor, job_title, horizon_months)
+    db.commit()
+    return Response(status_code=204)
 
 
 @router.get("/{skill_code:path}", summary="One skill by its code")

@@ -9,10 +9,10 @@ from datetime import date
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from lodestar.errors import InvalidInput
+from lodestar.errors import InvalidInput, NotFound
 from lodestar.services.privacy.groups import group_rule
 from lodestar.services.reporting_line import own_employee_id
-from lodestar.services.skills import assessments, catalogue, forecast, gaps, profiles
+from lodestar.services.skills import assessments, catalogue, forecast, gaps, headcount, profiles
 from lodestar.services.skills.moodle_export import export_moodle, framework_codes
 from lodestar.web.badge_awards import award_shown_proficiency
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -146,11 +146,48 @@ def gaps_page(request: Request, db: SessionDep, actor: CurrentActor) -> Response
     return render(request, "skills/gaps.html", page)
 
 
+def _forecast(
+    request: Request, db: SessionDep, actor: CurrentActor, error: str | None = None,
+    status: int = 200,
+) -> Response:  # fmt: skip
+    page = ForecastPage(
+        forecast.skills_forecast(db, actor),
+        headcount=headcount.headcount_plan(db, actor),
+        job_titles=[p.title for p in profiles.job_profiles(db, actor)],
+        can_edit=actor.is_ld,
+        error=error,
+    )
+    return render(request, "skills/forecast.html", page, status_code=status)
+
+
 @router.get("/skills/forecast")
 def forecast_page(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
-    return render(
-        request, "skills/forecast.html", ForecastPage(forecast.skills_forecast(db, actor))
-    )
+    return _forecast(request, db, actor)
+
+
+@router.post("/skills/headcount")
+def set_headcount(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+    title = form_text(form, "job_title")
+    try:
+        horizon = int(form_text(form, "horizon_months") or "0")
+        if form_text(form, "remove"):
+            headcount.remove_headcount(db, actor, title, horizon)
+            said = "The plan is taken out of the forecast."
+        else:
+            change = int(form_text(form, "change") or "0")
+            headcount.set_headcount(db, actor, title, horizon, change, form_text(form, "note"))
+            said = "The headcount plan is saved; the forecast counts it."
+    except (InvalidInput, NotFound, ValueError) as exc:
+        db.rollback()
+        message = (
+            exc.message
+            if isinstance(exc, InvalidInput | NotFound)
+            else "The horizon and the change in people are whole numbers (a fall is negative)."
+        )
+        return _forecast(request, db, actor, message, 422)
+    db.commit()
+    flash(request, said)
+    return see_other("/skills/forecast#headcount")
 
 
 def _profiles(
