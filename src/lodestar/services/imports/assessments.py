@@ -16,10 +16,11 @@ from lodestar.db.bulk import insert_frame
 from lodestar.db.models import ProficiencyScaleRow, Skill, SkillAssessment
 from lodestar.domain.roles import Actor
 from lodestar.domain.skills import ASSESSMENT_SOURCES, DEFAULT_LEVELS
-from lodestar.services.imports.common import employee_ids, require_importer, writing
+from lodestar.services.imports.common import require_importer, writing
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.row_checks import (
     Problems,
+    known_employees,
     lookup,
     parse_choice,
     parse_dates,
@@ -45,12 +46,7 @@ def import_assessments(
     report = ImportReport("assessments", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, LAYOUT, report)
     p = Problems(rows, report)
-    person = lookup(
-        p,
-        "employee_id",
-        employee_ids(session),
-        lambda v: f"No employee has the id “{v}”. Import the employee first.",
-    )
+    person = known_employees(p, session)
     skills = session.execute(
         select(Skill.code, Skill.id, ProficiencyScaleRow.levels).outerjoin(
             ProficiencyScaleRow, ProficiencyScaleRow.id == Skill.scale_id

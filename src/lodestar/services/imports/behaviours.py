@@ -18,7 +18,6 @@ from lodestar.db.models import BehaviourObservation
 from lodestar.domain.roles import Actor
 from lodestar.services.imports.common import (
     differs,
-    employee_ids,
     int_key,
     require_importer,
     writing,
@@ -26,7 +25,7 @@ from lodestar.services.imports.common import (
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.row_checks import (
     Problems,
-    lookup,
+    known_employees,
     parse_booleans,
     parse_choice,
     parse_dates,
@@ -57,12 +56,7 @@ def import_behaviours(
     report = ImportReport("behaviours", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, LAYOUT, report)
     p = Problems(rows, report)
-    employee = lookup(
-        p,
-        "employee_id",
-        employee_ids(session),
-        lambda v: f"No employee has the id “{v}”. Import the employee (HRIS file) first.",
-    )
+    employee = known_employees(p, session)
     require(p, "behaviour", "behaviour")
     day = parse_dates(p, "date", "date", required=True)
     source = parse_choice(p, "source", "source", SOURCES, default=None)

@@ -18,7 +18,6 @@ from lodestar.db.models import EnrolmentSatisfaction, Program, ProgramEnrolment
 from lodestar.domain.roles import Actor
 from lodestar.services.imports.common import (
     differs,
-    employee_ids,
     int_key,
     require_importer,
     writing,
@@ -26,6 +25,7 @@ from lodestar.services.imports.common import (
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.row_checks import (
     Problems,
+    known_employees,
     lookup,
     parse_choice,
     parse_dates,
@@ -73,12 +73,7 @@ def import_enrolments(
             "program_name column so the import creates it."
         ),
     )
-    employee = lookup(
-        p,
-        "employee_id",
-        employee_ids(session),
-        lambda v: f"No employee has the id “{v}”. Import the employee (HRIS file) first.",
-    )
+    employee = known_employees(p, session)
     too_long(p, {"program": ("program code", 60), "program_name": ("program name", 200),
                  "cohort": ("cohort", 40)})  # fmt: skip
     group = parse_choice(p, "group", "group", GROUPS, default=None)

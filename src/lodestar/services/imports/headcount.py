@@ -17,9 +17,15 @@ from sqlalchemy.orm import Session
 from lodestar.db.models import HeadcountPlan, JobRole, PlannedMove
 from lodestar.domain.roles import Actor
 from lodestar.domain.skills import HORIZONS
-from lodestar.services.imports.common import employee_ids, require_importer, writing
+from lodestar.services.imports.common import require_importer, writing
 from lodestar.services.imports.report import ImportReport, Progress, no_progress
-from lodestar.services.imports.row_checks import Problems, lookup, parse_dates, parse_numbers
+from lodestar.services.imports.row_checks import (
+    Problems,
+    known_employees,
+    lookup,
+    parse_dates,
+    parse_numbers,
+)
 from lodestar.services.imports.tables import Layout, read_rows
 
 HEADCOUNT = Layout(("job_title", "horizon_months", "change"), ("note",))
@@ -104,12 +110,7 @@ def import_planned_moves(
     report = ImportReport("planned_moves", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, MOVES, report)
     p = Problems(rows, report)
-    person = lookup(
-        p,
-        "employee_id",
-        employee_ids(session),
-        lambda v: f"No employee has the id “{v}”. Import the employee first.",
-    )
+    person = known_employees(p, session)
     role = lookup(p, "to_job_title", job_role_ids(session), _unknown_title, casefold=True)
     day = parse_dates(p, "effective_on", "date", required=True)
     keys = pd.DataFrame({"person": person, "day": day})

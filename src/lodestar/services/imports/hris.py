@@ -33,7 +33,7 @@ from lodestar.services.imports.report import ImportReport, Progress, no_progress
 from lodestar.services.imports.row_checks import (
     Problems,
     is_empty,
-    lookup,
+    known_employees,
     parse_choice,
     parse_dates,
     require,
@@ -249,12 +249,7 @@ def import_moves(
     report = ImportReport("moves", filename, dry_run=dry_run, progress=progress)
     rows = read_rows(data, filename, MOVES, report)
     p = Problems(rows, report)
-    employee = lookup(
-        p,
-        "employee_id",
-        employee_ids(session),
-        lambda v: f"No employee has the id “{v}”. Import the employee (HRIS file) first.",
-    )
+    employee = known_employees(p, session)
     effective = parse_dates(p, "effective_date", "effective date", required=True)
     team_text = np.asarray(rows.text("team").to_numpy(zero_copy_only=False), dtype=object)
     dep_text = np.asarray(rows.text("department").to_numpy(zero_copy_only=False), dtype=object)

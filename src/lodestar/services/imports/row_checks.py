@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy.orm import Session
 
+from lodestar.services.imports.common import employee_ids
 from lodestar.services.imports.report import ImportRejected, ImportReport, RowProblem
 from lodestar.services.imports.tables import Rows
 
@@ -276,3 +278,14 @@ def lookup(
     series = pd.Series(out, dtype="Int64")
     series[out < 0] = pd.NA
     return series
+
+
+def known_employees(problems: Problems, session: Session, name: str = "employee_id") -> pd.Series:
+    """The ``name`` column's employee external ids as employee ids; an id no employee has is a
+    row problem that says to import the HRIS file first."""
+    return lookup(
+        problems,
+        name,
+        employee_ids(session),
+        lambda v: f"No employee has the id “{v}”. Import the employee (HRIS file) first.",
+    )
