@@ -43,6 +43,8 @@ class Employee(Base):
         Index("ix_employees_team_hire", "team_id", "hire_date"),
         # xAPI actors are matched to people by e-mail in any case, for every batch written.
         Index("ix_employees_email_lower", func.lower(text("email"))),
+        # A manager's reports (reporting line, heat maps, work patterns) are looked up by it.
+        Index("ix_employees_manager", "manager_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
