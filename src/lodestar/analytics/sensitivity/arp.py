@@ -109,7 +109,7 @@ class HybridTest:
 
     def accepts(self, thetas: Array) -> NDArray[np.bool_]:
         """For each θ, whether the hybrid test at level α does not reject it."""
-        return accepts_each([self], thetas)[0]
+        return np.asarray(accepts_each([self], thetas)[0], dtype=bool)
 
 
 def accepts_each(tests: Sequence[HybridTest], thetas: Array) -> NDArray[np.bool_]:
@@ -135,9 +135,12 @@ def accepts_each(tests: Sequence[HybridTest], thetas: Array) -> NDArray[np.bool_
     # Where η̂ exceeds the Bonferroni bound for every θ, the first stage rejects them all
     # whatever c_LF is, and c_LF is not simulated.
     bounds = np.array([tests[i].bound for i in live])
-    all_out = (eta > bounds[:, None]).all(axis=1)
+    all_out: NDArray[np.bool_] = np.asarray((eta > bounds[:, None]).all(axis=1), dtype=bool)
     lf_cv = np.array(
-        [math.inf if gone else tests[i].lf_cv for i, gone in zip(live, all_out, strict=True)]
+        [
+            math.inf if gone else tests[i].lf_cv
+            for i, gone in zip(live, all_out.tolist(), strict=True)
+        ]
     )[:, None]
     var_b = np.take_along_axis(np.diagonal(cov, axis1=1, axis2=2), best, axis=1)
     rho = np.take_along_axis(cov, best[:, None, :], axis=2)
