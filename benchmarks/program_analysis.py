@@ -14,11 +14,12 @@ observed weekly for ``weeks`` weeks, and a program rolled out by team in four co
 ``db.bulk``. Then, alternating, fresh processes run
 
 (a) ``estimate_program_impact(session, ld_actor, program_id)`` plus the commit, in a process
-    that has loaded the estimators' libraries first (as a server does at start, in the
+    that has loaded the estimators' libraries and made threadpoolctl's view of the numerical
+    libraries first (``web.warmup.warm_up_estimators``, as a server does at start, in the
     background; the seconds that took are printed on their own line), timed in
     four parts: reading (the people query and the KPI columns), the person x period layout
-    (rest of ``build_program_panel``), estimation (``analyse_panel``, including loading the
-    estimators' libraries) and storing (money, result row, audit, tiers, commit);
+    (rest of ``build_program_panel``), estimation (``analyse_panel``) and storing (money,
+    result row, audit, tiers, commit);
 (b) ``pyfixest.feols("value ~ treat_post | employee_id + t", vcov={"CRV1": "employee_id"})``
     on the long frame of the panel ``build_program_panel`` returns (reading and building it
     are not timed; the JIT is warmed up on a small slice first).
@@ -211,7 +212,6 @@ def build(url: str, employees: int, weeks: int) -> dict[str, Any]:
 
 
 def run_analysis(url: str, program_id: int) -> dict[str, Any]:
-    import importlib
 
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -221,7 +221,7 @@ def run_analysis(url: str, program_id: int) -> dict[str, Any]:
     from lodestar.services.accounts import actor_of
     from lodestar.services.impact import panel as panel_module
     from lodestar.services.impact import program_impact
-    from lodestar.web.warmup import ESTIMATOR_MODULES
+    from lodestar.web.warmup import warm_up_estimators
 
     spent: dict[str, float] = {"fetch": 0.0, "panel": 0.0, "estimate": 0.0}
 
@@ -243,11 +243,11 @@ def run_analysis(url: str, program_id: int) -> dict[str, Any]:
     engine = make_engine(url)
     with Session(engine) as session:  # connect and warm the catalogue outside the clock
         actor = actor_of(session.scalars(select(User).where(User.email == LD_EMAIL)).one())
-    # The estimators' libraries are loaded once per process (a server does it at start, in
-    # the background: web/warmup.py), as pyfixest's JIT is warmed up before its fit.
+    # The estimators' libraries are loaded, and the view of the numerical libraries made, once
+    # per process (a server does it at start, in the background: web/warmup.py), as
+    # pyfixest's JIT is warmed up before its fit.
     loading = time.perf_counter()
-    for name in ESTIMATOR_MODULES:
-        importlib.import_module(name)
+    warm_up_estimators()
     loaded = time.perf_counter() - loading
     started = time.perf_counter()
     with Session(engine) as session, session.begin():
@@ -369,7 +369,7 @@ def report(
         ("prep", "person x period layout"),
         ("estimate", "estimation (CS + naive + diagnostics)"),
         ("store", "storing (result, audit, tiers, commit)"),
-        ("libraries", "libraries, loaded once per process"),
+        ("libraries", "libraries, warmed once per process"),
     ):
         print(f"        {label:<33}{a[key]:8.1f}")
     print(

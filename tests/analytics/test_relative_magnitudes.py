@@ -21,7 +21,8 @@ from medicaid import medicaid_event_study
 from scipy.optimize import linprog
 from tests.reference import tolerance, values
 
-from lodestar.analytics.sensitivity.arp import hybrid_test, normal_draws
+from lodestar.analytics.sensitivity import relative_magnitudes as rm_module
+from lodestar.analytics.sensitivity.arp import hybrid_test, normal_draws, quantile, tail_quantile
 from lodestar.analytics.sensitivity.honest_did import EventStudy
 from lodestar.analytics.sensitivity.relative_magnitudes import (
     Pieces,
@@ -128,6 +129,51 @@ def test_fast_simulation_equals_the_matrix_product(medicaid: EventStudy) -> None
                     draws=draws,
                 )
                 assert fast.lf_cv == pytest.approx(plain.lf_cv, rel=1e-12)
+
+
+def test_quantile_from_the_largest_values_is_the_quantile_of_all() -> None:
+    x = np.random.default_rng(2).standard_normal(10_000)
+    order = np.sort(x)
+    for kept in (60, 600):
+        top, below = order[-kept:], order[-kept - 1]
+        assert tail_quantile(top, 0.995, size=x.size, below=below) == quantile(x, 0.995)
+        assert np.quantile(x, 0.995) == pytest.approx(quantile(x, 0.995), rel=1e-15)
+    # Not settled: a value left out could reach the quantile, or too few values were kept.
+    assert tail_quantile(order[-60:], 0.995, size=x.size, below=order[-50]) is None
+    assert tail_quantile(order[-40:], 0.995, size=x.size, below=order[-41]) is None
+
+
+def test_critical_values_come_from_the_tail_of_the_draws(
+    medicaid: EventStudy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With 100,000 draws every least-favourable critical value is found from the draws farthest
+    # from zero (the quantile over all of them is never needed), and equals the plain product's.
+    draws = normal_draws(medicaid.vcov)
+    pieces = Pieces(medicaid, np.array([1.0, 0.0]), draws, alpha=0.05)
+    tests = [
+        (pieces.moments(m_bar, s, sign), pieces.test(m_bar, s, sign))
+        for m_bar in (0.0, 0.5, 2.0, 7.0)
+        for s in range(medicaid.n_pre)
+        for sign in (1.0, -1.0)
+    ]
+
+    def every_draw(x: np.ndarray, p: float) -> float:
+        raise AssertionError("the critical value was computed from every draw")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rm_module, "quantile", every_draw)
+        fast = [test.lf_cv for _, test in tests]
+    for (moments, _), value in zip(tests, fast, strict=True):
+        plain = hybrid_test(
+            moments,
+            medicaid.estimates,
+            medicaid.vcov,
+            pieces.rays,
+            pieces.slopes,
+            alpha=0.05,
+            draws=draws,
+        )
+        assert value == pytest.approx(plain.lf_cv, rel=1e-12)
 
 
 def test_coverage_when_trends_stay_parallel_after_the_start() -> None:

@@ -226,10 +226,12 @@ def test_warm_up_draws_a_chart_and_loads_the_estimators() -> None:
     import sys
 
     from lodestar.reports.charts import kpi_trend_svg, render_cache_info
+    from lodestar.services.impact.threads import _controller
     from lodestar.web.warmup import ESTIMATOR_MODULES, WARM_UP_POINTS, start_warm_up
 
     start_warm_up().join(timeout=120)
     assert all(name in sys.modules for name in ESTIMATOR_MODULES)
+    assert _controller.cache_info().currsize == 1  # the first analysis does not make it
     hits = render_cache_info().hits
     assert "<svg" in kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up")
     assert render_cache_info().hits == hits + 1  # drawn by the warm-up already

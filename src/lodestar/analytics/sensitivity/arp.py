@@ -31,19 +31,27 @@ Andrews, I., Roth, J. & Pakes, A. (2023). Inference for linear conditional momen
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
-__all__ = ["HybridTest", "LF_SIMULATIONS", "hybrid_test", "normal_draws"]
+__all__ = [
+    "HybridTest",
+    "accepts_each",
+    "LF_SIMULATIONS",
+    "hybrid_test",
+    "normal_draws",
+    "quantile",
+    "tail_quantile",
+]
 
 LF_SIMULATIONS = 100_000  # draws for the least-favourable critical value (HonestDiD uses 1,000)
 TINY = 1e-12
 
 Array = NDArray[np.float64]
-SimulateMax = Callable[[Array, NDArray[np.bool_]], Array]
+CriticalValue = Callable[[Array, NDArray[np.bool_], float], float]
 
 
 def normal_draws(sigma: Array, *, sims: int = LF_SIMULATIONS, seed: int = 0) -> Array:
@@ -69,7 +77,7 @@ class HybridTest:
         intercepts: Array,
         slopes: Array,
         cov: Array,
-        simulate: Callable[[], Array],
+        critical: Callable[[float], float],
         alpha: float,
         kappa: float,
     ) -> None:
@@ -78,10 +86,11 @@ class HybridTest:
         self.cov = cov  # γ_v'Σ_Y γ_w
         self.alpha = alpha
         self.kappa = kappa  # 0: the purely conditional test, no first stage
-        self._simulate = simulate  # draws of max_v γ_v'ξ, ξ ~ N(0, Σ_Y)
+        self._critical = critical  # p ↦ the p quantile of the draws of max_v γ_v'ξ, ξ ~ N(0, Σ_Y)
         self._lf_cv: float | None = None
         n = max(intercepts.size, 1)
-        self.bound = float(stats.norm.isf(kappa / n)) if kappa > 0 else math.inf
+        # Φ⁻¹(1 − κ/V) = −Φ⁻¹(κ/V), as scipy's norm.isf computes it (without its overhead)
+        self.bound = -float(special.ndtri(kappa / n)) if kappa > 0 else math.inf
 
     @property
     def lf_cv(self) -> float:
@@ -90,7 +99,7 @@ class HybridTest:
             if self.kappa <= 0 or self.intercepts.size == 0:
                 self._lf_cv = math.inf
             else:
-                self._lf_cv = _quantile(self._simulate(), 1 - self.kappa)
+                self._lf_cv = self._critical(1 - self.kappa)
         return self._lf_cv
 
     def statistic(self, thetas: Array) -> Array:
@@ -100,37 +109,66 @@ class HybridTest:
 
     def accepts(self, thetas: Array) -> NDArray[np.bool_]:
         """For each θ, whether the hybrid test at level α does not reject it."""
-        thetas = np.atleast_1d(np.asarray(thetas, dtype=np.float64))
-        if self.intercepts.size == 0:  # no vertex: the linear program is unbounded, η̂ = -inf
-            return np.ones(thetas.shape, dtype=bool)
-        values = self.intercepts[:, None] - self.slopes[:, None] * thetas[None, :]
-        best = values.argmax(axis=0)
-        cols = np.arange(thetas.size)
-        eta = values[best, cols]
-        if bool((eta > self.bound).all()):
-            return np.zeros(thetas.shape, dtype=bool)  # the first stage rejects every θ
-        lf_cv = self.lf_cv
-        var_b = self.cov[best, best]
-        rho = self.cov[:, best] / np.where(var_b > TINY, var_b, 1.0)[None, :]
-        den = 1.0 - rho
-        num = values - rho * eta[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            bound = num / den
-        v_lo = np.where(den > TINY, bound, -np.inf).max(axis=0)
-        v_up = np.where(den < -TINY, bound, np.inf).min(axis=0)
-        sd_b = np.sqrt(np.where(var_b > TINY, var_b, 1.0))
-        stat = eta / sd_b
-        z_lo = v_lo / sd_b
-        z_up = np.minimum(v_up, lf_cv) / sd_b
-        size = (
-            (self.alpha - self.kappa) / (1 - self.kappa) if np.isfinite(self.lf_cv) else self.alpha
-        )
-        inside = (z_lo <= stat) & (stat <= z_up)
-        p = _truncated_sf(np.clip(stat, z_lo, z_up), z_lo, z_up)
-        reject = (eta > lf_cv) | (inside & (stat > 0) & (p < size))
-        degenerate = var_b <= TINY  # η̂ has no noise: reject exactly when it is positive
-        reject = np.where(degenerate, eta > 0, reject)
-        return np.asarray(~reject, dtype=bool)
+        return np.asarray(accepts_each([self], thetas)[0], dtype=bool)
+
+
+def accepts_each(tests: Sequence[HybridTest], thetas: Array) -> NDArray[np.bool_]:
+    """For each test (rows) and each θ (columns), whether the test does not reject θ: the
+    tests run together, as one computation over (test, vertex, θ), vertices padded with −∞."""
+    thetas = np.atleast_1d(np.asarray(thetas, dtype=np.float64))
+    out = np.ones((len(tests), thetas.size), dtype=bool)
+    # No vertex: the linear program is unbounded, η̂ = -inf, and nothing is rejected.
+    live = [i for i, t in enumerate(tests) if t.intercepts.size]
+    if not live:
+        return out
+    width = max(tests[i].intercepts.size for i in live)
+    intercepts = np.full((len(live), width), -np.inf)
+    slopes = np.zeros((len(live), width))
+    cov = np.zeros((len(live), width, width))
+    for row, i in enumerate(live):
+        n = tests[i].intercepts.size
+        intercepts[row, :n], slopes[row, :n] = tests[i].intercepts, tests[i].slopes
+        cov[row, :n, :n] = tests[i].cov
+    values = intercepts[:, :, None] - slopes[:, :, None] * thetas[None, None, :]
+    best = values.argmax(axis=1)
+    eta = np.take_along_axis(values, best[:, None, :], axis=1)[:, 0, :]
+    # Where η̂ exceeds the Bonferroni bound for every θ, the first stage rejects them all
+    # whatever c_LF is, and c_LF is not simulated.
+    bounds = np.array([tests[i].bound for i in live])
+    all_out: NDArray[np.bool_] = np.asarray((eta > bounds[:, None]).all(axis=1), dtype=bool)
+    lf_cv = np.array(
+        [
+            math.inf if gone else tests[i].lf_cv
+            for i, gone in zip(live, all_out.tolist(), strict=True)
+        ]
+    )[:, None]
+    var_b = np.take_along_axis(np.diagonal(cov, axis1=1, axis2=2), best, axis=1)
+    rho = np.take_along_axis(cov, best[:, None, :], axis=2)
+    rho = rho / np.where(var_b > TINY, var_b, 1.0)[:, None, :]
+    den = 1.0 - rho
+    num = values - rho * eta[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = num / den
+    v_lo = np.where(den > TINY, bound, -np.inf).max(axis=1)
+    v_up = np.where(den < -TINY, bound, np.inf).min(axis=1)
+    sd_b = np.sqrt(np.where(var_b > TINY, var_b, 1.0))
+    stat = eta / sd_b
+    z_lo = v_lo / sd_b
+    z_up = np.minimum(v_up, lf_cv) / sd_b
+    size = np.array(
+        [
+            (t.alpha - t.kappa) / (1 - t.kappa) if math.isfinite(cv) else t.alpha
+            for t, cv in zip((tests[i] for i in live), lf_cv[:, 0], strict=True)
+        ]
+    )
+    inside = (z_lo <= stat) & (stat <= z_up)
+    p = _truncated_sf(np.clip(stat, z_lo, z_up), z_lo, z_up)
+    reject = (eta > lf_cv) | (inside & (stat > 0) & (p < size[:, None]))
+    degenerate = var_b <= TINY  # η̂ has no noise: reject exactly when it is positive
+    reject = np.where(degenerate, eta > 0, reject)
+    reject[all_out] = True
+    out[live] = ~reject
+    return out
 
 
 def _truncated_sf(x: Array, lo: Array, hi: Array) -> Array:
@@ -165,51 +203,65 @@ def hybrid_test(
     *,
     alpha: float,
     draws: Array | None = None,
-    simulate: SimulateMax | None = None,
+    critical: CriticalValue | None = None,
     hybrid: bool = True,
 ) -> HybridTest:
     """The test of ``E[A β̂ − a θ] ≤ X ξ`` for some ξ, given the cone's extreme rays.
 
     ``moments`` is A (moments × coefficients); ``rays`` holds the extreme rays of
     ``{γ ≥ 0 : X'γ = 0}`` as rows (any positive scale); ``slopes[v] = r_v'a``. The first stage
-    needs simulations of ``max_v r_v'A ξ / s_v`` over the kept rays (s_v = r_v'σ): either
-    ``draws``, N(0, Σ) draws of the coefficients as columns (:func:`normal_draws`), or a
-    ``simulate(scale, keep)`` that computes them faster from the structure of A.
-    ``hybrid=False`` gives the purely conditional test."""
+    needs the p quantile of simulations of ``max_v r_v'A ξ / s_v`` over the kept rays
+    (s_v = r_v'σ): either ``draws``, N(0, Σ) draws of the coefficients as columns
+    (:func:`normal_draws`), or a ``critical(scale, keep, p)`` that finds the same quantile faster
+    from the structure of A. ``hybrid=False`` gives the purely conditional test."""
     cov_y = moments @ sigma @ moments.T
     sd = np.sqrt(np.clip(np.diag(cov_y), 0.0, None))
     scale = rays @ sd
     keep = scale > TINY * max(float(sd.max(initial=0.0)), 1.0)
     g = rays[keep] / scale[keep, None]
-    run: SimulateMax = _no_simulation
-    if simulate is not None:
-        run = simulate
+    run: CriticalValue = _no_simulation
+    if critical is not None:
+        run = critical
     elif draws is not None:
         sim_rows, sims = g @ moments, draws
 
-        def run(scale: Array, keep: NDArray[np.bool_]) -> Array:
-            return np.asarray((sim_rows @ sims).max(axis=0), dtype=np.float64)
+        def run(scale: Array, keep: NDArray[np.bool_], p: float) -> float:
+            return quantile(np.asarray((sim_rows @ sims).max(axis=0), dtype=np.float64), p)
 
     elif hybrid:
-        raise ValueError("the hybrid test needs draws or simulate")
+        raise ValueError("the hybrid test needs draws or a critical value")
     return HybridTest(
         intercepts=np.asarray(g @ (moments @ beta), dtype=np.float64),
         slopes=np.asarray(slopes[keep] / scale[keep], dtype=np.float64),
         cov=np.asarray(g @ cov_y @ g.T, dtype=np.float64),
-        simulate=lambda: run(scale, keep),
+        critical=lambda p: run(scale, keep, p),
         alpha=alpha,
         kappa=alpha / 10 if hybrid else 0.0,
     )
 
 
-def _no_simulation(scale: Array, keep: NDArray[np.bool_]) -> Array:
+def _no_simulation(scale: Array, keep: NDArray[np.bool_], p: float) -> float:
     raise ValueError("the purely conditional test has no first stage to simulate")
 
 
-def _quantile(x: Array, p: float) -> float:
+def quantile(x: Array, p: float) -> float:
     """The p quantile with linear interpolation (numpy's and R's default, type 7)."""
-    h = (x.size - 1) * p
+    value = tail_quantile(x, p, size=x.size, below=-math.inf)
+    assert value is not None  # nothing is left out
+    return value
+
+
+def tail_quantile(x: Array, p: float, *, size: int, below: float) -> float | None:
+    """The p quantile (as :func:`quantile`) of ``size`` values of which ``x`` holds some and
+    every value left out is at most ``below``; None when that does not settle it (the values
+    left out could reach the quantile's order statistics)."""
+    h = (size - 1) * p
     k = int(math.floor(h))
-    upper = min(k + 1, x.size - 1)
-    part = np.partition(x, (k, upper))
-    return float(part[k] + (h - k) * (part[upper] - part[k]))
+    upper = min(k + 1, size - 1)
+    skip = size - x.size  # the values left out take the lowest ranks
+    if k < skip:
+        return None
+    part = np.partition(x, (k - skip, upper - skip))
+    if skip and not part[k - skip] > below:
+        return None
+    return float(part[k - skip] + (h - k) * (part[upper - skip] - part[k - skip]))
