@@ -72,10 +72,10 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
     people = panel.people.loc[keep, PERSON_COLUMNS].reset_index(drop=True)
     people["pre_mean"] = filled[keep, :split].sum(axis=1) / n_pre[keep]
     people["post_mean"] = filled[keep, split:].sum(axis=1) / n_post[keep]
-    return _person_columns(people, panel.periods[0])
+    return person_columns(people, panel.periods[0])
 
 
-def _person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
+def person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
     first_period = pd.Timestamp(first_period_value)
     hire = pd.to_datetime(people["hire_date"])
     people["tenure_years"] = (first_period - hire).dt.days.clip(lower=0) / 365.25
@@ -91,7 +91,6 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     # Imported here: the estimators pull in statsmodels and scipy, which the web app and the
     # CLI should not load at start-up for pages that never estimate anything.
     from lodestar.analytics.estimators.naive import estimate_naive
-    from lodestar.analytics.estimators.observational import estimate_selection_on_observables
     from lodestar.analytics.estimators.randomised import estimate_randomised
     from lodestar.analytics.estimators.staggered import estimate_staggered_matrix
     from lodestar.analytics.sensitivity import add_sensitivity
@@ -118,7 +117,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         headline = add_sensitivity(headline)  # honest-DiD bounds on the event study
         people = person_level(panel)
         naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-        return _analysis(choice, headline, naive, headline.n_treated)
+        return program_analysis(choice, headline, naive, headline.n_treated)
     people = person_level(panel)
     if chosen == "randomised":
         pilot = people[people["group"].isin(["participant", "comparison"])]
@@ -134,10 +133,22 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             cluster="team_id" if by_team else None,
             info=info,
         )
-        return _analysis(choice, headline, None, headline.n_treated)
+        return program_analysis(choice, headline, None, headline.n_treated)
+    return analyse_selection(choice, people, info, panel.program.name)
+
+
+def analyse_selection(
+    choice: PanelDesignChoice, people: pd.DataFrame, info: OutcomeInfo, program_name: str
+) -> ProgramAnalysis:
+    """Selection on observables on one row per person (``person_level``'s columns), with the
+    sensitivity to an unmeasured factor and the naive comparison beside it."""
+    from lodestar.analytics.estimators.naive import estimate_naive
+    from lodestar.analytics.estimators.observational import estimate_selection_on_observables
+    from lodestar.analytics.sensitivity import add_sensitivity
+
     if people["participant"].sum() == 0:
         raise InvalidInput(
-            f"Program '{panel.program.name}' has no participants with observations before and "
+            f"Program '{program_name}' has no participants with observations before and "
             "after its start. Check the enrolments' start dates against the KPI's history."
         )
     covariates = ["pre_mean", "performance_rating", "tenure_years"]
@@ -158,10 +169,10 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         },
     )
     naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-    return _analysis(choice, headline, naive, int(np.sum(people["participant"])))
+    return program_analysis(choice, headline, naive, int(np.sum(people["participant"])))
 
 
-def _analysis(
+def program_analysis(
     choice: PanelDesignChoice, headline: EffectEstimate, naive: EffectEstimate | None, people: int
 ) -> ProgramAnalysis:
     """The result with why this design was used put before the estimator's own reason."""
