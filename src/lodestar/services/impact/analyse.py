@@ -22,7 +22,7 @@ from lodestar.analytics.panels import WideValues
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.domain.evaluation import PANEL_DESIGNS, PanelDesign
 from lodestar.errors import InvalidInput
-from lodestar.services.impact.design_choice import design_for_panel
+from lodestar.services.impact.design_choice import DesignChoice, design_for_panel
 from lodestar.services.impact.panel import PERSON_COLUMNS, ProgramPanel
 
 ProgramDesign = PanelDesign  # the panel designs, defined once in domain.evaluation
@@ -49,10 +49,14 @@ def choose_for_panel(panel: ProgramPanel, requested: str | None = None) -> Panel
     """The program's recorded evaluation design (or a run's override), or else one chosen from
     the data's structure, with the reason; refuses designs that are not estimated on the KPI
     panel."""
-    choice = design_for_panel(panel, requested=requested)
+    return panel_choice(design_for_panel(panel, requested=requested), panel.program.name)
+
+
+def panel_choice(choice: DesignChoice, program_name: str) -> PanelDesignChoice:
+    """``choice`` as a design estimated on the KPI panel, or a refusal that says what to do."""
     if choice.design not in PANEL_DESIGNS:
         raise InvalidInput(
-            f"Program '{panel.program.name}' records the evaluation design '{choice.design}', "
+            f"Program '{program_name}' records the evaluation design '{choice.design}', "
             "which is not estimated on the KPI panel. Record staggered, randomised or "
             "selection_on_observables in the program's setup to analyse the KPI panel."
         )

@@ -25,12 +25,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
-from lodestar.domain.evaluation import PANEL_DESIGNS
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.analyse import (
     PanelDesignChoice,
     ProgramAnalysis,
     analyse_selection,
+    panel_choice,
     person_columns,
     program_analysis,
 )
@@ -133,13 +133,7 @@ def external_design(
         bool((found["arm"] == 0).any()),
     )
     choice = design_for_structure(program.evaluation_design or "", facts, requested=requested)
-    if choice.design not in PANEL_DESIGNS:
-        raise InvalidInput(
-            f"Program '{program.name}' records the evaluation design '{choice.design}', "
-            "which is not estimated on the KPI panel. Record staggered, randomised or "
-            "selection_on_observables in the program's setup to analyse the KPI panel."
-        )
-    return PanelDesignChoice(choice.design, choice.reason, choice.recorded)  # type: ignore[arg-type]
+    return panel_choice(choice, program.name)
 
 
 def analyse_external(
