@@ -23,17 +23,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 
 
-def one_run(folder: Path, engine: str, cores: int, memory_gib: float) -> dict[str, object]:
+def one_run(
+    folder: Path, engine: str, cores: int, memory_gib: float, design: str = "staggered"
+) -> dict[str, object]:
     """One analysis in this process; prints and returns its figures."""
     import resource
 
     import ibis
-
-    from lodestar.analytics.in_engine.staggered import estimate_staggered_table
 
     started = time.perf_counter()
     if engine == "duckdb":
@@ -47,20 +48,29 @@ def one_run(folder: Path, engine: str, cores: int, memory_gib: float) -> dict[st
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", str(4 * cores))
             .config("spark.driver.memory", f"{int(memory_gib)}g")
+            .config("spark.pyspark.python", sys.executable)
             .getOrCreate()
         )
         con = ibis.pyspark.connect(session)
         table = con.read_parquet(str(folder))
-    est = estimate_staggered_table(
-        table,
-        outcome="value",
-        unit="employee_id",
-        time="week",
-        cohort="cohort",
-        control_group="not_yet_treated",
-        engine=engine,
-        source=str(folder),
-    )
+    if design == "randomised":
+        from lodestar.analytics.in_engine.randomised import (
+            PilotColumns,
+            estimate_randomised_table,
+        )
+
+        # The panel's people who start as the pilot arm, the never trained as its comparison;
+        # weeks before 50 as the baseline: three aggregate queries, nothing per person.
+        arm_table = table.mutate(arm=ibis.ifelse(table.cohort > 0, 1, 0))
+        est = estimate_randomised_table(
+            arm_table,
+            columns=PilotColumns(unit="employee_id", time="week", outcome="value", treated="arm"),
+            split=50,
+            engine=engine,
+            source=str(folder),
+        )
+    else:
+        est = _staggered(table, engine, folder)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # GiB (Linux: KiB)
@@ -73,8 +83,23 @@ def one_run(folder: Path, engine: str, cores: int, memory_gib: float) -> dict[st
         "estimate": est.estimate,
         "se": est.se,
         "path": est.details["engine"]["path"],
-        "rows_read": est.details["engine"]["rows_read"],
+        "rows_read": est.details["engine"].get("rows_read", 0),
     }
+
+
+def _staggered(table: Any, engine: str, folder: Path) -> Any:
+    from lodestar.analytics.in_engine.staggered import estimate_staggered_table
+
+    return estimate_staggered_table(
+        table,
+        outcome="value",
+        unit="employee_id",
+        time="week",
+        cohort="cohort",
+        control_group="not_yet_treated",
+        engine=engine,
+        source=str(folder),
+    )
 
 
 def main() -> None:
@@ -82,6 +107,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--design", choices=["staggered", "randomised"], default="staggered")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory-gib", type=float, default=3.0)
@@ -90,7 +116,7 @@ def main() -> None:
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a single run (internal)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.one, args.engine, args.cores, args.memory_gib)))
+        print(json.dumps(one_run(args.one, args.engine, args.cores, args.memory_gib, args.design)))
         return
     sys.path.insert(0, str(HERE))
     from external_panel_data import write_panel
@@ -119,6 +145,8 @@ def main() -> None:
                         str(args.cores),
                         "--memory-gib",
                         str(args.memory_gib),
+                        "--design",
+                        args.design,
                     ],
                     capture_output=True,
                     text=True,

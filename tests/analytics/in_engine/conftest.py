@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,15 @@ def spark_ibis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     import ibis
     from pyspark.sql import SparkSession
 
+    import lodestar
+
+    # Spark's Python workers import Lodestar to reduce partitions to moments: give them the
+    # source tree the tests import it from.
+    here = str(Path(lodestar.__file__).resolve().parents[1])
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (here, os.environ.get("PYTHONPATH", "")) if p
+    )
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     warehouse: Path = tmp_path_factory.mktemp("spark")
     session = (
         SparkSession.builder.master("local[2]")
@@ -86,6 +96,7 @@ def spark_ibis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.warehouse.dir", str(warehouse))
         .config("spark.driver.memory", "1g")
+        .config("spark.pyspark.python", sys.executable)  # workers import Lodestar
         .getOrCreate()
     )
     try:

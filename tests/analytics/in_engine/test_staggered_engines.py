@@ -120,4 +120,39 @@ def test_spark_local_matches_the_in_memory_engine(spark_ibis, panel):
     table = spark_ibis.create_table("sales_panel", panel, overwrite=True)
     engine, memory = both(table, panel)
     assert_same(engine, memory)
-    assert engine.details["engine"]["path"] == "moments"
+    record = engine.details["engine"]
+    assert record["path"] == "moments" and record["reduced_in"] == "executors"
+    assert record["rows_read"] == len(panel) and "Spark's executors" in record["travelled"]
+
+
+def test_spark_partitions_reduce_whole_people_and_add_up(spark_ibis, panel):
+    """Many small partitions (people spread by the person column) give the same moments."""
+    table = spark_ibis.create_table("sales_panel_parts", panel, overwrite=True)
+    engine = estimate_staggered_table(table, **COLUMNS, batch_rows_=150)
+    assert_same(engine, estimate_staggered(panel, **COLUMNS))
+
+
+def test_spark_duplicated_rows_are_found_on_the_executors(spark_ibis, panel):
+    doubled = pd.concat([panel, panel.iloc[:3]], ignore_index=True)
+    table = spark_ibis.create_table("sales_panel_doubled", doubled, overwrite=True)
+    with pytest.raises(InvalidInput) as in_engine:
+        estimate_staggered_table(table, **COLUMNS)
+    with pytest.raises(InvalidInput) as in_memory:
+        estimate_staggered(doubled, **COLUMNS)
+    assert str(in_engine.value) == str(in_memory.value)
+
+
+def test_spark_executors_that_cannot_run_lodestar_fall_back_to_batches(
+    spark_ibis, panel, monkeypatch
+):
+    import lodestar.analytics.in_engine.staggered as staggered
+
+    def no_lodestar(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ModuleNotFoundError: No module named 'lodestar'")
+
+    monkeypatch.setattr(staggered, "reduce_on_executors", no_lodestar)
+    table = spark_ibis.create_table("sales_panel_fallback", panel, overwrite=True)
+    engine = estimate_staggered_table(table, **COLUMNS)
+    assert_same(engine, estimate_staggered(panel, **COLUMNS))
+    record = engine.details["engine"]
+    assert record["reduced_in"] == "lodestar" and "No module named 'lodestar'" in record["why"]

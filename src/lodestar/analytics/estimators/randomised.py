@@ -22,6 +22,7 @@ groups may no longer be comparable (What Works Clearinghouse attrition standard)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -37,11 +38,19 @@ from lodestar.analytics.checks import (
     require_columns,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS, warnings_for
-from lodestar.analytics.randomisation import randomisation_inference
+from lodestar.analytics.randomisation import RandomisationInference, randomisation_inference
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
-__all__ = ["Inference", "StandardError", "estimate_randomised"]
+__all__ = [
+    "AnalyticFit",
+    "Inference",
+    "StandardError",
+    "attrition_diagnostic",
+    "balance_diagnostic",
+    "estimate_randomised",
+    "randomised_result",
+]
 
 StandardError = Literal["HC2", "classical"]
 Inference = Literal["auto", "analytic", "randomisation"]
@@ -66,8 +75,11 @@ def _codes(values: pd.Series) -> np.ndarray[Any, np.dtype[np.int64]]:
 
 def _attrition(data: pd.DataFrame, outcome: str, t: pd.Series) -> Diagnostic:
     missing = data[outcome].isna()
-    rate1 = float(missing[t == 1].mean())
-    rate0 = float(missing[t == 0].mean())
+    return attrition_diagnostic(float(missing[t == 1].mean()), float(missing[t == 0].mean()))
+
+
+def attrition_diagnostic(rate1: float, rate0: float) -> Diagnostic:
+    """Missing outcomes by arm, from each arm's share of missing outcomes."""
     gap = abs(rate1 - rate0)
     passed = gap <= MAX_DIFFERENTIAL_ATTRITION
     detail = (
@@ -90,13 +102,29 @@ def _attrition(data: pd.DataFrame, outcome: str, t: pd.Series) -> Diagnostic:
 
 
 def _balance(x: pd.DataFrame, t: pd.Series) -> Diagnostic:
+    return balance_diagnostic(
+        [
+            (
+                str(col),
+                float(x.loc[t == 1, col].mean()),
+                float(x.loc[t == 0, col].mean()),
+                float(x.loc[t == 1, col].var()),
+                float(x.loc[t == 0, col].var()),
+            )
+            for col in x.columns
+        ]
+    )
+
+
+def balance_diagnostic(columns: Sequence[tuple[str, float, float, float, float]]) -> Diagnostic:
+    """Standardised differences from each covariate's (name, mean and variance in the pilot
+    group, mean and variance in the comparison group)."""
     rows: list[dict[str, Any]] = []
     worst = 0.0
-    for col in x.columns:
-        x1, x0 = x.loc[t == 1, col], x.loc[t == 0, col]
-        pooled = float(np.sqrt((x1.var() + x0.var()) / 2))
-        smd = float((x1.mean() - x0.mean()) / pooled) if pooled > 0 else 0.0
-        rows.append({"covariate": str(col), "smd": smd})
+    for col, mean1, mean0, var1, var0 in columns:
+        pooled = float(np.sqrt((var1 + var0) / 2))
+        smd = float((mean1 - mean0) / pooled) if pooled > 0 else 0.0
+        rows.append({"covariate": col, "smd": smd})
         worst = max(worst, abs(smd))
     return Diagnostic(
         name="covariate_balance",
@@ -191,7 +219,6 @@ def estimate_randomised(
     ci_low, ci_high = float(ci.iloc[0]), float(ci.iloc[1])
     p_value = float(fit.pvalues["__treated__"])
     method = "ancova" if len(design.columns) > 2 else "difference_in_means"
-    inference_used = "analytic"
     details: dict[str, Any] = {
         "se_type": "CR1" if cluster else se,
         "analytic_ci": (ci_low, ci_high),
@@ -223,8 +250,6 @@ def estimate_randomised(
             seed=seed,
             confidence=confidence,
         )
-        p_value, ci_low, ci_high = ri.p_value, ri.ci_low, ri.ci_high
-        inference_used = "randomisation"
         details["randomisation"] = {
             "draws": ri.draws,
             "exact": ri.exact,
@@ -239,6 +264,64 @@ def estimate_randomised(
     diagnostics = [attrition]
     if len(x.columns):
         diagnostics.append(_balance(x, t))
+    return randomised_result(
+        AnalyticFit(estimate, std_err, ci_low, ci_high, p_value),
+        method=method,
+        n_treated=n1,
+        n_comparison=n0,
+        n_units=n_units,
+        clustered=bool(cluster),
+        baseline=baseline,
+        diagnostics=diagnostics,
+        details=details,
+        ri=ri if run_ri else None,
+        confidence=confidence,
+        info=info or OutcomeInfo(name=outcome),
+        claimed_estimand=claimed_estimand,
+        mde=mde,
+        plausible_effect=plausible_effect,
+        n_outcomes_tested=n_outcomes_tested,
+    )
+
+
+@dataclass(frozen=True)
+class AnalyticFit:
+    """The regression's effect of assignment: estimate, standard error, interval and p-value
+    (randomisation inference replaces the last three when it runs)."""
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+def randomised_result(
+    fit: AnalyticFit,
+    *,
+    method: str,
+    n_treated: int,
+    n_comparison: int,
+    n_units: int,
+    clustered: bool,
+    baseline: float,
+    diagnostics: Sequence[Diagnostic],
+    details: dict[str, Any],
+    ri: RandomisationInference | None,
+    confidence: float,
+    info: OutcomeInfo,
+    claimed_estimand: str | None = None,
+    mde: float | None = None,
+    plausible_effect: float | None = None,
+    n_outcomes_tested: int = 1,
+) -> EffectEstimate:
+    """The result, its warnings and its wording from the fitted numbers: shared by the
+    in-memory estimator and the one that runs where the rows live
+    (:mod:`lodestar.analytics.in_engine.randomised`)."""
+    p_value, ci_low, ci_high = fit.p_value, fit.ci_low, fit.ci_high
+    if ri is not None:
+        p_value, ci_low, ci_high = ri.p_value, ri.ci_low, ri.ci_high
+    run_ri = ri is not None
     warnings = list(
         warnings_for(
             ci_low,
@@ -246,25 +329,25 @@ def estimate_randomised(
             estimand="ATE",
             causal=True,
             claimed_estimand=claimed_estimand,
-            n_clusters=n_units if cluster else None,
-            small_cluster_inference="randomisation" if run_ri and cluster else None,
+            n_clusters=n_units if clustered else None,
+            small_cluster_inference="randomisation" if run_ri and clustered else None,
             mde=mde,
             plausible_effect=plausible_effect,
             n_outcomes_tested=n_outcomes_tested,
         )
     )
-    if run_ri and ri.min_p_value > round(1 - confidence, 12):
+    if ri is not None and ri.min_p_value > round(1 - confidence, 12):
         warnings.append(
             f"With only {n_units} assignment units there are too few possible lotteries for any "
             "result to reach significance; the pilot needs more teams or people to say anything."
         )
+    attrition = diagnostics[0]
     if not attrition.passed:
         warnings.append(attrition.detail)
-    info = info or OutcomeInfo(name=outcome)
     label = _LABELS[method] + (" with randomisation inference" if run_ri else "")
     return EffectEstimate(
-        estimate=estimate,
-        se=std_err,
+        estimate=fit.estimate,
+        se=fit.se,
         ci_low=ci_low,
         ci_high=ci_high,
         estimand="ATE",
@@ -274,17 +357,17 @@ def estimate_randomised(
         + ("; Imbens & Rubin (2015), ch. 5 (randomisation inference)" if run_ri else ""),
         design="randomised",
         causal=True,
-        n_treated=n1,
-        n_comparison=n0,
+        n_treated=n_treated,
+        n_comparison=n_comparison,
         outcome=info.name,
         unit=info.unit,
         baseline=baseline,
         direction=info.direction,
         p_value=p_value,
         confidence=confidence,
-        n_clusters=n_units if cluster else None,
+        n_clusters=n_units if clustered else None,
         diagnostics=tuple(diagnostics),
         warnings=tuple(warnings),
-        details={**details, "inference": inference_used},
+        details={**details, "inference": "randomisation" if run_ri else "analytic"},
         population=info.population,
     )

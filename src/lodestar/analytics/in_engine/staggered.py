@@ -7,8 +7,10 @@ same messages and the same numbers (to rounding):
 1. Aggregate queries run in the engine (:mod:`.queries`): per-period facts (missing values,
    missing people, the periods themselves) and per-cohort timing facts, which go through the
    in-memory engine's own checks (``check_timing``) and wording.
-2. On a balanced panel without clusters or covariates, the rows of whole people are read in
-   batches of ``batch_rows`` and reduced to each cohort's moments (:mod:`.moments`); the
+2. On a balanced panel without clusters or covariates, the rows of whole people are reduced
+   to each cohort's moments: on Spark by the executors, partition by partition
+   (:mod:`.spark_moments`), so that only the moments travel; elsewhere read in batches of
+   ``batch_rows`` and reduced in Lodestar's process (:mod:`.moments`); the
    group-time effects, every aggregation, the standard errors, the event-study covariance
    and the pre-trend test come from those moments (:mod:`.group_time_moments`).
 3. Anything else (covariates, a cluster column, an unbalanced panel, duplicated rows, fewer
@@ -44,6 +46,7 @@ from lodestar.analytics.in_engine.queries import (
     unit_bounds,
     unit_facts,
 )
+from lodestar.analytics.in_engine.spark_moments import is_spark, reduce_on_executors
 from lodestar.analytics.panel_checks import NEVER, UnitTiming, check_timing
 from lodestar.analytics.panels import (
     MIN_GROUP_SIZE,
@@ -147,12 +150,30 @@ def estimate_staggered_table(
             "over people, which needs each person's values."
         )
     shift = float(observed["total"].sum()) / float((observed["rows"] - observed["missing"]).sum())
+    n_rows = int(people["observed"].mul(people["people"]).sum())
+    on_executors = is_spark(table)
+    not_on_executors = ""
     try:
-        moments, rows_read = reduce_batches(
-            _batches(table, cols, int(people["observed"].mul(people["people"]).sum()), batch_rows_),
-            periods,
-            shift=shift,
-        )
+        if on_executors:
+            try:
+                moments, rows_read = reduce_on_executors(
+                    table, cols, periods, shift=shift, partitions=-(-n_rows // batch_rows_)
+                )
+            except NotBalanced:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. Lodestar not installed on executors
+                on_executors = False
+                said = [line.strip() for line in str(exc).splitlines() if "Error" in line]
+                not_on_executors = (
+                    "Spark's executors could not reduce the rows ("
+                    + (said[-1] if said else type(exc).__name__)[:200]
+                    + "), so they were read in batches; install Lodestar in the executors' "
+                    "Python environment to keep the rows on the cluster."
+                )
+        if not on_executors:
+            moments, rows_read = reduce_batches(
+                _batches(table, cols, n_rows, batch_rows_), periods, shift=shift
+            )
     except NotBalanced as exc:
         return pulled(
             "Some people have more than one row in a period; the in-memory checks say so."
@@ -183,9 +204,17 @@ def estimate_staggered_table(
     record.update(
         path="moments",
         rows_read=rows_read,
+        reduced_in="executors" if on_executors else "lodestar",
+        **({"why": not_on_executors} if not_on_executors else {}),
         travelled=(
             f"Per-period and per-cohort counts, then each cohort's per-period sums and sums of "
-            f"products ({n_numbers:,} numbers), reduced from {rows_read:,} rows read in batches."
+            f"products ({n_numbers:,} numbers), "
+            + (
+                f"reduced from {rows_read:,} rows on Spark's executors (one row of moments per "
+                "partition came back)."
+                if on_executors
+                else f"reduced from {rows_read:,} rows read in batches."
+            )
         ),
     )
     return dataclasses.replace(est, details={**est.details, "engine": record})

@@ -22,7 +22,7 @@ from lodestar.analytics.panels import WideValues
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.domain.evaluation import PANEL_DESIGNS, PanelDesign
 from lodestar.errors import InvalidInput
-from lodestar.services.impact.design_choice import design_for_panel
+from lodestar.services.impact.design_choice import DesignChoice, design_for_panel
 from lodestar.services.impact.panel import PERSON_COLUMNS, ProgramPanel
 
 ProgramDesign = PanelDesign  # the panel designs, defined once in domain.evaluation
@@ -49,10 +49,14 @@ def choose_for_panel(panel: ProgramPanel, requested: str | None = None) -> Panel
     """The program's recorded evaluation design (or a run's override), or else one chosen from
     the data's structure, with the reason; refuses designs that are not estimated on the KPI
     panel."""
-    choice = design_for_panel(panel, requested=requested)
+    return panel_choice(design_for_panel(panel, requested=requested), panel.program.name)
+
+
+def panel_choice(choice: DesignChoice, program_name: str) -> PanelDesignChoice:
+    """``choice`` as a design estimated on the KPI panel, or a refusal that says what to do."""
     if choice.design not in PANEL_DESIGNS:
         raise InvalidInput(
-            f"Program '{panel.program.name}' records the evaluation design '{choice.design}', "
+            f"Program '{program_name}' records the evaluation design '{choice.design}', "
             "which is not estimated on the KPI panel. Record staggered, randomised or "
             "selection_on_observables in the program's setup to analyse the KPI panel."
         )
@@ -72,10 +76,10 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
     people = panel.people.loc[keep, PERSON_COLUMNS].reset_index(drop=True)
     people["pre_mean"] = filled[keep, :split].sum(axis=1) / n_pre[keep]
     people["post_mean"] = filled[keep, split:].sum(axis=1) / n_post[keep]
-    return _person_columns(people, panel.periods[0])
+    return person_columns(people, panel.periods[0])
 
 
-def _person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
+def person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
     first_period = pd.Timestamp(first_period_value)
     hire = pd.to_datetime(people["hire_date"])
     people["tenure_years"] = (first_period - hire).dt.days.clip(lower=0) / 365.25
@@ -91,7 +95,6 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
     # Imported here: the estimators pull in statsmodels and scipy, which the web app and the
     # CLI should not load at start-up for pages that never estimate anything.
     from lodestar.analytics.estimators.naive import estimate_naive
-    from lodestar.analytics.estimators.observational import estimate_selection_on_observables
     from lodestar.analytics.estimators.randomised import estimate_randomised
     from lodestar.analytics.estimators.staggered import estimate_staggered_matrix
     from lodestar.analytics.sensitivity import add_sensitivity
@@ -118,7 +121,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         headline = add_sensitivity(headline)  # honest-DiD bounds on the event study
         people = person_level(panel)
         naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-        return _analysis(choice, headline, naive, headline.n_treated)
+        return program_analysis(choice, headline, naive, headline.n_treated)
     people = person_level(panel)
     if chosen == "randomised":
         pilot = people[people["group"].isin(["participant", "comparison"])]
@@ -134,10 +137,22 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             cluster="team_id" if by_team else None,
             info=info,
         )
-        return _analysis(choice, headline, None, headline.n_treated)
+        return program_analysis(choice, headline, None, headline.n_treated)
+    return analyse_selection(choice, people, info, panel.program.name)
+
+
+def analyse_selection(
+    choice: PanelDesignChoice, people: pd.DataFrame, info: OutcomeInfo, program_name: str
+) -> ProgramAnalysis:
+    """Selection on observables on one row per person (``person_level``'s columns), with the
+    sensitivity to an unmeasured factor and the naive comparison beside it."""
+    from lodestar.analytics.estimators.naive import estimate_naive
+    from lodestar.analytics.estimators.observational import estimate_selection_on_observables
+    from lodestar.analytics.sensitivity import add_sensitivity
+
     if people["participant"].sum() == 0:
         raise InvalidInput(
-            f"Program '{panel.program.name}' has no participants with observations before and "
+            f"Program '{program_name}' has no participants with observations before and "
             "after its start. Check the enrolments' start dates against the KPI's history."
         )
     covariates = ["pre_mean", "performance_rating", "tenure_years"]
@@ -158,10 +173,10 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         },
     )
     naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
-    return _analysis(choice, headline, naive, int(np.sum(people["participant"])))
+    return program_analysis(choice, headline, naive, int(np.sum(people["participant"])))
 
 
-def _analysis(
+def program_analysis(
     choice: PanelDesignChoice, headline: EffectEstimate, naive: EffectEstimate | None, people: int
 ) -> ProgramAnalysis:
     """The result with why this design was used put before the estimator's own reason."""

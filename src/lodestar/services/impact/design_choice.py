@@ -192,7 +192,14 @@ def design_for_panel(panel: ProgramPanel, *, requested: str | None = None) -> De
     ``lodestar impact run --design``); it wins over the recorded design, and the reason says so.
     """
     facts = data_structure(panel.people, unit="unit_id")
-    recorded = panel.program.evaluation_design
+    return design_for_structure(panel.program.evaluation_design, facts, requested=requested)
+
+
+def design_for_structure(
+    recorded: str, facts: DataStructure, *, requested: str | None = None
+) -> DesignChoice:
+    """:func:`design_for_panel` from the two facts it reads (for a KPI whose rows stay in an
+    external source, they come from an aggregate query there)."""
     if requested and requested != "auto":
         if requested not in _DESIGNS:
             raise InvalidInput(
@@ -258,6 +265,7 @@ __all__ = [
     "StoredAssignment",
     "data_structure",
     "design_for_panel",
+    "design_for_structure",
     "design_problem",
     "program_design",
     "stored_assignment",

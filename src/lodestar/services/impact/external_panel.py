@@ -1,17 +1,24 @@
-"""A program's staggered analysis on a KPI whose observations stay in an external source.
+"""A program's analysis on a KPI whose observations stay in an external source.
 
 The people come from Lodestar's database as for an imported KPI (``panel._people``); they go
-to the engine as a small table (unit, first treated period) and are joined there with the
-source's rows, so the person x period panel is built where the observations live. Periods
-are numbered 1, 2, ... over the periods the population has values in, exactly as
-``build_program_panel`` numbers them, and the comparison is with people not yet trained, as
-``analyse_panel`` does; the numbers then equal the in-memory engine's
-(:mod:`lodestar.analytics.in_engine.staggered`).
+to the engine as a small table (unit, first treated period, arm, team) and are joined there
+with the source's rows, so the person x period panel is built where the observations live.
+Periods are numbered 1, 2, ... over the periods the population has values in, exactly as
+``build_program_panel`` numbers them, and the design is chosen as ``analyse_panel`` chooses
+it (from an aggregate query: start cohorts and comparison group). The numbers then equal the
+in-memory engine's:
+
+- staggered (and its 2x2 case): :mod:`lodestar.analytics.in_engine.staggered`;
+- randomised: :mod:`lodestar.analytics.in_engine.randomised`, aggregates only;
+- selection on observables: each person's before and after means are computed in the engine
+  and read, one row per person, then weighted in memory (``details.engine`` says so).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,20 +26,44 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
+from lodestar.services.impact.analyse import (
+    PanelDesignChoice,
+    ProgramAnalysis,
+    analyse_selection,
+    panel_choice,
+    person_columns,
+    program_analysis,
+)
+from lodestar.services.impact.design_choice import DataStructure, design_for_structure
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.kpi_sources import KpiSourceView, open_kpi_source
-from lodestar.services.impact.panel import _people, _teams
+from lodestar.services.impact.panel import PERSON_COLUMNS, _people, _teams
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
-def analyse_external_staggered(
+@dataclass(frozen=True)
+class ExternalRows:
+    """The program's people joined with the source's rows in the engine: ``rows`` has unit,
+    t (periods numbered 1, 2, ... as ``build_program_panel`` numbers them), value,
+    first_treat, participant (1/0), arm (1 participant, 0 comparison, -1 neither) and
+    team_id; ``people`` is the program's population from Lodestar's database."""
+
+    rows: ir.Table
+    people: pd.DataFrame
+    periods: np.ndarray
+    treated: np.ndarray
+    engine: str
+    label: str
+    info: OutcomeInfo
+
+
+def external_rows(
     session: Session, program: ProgramFacts, kpi: KpiFacts, source: KpiSourceView
-) -> tuple[EffectEstimate, dict[str, Any]]:
-    """The staggered (Callaway & Sant'Anna) headline, with honest-DiD sensitivity, and the
-    data snapshot to store with it."""
+) -> ExternalRows:
+    """Open the source and join its rows with the program's people, in the engine."""
     import ibis
-
-    from lodestar.analytics.in_engine.staggered import estimate_staggered_table
-    from lodestar.analytics.sensitivity import add_sensitivity
 
     opened, mapping = open_kpi_source(source)
     people = _people(session, program)
@@ -51,18 +82,34 @@ def analyse_external_staggered(
         )
     periods = np.sort(days.to_numpy())
     starts = people["start_date"].to_numpy()
-    treated = (people["group"].to_numpy() == "participant") & ~pd.isna(starts)
+    group = people["group"].to_numpy()
+    treated = (group == "participant") & ~pd.isna(starts)
     at = np.searchsorted(_comparable(periods), _comparable(starts[treated]))
     first_treat = np.zeros(len(people), dtype=np.int64)
     first_treat[treated] = at + 1
+    participant = (group == "participant").astype(np.int64)
     who = ibis.memtable(
-        pd.DataFrame({"unit_id": people["unit_id"].to_numpy(np.int64), "first_treat": first_treat})
+        pd.DataFrame(
+            {
+                "unit_id": people["unit_id"].to_numpy(np.int64),
+                "first_treat": first_treat,
+                "participant": participant,
+                "arm": np.where(participant == 1, 1, np.where(group == "comparison", 0, -1)),
+                "team_id": people["team_id"].to_numpy(np.int64),
+            }
+        )
     )
     numbered = ibis.memtable(pd.DataFrame({"period": periods, "t": np.arange(1, len(periods) + 1)}))
     rows = table.inner_join(who, table[mapping.subject] == who.unit_id)
     rows = rows.inner_join(numbered, rows[mapping.period] == numbered.period)
     rows = rows.select(
-        unit=rows.unit_id, t=rows.t, value=rows[mapping.value], first_treat=rows.first_treat
+        unit=rows.unit_id,
+        t=rows.t,
+        value=rows[mapping.value],
+        first_treat=rows.first_treat,
+        participant=rows.participant,
+        arm=rows.arm,
+        team_id=rows.team_id,
     )
     info = OutcomeInfo(
         name=kpi.name,
@@ -70,29 +117,162 @@ def analyse_external_staggered(
         direction=kpi.direction,
         population="teams" if kpi.grain == "team" else "people",
     )
+    return ExternalRows(rows, people, periods, treated, opened.engine, opened.label, info)
+
+
+def external_design(
+    program: ProgramFacts, data: ExternalRows, requested: str | None
+) -> PanelDesignChoice:
+    """The design as ``choose_for_panel`` chooses it, from one aggregate query in the engine
+    (the start cohorts and comparison group among the people with values)."""
+    rows = data.rows
+    seen = rows.filter(rows.value.notnull())
+    found = seen.select(seen.first_treat, seen.arm).distinct().to_pandas()
+    facts = DataStructure(
+        int(np.unique(found["first_treat"][found["first_treat"] > 0]).size),
+        bool((found["arm"] == 0).any()),
+    )
+    choice = design_for_structure(program.evaluation_design or "", facts, requested=requested)
+    return panel_choice(choice, program.name)
+
+
+def analyse_external(
+    session: Session,
+    program: ProgramFacts,
+    kpi: KpiFacts,
+    source: KpiSourceView,
+    requested: str | None,
+) -> tuple[ProgramAnalysis, dict[str, Any]]:
+    """The program's analysis with the design ``analyse_panel`` would use, run where the
+    KPI's rows live, and the data snapshot to store with it."""
+    data = external_rows(session, program, kpi, source)
+    choice = external_design(program, data, requested)
+    if choice.design == "staggered":
+        headline = _staggered(data)
+        analysis = program_analysis(choice, headline, None, headline.n_treated)
+    elif choice.design == "randomised":
+        headline = _randomised(program, kpi, data)
+        analysis = program_analysis(choice, headline, None, headline.n_treated)
+    else:
+        analysis = _selection(program, data, choice)
+        headline = analysis.headline
+    snapshot = {
+        "unit": kpi.grain,
+        "people": int(headline.n_treated + headline.n_comparison),
+        "participants": int(data.treated.sum()),
+        "first_period": str(pd.Timestamp(data.periods[0]).date()),
+        "last_period": str(pd.Timestamp(data.periods[-1]).date()),
+        "rows": headline.details["engine"].get("rows_read"),
+        "engine": data.engine,
+        "source": data.label,
+    }
+    return analysis, snapshot
+
+
+def _staggered(data: ExternalRows) -> EffectEstimate:
+    """Callaway & Sant'Anna, with honest-DiD sensitivity (:mod:`..in_engine.staggered`)."""
+    from lodestar.analytics.in_engine.staggered import estimate_staggered_table
+    from lodestar.analytics.sensitivity import add_sensitivity
+
+    rows = data.rows.select("unit", "t", "value", "first_treat")
     headline = estimate_staggered_table(
         rows,
         outcome="value",
         unit="unit",
         time="t",
         cohort="first_treat",
-        info=info,
+        info=data.info,
         control_group="not_yet_treated",
-        engine=opened.engine,
-        source=opened.label,
+        engine=data.engine,
+        source=data.label,
     )
-    headline = add_sensitivity(headline)
-    snapshot = {
-        "unit": kpi.grain,
-        "people": int(headline.n_treated + headline.n_comparison),
-        "participants": int(treated.sum()),
-        "first_period": str(pd.Timestamp(periods[0]).date()),
-        "last_period": str(pd.Timestamp(periods[-1]).date()),
-        "rows": headline.details["engine"]["rows_read"],
-        "engine": opened.engine,
-        "source": opened.label,
+    return add_sensitivity(headline)
+
+
+def _first_start(program: ProgramFacts, data: ExternalRows) -> int:
+    """The period number of the first start among the people with values (``person_level``'s
+    split)."""
+    rows = data.rows
+    started = rows.filter(rows.value.notnull() & (rows.first_treat > 0))
+    first = started.aggregate(first=started.first_treat.min()).to_pandas()["first"].iloc[0]
+    if pd.isna(first):
+        raise InvalidInput(
+            f"Program '{program.name}' has no participants with observations before and "
+            "after its start. Check the enrolments' start dates against the KPI's history."
+        )
+    return int(first)
+
+
+def _randomised(program: ProgramFacts, kpi: KpiFacts, data: ExternalRows) -> EffectEstimate:
+    """The pilot against its comparison group from aggregate queries
+    (:mod:`..in_engine.randomised`)."""
+    from lodestar.analytics.in_engine.randomised import (
+        PilotColumns,
+        estimate_randomised_table,
+    )
+
+    rows = data.rows
+    by_team = program.assigned_by == "team" and kpi.grain == "employee"
+    return estimate_randomised_table(
+        rows.filter(rows.arm >= 0),
+        columns=PilotColumns(
+            unit="unit",
+            time="t",
+            outcome="value",
+            treated="arm",
+            # Whole teams drawn: the uncertainty is counted in teams, as in memory.
+            cluster="team_id" if by_team else None,
+        ),
+        split=_first_start(program, data),
+        info=data.info,
+        engine=data.engine,
+        source=data.label,
+    )
+
+
+def _selection(
+    program: ProgramFacts, data: ExternalRows, choice: PanelDesignChoice
+) -> ProgramAnalysis:
+    """Selection on observables: each person's before and after means are computed in the
+    engine and read (one row per person), then weighted in memory with the person's
+    attributes from Lodestar's database."""
+    from lodestar.analytics.in_engine.randomised import PilotColumns, person_means
+
+    split = _first_start(program, data)
+    means = (
+        person_means(
+            data.rows,
+            PilotColumns(unit="unit", time="t", outcome="value", treated="participant"),
+            split,
+        )
+        .select("unit", "pre_mean", "post_mean")
+        .to_pandas()
+    )
+    people = data.people[PERSON_COLUMNS].merge(
+        means, left_on="unit_id", right_on="unit", how="inner", validate="one_to_one"
+    )
+    people = people.sort_values("unit_id", kind="stable").drop(columns="unit")
+    people = person_columns(people.reset_index(drop=True), data.periods[0])
+    analysis = analyse_selection(choice, people, data.info, program.name)
+    record = {
+        "engine": data.engine,
+        "source": data.label,
+        "path": "people",
+        "why": (
+            "Selection on observables weights each person by their attributes (rating, tenure, "
+            "the KPI before the program), so each person's two means are needed."
+        ),
+        "people": len(people),
+        "travelled": (
+            f"{len(people):,} rows, one per person: the means before and after the first "
+            "start, computed in the engine; no period rows."
+        ),
     }
-    return headline, snapshot
+    headline = analysis.headline
+    return dataclasses.replace(
+        analysis,
+        headline=dataclasses.replace(headline, details={**headline.details, "engine": record}),
+    )
 
 
 def _comparable(values: np.ndarray) -> np.ndarray:

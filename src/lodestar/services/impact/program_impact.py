@@ -134,7 +134,7 @@ def estimate_program_impact(
             return _estimate_time_to_event(session, actor, program, kpi, chosen, design)
     source = source_of_kpi(session, kpi.id)
     if source is not None:
-        return _estimate_from_source(session, actor, program, kpi, source, chosen, design)
+        return _estimate_from_source(session, actor, program, kpi, source, design)
     panel = build_program_panel(session, program_id)
     with numeric_threads_limited():  # no BLAS thread spinning for a busy core
         analysis = analyse_panel(panel, design=design)  # type: ignore[arg-type]
@@ -169,19 +169,13 @@ def _estimate_from_source(
     program: ProgramFacts,
     kpi: KpiFacts,
     source: KpiSourceView,
-    chosen: str | None,
     requested: str | None,
 ) -> ProgramImpact:
-    """The staggered analysis run where the KPI's observations live (docs/external-sources.md)."""
-    from lodestar.services.impact.external_panel import analyse_external_staggered
+    """The analysis run where the KPI's observations live (docs/external-sources.md)."""
+    from lodestar.services.impact.external_panel import analyse_external
 
-    if chosen not in (None, "staggered"):
-        raise InvalidInput(
-            f"'{kpi.name}' is read from the {source.described}, where Lodestar estimates the "
-            f"staggered design; the '{chosen}' design needs the KPI imported into Lodestar "
-            "(lodestar import kpis) for now. Run the staggered design or import the KPI."
-        )
-    headline, snapshot = analyse_external_staggered(session, program, kpi, source)
+    analysis, snapshot = analyse_external(session, program, kpi, source, requested)
+    headline = analysis.headline
     costs = stored_costs(session, program.id)
     money, money_note = _money(program, kpi, headline, costs)
     return _store(
@@ -189,16 +183,16 @@ def _estimate_from_source(
         actor,
         program,
         kpi,
-        "staggered",
+        analysis.design,
         headline,
-        None,
+        analysis.naive,
         money,
         settings={
-            "design": "staggered",
+            "design": analysis.design,
             "design_requested": requested,
-            "design_reason": headline.design_reason,
+            "design_reason": analysis.design_reason,
             "design_recorded": program.evaluation_design,
-            "design_from_data": program.evaluation_design is None,
+            "design_from_data": not analysis.design_recorded,
             "rollout": program.rollout,
             "engine_version": ENGINE_VERSION,
             "money_note": money_note,

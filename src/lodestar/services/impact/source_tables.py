@@ -9,6 +9,7 @@ by its address.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -137,6 +138,10 @@ def _table(kind: str, url: str, table: str) -> ir.Table:
 
     builder = SparkSession.builder.appName("lodestar")
     builder = builder.remote(url) if url.startswith("sc://") else builder.master(url)
+    if url.startswith("local"):
+        # Spark's Python workers run Lodestar's interpreter, so they can import the code
+        # that reduces each partition to moments (on a cluster, install Lodestar there).
+        builder = builder.config("spark.pyspark.python", sys.executable)
     return ibis.pyspark.connect(builder.getOrCreate()).table(table)
 
 
