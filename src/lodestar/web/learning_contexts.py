@@ -35,9 +35,11 @@ class QuizFormPage:
 
 @dataclass(frozen=True)
 class QuizResultPage:
-    """``quizzes/result.html``: an attempt and what it means."""
+    """``quizzes/result.html``: an attempt and what it means; ``recommended`` the outcome's
+    learning matched to catalogue skills and learning paths."""
 
     attempt: quizzes.AttemptView
+    recommended: list[quizzes.RecommendedLearning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
