@@ -308,6 +308,9 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/me/plan"): (LINKED, 404, None),
     ("POST", "/api/me/plan/steps/{step_id}/done"): (LINKED, 404, None),
     ("GET", "/api/me/badges"): (LINKED, 404, None),
+    # L&D's list of awarded badges and revoking one (the walk's form gives no reason: a 422).
+    ("GET", "/badges/awarded"): (LD, 403, None),
+    ("POST", "/badges/{public_id}/revoke"): (LD, 403, "form"),
     # Skills (issue 13): the catalogue and profiles are for everyone; the heat map and the
     # bias for managers (their reporting line) and the company's readers; gaps across the
     # company and the forecast for L&D, admins and executives; managers assess and review
@@ -380,6 +383,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
 PUBLIC = {
     # A badge's public pages: anyone holding the link may verify it (test_learning_pages.py).
     ("GET", "/badges/issuer"),
+    ("GET", "/badges/revocations"),
     ("GET", "/badges/keys/{key_id}"),
     ("GET", "/badges/{public_id}"),
     ("GET", "/badges/{public_id}/credential.json"),

@@ -54,6 +54,18 @@ class MyLearningPage:
 
 
 @dataclass(frozen=True)
+class AwardedBadgesPage:
+    """``badges/awarded.html``: L&D's list of awarded badges (newest first, ``search`` by badge
+    or holder) with a revoke form each; ``reasons`` the closed set of reasons, code → the
+    neutral sentence the public page shows."""
+
+    awards: list[badges.AwardedBadge]
+    search: str
+    reasons: dict[str, str]
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class BadgePage:
     """``badges/public.html``: a badge and the verdict of each check (no sign-in)."""
 

@@ -33,7 +33,7 @@ def demo(tmp_path_factory):
 
 
 def test_about_25_skills_and_a_profile_for_every_job_title(demo):
-    # 26 of Brightwater's own, three of them renamed to the quiz's codes, plus the quiz's three
+    # 26 of Brightwater's own, four of them renamed to the quiz's codes, plus the quiz's three
     # other trainings (storytelling, analytical thinking, diversity & inclusion): 29.
     s, _, truth = demo
     assert truth["skills"] == len(CATALOGUE) == 29

@@ -8,7 +8,8 @@ leaders. The seven trainings the built-in leadership-style quiz recommends keep 
 quiz and the built-in learning paths use (``collaboration-influence``, ``storytelling``,
 ``analytical-thinking``, ``resilience``, ``taking-ownership``, ``empowering-leadership``,
 ``diversity-inclusion``), so a quiz result leads to catalogue skills and paths: four of them
-are in the job profiles (two core, two for people leaders), three are in the catalogue only. Importance and priority weights are chosen so the known answers are unambiguous:
+are in the job profiles (two core, two for people leaders), three are in the catalogue only.
+Importance and priority weights are chosen so the known answers are unambiguous:
 each skill serves at most one priority; solution selling is essential to account executives
 (importance 5) and carries the conversion must-win's full weight, discovery questioning a
 little less (importance 4, weight 0.5).
@@ -40,7 +41,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "BW-WRITE": ("Written communication", "Core", "Writes clearly for the reader's purpose."),
     "BW-DATA": ("Data literacy", "Core", "Reads a chart or a table and draws a fair conclusion."),
     "collaboration-influence": (
-        "Collaboration & influence", "Core", "Gets work done with and through others."
+        "Collaboration & influence",
+        "Core",
+        "Gets work done with and through others.",
     ),
     "resilience": ("Resilience", "Core", "Keeps going, and recovers, under pressure."),
     "taking-ownership": ("Taking ownership", "Core", "Sees a problem through to its end."),
@@ -65,15 +68,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "BW-INTERVIEW": ("Structured interviewing", "People", "Hires on evidence."),
     "BW-FACILITATE": ("Facilitation", "People", "Runs sessions where everyone contributes."),
     "empowering-leadership": (
-        "Empowering leadership", "Leadership", "Gives people room and support."
+        "Empowering leadership",
+        "Leadership",
+        "Gives people room and support.",
     ),
     # The quiz's other three trainings, in the catalogue (not yet in a job profile).
     "storytelling": ("Storytelling", "Core", "Turns facts into a story people act on."),
     "analytical-thinking": (
-        "Analytical thinking", "Core", "Breaks a messy problem down and decides on evidence."
+        "Analytical thinking",
+        "Core",
+        "Breaks a messy problem down and decides on evidence.",
     ),
     "diversity-inclusion": (
-        "Diversity & inclusion", "People", "Makes room for every voice and background."
+        "Diversity & inclusion",
+        "People",
+        "Makes room for every voice and background.",
     ),
 }
 # The codes the leadership-style quiz's outcomes recommend (skills and paths alike).
