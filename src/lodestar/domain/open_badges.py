@@ -69,13 +69,16 @@ def revocation_list_url(base_url: str) -> str:
 
 # Why a badge was revoked, as its public page and the revocation list say it: neutral words
 # only; the issuer's own note stays in the audit log.
-RevocationReason = Literal["issued_in_error", "criteria_not_met", "replaced", "holder_asked"]
+RevocationReason = Literal[
+    "issued_in_error", "criteria_not_met", "replaced", "holder_asked", "withdrawn"
+]
 REVOCATION_REASONS: tuple[RevocationReason, ...] = get_args(RevocationReason)
 REVOCATION_SENTENCES: dict[str, str] = {
     "issued_in_error": "It was issued in error.",
     "criteria_not_met": "The issuer found that its criteria were not met.",
     "replaced": "It was replaced by another credential.",
     "holder_asked": "Its holder asked for it to be withdrawn.",
+    "withdrawn": "The issuer withdrew it.",
 }
 
 # The status method of Open Badges 3.0: a list of revoked credentials the issuer publishes.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
@@ -48,6 +48,15 @@ class AwardedBadge:
         return REVOCATION_SENTENCES.get(self.revoked_reason, "")
 
 
+def with_names() -> Select[BadgeAward, BadgeAchievement, Employee]:
+    """Awards with their achievement and holder (the badge pages and the revocation list)."""
+    return (
+        select(BadgeAward, BadgeAchievement, Employee)
+        .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
+        .join(Employee, Employee.id == BadgeAward.employee_id)
+    )
+
+
 def _may_revoke(actor: Actor) -> None:
     if not actor.is_ld:
         raise PermissionDenied(
@@ -62,11 +71,7 @@ def awarded_badges(
     """Awards newest first (L&D and administrators), optionally those whose badge or holder's
     name contains ``search``."""
     _may_revoke(actor)
-    q = (
-        select(BadgeAward, BadgeAchievement.name, Employee.name)
-        .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
-        .join(Employee, Employee.id == BadgeAward.employee_id)
-    )
+    q = with_names()
     if search:
         pattern = f"%{search.lower()}%"
         q = q.where(
@@ -76,9 +81,9 @@ def awarded_badges(
         q.order_by(BadgeAward.awarded_at.desc(), BadgeAward.id.desc()).limit(limit)
     )
     return [
-        AwardedBadge(a.public_id, str(name), str(person), a.awarded_at, a.revoked_at,
+        AwardedBadge(a.public_id, b.name, person.name, a.awarded_at, a.revoked_at,
                      a.revoked_reason)
-        for a, name, person in rows
+        for a, b, person in rows
     ]  # fmt: skip
 
 
@@ -107,17 +112,12 @@ def revoke_badge(
             f"The note is {len(text)} characters long; keep it to {MAX_NOTE} or fewer.",
             details={"fields": {"note": f"at most {MAX_NOTE} characters"}},
         )
-    row = session.execute(
-        select(BadgeAward, BadgeAchievement.name, Employee.name)
-        .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
-        .join(Employee, Employee.id == BadgeAward.employee_id)
-        .where(BadgeAward.public_id == public_id)
-    ).first()
+    row = session.execute(with_names().where(BadgeAward.public_id == public_id)).first()
     if row is None:
         raise NotFound(
             f"There is no badge “{public_id}”. Copy its id from the badge list or its public page."
         )
-    award, name, person = row
+    award, name, person = row[0], row[1].name, row[2].name
     if award.revoked_at is not None:
         raise Conflict(
             f"This badge was already revoked on {award.revoked_at:%d %B %Y}; nothing changed."

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
@@ -22,7 +21,7 @@ from lodestar.domain.open_badges import (
     revocation_list_url,
 )
 from lodestar.errors import NotFound
-from lodestar.services.badges.revocation import revocation_list
+from lodestar.services.badges.revocation import revocation_list, with_names
 from lodestar.services.badges.signing import check_token
 
 PUBLIC_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -56,12 +55,7 @@ def _award(session: Session, public_id: str) -> tuple[BadgeAward, BadgeAchieveme
     row = (
         None
         if not PUBLIC_ID.match(public_id)
-        else session.execute(
-            select(BadgeAward, BadgeAchievement, Employee)
-            .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
-            .join(Employee, Employee.id == BadgeAward.employee_id)
-            .where(BadgeAward.public_id == public_id)
-        ).first()
+        else session.execute(with_names().where(BadgeAward.public_id == public_id)).first()
     )
     if row is None:
         raise NotFound(
