@@ -68,7 +68,8 @@ def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_serv
     visitor = context.new_page()
     visitor.goto(href)
     assert "Verified: this badge is genuine" in visitor.inner_text("#verdict")
-    assert visitor.locator("#checks li").count() == 4
+    # signature, identity, revocation, status (the revocation list), dates
+    assert visitor.locator("#checks li").count() == 5
     shot(visitor, "35-badge-public-page")
     assert axe_violations(visitor) == []
     with visitor.expect_download() as info:

@@ -331,7 +331,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/skills/moves"): (LD, 403, "form"),
     ("POST", "/skills/moves/{move_id:int}"): (LD, 403, "move_form"),
     ("POST", "/skills/moves/{move_id:int}/delete"): (LD, 403, "form"),
-    ("GET", "/skills/priorities"): (OVERVIEW, 403, None),
+    ("GET", "/skills/priorities"): (EVERYONE, 403, None),  # as /api/skills/priorities
     ("POST", "/skills/priorities"): (LD, 403, "form"),
     ("POST", "/skills/priorities/remove"): (LD, 403, "form"),
     ("GET", "/api/skills/moves"): (OVERVIEW, 403, None),

@@ -400,9 +400,11 @@ def call(client, method: str, template: str, ids: dict[str, int], kind: str | No
     if method == "GET" and template.endswith("/diagnosis") and template.startswith("/api"):
         # Reading a diagnosis needs one to exist: use the request that is in diagnosis.
         path = path.replace("{request_id}", str(ids["diagnosed_id"]))
-    # Each writer's own planned moves: one for the page routes, one for the API's.
-    path = path.replace("{move_id:int}", str(ids.get(f"page_move_id@{role}", 0)))
-    path = path.replace("{move_id}", str(ids.get(f"api_move_id@{role}", 0)))
+    # Each writer's own planned moves: one for the page routes, one for the API's (the others
+    # are walked on L&D's, which they may not touch).
+    for pattern, which in (("{move_id:int}", "page"), ("{move_id}", "api")):
+        move = ids.get(f"{which}_move_id@{role}", ids[f"{which}_move_id@ld"])
+        path = path.replace(pattern, str(move))
     own_token = str(ids.get(f"token_id@{role}", 0))
     path = path.replace("{token_id:int}", own_token).replace("{token_id}", own_token)
     for key, value in ids.items():
