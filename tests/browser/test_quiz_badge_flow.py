@@ -43,8 +43,11 @@ def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_serv
     page.click("text=See my result")
     page.wait_for_url("**/quizzes/attempts/*")
     assert page.inner_text("#outcome") == "Your style: Servant"
-    recommended = page.locator("#recommendations li").all_inner_texts()
+    recommended = page.locator("#recommendations li strong").all_inner_texts()
     assert recommended == ["Resilience", "Storytelling", "Taking Ownership"]
+    links = page.locator("#recommendations a[data-skill-link]")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs == [f"/skills?q={c}" for c in ("resilience", "storytelling", "taking-ownership")]
     assert page.locator("#strengths li").count() >= 2
     shot(page, "32-quiz-result")
     assert axe_violations(page) == []
@@ -65,7 +68,8 @@ def test_employee_quiz_plan_step_badge_and_public_check(page, browser, live_serv
     visitor = context.new_page()
     visitor.goto(href)
     assert "Verified: this badge is genuine" in visitor.inner_text("#verdict")
-    assert visitor.locator("#checks li").count() == 4
+    # signature, identity, revocation, status (the revocation list), dates
+    assert visitor.locator("#checks li").count() == 5
     shot(visitor, "35-badge-public-page")
     assert axe_violations(visitor) == []
     with visitor.expect_download() as info:

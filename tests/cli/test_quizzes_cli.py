@@ -38,3 +38,19 @@ def test_results_print_the_demo_spread(demo_cli) -> None:  # type: ignore[no-unt
     engine.dispose()
     printed = demo_cli("quizzes", "results", "leadership-style").output
     assert f"Coaching: {truth['styles']['coaching']}" in printed
+
+
+def test_badges_list_and_revoke(demo_cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.test_badge_revocation_pages import _award
+
+    public_id = _award(demo_cli.url, "employee")
+    listed = demo_cli("badges", "list", "--search", "Careful")
+    assert listed.exit_code == 0 and f"{public_id}  Careful walker" in listed.output
+    assert "· valid" in listed.output
+    wrong = demo_cli("badges", "revoke", public_id, "--reason", "because")
+    assert wrong.exit_code == 1 and "Choose why the badge is revoked" in wrong.output
+    done = demo_cli("badges", "revoke", public_id, "--reason", "holder_asked")
+    assert done.exit_code == 0 and "asked for it to be withdrawn" in done.output
+    assert "revoked" in demo_cli("badges", "list", "--search", "Careful").output
+    again = demo_cli("badges", "revoke", public_id, "--reason", "holder_asked")
+    assert again.exit_code == 1 and "already revoked" in again.output

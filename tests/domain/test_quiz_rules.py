@@ -163,3 +163,11 @@ def test_the_leadership_quiz_has_the_five_styles_and_their_trainings() -> None:
         }
         assert score(quiz, answers).outcome.code == style.code
         assert style.strengths and style.watch_outs and style.paths
+
+
+def test_quiz_points_map_to_levels_up_to_the_ceiling() -> None:
+    from lodestar.domain.quizzes import quiz_level
+
+    assert quiz_level(0, 4, 3) is None and quiz_level(2, 0, 3) is None
+    assert [quiz_level(p, 4, 3) for p in (1, 2, 3, 4, 9)] == [1, 2, 3, 3, 3]
+    assert quiz_level(1, 3, 3) == 1 and quiz_level(2, 3, 3) == 2  # no float drift at thirds

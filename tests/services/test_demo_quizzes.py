@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lodestar.db.models import LearningStatement, QuizAttempt, WorkspaceMeta
+from lodestar.db.models import (
+    LearningStatement,
+    QuizAttempt,
+    Skill,
+    SkillAssessment,
+    WorkspaceMeta,
+)
 from lodestar.services import quizzes
 from lodestar.services.demo.story_quizzes import STYLE_CYCLE, expected_styles
 
@@ -42,3 +48,26 @@ def test_the_style_cycle_is_six_five_four_three_two_in_twenty() -> None:
     assert expected_styles(20) == {"coaching": 6, "democratic": 5, "servant": 4,
                                    "transformational": 3, "affiliative": 2}  # fmt: skip
     assert len(STYLE_CYCLE) == 20
+
+
+def test_each_demo_attempt_recorded_the_quiz_levels_of_its_style(db) -> None:  # type: ignore[no-untyped-def]
+    # The leadership quiz gives collaboration one point at most, storytelling two, analytical
+    # thinking one and resilience one; a style's answers reach each's maximum or nothing, so each
+    # style's skills sit at the scale's proficient level (3): democratic → collaboration,
+    # coaching → analytical thinking, transformational → storytelling, affiliative → resilience,
+    # servant → none.
+    by_style = {"democratic": "collaboration-influence", "coaching": "analytical-thinking",
+                "transformational": "storytelling", "affiliative": "resilience"}  # fmt: skip
+    rows = db.execute(
+        select(QuizAttempt.outcome_code, Skill.code, SkillAssessment.level)
+        .join(SkillAssessment, SkillAssessment.quiz_attempt_id == QuizAttempt.id)
+        .join(Skill, Skill.id == SkillAssessment.skill_id)
+        .where(SkillAssessment.source == "quiz")
+    ).all()
+    attempts = dict(
+        db.execute(
+            select(QuizAttempt.outcome_code, func.count()).group_by(QuizAttempt.outcome_code)
+        ).all()
+    )
+    assert len(rows) == sum(n for style, n in attempts.items() if style in by_style)
+    assert all(by_style[style] == code and level == 3.0 for style, code, level in rows)

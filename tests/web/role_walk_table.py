@@ -308,6 +308,9 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("POST", "/api/me/plan"): (LINKED, 404, None),
     ("POST", "/api/me/plan/steps/{step_id}/done"): (LINKED, 404, None),
     ("GET", "/api/me/badges"): (LINKED, 404, None),
+    # L&D's list of awarded badges and revoking one (the walk's form gives no reason: a 422).
+    ("GET", "/badges/awarded"): (LD, 403, None),
+    ("POST", "/badges/{public_id}/revoke"): (LD, 403, "form"),
     # Skills (issue 13): the catalogue and profiles are for everyone; the heat map and the
     # bias for managers (their reporting line) and the company's readers; gaps across the
     # company and the forecast for L&D, admins and executives; managers assess and review
@@ -322,6 +325,20 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
     ("GET", "/skills/forecast"): (OVERVIEW, 403, None),
     ("GET", "/skills/profiles"): (EVERYONE, 403, None),
     ("POST", "/skills/headcount"): (LD, 403, "form"),
+    # The forecast's inputs as pages and API (L&D writes; executives read). Each writer walks
+    # its own planned moves (page and API ids differ: the walk deletes them).
+    ("GET", "/skills/moves"): (OVERVIEW, 403, None),
+    ("POST", "/skills/moves"): (LD, 403, "form"),
+    ("POST", "/skills/moves/{move_id:int}"): (LD, 403, "move_form"),
+    ("POST", "/skills/moves/{move_id:int}/delete"): (LD, 403, "form"),
+    ("GET", "/skills/priorities"): (EVERYONE, 403, None),  # as /api/skills/priorities
+    ("POST", "/skills/priorities"): (LD, 403, "form"),
+    ("POST", "/skills/priorities/remove"): (LD, 403, "form"),
+    ("GET", "/api/skills/moves"): (OVERVIEW, 403, None),
+    ("POST", "/api/skills/moves"): (LD, 403, "move_json"),
+    ("PUT", "/api/skills/moves/{move_id}"): (LD, 403, "move_change_json"),
+    ("DELETE", "/api/skills/moves/{move_id}"): (LD, 403, None),
+    ("DELETE", "/api/skills/priorities"): (LD, 403, None),
     ("GET", "/api/skills/headcount"): (OVERVIEW, 403, None),
     ("PUT", "/api/skills/headcount"): (LD, 403, "headcount_json"),
     ("DELETE", "/api/skills/headcount"): (LD, 403, None),
@@ -380,6 +397,7 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[str], int, str | None]] = {
 PUBLIC = {
     # A badge's public pages: anyone holding the link may verify it (test_learning_pages.py).
     ("GET", "/badges/issuer"),
+    ("GET", "/badges/revocations"),
     ("GET", "/badges/keys/{key_id}"),
     ("GET", "/badges/{public_id}"),
     ("GET", "/badges/{public_id}/credential.json"),

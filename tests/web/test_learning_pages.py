@@ -33,6 +33,12 @@ def test_quiz_plan_step_badge_through_the_pages(client_as) -> None:  # type: ign
     assert sent.status_code == 303
     result = client.get(sent.headers["location"])
     assert "Your style: Servant" in result.text and 'data-path="storytelling"' in result.text
+    # Each recommendation leads to the demo catalogue's skill of that code and its path.
+    for code in ("resilience", "storytelling", "taking-ownership"):
+        assert f'href="/skills?q={code}" data-skill-link' in result.text
+        found = client.get(f"/skills?q={code}")
+        assert f'<td class="strat-code">{code}</td>' in found.text
+    assert "not in the skills catalogue yet" not in result.text
     built = client.post("/me/plan/build", data={"csrf_token": csrf_from(result.text)})
     assert built.status_code == 303
     me = client.get("/me")

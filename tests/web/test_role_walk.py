@@ -10,6 +10,7 @@ this test until it is added to the table.
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -177,6 +178,34 @@ def _skills_objects(s: Session, ld: Actor, manager: Actor, ids: dict) -> None:
     rating = record_assessment(s, ld, report, "BW-DATA", 4, "self", date.today())
     ids.update(idnumber="BW-SALES", skill_code="BW-DATA", person_id=report,
                assessment_id=rating.id)  # fmt: skip
+    _walk_moves(s, ld, ids)
+
+
+def _later(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def _walk_moves(s: Session, ld: Actor, ids: dict) -> None:
+    """Planned moves for each writer to change and delete (page and API), and a person the
+    API plans a move for."""
+    from lodestar.db.models import Employee, JobRole, PlannedMove
+    from lodestar.services.skills.moves import add_move
+
+    movable = s.scalars(
+        select(Employee.external_id)
+        .join(JobRole, JobRole.id == Employee.job_role_id)
+        .where(Employee.exit_date.is_(None),
+               JobRole.title.not_in(["Recruiter", "Head of People"]))
+        .order_by(Employee.id.desc())
+        .limit(5)
+    ).all()  # fmt: skip
+    ids["mover"] = movable[0]
+    # The fixture runs once per walked role on one database: a new day each time.
+    day = date.today() + timedelta(days=100 + len(s.scalars(select(PlannedMove.id)).all()))
+    for n, role in enumerate(("admin", "ld")):
+        for m, kind in enumerate(("page", "api")):
+            person = movable[1 + 2 * n + m]
+            ids[f"{kind}_move_id@{role}"] = add_move(s, ld, person, "Head of People", day).id
 
 
 def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
@@ -184,6 +213,7 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
            "grain": "employee", "cadence": "weekly", "lead_lag": "lag"}  # fmt: skip
     forms = {
         "form": {},
+        "move_form": {"to_job_title": "Recruiter", "effective_on": _later(340)},
         "xapi_source_form": {"name": f"walk-source-{role}-{uuid.uuid4().hex[:6]}"},
         "pin_form": {"result_id": str(ids["result_id"])},
         "request_form": {"title": "Walk", "action": "save", "urgency": "normal", **FULL},
@@ -318,6 +348,12 @@ def body(kind: str | None, role: str, ids: dict[str, int]) -> dict:
         "revision_json": {"reason": f"Walk revision by {role}.", "expected_effect": 2.0},
         "token_json": {"name": f"Walk {role}", "expires_in_days": 7},
         "untick_json": {"done": False},
+        "move_json": {
+            "employee_id": ids["mover"],
+            "to_job_title": "Recruiter",
+            "effective_on": _later(300),
+        },
+        "move_change_json": {"to_job_title": "Recruiter", "effective_on": _later(320)},
         "assessment_json": {
             "employee_id": ids["person_id"],
             "skill_code": "BW-DATA",
@@ -364,6 +400,11 @@ def call(client, method: str, template: str, ids: dict[str, int], kind: str | No
     if method == "GET" and template.endswith("/diagnosis") and template.startswith("/api"):
         # Reading a diagnosis needs one to exist: use the request that is in diagnosis.
         path = path.replace("{request_id}", str(ids["diagnosed_id"]))
+    # Each writer's own planned moves: one for the page routes, one for the API's (the others
+    # are walked on L&D's, which they may not touch).
+    for pattern, which in (("{move_id:int}", "page"), ("{move_id}", "api")):
+        move = ids.get(f"{which}_move_id@{role}", ids[f"{which}_move_id@ld"])
+        path = path.replace(pattern, str(move))
     own_token = str(ids.get(f"token_id@{role}", 0))
     path = path.replace("{token_id:int}", own_token).replace("{token_id}", own_token)
     for key, value in ids.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from lodestar.cli import badges as badges_cmd
 from lodestar.cli import brief as brief_cmd
 from lodestar.cli import db as db_cmd
 from lodestar.cli import demo as demo_cmd
@@ -30,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve_cmd.serve)
+app.add_typer(badges_cmd.app, name="badges")
 app.add_typer(brief_cmd.app, name="brief")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(demo_cmd.app, name="demo")

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
@@ -60,6 +60,29 @@ def identity_hash(email: str, salt: str) -> str:
 
 def credential_url(base_url: str, public_id: str) -> str:
     return f"{base_url.rstrip('/')}/badges/{public_id}"
+
+
+def revocation_list_url(base_url: str) -> str:
+    """Where the issuer publishes the credentials it revoked (``credentialStatus.id``)."""
+    return f"{base_url.rstrip('/')}/badges/revocations"
+
+
+# Why a badge was revoked, as its public page and the revocation list say it: neutral words
+# only; the issuer's own note stays in the audit log.
+RevocationReason = Literal[
+    "issued_in_error", "criteria_not_met", "replaced", "holder_asked", "withdrawn"
+]
+REVOCATION_REASONS: tuple[RevocationReason, ...] = get_args(RevocationReason)
+REVOCATION_SENTENCES: dict[str, str] = {
+    "issued_in_error": "It was issued in error.",
+    "criteria_not_met": "The issuer found that its criteria were not met.",
+    "replaced": "It was replaced by another credential.",
+    "holder_asked": "Its holder asked for it to be withdrawn.",
+    "withdrawn": "The issuer withdrew it.",
+}
+
+# The status method of Open Badges 3.0: a list of revoked credentials the issuer publishes.
+STATUS_TYPE = "1EdTechRevocationList"
 
 
 def issuer_id(base_url: str) -> str:
@@ -115,6 +138,7 @@ def open_badge_credential(facts: BadgeFacts) -> dict[str, Any]:
             "achievement": achievement,
         },
         "credentialSchema": [{"id": SCHEMA_ID, "type": SCHEMA_TYPE}],
+        "credentialStatus": {"id": revocation_list_url(base), "type": STATUS_TYPE},
     }
     if facts.evidence:
         credential["evidence"] = [{"type": ["Evidence"], "narrative": facts.evidence}]

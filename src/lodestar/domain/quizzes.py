@@ -5,6 +5,10 @@ who you are like, what you do well, what to watch and what to learn next.
 Everything here is pure. A quiz is read from its JSON form (``quiz_format``) or its CSV form
 (``quiz_csv``) and checked as a whole: every problem is reported at once, with where it is.
 
+Quiz levels: a skill's points become a proficiency level with ``quiz_level`` (the share of the
+most points the quiz can give it, ``most_skill_points``, on the levels up to the scale's
+proficient one).
+
 Scoring: each chosen option adds its points to the outcomes (and skills) it names; the outcome
 with the most points is the result. When two or more outcomes share the top total, the quiz's
 ``tie_break`` rule decides, and the result says that it did:
@@ -17,6 +21,7 @@ with the most points is the result. When two or more outcomes share the top tota
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
@@ -169,6 +174,31 @@ def score(quiz: Quiz, answers: Answers) -> QuizResult:
         skill_totals=dict(sorted(skills.items())),
         tied=tied if len(tied) > 1 else (),
     )
+
+
+def most_skill_points(quiz: Quiz) -> dict[str, float]:
+    """The most points each skill can get in ``quiz``: per question, the best option's points for
+    a single-choice question and every option's positive points for a multiple-choice one."""
+    most: dict[str, float] = {}
+    for q in quiz.questions:
+        codes = {c for o in q.options for c in o.skill_points}
+        for code in codes:
+            given = [max(o.skill_points.get(code, 0.0), 0.0) for o in q.options]
+            best = sum(given) if q.kind == "multiple" else max(given)
+            most[code] = most.get(code, 0.0) + best
+    return most
+
+
+def quiz_level(points: float, most: float, ceiling: int) -> int | None:
+    """The proficiency level a quiz's points for a skill stand for: the share of the most points
+    the quiz can give that skill, times ``ceiling``, rounded up, so any points give at least
+    level 1 and all of them ``ceiling``. The caller passes the skill scale's *proficient* level
+    as the ceiling (3 on the default five-level scale): answers a person chose about themselves
+    show that a skill is there, not that it is mastered; levels above it take a manager's
+    assessment. None when the answers gave the skill no points: the quiz says nothing of it."""
+    if points <= 0 or most <= 0 or ceiling < 1:
+        return None
+    return max(1, min(ceiling, math.ceil(ceiling * min(points, most) / most - 1e-9)))
 
 
 def share_of_points(result: QuizResult) -> dict[str, float]:

@@ -35,9 +35,11 @@ class QuizFormPage:
 
 @dataclass(frozen=True)
 class QuizResultPage:
-    """``quizzes/result.html``: an attempt and what it means."""
+    """``quizzes/result.html``: an attempt and what it means; ``recommended`` the outcome's
+    learning matched to catalogue skills and learning paths."""
 
     attempt: quizzes.AttemptView
+    recommended: list[quizzes.RecommendedLearning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,18 @@ class MyLearningPage:
     own: bool
     step_labels: Mapping[str, str]
     paths: Mapping[str, learning.PathView] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AwardedBadgesPage:
+    """``badges/awarded.html``: L&D's list of awarded badges (newest first, ``search`` by badge
+    or holder) with a revoke form each; ``reasons`` the closed set of reasons, code → the
+    neutral sentence the public page shows."""
+
+    awards: list[badges.AwardedBadge]
+    search: str
+    reasons: dict[str, str]
+    error: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from lodestar.services.skills.catalogue import SkillView
 from lodestar.services.skills.forecast import Forecast
 from lodestar.services.skills.gaps import GapLine, GroupGap, HeatMap, SelfRatingBias
 from lodestar.services.skills.headcount import HeadcountLine
+from lodestar.services.skills.moves import MoveLine
 from lodestar.services.skills.profiles import JobProfile, PrioritySkillLine
 
 
@@ -65,6 +66,30 @@ class ForecastPage:
     job_titles: list[str]
     can_edit: bool
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class MovesPage:
+    """``skills/moves.html``: planned moves (the forecast's input) with add, change and delete
+    forms for L&D; ``typed`` holds what was typed when a form was refused."""
+
+    moves: Sequence[MoveLine]
+    job_titles: Sequence[str]
+    can_edit: bool
+    error: str | None = None
+    typed: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class PriorityWeightsPage:
+    """``skills/priorities.html``: how much each strategic priority weights the skills it
+    depends on, with a form to set or remove one (L&D)."""
+
+    lines: Sequence[PrioritySkillLine]
+    priorities: Sequence[tuple[int, str]]
+    can_edit: bool
+    error: str | None = None
+    typed: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

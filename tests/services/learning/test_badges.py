@@ -83,6 +83,7 @@ def test_the_schema_refuses_what_the_specification_forbids(
         {**credential, "@context": credential["@context"][::-1]},
         {k: v for k, v in credential.items() if k != "validFrom"},
         {**credential, "credentialSubject": {"type": ["AchievementSubject"]}},
+        {**credential, "credentialStatus": {"type": "1EdTechRevocationList"}},
     ):
         assert not validator.is_valid(broken)
 

@@ -43,6 +43,9 @@ class BadgeAward(Base):
     credential: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Why, in the issuer's words (shown on the public page), and who revoked it (a user id).
+    revoked_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    revoked_by_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class BadgeSigningKey(Base):

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -117,6 +118,12 @@ class SkillAssessment(Base):
     __table_args__ = (
         Index("ix_skill_assessments_employee_skill", "employee_id", "skill_id", "assessed_on"),
         Index("ix_skill_assessments_skill", "skill_id"),
+        Index(
+            "ix_skill_assessments_quiz_attempt",
+            "quiz_attempt_id",
+            postgresql_where=text("quiz_attempt_id IS NOT NULL"),
+            sqlite_where=text("quiz_attempt_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -129,6 +136,9 @@ class SkillAssessment(Base):
     # A self-rating a manager has reviewed: who, and when.
     reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # A quiz assessment: the attempt whose points gave the level (an id, not a foreign key:
+    # migration 0022 says why).
+    quiz_attempt_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class HeadcountPlan(Base):

@@ -12,6 +12,12 @@ from lodestar.services.badges.awards import (
     refresh_proficiency_badges,
 )
 from lodestar.services.badges.holdings import HeldBadge, badges_of
+from lodestar.services.badges.revocation import (
+    AwardedBadge,
+    awarded_badges,
+    revocation_list,
+    revoke_badge,
+)
 from lodestar.services.badges.signing import check_token, public_jwk
 from lodestar.services.badges.verification import (
     BadgeVerification,
@@ -23,6 +29,10 @@ from lodestar.services.badges.verification import (
 )
 
 __all__ = [
+    "AwardedBadge",
+    "awarded_badges",
+    "revocation_list",
+    "revoke_badge",
     "BadgeVerification",
     "Check",
     "HeldBadge",

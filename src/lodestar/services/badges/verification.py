@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
 from lodestar.db.models import BadgeAchievement, BadgeAward, Employee
-from lodestar.domain.open_badges import credential_url
+from lodestar.domain.open_badges import (
+    REVOCATION_SENTENCES,
+    STATUS_TYPE,
+    credential_url,
+    revocation_list_url,
+)
 from lodestar.errors import NotFound
+from lodestar.services.badges.revocation import revocation_list, with_names
 from lodestar.services.badges.signing import check_token
 
 PUBLIC_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -39,6 +44,8 @@ class BadgeVerification:
     issuer_name: str
     awarded_at: datetime
     verified: bool
+    revoked_at: datetime | None = None
+    revoked_sentence: str = ""
     checks: list[Check] = field(default_factory=list)
     credential: dict[str, Any] | None = None
     token: str = ""
@@ -48,12 +55,7 @@ def _award(session: Session, public_id: str) -> tuple[BadgeAward, BadgeAchieveme
     row = (
         None
         if not PUBLIC_ID.match(public_id)
-        else session.execute(
-            select(BadgeAward, BadgeAchievement, Employee)
-            .join(BadgeAchievement, BadgeAchievement.id == BadgeAward.achievement_id)
-            .join(Employee, Employee.id == BadgeAward.employee_id)
-            .where(BadgeAward.public_id == public_id)
-        ).first()
+        else session.execute(with_names().where(BadgeAward.public_id == public_id)).first()
     )
     if row is None:
         raise NotFound(
@@ -81,7 +83,9 @@ def verify_badge(
               else "The credential names another address than this page."),
         Check("revocation", award.revoked_at is None,
               "The issuer has not revoked it." if award.revoked_at is None
-              else f"The issuer revoked it on {award.revoked_at:%d %B %Y}."),
+              else f"The issuer revoked it on {award.revoked_at:%d %B %Y}. "
+              + REVOCATION_SENTENCES.get(award.revoked_reason, "")),
+        _status_check(session, credential, base_url),
         Check("dates", valid_from is not None and valid_from <= at,
               "It is valid from the date it was awarded and does not expire."
               if valid_from is not None and valid_from <= at else "It is not valid yet."),
@@ -96,10 +100,32 @@ def verify_badge(
         issuer_name=str(issuer),
         awarded_at=award.awarded_at,
         verified=all(c.passed for c in checks),
+        revoked_at=award.revoked_at,
+        revoked_sentence=REVOCATION_SENTENCES.get(award.revoked_reason, ""),
         checks=checks,
         credential=found.credential,
         token=award.credential,
     )
+
+
+def _status_check(session: Session, credential: dict[str, Any], base_url: str) -> Check:
+    """The credential's ``credentialStatus``: it must name this issuer's revocation list, and the
+    list must not hold the credential. A credential issued before status lists has none: the
+    revocation check above still applies to it."""
+    status = credential.get("credentialStatus")
+    if status is None:
+        return Check("status", True, "It was issued without a status list; the issuer's own "
+                     "record above says whether it was revoked.")  # fmt: skip
+    if (
+        not isinstance(status, dict)
+        or status.get("id") != revocation_list_url(base_url)
+        or (status.get("type") != STATUS_TYPE)
+    ):
+        return Check("status", False, "Its status list is not this issuer's revocation list.")
+    listed = {r["id"] for r in revocation_list(session, base_url)["revokedCredentials"]}
+    if credential.get("id") in listed:
+        return Check("status", False, "The issuer's revocation list holds it.")
+    return Check("status", True, "The issuer's revocation list does not hold it.")
 
 
 def credential_document(session: Session, public_id: str) -> dict[str, Any]:

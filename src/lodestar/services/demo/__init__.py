@@ -144,8 +144,8 @@ def seed_demo(
     write_nudge_story(session, seed, handles.users["ld"].id)
     write_portfolio_story(session, handles.users, date.today())
     write_xapi_story(session)
-    write_quiz_story(session, date.today())
     write_skills_story(session, seed)
+    write_quiz_story(session, date.today())  # after the catalogue: attempts record quiz levels
     report("Storing the truth behind the planted effects", _STEP_START["truth"])
     _store_truth(session, org, employees, seed, offsets, n_obs)
     session.flush()

@@ -5,7 +5,9 @@ the demo's last year, in order of employee id; the n-th of them (from 0) answere
 the way of the style in slot ``n % 20`` of ``STYLE_CYCLE``: six in twenty coaching, five
 democratic, four servant, three transformational and two affiliative. So the spread is known
 (``workspace_meta['demo_quiz_truth']``, :func:`expected_styles`), and each attempt is also an
-xAPI statement, written through the one statement writer.
+xAPI statement, written through the one statement writer. Like any completed attempt, each
+records the quiz assessments its skill points stand for (``services.skills.quiz_levels``),
+dated the day of the quiz; it runs after the skills story, which writes the catalogue.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from lodestar.db.models import Employee, QuizAttempt, WorkspaceMeta
+from lodestar.db.models import Employee, QuizAttempt, SkillAssessment, WorkspaceMeta
 from lodestar.domain.quizzes import Quiz, score
 from lodestar.services.quizzes.catalogue import install_built_in, stored_quiz
 from lodestar.services.quizzes.statements import attempt_statement
+from lodestar.services.skills.catalogue import skill_ids
+from lodestar.services.skills.quiz_levels import quiz_skill_levels
 from lodestar.services.xapi.writer import checked_statement, write_statements
 
 IRI_BASE = "http://localhost:8000"
@@ -63,9 +67,15 @@ def write_quiz_story(session: Session, today: date) -> dict[str, int]:
     )
     taken_at = datetime(today.year - 1, 9, 1, 9, 0, tzinfo=UTC)
     statements = []
+    levels: dict[str, dict[str, int]] = {}
+    skill_id = skill_ids(session)
+    assessments: list[SkillAssessment] = []
     for n, (employee_id, name, email) in enumerate(managers):
-        answers = answers_for(quiz, STYLE_CYCLE[n % len(STYLE_CYCLE)])
+        style = STYLE_CYCLE[n % len(STYLE_CYCLE)]
+        answers = answers_for(quiz, style)
         result = score(quiz, answers)
+        if style not in levels:
+            levels[style] = quiz_skill_levels(session, quiz, result)
         attempt = QuizAttempt(
             quiz_id=row.id, employee_id=employee_id, outcome_code=result.outcome.code,
             tie_broken=result.tie_broken, answers=json.dumps(answers),
@@ -74,12 +84,19 @@ def write_quiz_story(session: Session, today: date) -> dict[str, int]:
         )  # fmt: skip
         session.add(attempt)
         session.flush()
+        assessments += [
+            SkillAssessment(employee_id=employee_id, skill_id=skill_id[code], level=float(level),
+                            source="quiz", assessed_on=taken_at.date(), quiz_attempt_id=attempt.id)
+            for code, level in levels[style].items()
+        ]  # fmt: skip
         if email:
             s = attempt_statement(attempt_id=attempt.id, quiz=quiz, result=result, name=name,
                                   email=email, at=taken_at, iri_base=IRI_BASE)  # fmt: skip
             attempt.statement_id = s["id"]
             statements.append(checked_statement(s))
     write_statements(session, statements)
+    session.add_all(assessments)
+    session.flush()
     styles = expected_styles(len(managers))
     truth = {"takers": len(managers), "styles": styles}
     session.merge(WorkspaceMeta(key="demo_quiz_truth", value=truth))

@@ -1,10 +1,15 @@
-"""The demo's skills: a catalogue of 26 skills, a profile per job title, the skills the four
+"""The demo's skills: a catalogue of 29 skills, a profile per job title, the skills the four
 must-wins depend on, and a headcount plan. People's assessments and the known answers are
 written by :mod:`.story_skills_people`.
 
 The catalogue is Brightwater's own (codes ``BW-…``, as a Moodle framework's ID numbers
 would be): five skills everyone needs, four to five per department, and two for people
-leaders. Importance and priority weights are chosen so the known answers are unambiguous:
+leaders. The seven trainings the built-in leadership-style quiz recommends keep the codes the
+quiz and the built-in learning paths use (``collaboration-influence``, ``storytelling``,
+``analytical-thinking``, ``resilience``, ``taking-ownership``, ``empowering-leadership``,
+``diversity-inclusion``), so a quiz result leads to catalogue skills and paths: four of them
+are in the job profiles (two core, two for people leaders), three are in the catalogue only.
+Importance and priority weights are chosen so the known answers are unambiguous:
 each skill serves at most one priority; solution selling is essential to account executives
 (importance 5) and carries the conversion must-win's full weight, discovery questioning a
 little less (importance 4, weight 0.5).
@@ -35,9 +40,13 @@ from lodestar.services.skills.catalogue import SkillDraft, skill_ids, store_skil
 CATALOGUE: dict[str, tuple[str, str, str]] = {
     "BW-WRITE": ("Written communication", "Core", "Writes clearly for the reader's purpose."),
     "BW-DATA": ("Data literacy", "Core", "Reads a chart or a table and draws a fair conclusion."),
-    "BW-COLLAB": ("Collaboration & influence", "Core", "Gets work done with and through others."),
-    "BW-RESIL": ("Resilience", "Core", "Keeps going, and recovers, under pressure."),
-    "BW-OWN": ("Taking ownership", "Core", "Sees a problem through to its end."),
+    "collaboration-influence": (
+        "Collaboration & influence",
+        "Core",
+        "Gets work done with and through others.",
+    ),
+    "resilience": ("Resilience", "Core", "Keeps going, and recovers, under pressure."),
+    "taking-ownership": ("Taking ownership", "Core", "Sees a problem through to its end."),
     "BW-DISCOVERY": ("Discovery questioning", "Selling", "Learns the customer's goal first."),
     "BW-NEGOTIATE": ("Negotiation", "Selling", "Trades terms to reach a deal both keep."),
     "BW-SOLUTION": ("Solution selling", "Selling", "Builds an offer around the customer's goal."),
@@ -58,11 +67,37 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "BW-COACH": ("Coaching", "People", "Helps others find their own answers."),
     "BW-INTERVIEW": ("Structured interviewing", "People", "Hires on evidence."),
     "BW-FACILITATE": ("Facilitation", "People", "Runs sessions where everyone contributes."),
-    "BW-EMPOWER": ("Empowering leadership", "Leadership", "Gives people room and support."),
+    "empowering-leadership": (
+        "Empowering leadership",
+        "Leadership",
+        "Gives people room and support.",
+    ),
+    # The quiz's other three trainings, in the catalogue (not yet in a job profile).
+    "storytelling": ("Storytelling", "Core", "Turns facts into a story people act on."),
+    "analytical-thinking": (
+        "Analytical thinking",
+        "Core",
+        "Breaks a messy problem down and decides on evidence.",
+    ),
+    "diversity-inclusion": (
+        "Diversity & inclusion",
+        "People",
+        "Makes room for every voice and background.",
+    ),
 }
+# The codes the leadership-style quiz's outcomes recommend (skills and paths alike).
+QUIZ_TRAININGS: tuple[str, ...] = (
+    "collaboration-influence", "storytelling", "analytical-thinking", "resilience",
+    "taking-ownership", "empowering-leadership", "diversity-inclusion",
+)  # fmt: skip
 
-CORE = {"BW-WRITE": (3, 2), "BW-DATA": (3, 3), "BW-COLLAB": (3, 3), "BW-OWN": (3, 3)}
-LEADER = {"BW-COACH": (4, 4), "BW-EMPOWER": (4, 4), "BW-RESIL": (4, 3)}
+CORE = {
+    "BW-WRITE": (3, 2),
+    "BW-DATA": (3, 3),
+    "collaboration-influence": (3, 3),
+    "taking-ownership": (3, 3),
+}
+LEADER = {"BW-COACH": (4, 4), "empowering-leadership": (4, 4), "resilience": (4, 3)}
 # title: {code: (target level, importance)}, in addition to the core skills
 PROFILES: dict[str, dict[str, tuple[int, int]]] = {
     "Account Executive": {
@@ -85,7 +120,7 @@ PROFILES: dict[str, dict[str, tuple[int, int]]] = {
         "BW-DEESCALATE": (3, 4),
         "BW-PRODUCT": (3, 3),
         "BW-EMPATHY": (3, 3),
-        "BW-RESIL": (3, 3),
+        "resilience": (3, 3),
     },
     "Senior Customer Service Agent": {
         "BW-FIRSTFIX": (5, 5),
@@ -201,4 +236,4 @@ def write_skill_catalogue(session: Session) -> dict[str, int]:
     return ids
 
 
-__all__ = ["CATALOGUE", "PROFILES", "write_skill_catalogue"]
+__all__ = ["CATALOGUE", "PROFILES", "QUIZ_TRAININGS", "write_skill_catalogue"]

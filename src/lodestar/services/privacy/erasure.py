@@ -14,11 +14,19 @@ Then every place the name, email, HR number or the email's SHA-1 (the xAPI
   rejected rows and messages, audit details, ...), and every JSON column (stored impact
   results' settings, snapshots and details);
 - a sign-in account linked to the person: renamed, email replaced, deactivated, its password
-  and API token made unusable.
+  and API token made unusable;
+- their badges: each is revoked (reason ``withdrawn``: "The issuer withdrew it.") and its
+  stored signed credential dropped, since it names the recipient by a salted hash of their
+  email that anyone knowing the address could confirm; the public page then names the
+  pseudonym and fails. Quiz attempts, learning plans and skill assessments hold no name or
+  address (the attempts' xAPI statements are rewritten with the others) and stay under the
+  internal number.
 
 With ``delete_facts`` the person's facts are deleted as well (KPI observations
 through ``db.kpi_store``, behaviour observations, learning statements, satisfaction answers,
-enrolments, moves, and the nudges about or to them with their opt-outs and work pattern):
+enrolments, moves, skill assessments (every source), quiz attempts, learning plan items and
+completed steps, badges, planned moves, and the nudges about or to them with their opt-outs
+and work pattern):
 stored impact results stay as they were computed, but a new analysis no longer counts the
 person.
 
@@ -47,7 +55,7 @@ from typing import Any
 from sqlalchemy import JSON, String, Table, Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from lodestar.db.base import Base
+from lodestar.db.base import Base, utcnow
 from lodestar.db.kpi_store import remove_employee_observations
 from lodestar.db.models import (
     BadgeAward,
@@ -59,8 +67,10 @@ from lodestar.db.models import (
     LearningStatement,
     NudgeDelivery,
     NudgeOptOut,
+    PlannedMove,
     ProgramEnrolment,
     QuizAttempt,
+    SkillAssessment,
     StepCompletion,
     User,
     WorkPattern,
@@ -150,6 +160,7 @@ def pseudonymise(
         user.is_active, user.password_hash = False, "!erased"
     changed["accounts"] = len(accounts)
     person.name, person.email, person.external_id = label, None, pseudonym
+    changed["badges withdrawn"] = _withdraw_badges(session, actor, person.id)
     session.flush()
     if delete_facts:
         changed.update(_delete_facts(session, person.id))
@@ -252,6 +263,18 @@ def _rewrite_statements(
     return len(changes)
 
 
+def _withdraw_badges(session: Session, actor: Actor | None, person_id: int) -> int:
+    """Revoke the person's badges still valid and drop every stored credential of theirs."""
+    awards = list(session.scalars(select(BadgeAward).where(BadgeAward.employee_id == person_id)))
+    now = utcnow()
+    for award in awards:
+        if award.revoked_at is None:
+            award.revoked_at, award.revoked_reason = now, "withdrawn"
+            award.revoked_by_user_id = actor.user_id if actor else None
+        award.credential, award.evidence = "", ""
+    return len(awards)
+
+
 def _delete_facts(session: Session, person_id: int) -> dict[str, int]:
     counts = {"KPI values": remove_employee_observations(session, person_id)}
     for label, model in (
@@ -260,6 +283,8 @@ def _delete_facts(session: Session, person_id: int) -> dict[str, int]:
         ("satisfaction answers", EnrolmentSatisfaction),
         ("enrolments", ProgramEnrolment),
         ("moves", EmployeeMove),
+        ("skill assessments", SkillAssessment),
+        ("planned moves", PlannedMove),
         ("quiz attempts", QuizAttempt),
         ("completed learning steps", StepCompletion),
         ("learning plan items", LearningPlanItem),

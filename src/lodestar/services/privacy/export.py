@@ -5,7 +5,11 @@ enrolments and satisfaction answers, xAPI statements (the raw JSON as received a
 fields), KPI observations whose subject is the person, behaviour observations, the nudges
 about them or sent to them with their answers, nudge opt-outs and work pattern, the sign-in
 account linked to them (without its password or token hashes), the training requests that
-account raised with their history and stakeholder answers, and the audit trail about them and
+account raised with their history and stakeholder answers, their skill assessments (every
+source, with the quiz attempt a quiz level came from), their quiz attempts (answers and
+scores, whether taken under their employee record or their account), their learning plan and
+the steps they completed, their badges (with the signed credential as issued, and any
+revocation), the planned moves of them between job titles, and the audit trail about them and
 of what their account did. Administrators only; each export is itself audited.
 """
 
@@ -25,18 +29,28 @@ from sqlalchemy.orm import Session
 from lodestar.db import kpi_store
 from lodestar.db.models import (
     AuditEvent,
+    BadgeAchievement,
+    BadgeAward,
     BehaviourObservation,
     Employee,
     EmployeeMove,
     EnrolmentSatisfaction,
     Kpi,
+    LearningPath,
+    LearningPlanItem,
     LearningStatement,
     NudgeDelivery,
     NudgeOptOut,
+    PlannedMove,
     Program,
     ProgramEnrolment,
+    QuizAttempt,
+    QuizDefinition,
     RequestTransition,
+    Skill,
+    SkillAssessment,
     StakeholderAnswer,
+    StepCompletion,
     TrainingRequest,
     User,
     WorkPattern,
@@ -198,6 +212,7 @@ def person_export(
                 StakeholderAnswer.answered_by_id.in_(user_ids),
             ),
         ),
+        **_growth(session, pid, user_ids),
         "audit_about_them": _rows(session, AuditEvent, AuditEvent.person_id == pid),
         "audit_by_their_account": _rows(session, AuditEvent, AuditEvent.actor_id.in_(user_ids)),
     }
@@ -211,6 +226,50 @@ def person_export(
         person_id=pid,
     )
     return PersonExport(pid, person.external_id, sections)
+
+
+def _growth(session: Session, pid: int, user_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Skills, quizzes, plans and badges: the person's rows, each with the name of what it
+    refers to (skill code, quiz code, path code, badge name) beside its id."""
+    skills = dict(session.execute(select(Skill.id, Skill.code)).all())
+    assessments = _rows(session, SkillAssessment, SkillAssessment.employee_id == pid,
+                        order=SkillAssessment.assessed_on)  # fmt: skip
+    for row in assessments:
+        row["skill_code"] = skills.get(row["skill_id"], "")
+    quizzes = dict(session.execute(select(QuizDefinition.id, QuizDefinition.code)).all())
+    attempts = _rows(
+        session, QuizAttempt,
+        or_(QuizAttempt.employee_id == pid, QuizAttempt.user_id.in_(user_ids)),
+        order=QuizAttempt.taken_at,
+    )  # fmt: skip
+    for row in attempts:
+        row["quiz_code"] = quizzes.get(row["quiz_id"], "")
+        for name in ("answers", "totals", "skill_totals"):
+            row[name] = _parsed(row[name])
+    paths = dict(session.execute(select(LearningPath.id, LearningPath.code)).all())
+    plan = _rows(session, LearningPlanItem, LearningPlanItem.employee_id == pid,
+                 order=LearningPlanItem.rank)  # fmt: skip
+    for row in plan:
+        row["path_code"] = paths.get(row["path_id"], "")
+    badges = dict(session.execute(select(BadgeAchievement.id, BadgeAchievement.name)).all())
+    awards = _rows(session, BadgeAward, BadgeAward.employee_id == pid, order=BadgeAward.awarded_at)
+    for row in awards:
+        row["badge_name"] = badges.get(row["achievement_id"], "")
+    return {
+        "skill_assessments": assessments,
+        "quiz_attempts": attempts,
+        "learning_plan": plan,
+        "learning_steps_done": _rows(
+            session,
+            StepCompletion,
+            StepCompletion.employee_id == pid,
+            order=StepCompletion.completed_at,
+        ),  # fmt: skip
+        "badges": awards,
+        "planned_moves": _rows(
+            session, PlannedMove, PlannedMove.employee_id == pid, order=PlannedMove.effective_on
+        ),  # fmt: skip
+    }
 
 
 def _parsed(raw: str) -> Any:

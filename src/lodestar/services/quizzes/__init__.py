@@ -22,12 +22,14 @@ from lodestar.services.quizzes.catalogue import (
     list_quizzes,
     parse_quiz,
 )
+from lodestar.services.quizzes.recommend import RecommendedLearning, recommended_learning
 
 __all__ = [
     "AttemptView",
     "OutcomeCount",
     "QuizFormat",
     "QuizSummary",
+    "RecommendedLearning",
     "attempts_of",
     "built_in_quiz",
     "export_quiz",
@@ -38,5 +40,6 @@ __all__ = [
     "list_quizzes",
     "outcome_distribution",
     "parse_quiz",
+    "recommended_learning",
     "take_quiz",
 ]

@@ -21,6 +21,7 @@ from lodestar.services.privacy.groups import group_rule
 from lodestar.services.quizzes.catalogue import stored_quiz
 from lodestar.services.quizzes.statements import attempt_statement, record_attempt_statement
 from lodestar.services.reporting_line import person_for
+from lodestar.services.skills.quiz_levels import record_quiz_levels
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def take_quiz(
     iri_base: str,
     now: datetime | None = None,
 ) -> AttemptView:
-    """Score ``answers`` (question code → chosen option codes), store the attempt and its xAPI
-    statement in the caller's transaction, and return what it means."""
+    """Score ``answers`` (question code → chosen option codes), store the attempt, its xAPI
+    statement and the quiz assessments of the catalogue skills its points scored
+    (``services.skills.quiz_levels``) in the caller's transaction, and return what it means."""
     row, quiz = stored_quiz(session, code)
     result = score(quiz, answers)
     user = session.get(User, actor.user_id)
@@ -78,6 +80,8 @@ def take_quiz(
             at=at, iri_base=iri_base,
         )  # fmt: skip
         attempt.statement_id = record_attempt_statement(session, statement)
+    if attempt.employee_id is not None:
+        record_quiz_levels(session, actor, attempt.employee_id, quiz, result, attempt.id, at.date())
     return _view(attempt, quiz, result)
 
 

@@ -79,8 +79,10 @@ class CatalogueSkillSource:
         return sorted(out, key=lambda g: (-g.weighted_gap, g.skill_name))
 
     def levels(self, session: Session, employee_id: int) -> dict[str, int]:
-        """Levels the person has shown: a self-rating nobody confirmed earns no badge."""
-        shown = current_levels(session, employee_id, sources=("manager", "quiz"))
+        """Levels the person has shown to someone else: a manager's assessment or review. A
+        self-rating nobody confirmed earns no badge, and neither does a quiz level (the answers
+        are the person's own; ``services.skills.quiz_levels``)."""
+        shown = current_levels(session, employee_id, sources=("manager",))
         return {code: int(level) for code, level in shown.items()}
 
     def record_assessment(

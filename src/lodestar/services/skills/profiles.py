@@ -177,6 +177,28 @@ def set_priority_skill(
     )
 
 
+def remove_priority_skill(
+    session: Session, actor: Actor, priority_id: int, skill_code: str
+) -> None:
+    """Say a strategic priority no longer depends on a skill."""
+    require_catalogue_editor(actor)
+    if priority_id <= 0 or not skill_code.strip():
+        raise InvalidInput(
+            "Say which priority and which skill: choose the line to remove from the list.",
+            details={"fields": {"priority_id": "required", "skill_code": "required"}},
+        )
+    skill = get_skill(session, actor, skill_code)
+    gone = session.execute(
+        delete(PrioritySkill).where(
+            PrioritySkill.priority_id == priority_id, PrioritySkill.skill_id == skill.id
+        )
+    )
+    if not gone.rowcount:  # type: ignore[attr-defined]
+        raise NotFound(
+            f"Priority {priority_id} does not depend on “{skill_code}”; nothing was removed."
+        )
+
+
 def priority_skills(session: Session, actor: Actor) -> list[PrioritySkillLine]:
     rows = session.execute(
         select(
@@ -208,5 +230,6 @@ __all__ = [
     "priority_skills",
     "remove_job_skill",
     "set_job_skill",
+    "remove_priority_skill",
     "set_priority_skill",
 ]

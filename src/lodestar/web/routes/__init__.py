@@ -38,6 +38,7 @@ from lodestar.web.routes import (
     quiz_pages,
     request_pages,
     skills_pages,
+    skills_plan_pages,
     stakeholder_pages,
     triage_pages,
     xapi_pages,
@@ -45,6 +46,7 @@ from lodestar.web.routes import (
 
 ROUTERS = [
     skills_pages.router,
+    skills_plan_pages.router,
     api_skills.router,
     auth.router,
     account_pages.router,

@@ -1,6 +1,7 @@
 """JSON API for skills: the catalogue, a framework as Moodle CSV, job-title profiles and
 priorities' skills, assessments (record, history, review), gaps (a person's, the team heat
-map, by job title and priority, the self-rating bias) and the forecast.
+map, by job title and priority, the self-rating bias), the forecast and its inputs (headcount
+plans, planned moves, priorities' weights on skills).
 
 The same services as the pages; who sees what is theirs to decide. Errors are problem+json.
 """
@@ -17,7 +18,15 @@ from starlette.responses import Response
 
 from lodestar.domain.skills import AssessmentSource
 from lodestar.services.input_fields import RecordId
-from lodestar.services.skills import assessments, catalogue, forecast, gaps, headcount, profiles
+from lodestar.services.skills import (
+    assessments,
+    catalogue,
+    forecast,
+    gaps,
+    headcount,
+    moves,
+    profiles,
+)
 from lodestar.services.skills.moodle_export import export_moodle
 from lodestar.web.badge_awards import award_shown_proficiency
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
@@ -224,6 +233,55 @@ def delete_headcount(
     horizon_months: Annotated[int, Query(ge=0, le=120)] = 0,
 ) -> Response:
     headcount.remove_headcount(db, actor, job_title, horizon_months)
+    db.commit()
+    return Response(status_code=204)
+
+
+@router.delete("/priorities", status_code=204, summary="Say a priority no longer needs a skill")
+def delete_priority_skill(
+    db: SessionDep,
+    actor: WritingActor,
+    priority_id: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+    skill_code: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    profiles.remove_priority_skill(db, actor, priority_id, skill_code)
+    db.commit()
+    return Response(status_code=204)
+
+
+class MoveAdd(BaseModel):
+    employee_id: Annotated[str, Field(min_length=1, max_length=64, description="HRIS id")]
+    to_job_title: Annotated[str, Field(min_length=1, max_length=200)]
+    effective_on: date
+
+
+class MoveChange(BaseModel):
+    to_job_title: Annotated[str, Field(min_length=1, max_length=200)]
+    effective_on: date
+
+
+@router.get("/moves", summary="Planned moves of people between job titles (forecast input)")
+def get_moves(db: SessionDep, actor: CurrentActor) -> list[dict[str, Any]]:
+    return plain(moves.planned_moves(db, actor))  # type: ignore[no-any-return]
+
+
+@router.post("/moves", status_code=201, summary="Plan a person's move into a job title")
+def post_move(body: MoveAdd, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+    line = moves.add_move(db, actor, body.employee_id, body.to_job_title, body.effective_on)
+    db.commit()
+    return plain(line)  # type: ignore[no-any-return]
+
+
+@router.put("/moves/{move_id}", summary="Change a planned move's job title or date")
+def put_move(move_id: RecordId, body: MoveChange, db: SessionDep, actor: WritingActor) -> Any:
+    line = moves.change_move(db, actor, move_id, body.to_job_title, body.effective_on)
+    db.commit()
+    return plain(line)
+
+
+@router.delete("/moves/{move_id}", status_code=204, summary="Delete a planned move")
+def delete_move(move_id: RecordId, db: SessionDep, actor: WritingActor) -> Response:
+    moves.delete_move(db, actor, move_id)
     db.commit()
     return Response(status_code=204)
 

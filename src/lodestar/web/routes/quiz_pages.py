@@ -81,7 +81,8 @@ def quiz_submit(
 @router.get("/quizzes/attempts/{attempt_id:int}")
 def quiz_result(request: Request, db: SessionDep, actor: CurrentActor, attempt_id: int) -> Response:
     view = quizzes.get_attempt(db, actor, attempt_id)
-    return render(request, "quizzes/result.html", QuizResultPage(view))
+    page = QuizResultPage(view, quizzes.recommended_learning(db, view))
+    return render(request, "quizzes/result.html", page)
 
 
 @router.get("/quizzes/{code}/export.{fmt}")
