@@ -1,7 +1,7 @@
 """Quiz assessments name the attempt they came from; a revoked badge keeps why and by whom.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0025
+Revises: 0022
 Create Date: 2026-12-05 10:30:00
 
 ``skill_assessments.quiz_attempt_id``: a quiz-source assessment is recorded from a completed
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0025"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
