@@ -23,9 +23,10 @@ of counted tables wait for each other here instead of deadlocking over the count
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, Table, case, event, select, update
+from sqlalchemy import Engine, Table, Update, case, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from lodestar.db.models import (
@@ -76,11 +77,16 @@ def bump(session: Session, tables: Iterable[str]) -> None:
     if not names:
         return
     session.info[_WROTE] = True
+    session.connection().execute(_bump_statement(frozenset(names)))
+
+
+@functools.lru_cache(maxsize=64)
+def _bump_statement(names: frozenset[str]) -> Update:
+    """The UPDATE raising ``names``' counters, built once per set of tables (every statement
+    batch bumps the same one, and building it cost more than running it)."""
     raised = case((DataVersion.name.in_(sorted(names)), DataVersion.version + 1),
                   else_=DataVersion.version)  # fmt: skip
-    session.connection().execute(
-        update(DataVersion).where(DataVersion.name.in_(sorted(COUNTED))).values(version=raised)
-    )
+    return update(DataVersion).where(DataVersion.name.in_(sorted(COUNTED))).values(version=raised)
 
 
 def wrote_uncommitted(session: Session) -> bool:

@@ -9,12 +9,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import XapiActivity
 
 LANGUAGE_MAPS = ("name", "description")
+STORED_DEFINITIONS = select(XapiActivity.iri_hash, XapiActivity.definition).where(
+    XapiActivity.iri_hash.in_(bindparam("hashes", expanding=True))
+)
 
 
 def iri_hash(iri: str) -> str:
@@ -24,20 +27,23 @@ def iri_hash(iri: str) -> str:
 def remember_activities(session: Session, statements: Sequence[dict[str, Any]]) -> None:
     """Merge the activity definitions ``statements`` carry into the stored ones."""
     defined: dict[str, dict[str, Any]] = {}
+    last: dict[str, Any] = {}  # the definition merged last per IRI
     for s in statements:
         for activity in _activities(s):
-            if "definition" in activity:
-                _merge(defined.setdefault(activity["id"], {}), activity["definition"])
+            definition = activity.get("definition")
+            if definition is None:
+                continue
+            iri = activity["id"]
+            # Merging the definition merged just before changes nothing: most statements
+            # of a batch repeat their activity's definition word for word.
+            if last.get(iri) == definition:
+                continue
+            last[iri] = definition
+            _merge(defined.setdefault(iri, {}), definition)
     if not defined:
         return
     hashes = {iri_hash(iri): iri for iri in defined}
-    stored = dict(
-        session.execute(
-            select(XapiActivity.iri_hash, XapiActivity.definition).where(
-                XapiActivity.iri_hash.in_(hashes)
-            )
-        ).all()
-    )
+    stored = dict(session.execute(STORED_DEFINITIONS, {"hashes": list(hashes)}).all())
     new = []
     for digest, iri in hashes.items():
         if digest in stored:

@@ -28,10 +28,14 @@ def actor_key(agent: dict[str, Any]) -> str:
 
 
 def statement_columns(
-    s: dict[str, Any], *, default_version: str, stored: datetime
+    s: dict[str, Any],
+    *,
+    default_version: str,
+    stored: datetime,
+    timestamp: datetime | None = None,
 ) -> dict[str, Any]:
     """The parsed columns of one checked statement (plus ``_email`` and ``_account`` for
-    matching the actor to an employee)."""
+    matching the actor to an employee); ``timestamp`` is its timestamp if already parsed."""
     actor = s["actor"]
     obj = s["object"]
     kind = obj.get("objectType", "Activity")
@@ -45,7 +49,10 @@ def statement_columns(
     score = result.get("score") or {}
     context = s.get("context") or {}
     voids = obj["id"].lower() if s["verb"]["id"] == VOIDED else None
-    stamp = parse_timestamp(s["timestamp"], "timestamp") if "timestamp" in s else stored
+    if timestamp is not None:
+        stamp = timestamp
+    else:
+        stamp = parse_timestamp(s["timestamp"], "timestamp") if "timestamp" in s else stored
     mbox = actor.get("mbox")
     account = actor.get("account")
     return {
@@ -75,11 +82,23 @@ def statement_refs(
     """(kind, key) of every agent and activity the statement mentions besides its actor and
     object: group members, instructor, team, context agents and groups, context activities,
     the authority, and all of these inside a sub-statement."""
-    agents: set[str] = set()
+    return refs_beside(s, authority_keys(authority))
+
+
+def authority_keys(authority: dict[str, Any] | None) -> frozenset[str]:
+    """The agent keys an authority adds to each statement's references (computed once for a
+    batch that shares one authority)."""
+    keys: set[str] = set()
+    if authority is not None:
+        _agent(authority, keys)
+    return frozenset(keys)
+
+
+def refs_beside(s: dict[str, Any], extra_agents: frozenset[str]) -> list[tuple[str, str]]:
+    """``statement_refs`` with the authority's agent keys already worked out."""
+    agents: set[str] = set(extra_agents)
     activities: set[str] = set()
     _collect(s, agents, activities, top=True)
-    if authority is not None:
-        _agent(authority, agents)
     direct_agent = actor_key(s["actor"])
     obj = s["object"]
     kind = obj.get("objectType", "Activity")

@@ -7,12 +7,20 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import Employee
 
 CHUNK = 2000
+# Built once (an expanding parameter, not a list of literals coerced on every batch).
+BY_EMAIL = select(Employee.id, func.lower(Employee.email)).where(
+    # One expression, served by ix_employees_email_lower (the chunk is lower case).
+    func.lower(Employee.email).in_(bindparam("chunk", expanding=True))
+)
+BY_EXTERNAL_ID = select(Employee.id, Employee.external_id).where(
+    Employee.external_id.in_(bindparam("chunk", expanding=True))
+)
 
 
 def match_employees(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -33,19 +41,12 @@ def match_employees(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     wanted_emails = sorted(emails | {n.lower() for n in names if "@" in n})
     for i in range(0, len(wanted_emails), CHUNK):
         chunk = wanted_emails[i : i + CHUNK]
-        for pid, email in session.execute(
-            # One expression, served by ix_employees_email_lower (the chunk is lower case).
-            select(Employee.id, func.lower(Employee.email)).where(
-                func.lower(Employee.email).in_(chunk)
-            )
-        ):
+        for pid, email in session.execute(BY_EMAIL, {"chunk": chunk}):
             by_email[str(email)] = pid
     wanted_names = sorted(names)
     for i in range(0, len(wanted_names), CHUNK):
         chunk = wanted_names[i : i + CHUNK]
-        for pid, external in session.execute(
-            select(Employee.id, Employee.external_id).where(Employee.external_id.in_(chunk))
-        ):
+        for pid, external in session.execute(BY_EXTERNAL_ID, {"chunk": chunk}):
             by_external[str(external)] = pid
     for r in rows:
         key = r["actor_key"]

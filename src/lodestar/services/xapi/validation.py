@@ -9,6 +9,7 @@ result, the context and the attachment list.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from lodestar.services.xapi.values import (
@@ -106,6 +107,14 @@ ATTACHMENT_KEYS = frozenset(
 
 def check_statement(statement: Any, *, version: str = "1.0.3") -> dict[str, Any]:
     """Check one statement as sent to an LRS speaking ``version`` (1.0.x or 2.0.x)."""
+    return check_statement_time(statement, version=version)[0]
+
+
+def check_statement_time(
+    statement: Any, *, version: str = "1.0.3"
+) -> tuple[dict[str, Any], datetime | None]:
+    """``check_statement``, with the statement's timestamp as parsed by the check (None when
+    it has none), so that the writer does not parse it again."""
     s = require_object(statement, "", "statement")
     check_keys(s, STATEMENT_KEYS, "")
     if "id" in s:
@@ -120,15 +129,15 @@ def check_statement(statement: Any, *, version: str = "1.0.3") -> dict[str, Any]
                 short(v),
             )
     two = version.startswith("2.")
-    _check_core(s, "", two=two)
+    stamp = _check_core(s, "", two=two)
     if "stored" in s:
         parse_timestamp(s["stored"], "stored")
     if "authority" in s:
         _check_authority(s["authority"])
-    return s
+    return s, stamp
 
 
-def _check_core(s: dict[str, Any], path: str, *, two: bool) -> None:
+def _check_core(s: dict[str, Any], path: str, *, two: bool) -> datetime | None:
     at = (path + ".") if path else ""
     for needed in ("actor", "verb", "object"):
         if needed not in s:
@@ -159,10 +168,12 @@ def _check_core(s: dict[str, Any], path: str, *, two: bool) -> None:
         _check_result(s["result"], f"{at}result")
     if "context" in s:
         _check_context(s["context"], f"{at}context", object_kind=kind, two=two)
+    stamp = None
     if "timestamp" in s:
-        parse_timestamp(s["timestamp"], f"{at}timestamp", zone_required=two)
+        stamp = parse_timestamp(s["timestamp"], f"{at}timestamp", zone_required=two)
     if "attachments" in s:
         _check_attachments(s["attachments"], f"{at}attachments")
+    return stamp
 
 
 def _check_object(value: Any, path: str, *, sub: bool, two: bool) -> str:

@@ -24,23 +24,40 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
-from lodestar.db.models import LearningStatement, XapiAttachment, XapiStatementRef
+from lodestar.db.models import LearningStatement, XapiAttachment
+from lodestar.db.statement_rows import insert_refs, insert_statements
 from lodestar.errors import Conflict
 from lodestar.services.xapi.activities import remember_activities
-from lodestar.services.xapi.columns import statement_columns, statement_refs
+from lodestar.services.xapi.columns import authority_keys, refs_beside, statement_columns
 from lodestar.services.xapi.people import match_employees
-from lodestar.services.xapi.validation import check_statement
+from lodestar.services.xapi.validation import check_statement_time
 
 LOOKUP_CHUNK = 5000
-# The tables as Core sees them: bulk inserts without the ORM's per-row bookkeeping.
-STATEMENTS = cast(Table, LearningStatement.__table__)
-REFS = cast(Table, XapiStatementRef.__table__)
+# The lookups of every batch, built once: an ``IN`` of literal values is coerced value by
+# value each time it is built; an expanding parameter is bound as it is.
+_T = LearningStatement
+STORED_RAW = select(_T.statement_id, _T.raw).where(
+    _T.statement_id.in_(bindparam("ids", expanding=True))
+)
+VOIDING_THESE = select(_T.voids_statement_id).where(
+    _T.voids_statement_id.in_(bindparam("ids", expanding=True))
+)
+VOID = (
+    update(_T)
+    .where(
+        _T.statement_id.in_(bindparam("ids", expanding=True)),
+        _T.voids_statement_id.is_(None),
+        _T.voided.is_(False),
+    )
+    .values(voided=True)
+    .execution_options(synchronize_session=False)
+)
 # What differs between two copies of one statement without changing it: the LRS sets these.
 LRS_SET = frozenset({"id", "stored", "authority", "version"})
 
@@ -55,14 +72,16 @@ class StatementConflict(Conflict):
 
 @dataclass(frozen=True)
 class ValidStatement:
-    """A statement that passed the xAPI checks, with its id, and its JSON as received."""
+    """A statement that passed the xAPI checks, with its id, its JSON as received, and its
+    timestamp as the check parsed it (None: it has none)."""
 
     data: dict[str, Any]
     raw: str
+    timestamp: datetime | None = None
+    id: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        return str(self.data["id"]).lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.data["id"]).lower())
 
 
 @dataclass
@@ -140,11 +159,13 @@ def checked_statement(
     statement: Any, *, version: str = "1.0.3", raw: str | None = None
 ) -> ValidStatement:
     """Check ``statement`` (raises ``StatementInvalid``); a missing id is given a UUID."""
-    data = check_statement(statement, version=version)
+    data, stamp = check_statement_time(statement, version=version)
     if "id" not in data:
         data = {"id": str(uuid.uuid4()), **data}
         raw = None
-    return ValidStatement(data, raw if raw is not None else json.dumps(data, ensure_ascii=False))
+    return ValidStatement(
+        data, raw if raw is not None else json.dumps(data, ensure_ascii=False), stamp
+    )
 
 
 def same_statement(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -201,21 +222,17 @@ def write_statements(
     authority_json = json.dumps(authority) if authority is not None else None
     rows = []
     for s in new:
-        row = statement_columns(s.data, default_version=default_version, stored=now)
+        row = statement_columns(
+            s.data, default_version=default_version, stored=now, timestamp=s.timestamp
+        )
         row.update(raw=s.raw, source_id=source_id, authority=authority_json)
         rows.append(row)
     match_employees(session, rows)
     for row in rows:
         row.pop("_email", None)
         row.pop("_account", None)
-    # Core, no ORM bookkeeping; RETURNING gives the new rows' keys for their references.
-    keys = session.execute(
-        insert(STATEMENTS).returning(
-            STATEMENTS.c.statement_id, STATEMENTS.c.id, sort_by_parameter_order=True
-        ),
-        rows,
-    ).all()
-    _write_refs(session, new, authority, {str(sid): int(pk) for sid, pk in keys})
+    pks = insert_statements(session, rows)
+    _write_refs(session, new, authority, pks)
     remember_activities(session, [s.data for s in new])
     outcome.added = len(new)
     outcome.voided = _apply_voiding(session, rows)
@@ -225,12 +242,8 @@ def write_statements(
 def stored_statements(session: Session, ids: Sequence[str]) -> dict[str, str]:
     """The raw JSON of the stored statements among ``ids`` (lower-case UUIDs)."""
     out: dict[str, str] = {}
-    t = LearningStatement
     for i in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[i : i + LOOKUP_CHUNK]
-        out.update(
-            session.execute(select(t.statement_id, t.raw).where(t.statement_id.in_(chunk))).all()
-        )
+        out.update(session.execute(STORED_RAW, {"ids": list(ids[i : i + LOOKUP_CHUNK])}).all())
     return out
 
 
@@ -238,18 +251,15 @@ def _write_refs(
     session: Session,
     new: Sequence[ValidStatement],
     authority: Mapping[str, Any] | None,
-    pks: Mapping[str, int],
+    pks: Sequence[int],
 ) -> None:
-    refs = {s.id: statement_refs(s.data, dict(authority) if authority else None) for s in new}
-    if not any(refs.values()):
-        return
-    session.execute(
-        insert(REFS),
+    by = authority_keys(dict(authority) if authority else None)
+    insert_refs(
+        session,
         [
-            {"statement_pk": pks[sid], "kind": kind, "key": key}
-            for sid, items in refs.items()
-            if items
-            for kind, key in items
+            (pk, kind, key)
+            for pk, s in zip(pks, new, strict=True)
+            for kind, key in refs_beside(s.data, by)
         ],
     )
 
@@ -270,32 +280,16 @@ def _store_attachments(session: Session, attachments: Mapping[str, tuple[str, by
 def _apply_voiding(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     """Void what the new voiding statements point at, and the new statements that stored
     voiding statements point at; voiding statements themselves stay."""
-    t = LearningStatement
     targets = {r["voids_statement_id"] for r in rows if r["voids_statement_id"]}
     plain = [r["statement_id"] for r in rows if not r["voids_statement_id"]]
     for i in range(0, len(plain), LOOKUP_CHUNK):
-        targets.update(
-            session.scalars(
-                select(t.voids_statement_id).where(
-                    t.voids_statement_id.in_(plain[i : i + LOOKUP_CHUNK])
-                )
-            )
-        )
+        targets.update(session.scalars(VOIDING_THESE, {"ids": plain[i : i + LOOKUP_CHUNK]}))
     if not targets:
         return 0
     done = 0
     ordered = sorted(str(x) for x in targets)
     for i in range(0, len(ordered), LOOKUP_CHUNK):
-        result = session.execute(
-            update(t)
-            .where(
-                t.statement_id.in_(ordered[i : i + LOOKUP_CHUNK]),
-                t.voids_statement_id.is_(None),
-                t.voided.is_(False),
-            )
-            .values(voided=True)
-            .execution_options(synchronize_session=False)
-        )
+        result = session.execute(VOID, {"ids": ordered[i : i + LOOKUP_CHUNK]})
         done += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return done
 
