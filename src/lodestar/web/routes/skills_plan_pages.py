@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.services.skills import moves, profiles
+from lodestar.services.skills.catalogue import require_catalogue_editor
 from lodestar.services.strategy.priorities import list_priorities
 from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FieldErrors, FormDep, form_text, handle_form
@@ -66,6 +67,7 @@ def add_move(request: Request, db: SessionDep, actor: WritingActor, form: FormDe
     typed = _typed(form, "employee_id", "to_job_title", "effective_on")
 
     def act(errors: FieldErrors) -> str:
+        require_catalogue_editor(actor)  # who may edit, before what they typed
         line = moves.add_move(db, actor, typed["employee_id"], typed["to_job_title"],
                               _day(typed["effective_on"]))  # fmt: skip
         return (f"{line.employee_name}'s move into {line.to_job_title} is planned; the forecast "
@@ -84,6 +86,7 @@ def change_move(
     typed = _typed(form, "to_job_title", "effective_on")
 
     def act(errors: FieldErrors) -> str:
+        require_catalogue_editor(actor)
         line = moves.change_move(db, actor, move_id, typed["to_job_title"],
                                  _day(typed["effective_on"]))  # fmt: skip
         return f"{line.employee_name}'s planned move is changed; the forecast follows."
@@ -138,6 +141,7 @@ def set_weight(request: Request, db: SessionDep, actor: WritingActor, form: Form
                    "extra_people_24")  # fmt: skip
 
     def act(errors: FieldErrors) -> str:
+        require_catalogue_editor(actor)
         priority = int(_number(typed["priority_id"] or "0", "priority_id",
                                "Choose the strategic priority from the list."))  # fmt: skip
         weight = _number(typed["weight"], "weight", WEIGHT_SENTENCE)
@@ -163,6 +167,7 @@ def set_weight(request: Request, db: SessionDep, actor: WritingActor, form: Form
 @router.post("/skills/priorities/remove")
 def remove_weight(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
     def act(errors: FieldErrors) -> str:
+        require_catalogue_editor(actor)
         priority = int(_number(form_text(form, "priority_id") or "0", "priority_id",
                                "Choose the strategic priority from the list."))  # fmt: skip
         profiles.remove_priority_skill(db, actor, priority, form_text(form, "skill_code"))
