@@ -4,13 +4,21 @@ The first chart a process draws starts vl-convert's engine and imports Altair (a
 on a quiet machine, several on a busy one), and the first analysis imports the estimators'
 libraries (statsmodels, scipy: about a second). Each server process does both once, while it
 already answers requests, so nobody who opens a page waits for them.
+
+Then it computes every program's derived views (``services.impact.warm``), or reads them from
+the database where another process or the demo's seeding stored them: at 100,000 employees a
+program's skills tier takes seconds, which the first person to open the program page would
+otherwise wait for.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from datetime import date
+
+from sqlalchemy.orm import Session
 
 # The estimators an analysis imports lazily (``services.impact.analyse``), with their libraries.
 ESTIMATOR_MODULES = (
@@ -23,19 +31,26 @@ ESTIMATOR_MODULES = (
 WARM_UP_POINTS = ((date(2025, 1, 6), 1.0), (date(2025, 1, 13), 2.0))
 
 
-def warm_up() -> None:
-    """Draw one small chart and import the estimators (errors are left to the real request)."""
+def warm_up(sessions: Callable[[], Session] | None = None) -> None:
+    """Draw one small chart, import the estimators and, given ``sessions``, compute the
+    programs' derived views (errors are left to the real request)."""
     from lodestar.reports.charts import kpi_trend_svg
+    from lodestar.services.impact.warm import warm_program_views
 
     try:
         kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up")
+        if sessions is not None:
+            with sessions() as session:
+                warm_program_views(session, shuffle=True)
         for name in ESTIMATOR_MODULES:
             importlib.import_module(name)
     except Exception:  # noqa: BLE001 - a warm-up that fails only means a slower first request
         return
 
 
-def start_warm_up() -> threading.Thread:
-    thread = threading.Thread(target=warm_up, name="lodestar-warm-up", daemon=True)
+def start_warm_up(sessions: Callable[[], Session] | None = None) -> threading.Thread:
+    thread = threading.Thread(
+        target=warm_up, args=(sessions,), name="lodestar-warm-up", daemon=True
+    )
     thread.start()
     return thread
