@@ -114,7 +114,8 @@ def test_program_tiers_are_computed_once_per_change(seeded_engine: Engine) -> No
     with factory() as s:
         program_id = s.scalars(select(Program.id).order_by(Program.id)).first()
         assert program_id is not None
-        tiers.PROGRAM_VIEWS.clear()
+        tiers.PROGRAM_VIEWS.clear(s)  # the stored views too: computed here, not read
+        s.commit()
         done = tiers.PROGRAM_VIEWS.computed
         first = tiers.behaviour_tier(s, program_id)
         again = tiers.behaviour_tier(s, program_id)
@@ -195,3 +196,77 @@ def test_writers_of_counted_tables_in_opposite_orders_do_not_deadlock(seeded_eng
             )
             s.commit()
         engine.dispose()
+
+
+def test_a_stored_view_is_read_by_another_process_until_the_data_changes(
+    seeded_engine: Engine,
+) -> None:
+    """Two stores of the same name on two engines stand for two server processes: what one
+    computed, the other reads from the database instead of computing it again."""
+    first, second = _engine_for(seeded_engine), _engine_for(seeded_engine)
+    code = ("lodestar.services.derived",)
+    views = [DerivedViews(stored="test-stored", code=code) for _ in range(2)]
+    calls: list[int] = []
+    tables = ["behaviour_observations"]
+
+    def count(session: Session) -> int:
+        calls.append(1)
+        return int(len(session.scalars(select(BehaviourObservation.id)).all()))
+
+    try:
+        with session_factory(first)() as s:
+            views[0].clear(s)
+            s.commit()
+            before = views[0].get(s, "count", tables, lambda: count(s))
+        views[0].wait_stored()
+        with session_factory(second)() as s:
+            assert views[1].get(s, "count", tables, lambda: count(s)) == before
+        assert len(calls) == 1 and views[1].loaded == 1 and views[1].computed == 0
+        with session_factory(second)() as s:  # a write: the stored view no longer answers
+            person = s.scalars(select(ProgramEnrolment.employee_id)).first()
+            s.add(
+                BehaviourObservation(
+                    employee_id=person, behaviour="Stored elsewhere", source="manager",
+                    observed_on=date(2025, 2, 3), observed=True,
+                )
+            )  # fmt: skip
+            s.commit()
+        with session_factory(first)() as s:
+            assert views[0].get(s, "count", tables, lambda: count(s)) == before + 1
+        assert len(calls) == 2
+    finally:
+        with session_factory(second)() as s:
+            seen = BehaviourObservation.behaviour == "Stored elsewhere"
+            s.execute(delete(BehaviourObservation).where(seen))
+            views[1].clear(s)
+            s.commit()
+        first.dispose()
+        second.dispose()
+
+
+def test_a_session_joined_to_an_outer_transaction_never_stores(db: Session) -> None:
+    """Its versions may be ones no committed state has: it computes and keeps in memory."""
+    from lodestar.db.models import StoredView
+
+    views = DerivedViews(stored="test-joined", code=("lodestar.services.derived",))
+    assert views.get(db, "n", ["programs"], lambda: 1) == 1
+    views.wait_stored()
+    assert db.scalar(select(StoredView.key).where(StoredView.key.like("test-joined:%"))) is None
+
+
+def test_the_warm_up_stores_every_program_view_for_the_next_process(seeded_engine: Engine):
+    from lodestar.services.impact.warm import warm_program_views
+
+    engine = _engine_for(seeded_engine)
+    factory = session_factory(engine)
+    with factory() as s:
+        tiers.PROGRAM_VIEWS.clear(s)
+        s.commit()
+        programs = warm_program_views(s)
+        assert programs > 0
+    tiers.PROGRAM_VIEWS.clear()  # a fresh process: nothing in memory
+    computed = tiers.PROGRAM_VIEWS.computed
+    with factory() as s:
+        warm_program_views(s)
+    assert tiers.PROGRAM_VIEWS.computed == computed  # every view read, none computed
+    engine.dispose()

@@ -10,6 +10,7 @@ from lodestar.db.session import make_engine, session_factory, unit_of_work
 from lodestar.errors import Conflict
 from lodestar.services.accounts import is_demo_workspace
 from lodestar.services.demo import DemoSummary, Progress, seed_demo
+from lodestar.services.impact.warm import warm_program_views
 
 
 def is_empty(engine: Engine) -> bool:
@@ -43,6 +44,10 @@ def seed_demo_database(
         )
     with unit_of_work(session_factory(engine)) as session:
         summary = seed_demo(session, employees=employees, seed=seed, progress=progress)
+    # The programs' tiers, stored for every server process's first page (seconds each at
+    # 100,000 employees).
+    with session_factory(engine)() as session:
+        warm_program_views(session)
     engine.dispose()
     return summary
 

@@ -43,7 +43,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
         threadpool_limits(limits=int(blas))
     if app.state.settings.server.warm_up:
-        start_warm_up()
+        start_warm_up(app.state.session_factory)
     yield
 
 

@@ -6,13 +6,21 @@ libraries (statsmodels, scipy: about a second) and makes threadpoolctl's view of
 libraries (a tenth of a second on a quiet machine, half a second on a busy one). Each server
 process does these once, while it already answers requests, so nobody who opens a page waits
 for them.
+
+Then it computes every program's derived views (``services.impact.warm``), or reads them from
+the database where another process or the demo's seeding stored them: at 100,000 employees a
+program's skills tier takes seconds, which the first person to open the program page would
+otherwise wait for.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from datetime import date
+
+from sqlalchemy.orm import Session
 
 # The estimators an analysis imports lazily (``services.impact.analyse``), with their libraries.
 ESTIMATOR_MODULES = (
@@ -36,18 +44,34 @@ def warm_up_estimators() -> None:
         pass
 
 
-def warm_up() -> None:
-    """Draw one small chart and warm up the estimators (errors are left to the real request)."""
+def warm_up(sessions: Callable[[], Session] | None = None) -> None:
+    """Draw one small chart, import the estimators and, given ``sessions``, compute the
+    programs' derived views (errors are left to the real request)."""
     from lodestar.reports.charts import kpi_trend_svg
 
-    try:
-        kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up")
-        warm_up_estimators()
-    except Exception:  # noqa: BLE001 - a warm-up that fails only means a slower first request
-        return
+    steps: list[Callable[[], object]] = [
+        lambda: kpi_trend_svg(WARM_UP_POINTS, unit="", direction="up"),
+        warm_up_estimators,
+    ]
+    if sessions is not None:
+        steps.insert(1, lambda: _views(sessions))
+    for step in steps:  # each on its own: one that fails leaves the others' warm-up
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - a warm-up that fails only means a slower request
+            continue
 
 
-def start_warm_up() -> threading.Thread:
-    thread = threading.Thread(target=warm_up, name="lodestar-warm-up", daemon=True)
+def _views(sessions: Callable[[], Session]) -> None:
+    from lodestar.services.impact.warm import warm_program_views
+
+    with sessions() as session:
+        warm_program_views(session, shuffle=True)
+
+
+def start_warm_up(sessions: Callable[[], Session] | None = None) -> threading.Thread:
+    thread = threading.Thread(
+        target=warm_up, args=(sessions,), name="lodestar-warm-up", daemon=True
+    )
     thread.start()
     return thread

@@ -20,7 +20,7 @@ from lodestar.db.models.measurement import (
     ImportRun,
     LearningStatement,
 )
-from lodestar.db.models.meta import AuditEvent, WorkspaceMeta
+from lodestar.db.models.meta import AuditEvent, StoredView, WorkspaceMeta
 from lodestar.db.models.nudges import Nudge, NudgeDelivery, NudgeOptOut, WorkPattern
 from lodestar.db.models.org import Department, Employee, JobRole, Team
 from lodestar.db.models.program_design import (
@@ -124,6 +124,7 @@ __all__ = [
     "Team",
     "TrainingRequest",
     "User",
+    "StoredView",
     "WorkspaceMeta",
     "ProgramActivity",
     "XapiActivity",

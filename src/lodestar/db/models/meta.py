@@ -1,10 +1,10 @@
-"""Workspace metadata (key → JSON) and the audit trail."""
+"""Workspace metadata (key → JSON), views derived from the facts, and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lodestar.db.base import Base, BigId, UtcDateTime, utcnow
@@ -15,6 +15,19 @@ class WorkspaceMeta(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+
+
+class StoredView(Base):
+    """A view derived from fact tables (``services.derived``), kept with the data versions it
+    was computed at (``stamp``), so every server process and restart reads it instead of
+    computing it again. Only a cache: deleting every row is always safe."""
+
+    __tablename__ = "derived_views"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    stamp: Mapped[str] = mapped_column(Text)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AuditEvent(Base):

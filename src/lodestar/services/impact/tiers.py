@@ -11,7 +11,8 @@ is visible. A program that names none shows everything observed among its partic
 a notice that says so (``behaviour_notice``).
 
 The tiers and the observed behaviours are computed once per change of the data they summarise
-and kept (``PROGRAM_VIEWS``, see ``services.derived``), not recomputed on every page view.
+and kept (``PROGRAM_VIEWS``, see ``services.derived``: in memory and in the database), not
+recomputed on every page view; ``services.impact.warm`` computes them ahead of the first view.
 """
 
 from __future__ import annotations
@@ -36,7 +37,18 @@ from lodestar.services.privacy.groups import GroupRule, group_rule
 
 # Everything a program's tiers are computed from: its enrolments, satisfaction answers,
 # target behaviours and the behaviour observations of its participants.
-PROGRAM_VIEWS = DerivedViews()
+# Stored in the database too: one computation serves every server process and restart. The
+# modules listed compute or shape the views (a change to any of them leaves old values unread).
+PROGRAM_VIEWS = DerivedViews(
+    stored="program",
+    code=(
+        "lodestar.services.impact.tiers",
+        "lodestar.services.impact.xapi_tier",
+        "lodestar.services.impact.starts",
+        "lodestar.services.skills.program_tier",
+        "lodestar.services.privacy.groups",
+    ),
+)
 TIER_TABLES = COUNTED
 
 # Windows around each participant's start, in days: (label, from, to) — "to" exclusive.

@@ -14,12 +14,13 @@ Kept per data change with the program's other tiers (``impact.tiers.PROGRAM_VIEW
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import ProgramEnrolment, Skill, SkillAssessment
+from lodestar.db.sql import days_between
 from lodestar.db.versions import COUNTED
 from lodestar.services.impact.tiers import PROGRAM_VIEWS
 from lodestar.services.privacy.groups import GroupRule, group_rule
@@ -50,50 +51,86 @@ def skills_gained(
 
 
 def _gains(session: Session, program_id: int, rule: GroupRule) -> tuple[SkillGain, ...]:
-    stmt = (
-        select(
-            SkillAssessment.employee_id,
-            Skill.code,
-            Skill.name,
-            SkillAssessment.source,
-            SkillAssessment.level,
-            SkillAssessment.assessed_on,
-            ProgramEnrolment.start_date,
-        )
-        .join(ProgramEnrolment, ProgramEnrolment.employee_id == SkillAssessment.employee_id)
-        .join(Skill, Skill.id == SkillAssessment.skill_id)
+    # Aggregated in the database: a program's participants hold hundreds of thousands of
+    # assessments, and only one row per skill and source comes back.
+    out = []
+    for code, name, source, people, before, after in session.execute(gains_statement(program_id)):
+        if rule.hides(int(people)):
+            out.append(
+                SkillGain(str(code), str(name), str(source), int(people), None, None, None, True)
+            )
+            continue
+        b, a = float(before), float(after)
+        out.append(SkillGain(str(code), str(name), str(source), int(people), b, a, a - b))
+    return tuple(sorted(out, key=lambda g: (-g.people, g.skill_name, g.source)))
+
+
+def gains_statement(program_id: int) -> Select[Any]:
+    """Per skill and source: participants assessed both before and after, and the means of
+    their latest level in each window (the latest by date, then by the order recorded)."""
+    started = (
+        select(ProgramEnrolment.employee_id, ProgramEnrolment.start_date)
         .where(
             ProgramEnrolment.program_id == program_id,
             ProgramEnrolment.group == "participant",
             ProgramEnrolment.start_date.is_not(None),
         )
+        .cte("started")
     )
-    frame = pd.read_sql(stmt, session.connection())
-    if frame.empty:
-        return ()
-    days = (pd.to_datetime(frame["assessed_on"]) - pd.to_datetime(frame["start_date"])).dt.days
-    frame = frame.assign(days=days).sort_values("assessed_on")
-    keys = ["employee_id", "code", "name", "source"]
-    before = (
-        frame[(frame["days"] < 0) & (frame["days"] >= -BEFORE_DAYS)].groupby(keys)["level"].last()
+    days = days_between(SkillAssessment.assessed_on, started.c.start_date)
+    phase = case(
+        (days < 0, literal("before")),
+        (days >= AFTER_FROM, literal("after")),
+    ).label("phase")
+    person_skill = (SkillAssessment.employee_id, SkillAssessment.skill_id, SkillAssessment.source)
+    ranked = (
+        select(
+            *person_skill,
+            SkillAssessment.level,
+            phase,
+            func.row_number()
+            .over(
+                partition_by=(*person_skill, phase),
+                order_by=(SkillAssessment.assessed_on.desc(), SkillAssessment.id.desc()),
+            )
+            .label("latest"),
+        )
+        .join(started, started.c.employee_id == SkillAssessment.employee_id)
+        .where(
+            days >= -BEFORE_DAYS,
+            days <= AFTER_TO,
+            or_(days < 0, days >= AFTER_FROM),
+        )
+        .subquery("ranked")
     )
-    after = (
-        frame[(frame["days"] >= AFTER_FROM) & (frame["days"] <= AFTER_TO)]
-        .groupby(keys)["level"]
-        .last()
+    level_in = {
+        name: func.max(case((ranked.c.phase == name, ranked.c.level)))
+        for name in ("before", "after")
+    }
+    both = (
+        select(
+            ranked.c.skill_id,
+            ranked.c.source,
+            level_in["before"].label("before"),
+            level_in["after"].label("after"),
+        )
+        .where(ranked.c.latest == 1)
+        .group_by(ranked.c.employee_id, ranked.c.skill_id, ranked.c.source)
+        .having(func.count() == 2)
+        .subquery("both")
     )
-    both = pd.concat({"before": before, "after": after}, axis=1).dropna()
-    if both.empty:
-        return ()
-    out = []
-    for (code, name, source), rows in both.groupby(level=["code", "name", "source"]):
-        people = len(rows)
-        if rule.hides(people):
-            out.append(SkillGain(str(code), str(name), str(source), people, None, None, None, True))
-            continue
-        b, a = float(rows["before"].mean()), float(rows["after"].mean())
-        out.append(SkillGain(str(code), str(name), str(source), people, b, a, a - b))
-    return tuple(sorted(out, key=lambda g: (-g.people, g.skill_name, g.source)))
+    return (
+        select(
+            Skill.code,
+            Skill.name,
+            both.c.source,
+            func.count(),
+            func.avg(both.c.before),
+            func.avg(both.c.after),
+        )
+        .join(Skill, Skill.id == both.c.skill_id)
+        .group_by(Skill.code, Skill.name, both.c.source)
+    )
 
 
 __all__ = ["SkillGain", "skills_gained"]
