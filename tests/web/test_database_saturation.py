@@ -25,6 +25,7 @@ from lodestar.db.models import AuditEvent, Program, TrainingRequest, User
 from lodestar.db.session import make_engine, session_factory
 from lodestar.services.accounts import actor_of
 from lodestar.services.impact.program_impact import latest_program_impact
+from lodestar.services.impact.tiers import PROGRAM_VIEWS
 from lodestar.web.app import create_app
 
 DRAFT = {"title": "Saturation draft", "business_objective": "See the server wait its turn."}
@@ -132,6 +133,10 @@ def test_viewing_a_program_takes_no_write_lock_until_the_commit(web_database: st
         before = session.scalar(views)
         latest_program_impact(session, actor_of(lead), program_id)
         session.scalar(select(func.count()).select_from(Program))  # more reading after it
+        # Views the page computed are stored by a writer thread in short transactions of their
+        # own (other writers wait for them through the busy timeout); this test's connection
+        # does not wait, so let them land first: what is checked is the page's own session.
+        PROGRAM_VIEWS.wait_stored()
         other = sqlite3.connect(_sqlite_path(web_database), isolation_level=None, timeout=0)
         other.execute("BEGIN IMMEDIATE")  # would fail with "database is locked" before
         other.execute("ROLLBACK")
