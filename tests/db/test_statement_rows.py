@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import select, text
 
 from lodestar.db.models import LearningStatement, XapiStatementRef
-from lodestar.db.statement_rows import refresh_statistics
+from lodestar.db.statistics import refresh_statistics
 from lodestar.services.xapi.writer import checked_statement, write_statements
 
 

@@ -13,7 +13,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from lodestar.db import versions  # noqa: F401 - counts writes to the tables views derive from
+from lodestar.db import (
+    statistics,
+    versions,  # noqa: F401 - counts writes to the tables views derive from
+)
 from lodestar.errors import ConfigurationError, DatabaseBusy, DatabaseNotReady, NotSaved
 
 
@@ -44,8 +47,11 @@ def make_engine(
         kwargs.setdefault("pool_timeout", wait_seconds)
     if sqlite:
         busy_ms = round(1000 * (wait_seconds if wait_seconds is not None else 10.0))
+        if pooled:  # connections read the planner's statistics when they open
+            kwargs.setdefault("pool_recycle", statistics.RELOAD_SECONDS)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_ms=busy_ms))
+        statistics.reload_on_refresh(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

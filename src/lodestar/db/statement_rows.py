@@ -29,7 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
-from lodestar.db import versions
+from lodestar.db import statistics, versions
 from lodestar.db.models import LearningStatement, XapiStatementRef
 
 STATEMENTS = cast(Table, LearningStatement.__table__)
@@ -57,6 +57,7 @@ def insert_statements(session: Session, rows: Sequence[dict[str, Any]]) -> list[
             row[name] = stamp(row[name])
         values.append(columns(row))
     _executemany(session, STATEMENTS.name, STATEMENT_COLUMNS, values)
+    statistics.note_growth(session, ids[-1])  # the ids count the rows (SQLite: MAX(id) + n)
     return ids
 
 
@@ -113,11 +114,3 @@ def _executemany(
         cursor.executemany(sql, values)
     finally:
         cursor.close()
-
-
-def refresh_statistics(session: Session) -> None:
-    """Have the planner's statistics of the statement tables brought up to date (after a large
-    import: a table filled from empty has none, and its filters would be planned blind). On
-    SQLite the ANALYZE samples (``PRAGMA analysis_limit``), so it takes milliseconds."""
-    for table in (STATEMENTS.name, REFS.name):
-        session.execute(text(f"ANALYZE {table}"))

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import Employee, Program, ProgramActivity, ProgramEnrolment
-from lodestar.db.statement_rows import refresh_statistics
+from lodestar.db.statistics import refresh_statistics
 from lodestar.services.xapi.writer import checked_statement, write_statements
 
 LMS = "https://lms.brightwater.example"

@@ -20,11 +20,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lodestar.db.statement_rows import refresh_statistics
+from lodestar.db.statistics import refresh_statistics
 from lodestar.domain.roles import Actor
 from lodestar.services.imports.common import require_importer, writing
 from lodestar.services.imports.guards import check_row_count, utf8_text
 from lodestar.services.imports.report import ImportRejected, ImportReport, Progress, no_progress
+from lodestar.services.xapi import json_text
 from lodestar.services.xapi.values import StatementInvalid
 from lodestar.services.xapi.writer import (
     SortedBatch,
@@ -107,7 +108,7 @@ def _statement(number: int, raw: str, report: ImportReport) -> ValidStatement | 
         )
         return None
     try:
-        statement: Any = json.loads(raw)
+        statement: Any = json_text.parse(raw)
     except json.JSONDecodeError as exc:
         report.add(
             number,

@@ -4,7 +4,6 @@ these call (validation, writer, reading, multipart)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lodestar.services.xapi import json_text
 from lodestar.services.xapi.credentials import Source
 from lodestar.services.xapi.errors import XapiBadRequest, XapiNotFound
 from lodestar.services.xapi.multipart import check_attachments, read_multipart
@@ -46,7 +46,7 @@ def store_statements(
             "Send statements as application/json, or as multipart/mixed with attachments."
         )
     try:
-        parsed: Any = json.loads(body)
+        parsed: Any = json_text.parse(body)
     except (ValueError, UnicodeDecodeError):
         raise XapiBadRequest("The body is not valid JSON.") from None
     if statement_id is not None:
