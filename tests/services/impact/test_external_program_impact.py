@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, func, select
 
+from lodestar.config import get_settings
 from lodestar.db.kpi_store import read_columns
 from lodestar.db.models import ImpactResult, Program
 from lodestar.errors import InvalidInput
@@ -35,33 +36,43 @@ def staggered_program(db) -> tuple[Program, object]:
 ACTOR: list = []
 
 
-def kpi_as_parquet(db, kpi_id: int, path: Path) -> None:
+def kpi_frame(db, kpi_id: int) -> pd.DataFrame:
+    """The KPI's imported observations as a source would hold them."""
     rows = read_columns(db, kpi_id)
-    pd.DataFrame(
+    return pd.DataFrame(
         {
             "employee": rows.subject,
             "week_start": rows.day.astype("datetime64[D]").astype("datetime64[ns]"),
             "value": rows.value,
         }
-    ).to_parquet(path)
+    )
+
+
+def kpi_as_parquet(db, kpi_id: int, path: Path) -> None:
+    kpi_frame(db, kpi_id).to_parquet(path)
+
+
+def point_at(db, actor, kpi_id: int, location: str, period: str = "week_start", **kind) -> None:
+    """Point the KPI at ``location`` (Parquet unless ``kind`` says otherwise)."""
+    set_kpi_source(
+        db,
+        actor,
+        kpi_id,
+        SourceInput(
+            kind=kind.get("kind", "parquet"),
+            connection=kind.get("connection"),
+            location=location,
+            subject_column="employee",
+            period_column=period,
+            value_column="value",
+        ),
+    )
 
 
 def test_the_same_kpi_from_parquet_gives_the_same_effect(db, actors, tmp_path):
     ACTOR[:] = [actors["ld"]]
     program, in_memory = staggered_program(db)
-    kpi_as_parquet(db, program.kpi_id, tmp_path / "kpi.parquet")
-    set_kpi_source(
-        db,
-        actors["ld"],
-        program.kpi_id,
-        SourceInput(
-            kind="parquet",
-            location=str(tmp_path / "kpi.parquet"),
-            subject_column="employee",
-            period_column="week_start",
-            value_column="value",
-        ),
-    )
+    point_at_parquet(db, actors["ld"], program.kpi_id, tmp_path / "kpi.parquet")
     external = estimate_program_impact(db, actors["ld"], program.id, design="staggered")
     want, got = in_memory.business, external.business
     assert got.estimate == pytest.approx(want.estimate, abs=1e-9)
@@ -81,22 +92,20 @@ def test_the_same_kpi_from_parquet_gives_the_same_effect(db, actors, tmp_path):
     assert stored.settings["source"] == f"Parquet at {tmp_path / 'kpi.parquet'}"
     record = stored.result["details"]["engine"]
     assert record["path"] in ("moments", "rows") and record["rows_read"] > 0
+    # The naive comparison beside it, from aggregates in the engine, equals the in-memory one.
+    naive, want_naive = external.naive, in_memory.naive
+    assert want_naive is not None and naive is not None and not naive.causal
+    for field in ("estimate", "se", "ci_low", "ci_high", "p_value", "baseline"):
+        assert getattr(naive, field) == pytest.approx(getattr(want_naive, field), abs=1e-9)
+    assert (naive.n_treated, naive.n_comparison) == (want_naive.n_treated, want_naive.n_comparison)
+    assert naive.warnings == want_naive.warnings
+    assert stored.naive["details"]["engine"]["path"] == "aggregates"
+    assert stored.naive["details"]["engine"]["engine"] == "duckdb"
 
 
 def point_at_parquet(db, actor, kpi_id: int, path: Path) -> None:
     kpi_as_parquet(db, kpi_id, path)
-    set_kpi_source(
-        db,
-        actor,
-        kpi_id,
-        SourceInput(
-            kind="parquet",
-            location=str(path),
-            subject_column="employee",
-            period_column="week_start",
-            value_column="value",
-        ),
-    )
+    point_at(db, actor, kpi_id, str(path))
 
 
 def assert_same_result(got, want) -> None:
@@ -138,3 +147,72 @@ def test_selection_on_observables_from_parquet_reads_one_row_per_person(db, acto
     assert external.naive.estimate == pytest.approx(in_memory.naive.estimate, abs=1e-9)
     record = external.business.details["engine"]
     assert record["path"] == "people" and "one per person" in record["travelled"]
+
+
+@pytest.mark.parametrize("target", ["the program's", "none: the steady level"])
+def test_time_to_productivity_from_parquet_equals_the_imported_kpi(db, actors, tmp_path, target):
+    program = db.scalars(select(Program).where(Program.code == "onboarding_buddy")).one()
+    if target.startswith("none"):
+        program.target = None  # the standard comes from the steady level, an engine aggregate
+        db.flush()
+    in_memory = estimate_program_impact(db, actors["ld"], program.id)
+    assert in_memory.design == "time_to_productivity"
+    point_at_parquet(db, actors["ld"], program.kpi_id, tmp_path / "kpi.parquet")
+    external = estimate_program_impact(db, actors["ld"], program.id)
+    assert_same_ramp_up(external, in_memory, "duckdb")
+    stored = db.get(ImpactResult, external.result_id)
+    assert stored.settings["engine"] == "duckdb"
+    assert stored.settings["source"] == f"Parquet at {tmp_path / 'kpi.parquet'}"
+
+
+def assert_same_ramp_up(external, in_memory, engine: str) -> None:
+    """The same time-to-productivity result from the source as from the imported KPI."""
+    got, want = external.business, in_memory.business
+    assert external.design == in_memory.design and got.method == want.method
+    for field in ("estimate", "se", "ci_low", "ci_high", "p_value", "baseline"):
+        assert getattr(got, field) == pytest.approx(getattr(want, field), abs=1e-9), field
+    for key in ("threshold", "threshold_rule", "median_days", "n_by_cohort", "reached_by_cohort"):
+        assert got.details[key] == want.details[key], key
+    assert got.warnings == want.warnings
+    # The same new-hire weeks were analysed, and the snapshot says where they came from.
+    for key in ("rows", "people", "fingerprint", "first_period", "kpi_observations"):
+        assert external.snapshot[key] == in_memory.snapshot[key], key
+    assert external.snapshot["engine"] == engine and "engine" not in in_memory.snapshot
+    record = got.details["engine"]
+    assert record["engine"] == engine and record["path"] == "rows"
+    assert record["rows_read"] == in_memory.snapshot["rows"]
+    assert "engine" not in want.details
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+def test_time_to_productivity_from_a_postgresql_table(db, actors, empty_database_url, monkeypatch):
+    program = db.scalars(select(Program).where(Program.code == "onboarding_buddy")).one()
+    in_memory = estimate_program_impact(db, actors["ld"], program.id)
+    warehouse = create_engine(empty_database_url)
+    with warehouse.begin() as conn:
+        frame = kpi_frame(db, program.kpi_id)
+        frame["week_start"] = frame["week_start"].dt.date  # a date column in PostgreSQL
+        frame.to_sql("weekly_kpi", conn, index=False)
+    warehouse.dispose()
+    monkeypatch.setenv("LODESTAR_SOURCES__CONNECTIONS__WAREHOUSE__URL", empty_database_url)
+    get_settings.cache_clear()  # the first analysis read the settings before the connection
+    point_at(
+        db, actors["ld"], program.kpi_id, "weekly_kpi", kind="postgres", connection="warehouse"
+    )
+    external = estimate_program_impact(db, actors["ld"], program.id)
+    assert_same_ramp_up(external, in_memory, "postgres")
+    assert "://" not in str(external.business.details["engine"])  # no address stored
+
+
+def test_time_to_productivity_refuses_a_source_with_period_numbers(db, actors, tmp_path):
+    program = db.scalars(select(Program).where(Program.code == "onboarding_buddy")).one()
+    rows = read_columns(db, program.kpi_id)
+    path = tmp_path / "numbered.parquet"
+    periods = np.unique(rows.day, return_inverse=True)[1] + 1
+    pd.DataFrame({"employee": rows.subject, "week": periods, "value": rows.value}).to_parquet(path)
+    point_at(db, actors["ld"], program.kpi_id, str(path), period="week")
+    before = db.scalar(select(func.count()).select_from(ImpactResult))
+    with pytest.raises(InvalidInput, match=r"holds numbers, so new hires' weeks .* try again"):
+        estimate_program_impact(db, actors["ld"], program.id)
+    assert db.scalar(select(func.count()).select_from(ImpactResult)) == before

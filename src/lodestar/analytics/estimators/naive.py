@@ -8,6 +8,8 @@ The number is a plain difference in means with a Welch-type (HC2) standard error
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from statsmodels.regression.linear_model import OLS
@@ -18,7 +20,7 @@ from lodestar.analytics.evidence import warnings_for
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 
-__all__ = ["estimate_naive"]
+__all__ = ["NaiveFit", "estimate_naive", "naive_result"]
 
 
 def _dropped(n: int, outcome: str) -> tuple[str, ...]:
@@ -51,35 +53,78 @@ def estimate_naive(
     y = used[outcome].astype(np.float64)
     fit = OLS(y, add_constant(t.rename("__treated__"))).fit(cov_type="HC2", use_t=True)
     ci = fit.conf_int(alpha=1 - confidence).loc["__treated__"]
-    ci_low, ci_high = float(ci.iloc[0]), float(ci.iloc[1])
-    info = info or OutcomeInfo(name=outcome)
+    return naive_result(
+        NaiveFit(
+            estimate=float(fit.params["__treated__"]),
+            se=float(fit.bse["__treated__"]),
+            ci_low=float(ci.iloc[0]),
+            ci_high=float(ci.iloc[1]),
+            p_value=float(fit.pvalues["__treated__"]),
+            baseline=float(y[t == 0].mean()),
+        ),
+        n_treated=n1,
+        n_comparison=n0,
+        dropped=len(data) - len(used),
+        outcome=outcome,
+        info=info or OutcomeInfo(name=outcome),
+        confidence=confidence,
+        n_outcomes_tested=n_outcomes_tested,
+    )
+
+
+@dataclass(frozen=True)
+class NaiveFit:
+    """The difference in means (participants minus the others), its HC2 standard error,
+    interval and p-value (t with n - 2 degrees of freedom), and the others' mean."""
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    baseline: float
+
+
+def naive_result(
+    fit: NaiveFit,
+    *,
+    n_treated: int,
+    n_comparison: int,
+    info: OutcomeInfo,
+    dropped: int = 0,
+    outcome: str = "",
+    confidence: float,
+    n_outcomes_tested: int = 1,
+) -> EffectEstimate:
+    """The labelled naive result, worded once for every engine that computes ``fit``;
+    ``dropped`` rows had no value in the column ``outcome``."""
     return EffectEstimate(
-        estimate=float(fit.params["__treated__"]),
-        se=float(fit.bse["__treated__"]),
-        ci_low=ci_low,
-        ci_high=ci_high,
+        estimate=fit.estimate,
+        se=fit.se,
+        ci_low=fit.ci_low,
+        ci_high=fit.ci_high,
         estimand="difference_in_means",
         method="naive_difference_in_means",
         method_label="Raw difference between participants and everyone else (not causal)",
         citation="Welch (1947), Biometrika 34; MacKinnon & White (1985), J. Econometrics 29",
         design="naive",
         causal=False,
-        n_treated=n1,
-        n_comparison=n0,
+        n_treated=n_treated,
+        n_comparison=n_comparison,
         outcome=info.name,
         unit=info.unit,
-        baseline=float(y[t == 0].mean()),
+        baseline=fit.baseline,
         direction=info.direction,
-        p_value=float(fit.pvalues["__treated__"]),
+        p_value=fit.p_value,
         confidence=confidence,
         warnings=warnings_for(
-            ci_low,
-            ci_high,
+            fit.ci_low,
+            fit.ci_high,
             estimand="difference_in_means",
             causal=False,
             n_outcomes_tested=n_outcomes_tested,
         )
-        + _dropped(len(data) - len(used), outcome),
-        details={"rows_dropped": int(len(data) - len(used)), "se_type": "HC2"},
+        + _dropped(dropped, outcome),
+        details={"rows_dropped": int(dropped), "se_type": "HC2"},
         population=info.population,
     )

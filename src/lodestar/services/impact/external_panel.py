@@ -8,7 +8,8 @@ Periods are numbered 1, 2, ... over the periods the population has values in, ex
 it (from an aggregate query: start cohorts and comparison group). The numbers then equal the
 in-memory engine's:
 
-- staggered (and its 2x2 case): :mod:`lodestar.analytics.in_engine.staggered`;
+- staggered (and its 2x2 case): :mod:`lodestar.analytics.in_engine.staggered`, with the naive
+  comparison beside it from aggregates (:mod:`lodestar.analytics.in_engine.naive`);
 - randomised: :mod:`lodestar.analytics.in_engine.randomised`, aggregates only;
 - selection on observables: each person's before and after means are computed in the engine
   and read, one row per person, then weighted in memory (``details.engine`` says so).
@@ -149,7 +150,8 @@ def analyse_external(
     choice = external_design(program, data, requested)
     if choice.design == "staggered":
         headline = _staggered(data)
-        analysis = program_analysis(choice, headline, None, headline.n_treated)
+        naive = _naive(program, data)
+        analysis = program_analysis(choice, headline, naive, headline.n_treated)
     elif choice.design == "randomised":
         headline = _randomised(program, kpi, data)
         analysis = program_analysis(choice, headline, None, headline.n_treated)
@@ -187,6 +189,22 @@ def _staggered(data: ExternalRows) -> EffectEstimate:
         source=data.label,
     )
     return add_sensitivity(headline)
+
+
+def _naive(program: ProgramFacts, data: ExternalRows) -> EffectEstimate:
+    """Participants' mean after the first start against everyone else's, as ``analyse_panel``
+    shows it beside the staggered estimate, from aggregate queries (:mod:`..in_engine.naive`)."""
+    from lodestar.analytics.in_engine.naive import estimate_naive_table
+    from lodestar.analytics.in_engine.randomised import PilotColumns
+
+    return estimate_naive_table(
+        data.rows,
+        columns=PilotColumns(unit="unit", time="t", outcome="value", treated="participant"),
+        split=_first_start(program, data),
+        info=data.info,
+        engine=data.engine,
+        source=data.label,
+    )
 
 
 def _first_start(program: ProgramFacts, data: ExternalRows) -> int:

@@ -2,7 +2,10 @@
 
 New hires are the people in the program's departments (as for retention, see
 :func:`.retention.population`) hired on or after the first observation of the program's KPI,
-so their ramp-up is observed from their first week. For each of them the KPI's weekly values
+so their ramp-up is observed from their first week. The KPI's values are read where they live
+(:mod:`.ramp_values`): the columns imported into Lodestar, or the KPI's external source, in
+its engine (the stored result then says which engine and source in ``details.engine``, the
+settings and the snapshot). For each of them the KPI's weekly values
 are counted in tenure weeks (week 1 = the week of the hire date), and they *reach
 productivity* in the first week the KPI meets the threshold. People who leave or are still
 ramping at the end of the data are censored at their last observed week.
@@ -35,11 +38,11 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.estimators.ramp import estimate_time_to_productivity
 from lodestar.analytics.results import OutcomeInfo
-from lodestar.db.kpi_store import read_columns
 from lodestar.db.models import Program
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
+from lodestar.services.impact.ramp_values import kpi_values
 from lodestar.services.impact.retention import SurvivalAnalysis, fingerprint, people_followed
 from lodestar.services.impact.suppression import aggregates_only
 from lodestar.services.privacy.groups import group_rule
@@ -47,7 +50,6 @@ from lodestar.services.privacy.groups import group_rule
 TOOK_PART, DID_NOT = "took part", "did not take part"
 STEADY_SHARE = 0.9
 SUSTAIN_WEEKS = 3  # at the standard three observed weeks in a row, so one lucky week is not it
-TENURED_DAYS = 365
 MIN_GROUP = 20  # fewer new hires than this in either group: say the comparison is fragile
 ADJUSTED_FOR = ("hire_date", "department")  # fixed at hire: what a chosen comparison adjusts for
 
@@ -68,14 +70,9 @@ def analyse_time_to_productivity(
             "could have changed. Record the enrolments (lodestar import enrolments) and run "
             "the analysis again."
         )
-    rows, kpi_rows = _observations(session, kpi.id, people)
-    if rows.empty:
-        raise InvalidInput(
-            f"There are no observations of '{kpi.name}' for the people in program "
-            f"'{program.name}'. Import the KPI's history (lodestar import kpis) and try again."
-        )
-    threshold, rule = _threshold(session, program, kpi, rows, people)
-    opens = rows["period"].min()
+    values = kpi_values(session, program, kpi, people)
+    threshold, rule = _threshold(session, program, kpi, values.steady)
+    opens = values.first_period
     hires = people[people["hire_date"] >= opens]
     took_part = hires["group"].eq("participant")
     stored = stored_assignment(program)
@@ -99,6 +96,7 @@ def analyse_time_to_productivity(
         np.where(took_part, TOOK_PART, np.where(comparison, DID_NOT, "")), index=hires.index
     )
     chosen = hires.assign(cohort=cohorts)[cohorts != ""]
+    rows, read = values.new_hires(chosen[["employee_id", "hire_date"]])
     weekly = rows.merge(
         chosen[["employee_id", "hire_date", "cohort", "department"]], on="employee_id"
     )
@@ -141,6 +139,8 @@ def analyse_time_to_productivity(
         "threshold_rule": rule,
         "comparison": how,
     }
+    if read:  # the values came from the KPI's external source
+        details["engine"] = read
     few = [] if min(n_part, n_comp) >= MIN_GROUP else [
         f"Only {n_part} participants and {n_comp} other new hires are compared, so a single "
         "fast or slow starter moves the result; treat it as a first look and compare again "
@@ -160,10 +160,11 @@ def analyse_time_to_productivity(
         "censored": n_part + n_comp - int(sum(est.details.get("reached_by_cohort", {}).values())),
         "first_period": str(weekly["period"].min().date()),
         "last_period": str(weekly["period"].max().date()),
-        "kpi_observations": kpi_rows,
+        "kpi_observations": values.observations,
         "fingerprint": fingerprint(weekly[["employee_id", "tenure_week", "value", "cohort"]]),
         "unit": "new-hire weeks",
     }
+    where = {"engine": values.engine, "source": values.source} if values.engine else {}
     settings = {
         "threshold": threshold,
         "threshold_rule": rule,
@@ -172,44 +173,23 @@ def analyse_time_to_productivity(
         "new_hires_from": str(opens.date()),
         "sustain_weeks": SUSTAIN_WEEKS,
     }
-    return SurvivalAnalysis("time_to_productivity", headline, None, snapshot, settings)
-
-
-def _observations(session: Session, kpi_id: int, people: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The KPI's values for the population, from its columnar copy (``db.kpi_store``), and
-    how many observations the KPI holds in all (for the data snapshot)."""
-    stored = read_columns(session, kpi_id)
-    rows = pd.DataFrame(
-        {
-            "employee_id": stored.subject,
-            "period": stored.day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "value": stored.value,
-        }
+    return SurvivalAnalysis(
+        "time_to_productivity", headline, None, snapshot | where, settings | where
     )
-    rows = rows[rows["employee_id"].isin(people["employee_id"])].reset_index(drop=True)
-    return rows, len(stored)
 
 
 def _threshold(
-    session: Session,
-    program: ProgramFacts,
-    kpi: KpiFacts,
-    rows: pd.DataFrame,
-    people: pd.DataFrame,
+    session: Session, program: ProgramFacts, kpi: KpiFacts, steady: float | None
 ) -> tuple[float, str]:
     target = session.scalar(select(Program.target).where(Program.id == program.id))
     if target is not None:
         return float(target), f"the program's target ({target:g} {kpi.unit})".strip()
-    hires = people.set_index("employee_id")["hire_date"]
-    tenure = (rows["period"] - rows["employee_id"].map(hires)).dt.days
-    tenured = rows.loc[tenure >= TENURED_DAYS, "value"]
-    if tenured.empty:
+    if steady is None:
         raise InvalidInput(
             f"Program '{program.name}' has no target and nobody with a year's tenure has "
             f"values of '{kpi.name}', so there is no steady level to set the standard from. "
             "Set the program's target to the level that counts as productive and try again."
         )
-    steady = float(tenured.mean())
     share = STEADY_SHARE if kpi.direction != "down" else 2 - STEADY_SHARE
     rule = (
         f"{share:.0%} of the steady level ({steady:.3g} {kpi.unit}, the mean among colleagues "
