@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.conftest import csrf_from
@@ -141,3 +142,30 @@ def test_executives_read_the_inputs_and_only_l_and_d_change_them(client_as):
     ).status_code == 403  # fmt: skip
     assert client_as("employee").get("/skills/moves").status_code == 403
     assert client_as("manager").get("/api/skills/moves").status_code == 403
+
+
+# Each form of the skills plan, with what a slip looks like in it (a 422 correction for L&D).
+SLIPS = {
+    "/skills/moves": {"employee_id": "x", "to_job_title": "Recruiter", "effective_on": "soon"},
+    "/skills/moves/999999": {"to_job_title": "Recruiter", "effective_on": "soon"},
+    "/skills/priorities": {"priority_id": "first", "skill_code": "BW-PYTHON", "weight": "lots"},
+    "/skills/priorities/remove": {"priority_id": "first", "skill_code": "BW-PYTHON"},
+    "/skills/headcount": {"job_title": "Recruiter", "horizon_months": "twelve", "change": "2"},
+    "/skills/profiles": {"job_title": "Recruiter", "skill_code": "BW-PYTHON",
+                         "target_level": "high", "importance": "3"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["executive", "manager"])
+def test_who_may_not_edit_is_refused_before_what_they_typed_is_read(client_as, role):
+    """A 403 saying who may, not a 422 correction for a form they may not send."""
+    who = client_as(role)
+    token = csrf_from(who.get("/account").text)
+    for path, slip in SLIPS.items():
+        refused = who.post(path, data={"csrf_token": token, **slip})
+        assert refused.status_code == 403, (path, refused.status_code)
+        assert "change the skills catalogue. Ask one of them." in refused.text, path
+    ld = client_as("ld")
+    token = csrf_from(ld.get("/account").text)
+    for path in ("/skills/moves", "/skills/priorities", "/skills/headcount", "/skills/profiles"):
+        assert ld.post(path, data={"csrf_token": token, **SLIPS[path]}).status_code == 422, path

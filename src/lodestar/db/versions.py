@@ -32,9 +32,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from lodestar.db.models import (
     BehaviourObservation,
     DataVersion,
+    Department,
     Employee,
     EnrolmentSatisfaction,
     HeadcountPlan,
+    JobRole,
     JobSkill,
     LearningStatement,
     PlannedMove,
@@ -45,10 +47,13 @@ from lodestar.db.models import (
     ProgramEnrolment,
     Skill,
     SkillAssessment,
+    StrategicPriority,
+    Team,
 )
 
-# The tables whose writes are counted (a counter row for each is made by migrations 0014 and
-# 0015).
+# The tables whose writes are counted (a counter row for each is made by migrations 0014, 0015,
+# 0017 and 0027). Each kept view names the ones it reads (``services.impact.tiers``,
+# ``services.skills.base``), so a write here makes stale only the views that read the table.
 COUNTED: frozenset[str] = frozenset(
     str(model.__tablename__)
     for model in (
@@ -67,6 +72,11 @@ COUNTED: frozenset[str] = frozenset(
         PrioritySkill,
         Skill,
         SkillAssessment,
+        # names in the skills views (migration 0027): teams, departments, job titles, priorities
+        Department,
+        JobRole,
+        StrategicPriority,
+        Team,
     )
 )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.domain.roles import Actor
 from lodestar.services import accounts
+from lodestar.services.skills.catalogue import require_catalogue_editor
 from lodestar.web.security import verify_csrf
 from lodestar.web.sessions import browser_session
 
@@ -79,3 +80,15 @@ def get_checked_actor(
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 # For unsafe methods: the actor, after the CSRF check (skipped for bearer-token API calls).
 WritingActor = Annotated[Actor, Depends(get_checked_actor)]
+
+
+def get_catalogue_editor(actor: WritingActor) -> Actor:
+    """The actor, if they may change the skills catalogue and the forecast's inputs (the L&D
+    team and administrators). A dependency, so that someone who may not is refused (403) before
+    the route reads what they typed: a slip in a form they may not send is not theirs to fix."""
+    require_catalogue_editor(actor)
+    return actor
+
+
+# For form posts that change the skills catalogue, profiles or the forecast's inputs.
+CatalogueEditor = Annotated[Actor, Depends(get_catalogue_editor)]

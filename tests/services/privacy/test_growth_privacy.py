@@ -72,6 +72,10 @@ def test_the_export_holds_quizzes_plans_badges_and_assessments(db, actors) -> No
     assert attempt["quiz_code"] == "leadership-style" and isinstance(attempt["answers"], dict)
     badge = export.sections["badges"][0]
     assert badge["public_id"] == public_id and badge["credential"].count(".") == 2
+    # Each row names what it refers to, in a last column beside the id.
+    for section, name in (("skill_assessments", "skill_code"), ("quiz_attempts", "quiz_code"),
+                          ("learning_plan", "path_code"), ("badges", "badge_name")):  # fmt: skip
+        assert all(list(row)[-1] == name and row[name] for row in export.sections[section])
     quiz_levels = [a for a in export.sections["skill_assessments"] if a["source"] == "quiz"]
     assert all(a["quiz_attempt_id"] == attempt["id"] and a["skill_code"] for a in quiz_levels)
     with zipfile.ZipFile(io.BytesIO(export.as_zip())) as zf:

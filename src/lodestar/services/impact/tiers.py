@@ -30,13 +30,14 @@ from lodestar.db.models import (
     ProgramBehaviour,
     ProgramEnrolment,
 )
-from lodestar.db.versions import COUNTED
 from lodestar.services.derived import DerivedViews
-from lodestar.services.impact.xapi_tier import StatementActivity, statement_activity
+from lodestar.services.impact.xapi_tier import (
+    STATEMENT_TABLES,
+    StatementActivity,
+    statement_activity,
+)
 from lodestar.services.privacy.groups import GroupRule, group_rule
 
-# Everything a program's tiers are computed from: its enrolments, satisfaction answers,
-# target behaviours and the behaviour observations of its participants.
 # Stored in the database too: one computation serves every server process and restart. The
 # modules listed compute or shape the views (a change to any of them leaves old values unread).
 PROGRAM_VIEWS = DerivedViews(
@@ -49,7 +50,14 @@ PROGRAM_VIEWS = DerivedViews(
         "lodestar.services.privacy.groups",
     ),
 )
-TIER_TABLES = COUNTED
+
+# The tables each view reads, and only those (``db.versions`` counts writes per table): a
+# manager's skill assessment, a planned move or an employee import leaves these views kept.
+# Every one is in ``versions.COUNTED``; ``tests/services/test_view_tables.py`` runs each view
+# and holds its SQL to its list. None reads ``employees``: participants are their enrolments.
+OPERATIONAL_TABLES = ("enrolment_satisfaction", "program_enrolments", *STATEMENT_TABLES)
+OBSERVED_TABLES = ("behaviour_observations", "program_enrolments")
+BEHAVIOUR_TABLES = ("behaviour_observations", "program_behaviours", "program_enrolments")
 
 # Windows around each participant's start, in days: (label, from, to) — "to" exclusive.
 WINDOWS: tuple[tuple[str, int, int], ...] = (
@@ -106,7 +114,7 @@ def operational_tier(
     rule = rule or group_rule(session)
     key = ("operational", program_id, rule.min_size)
     return PROGRAM_VIEWS.get(
-        session, key, TIER_TABLES, lambda: _operational_tier(session, program_id, rule)
+        session, key, OPERATIONAL_TABLES, lambda: _operational_tier(session, program_id, rule)
     )
 
 
@@ -167,9 +175,8 @@ def _participants_observations(program_id: int) -> Select[str]:
 def observed_behaviours(session: Session, program_id: int) -> tuple[ObservedBehaviour, ...]:
     """Every behaviour observed among the program's participants (at any time), most observed
     people first: the choices offered when naming the program's target behaviours."""
-    return PROGRAM_VIEWS.get(
-        session, ("observed", program_id), TIER_TABLES, lambda: _observed(session, program_id)
-    )
+    key = ("observed", program_id)
+    return PROGRAM_VIEWS.get(session, key, OBSERVED_TABLES, lambda: _observed(session, program_id))
 
 
 def _observed(session: Session, program_id: int) -> tuple[ObservedBehaviour, ...]:
@@ -196,7 +203,7 @@ def behaviour_tier(
     rule = rule or group_rule(session)
     key = ("behaviour", program_id, rule.min_size)
     return PROGRAM_VIEWS.get(
-        session, key, TIER_TABLES, lambda: _behaviour_tier(session, program_id, rule)
+        session, key, BEHAVIOUR_TABLES, lambda: _behaviour_tier(session, program_id, rule)
     )
 
 
@@ -286,6 +293,9 @@ def _quoted(names: Sequence[str]) -> str:
 
 
 __all__ = [
+    "BEHAVIOUR_TABLES",
+    "OBSERVED_TABLES",
+    "OPERATIONAL_TABLES",
     "WINDOWS",
     "BehaviourPoint",
     "BehaviourTrack",

@@ -22,6 +22,9 @@ LAUNCHED = (f"{ADL}launched", f"{ADL}initialized", f"{ADL}attempted")
 COMPLETED = f"{ADL}completed"
 PASSED = f"{ADL}passed"
 
+# What the statement figures are read from (a part of the operational tier's tables).
+STATEMENT_TABLES = ("learning_statements", "program_activities")
+
 
 @dataclass(frozen=True)
 class StatementActivity:

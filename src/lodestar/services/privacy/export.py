@@ -122,6 +122,18 @@ def _rows(session: Session, model: type, *where: Any, order: Any = None) -> list
     return [dict(r._mapping) for r in session.execute(stmt)]
 
 
+def _name(
+    session: Session, rows: list[dict[str, Any]], key: str, name: str, lookup: tuple[Any, Any]
+) -> None:
+    """Give each of ``rows`` a last column ``name``: the name (a code, a title) of what its
+    ``key`` column refers to, read from the ``lookup`` columns (id, name); "" when nothing
+    stored has that id."""
+    if rows:
+        names: dict[Any, Any] = dict(session.execute(select(*lookup)).all())
+        for row in rows:
+            row[name] = names.get(row[key], "")
+
+
 def _observations(session: Session, pid: int, kpis: dict[int, str]) -> list[dict[str, Any]]:
     """The person's KPI values, by period, as the rows of an export."""
     found = kpi_store.observations(session, employee_id=pid)
@@ -158,10 +170,8 @@ def person_export(
         row["raw_json"] = _parsed(row.pop("raw"))
     kpis = dict(session.execute(select(Kpi.id, Kpi.code)).all())
     observations = _observations(session, pid, kpis)
-    programs = dict(session.execute(select(Program.id, Program.code)).all())
     enrolments = _rows(session, ProgramEnrolment, ProgramEnrolment.employee_id == pid)
-    for row in enrolments:
-        row["program_code"] = programs.get(row["program_id"], "")
+    _name(session, enrolments, "program_id", "program_code", (Program.id, Program.code))
     users = _rows(session, User, User.employee_id == pid)
     user_ids = [u["id"] for u in users]
     requests = _rows(session, TrainingRequest, TrainingRequest.requester_id.in_(user_ids))
@@ -231,30 +241,24 @@ def person_export(
 def _growth(session: Session, pid: int, user_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     """Skills, quizzes, plans and badges: the person's rows, each with the name of what it
     refers to (skill code, quiz code, path code, badge name) beside its id."""
-    skills = dict(session.execute(select(Skill.id, Skill.code)).all())
     assessments = _rows(session, SkillAssessment, SkillAssessment.employee_id == pid,
                         order=SkillAssessment.assessed_on)  # fmt: skip
-    for row in assessments:
-        row["skill_code"] = skills.get(row["skill_id"], "")
-    quizzes = dict(session.execute(select(QuizDefinition.id, QuizDefinition.code)).all())
+    _name(session, assessments, "skill_id", "skill_code", (Skill.id, Skill.code))
     attempts = _rows(
         session, QuizAttempt,
         or_(QuizAttempt.employee_id == pid, QuizAttempt.user_id.in_(user_ids)),
         order=QuizAttempt.taken_at,
     )  # fmt: skip
+    _name(session, attempts, "quiz_id", "quiz_code", (QuizDefinition.id, QuizDefinition.code))
     for row in attempts:
-        row["quiz_code"] = quizzes.get(row["quiz_id"], "")
         for name in ("answers", "totals", "skill_totals"):
             row[name] = _parsed(row[name])
-    paths = dict(session.execute(select(LearningPath.id, LearningPath.code)).all())
     plan = _rows(session, LearningPlanItem, LearningPlanItem.employee_id == pid,
                  order=LearningPlanItem.rank)  # fmt: skip
-    for row in plan:
-        row["path_code"] = paths.get(row["path_id"], "")
-    badges = dict(session.execute(select(BadgeAchievement.id, BadgeAchievement.name)).all())
+    _name(session, plan, "path_id", "path_code", (LearningPath.id, LearningPath.code))
     awards = _rows(session, BadgeAward, BadgeAward.employee_id == pid, order=BadgeAward.awarded_at)
-    for row in awards:
-        row["badge_name"] = badges.get(row["achievement_id"], "")
+    _name(session, awards, "achievement_id", "badge_name",
+          (BadgeAchievement.id, BadgeAchievement.name))  # fmt: skip
     return {
         "skill_assessments": assessments,
         "quiz_attempts": attempts,

@@ -18,13 +18,15 @@ one is served while a background thread computes the new one (*stale while reval
 manager opening the heat map never waits for someone else's self-rating to be folded in, and
 the figures catch up within seconds. The first frame of a process is computed in the request;
 a session that wrote and has not committed computes its own, so it sees its writes. Views
-derived from the frame are keyed by the frame's data versions (``view``).
+derived from the frame are keyed by the frame's data versions (``view``), and by those of
+any table they read besides the frame (the forecast's headcount plans and planned moves, the
+priorities' titles): a planned move makes the forecast stale, not the frame.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,12 +45,26 @@ from lodestar.db.models import (
     Skill,
     Team,
 )
-from lodestar.db.versions import COUNTED
 from lodestar.domain.skills import IMPORTANCE_RANGE, MAX_PRIORITY_WEIGHT, SOURCE_TRUST
 from lodestar.services.derived import DerivedViews
 
 SKILL_VIEWS = DerivedViews(size=256)
-SKILL_TABLES = COUNTED
+# What the frame is read from, and only that (``_compute``; all counted, ``db.versions``): an
+# xAPI statement, an enrolment or a planned move leaves it kept. Teams, departments and job
+# titles name the rows (counted since migration 0027).
+SKILL_TABLES = (
+    "departments",
+    "employees",
+    "job_roles",
+    "job_skills",
+    "priority_skills",
+    "skill_assessments",
+    "skills",
+    "teams",
+)
+# The marker of a frame that is not kept (its session wrote and has not committed, or a table
+# has no counter row): nothing derived from it is kept either.
+_UNKEPT = "unkept"
 T = TypeVar("T")
 
 # Views worth computing right after a new frame, in the refresh thread (registered by the
@@ -73,10 +89,12 @@ class SkillsBase:
 def skills_base(session: Session) -> SkillsBase:
     """The frame for this session's database: kept, kept-while-refreshing, or computed."""
     if versions.wrote_uncommitted(session):
-        return _compute(session, ("uncommitted", id(session)))
+        return _compute(session, (_UNKEPT, id(session)))
     engine = session.get_bind().engine
     url = engine.url.render_as_string()
     stamp = versions.current(session, SKILL_TABLES)
+    if any(version < 0 for _, version in stamp):  # a table with no counter: never kept
+        return _compute(session, (_UNKEPT, id(session)))
     with _lock:
         kept = _kept.get(url)
         if kept is not None and kept.stamp == stamp:
@@ -114,12 +132,18 @@ def _refresh(engine: Any, url: str) -> None:
 
 
 def view(
-    session: Session, base: SkillsBase, key: tuple[Hashable, ...], compute: Callable[[], T]
+    session: Session,
+    base: SkillsBase,
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    tables: Iterable[str] = (),
 ) -> T:
-    """A view derived from ``base``, kept while ``base`` is the same frame."""
-    if base.stamp and base.stamp[0] == "uncommitted":
+    """A view derived from ``base``, kept while ``base`` is the same frame and the ``tables``
+    ``compute`` reads besides the frame are unchanged."""
+    if base.stamp[:1] == (_UNKEPT,):
         return compute()
-    return SKILL_VIEWS.get(session, (*key, base.stamp), (), compute)
+    return SKILL_VIEWS.get(session, (*key, base.stamp), tables, compute)
 
 
 def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]

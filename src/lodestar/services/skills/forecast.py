@@ -40,6 +40,9 @@ from lodestar.errors import PermissionDenied
 from lodestar.services.skills.base import WARMERS, SkillsBase, skills_base, view
 
 BUILD_MONTHS = 12.0
+# What the forecast reads besides the frame (``skills_base``), so it is recomputed when a plan,
+# a move, a profile or a priority's extra people change.
+FORECAST_TABLES = ("headcount_plans", "job_skills", "planned_moves", "priority_skills")
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,17 @@ def skills_forecast(session: Session, actor: Actor, *, today: date | None = None
         )
     as_of = today or date.today()
     base = skills_base(session)
-    return view(session, base, ("forecast", as_of), lambda: _forecast(session, base, as_of))
+    return _kept_forecast(session, base, as_of)
+
+
+def _kept_forecast(session: Session, base: SkillsBase, as_of: date) -> Forecast:
+    return view(
+        session,
+        base,
+        ("forecast", as_of),
+        lambda: _forecast(session, base, as_of),
+        tables=FORECAST_TABLES,
+    )
 
 
 def _headcount(session: Session, base: SkillsBase, as_of: date) -> pd.DataFrame:
@@ -214,10 +227,9 @@ def _surplus(base: SkillsBase, target: pd.Series) -> pd.Series:
 
 
 def _warm(session: Session, base: SkillsBase) -> None:
-    today = date.today()
-    view(session, base, ("forecast", today), lambda: _forecast(session, base, today))
+    _kept_forecast(session, base, date.today())
 
 
 WARMERS.append(_warm)
 
-__all__ = ["Forecast", "ForecastLine", "skills_forecast"]
+__all__ = ["FORECAST_TABLES", "Forecast", "ForecastLine", "skills_forecast"]

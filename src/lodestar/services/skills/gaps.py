@@ -36,6 +36,8 @@ from lodestar.services.skills.suppress import hidden_mask
 
 MAX_COLUMNS = 25
 MAX_ROWS = 60  # teams shown at once: those with the largest gaps (a filter narrows the rest)
+# What the priorities' gaps read besides the frame: each priority's title and skills.
+PRIORITY_TABLES = ("priority_skills", "skills", "strategic_priorities")
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,11 @@ def priority_gaps(
     key = ("priorities", rule.min_size, per_priority)
     base = skills_base(session)
     return view(
-        session, base, key, lambda: _priority_gaps(session, actor, base, rule, per_priority)
+        session,
+        base,
+        key,
+        lambda: _priority_gaps(session, actor, base, rule, per_priority),
+        tables=PRIORITY_TABLES,
     )
 
 
@@ -410,6 +416,7 @@ def _bias(base: SkillsBase, rule: GroupRule, people: set[int] | None, scope: str
 
 
 __all__ = [
+    "PRIORITY_TABLES",
     "BiasLine",
     "GapLine",
     "GroupGap",

@@ -21,12 +21,15 @@ from sqlalchemy.orm import Session
 
 from lodestar.db.models import ProgramEnrolment, Skill, SkillAssessment
 from lodestar.db.sql import days_between
-from lodestar.db.versions import COUNTED
 from lodestar.services.impact.tiers import PROGRAM_VIEWS
 from lodestar.services.privacy.groups import GroupRule, group_rule
 
 BEFORE_DAYS = 180
 AFTER_FROM, AFTER_TO = 30, 365
+
+# What skills gained reads: participants' enrolments (start dates), their assessments (of
+# anyone, current or not: ``employees`` is not read) and the skills' codes and names.
+GAIN_TABLES = ("program_enrolments", "skill_assessments", "skills")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def skills_gained(
     """Participants' levels before and after, per skill and source, most people first."""
     rule = rule or group_rule(session)
     key = ("skills", program_id, rule.min_size)
-    return PROGRAM_VIEWS.get(session, key, COUNTED, lambda: _gains(session, program_id, rule))
+    return PROGRAM_VIEWS.get(session, key, GAIN_TABLES, lambda: _gains(session, program_id, rule))
 
 
 def _gains(session: Session, program_id: int, rule: GroupRule) -> tuple[SkillGain, ...]:
@@ -133,4 +136,4 @@ def gains_statement(program_id: int) -> Select[Any]:
     )
 
 
-__all__ = ["SkillGain", "skills_gained"]
+__all__ = ["GAIN_TABLES", "SkillGain", "skills_gained"]

@@ -15,7 +15,7 @@ from lodestar.services.reporting_line import own_employee_id
 from lodestar.services.skills import assessments, catalogue, forecast, gaps, headcount, profiles
 from lodestar.services.skills.moodle_export import export_moodle, framework_codes
 from lodestar.web.badge_awards import award_shown_proficiency
-from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.deps import CatalogueEditor, CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FormDep, form_text, see_other
 from lodestar.web.skills_contexts import (
     CataloguePage,
@@ -166,7 +166,9 @@ def forecast_page(request: Request, db: SessionDep, actor: CurrentActor) -> Resp
 
 
 @router.post("/skills/headcount")
-def set_headcount(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+def set_headcount(
+    request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep
+) -> Response:
     title = form_text(form, "job_title")
     try:
         horizon = int(form_text(form, "horizon_months") or "0")
@@ -212,7 +214,9 @@ def profiles_page(request: Request, db: SessionDep, actor: CurrentActor) -> Resp
 
 
 @router.post("/skills/profiles")
-def set_profile(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+def set_profile(
+    request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep
+) -> Response:
     try:
         profiles.set_job_skill(
             db,

@@ -12,9 +12,8 @@ from starlette.responses import Response
 
 from lodestar.errors import InvalidInput, LodestarError
 from lodestar.services.skills import moves, profiles
-from lodestar.services.skills.catalogue import require_catalogue_editor
 from lodestar.services.strategy.priorities import list_priorities
-from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.deps import CatalogueEditor, CurrentActor, SessionDep, WritingActor
 from lodestar.web.forms import FieldErrors, FormDep, form_text, handle_form
 from lodestar.web.skills_contexts import MovesPage, PriorityWeightsPage
 from lodestar.web.templating import render
@@ -63,11 +62,10 @@ def _typed(form: FormDep, *names: str) -> dict[str, str]:
 
 
 @router.post("/skills/moves")
-def add_move(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+def add_move(request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep) -> Response:
     typed = _typed(form, "employee_id", "to_job_title", "effective_on")
 
     def act(errors: FieldErrors) -> str:
-        require_catalogue_editor(actor)  # who may edit, before what they typed
         line = moves.add_move(db, actor, typed["employee_id"], typed["to_job_title"],
                               _day(typed["effective_on"]))  # fmt: skip
         return (f"{line.employee_name}'s move into {line.to_job_title} is planned; the forecast "
@@ -81,12 +79,11 @@ def add_move(request: Request, db: SessionDep, actor: WritingActor, form: FormDe
 
 @router.post("/skills/moves/{move_id:int}")
 def change_move(
-    request: Request, db: SessionDep, actor: WritingActor, form: FormDep, move_id: int
+    request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep, move_id: int
 ) -> Response:
     typed = _typed(form, "to_job_title", "effective_on")
 
     def act(errors: FieldErrors) -> str:
-        require_catalogue_editor(actor)
         line = moves.change_move(db, actor, move_id, typed["to_job_title"],
                                  _day(typed["effective_on"]))  # fmt: skip
         return f"{line.employee_name}'s planned move is changed; the forecast follows."
@@ -136,12 +133,11 @@ def _number(text: str, name: str, sentence: str) -> float:
 
 
 @router.post("/skills/priorities")
-def set_weight(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+def set_weight(request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep) -> Response:
     typed = _typed(form, "priority_id", "skill_code", "weight", "extra_people_12",
                    "extra_people_24")  # fmt: skip
 
     def act(errors: FieldErrors) -> str:
-        require_catalogue_editor(actor)
         priority = int(_number(typed["priority_id"] or "0", "priority_id",
                                "Choose the strategic priority from the list."))  # fmt: skip
         weight = _number(typed["weight"], "weight", WEIGHT_SENTENCE)
@@ -165,9 +161,10 @@ def set_weight(request: Request, db: SessionDep, actor: WritingActor, form: Form
 
 
 @router.post("/skills/priorities/remove")
-def remove_weight(request: Request, db: SessionDep, actor: WritingActor, form: FormDep) -> Response:
+def remove_weight(
+    request: Request, db: SessionDep, actor: CatalogueEditor, form: FormDep
+) -> Response:
     def act(errors: FieldErrors) -> str:
-        require_catalogue_editor(actor)
         priority = int(_number(form_text(form, "priority_id") or "0", "priority_id",
                                "Choose the strategic priority from the list."))  # fmt: skip
         profiles.remove_priority_skill(db, actor, priority, form_text(form, "skill_code"))
