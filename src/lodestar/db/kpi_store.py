@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from lodestar.db.models import Kpi, KpiColumn, KpiPeriodTotal
@@ -167,21 +167,36 @@ def read_columns(
         query = query.where(table.c.period >= first)
     if last is not None:
         query = query.where(table.c.period <= last)
-    result = session.execute(query).all()
+    result = _fetch_blobs(session, query)
     if not result:
         return KpiRows(*(np.empty(0, np.int64),) * 2, np.empty(0), np.empty(0, np.int64))
-    sizes = np.fromiter((r.row_count for r in result), np.int64, len(result))
-    days = np.fromiter((day_of(r.period) for r in result), np.int64, len(result))
+    sizes = np.fromiter((r[1] for r in result), np.int64, len(result))
+    days = np.fromiter((day_of(r[0]) for r in result), np.int64, len(result))
     return KpiRows(
-        subject=np.frombuffer(b"".join(r.subject_data for r in result), _SUBJECT).astype(
+        subject=np.frombuffer(b"".join(r[2] for r in result), _SUBJECT).astype(
             np.int64, copy=False
         ),
         day=np.repeat(days, sizes),
-        value=np.frombuffer(b"".join(r.value_data for r in result), _VALUE).astype(
+        value=np.frombuffer(b"".join(r[3] for r in result), _VALUE).astype(
             np.float64, copy=False
         ),
-        weight=np.frombuffer(b"".join(r.weight_data for r in result), _WEIGHT).astype(np.int64),
+        weight=np.frombuffer(b"".join(r[4] for r in result), _WEIGHT).astype(np.int64),
     )
+
+
+def _fetch_blobs(session: Session, query: Select[Any]) -> list[Any]:
+    """The rows of ``query``; on PostgreSQL in the binary protocol, which sends the packed
+    arrays as they are instead of as hexadecimal text to decode (a 100,000 x 104 history:
+    about three times faster to fetch)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return list(session.execute(query).all())
+    compiled = query.compile(dialect=connection.dialect)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return list(cursor.fetchall())
 
 
 def observations(
