@@ -258,7 +258,7 @@ def test_priority_page_shape_with_objectives_key_results_and_kpis(client_as):
     assert card["kpi"]["id"] == kid
     assert set(card["trend"]) == {
         "kpi_id", "unit", "direction", "baseline", "target", "latest", "movement", "progress",
-        "points", "hidden_periods", "suppression_note",
+        "points", "hidden_periods", "suppression_note", "source_note",
     }  # fmt: skip
     assert page["requests"] == [] and page["programs"] == [] and page["lacking_metric"] == 0
 

@@ -34,10 +34,18 @@ def test_pointing_a_kpi_at_parquet_through_the_form(client_as, tmp_path):
     saved = ld.post("/kpis/1/source", data={**fields, "value_column": "calls"})
     assert saved.status_code == 303
     assert f"Now: the Parquet at {path}" in ld.get("/kpis/1/source").text
+    # The KPI's page and its trend in the API say the values live there: no old imports drawn.
+    page = ld.get("/kpis/1").text
+    assert f"This KPI&#39;s values live in Parquet at {path}; the trend is not drawn here" in page
+    assert "Read from the source when the analysis runs" in page
+    trend = ld.get("/api/kpis/1/trend").json()
+    assert trend["points"] == [] and trend["latest"] is None
+    assert trend["source_note"].startswith(f"This KPI's values live in Parquet at {path}")
     token = csrf_from(ld.get("/kpis/1/source").text)
     removed = ld.post("/kpis/1/source", data={"csrf_token": token, "remove": "yes"})
     assert removed.status_code == 303
     assert "Lodestar's own database" in ld.get("/kpis/1/source").text
+    assert ld.get("/api/kpis/1/trend").json()["source_note"] == ""
 
 
 def test_employees_cannot_open_the_form(client_as):

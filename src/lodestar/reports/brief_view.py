@@ -269,6 +269,8 @@ def _targets(brief: ProgramBrief) -> tuple[Figure, ...]:
     if t.latest is not None:
         when = f"{t.latest_period:%-d %b %Y}" if t.latest_period else ""
         out.append(Figure("Latest, whole organisation", fmt_value(t.latest, unit), when, href))
+    elif t.source_note:
+        out.append(Figure("Latest, whole organisation", "in the source", t.source_note, href))
     return tuple(out)
 
 

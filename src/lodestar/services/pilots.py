@@ -4,6 +4,9 @@ whose assignment table is stored as the program's enrolments.
 The minimum detectable effect comes from the KPI's own recent history for the people in the
 chosen teams: its person-level spread, how much of it the previous period explains (R²), and,
 when whole teams are assigned, the intra-class correlation (design effect 1 + (m − 1)·ICC).
+All three need only each person's mean over the last weeks and over the weeks before, so for
+a KPI read from an external source (docs/external-sources.md) those means are computed in the
+engine that holds it and one row per person travels; the plan names the engine and source.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from lodestar.domain.numbers import change_unit
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services import audit
-from lodestar.services.impact.facts import program_facts
+from lodestar.services.impact.facts import KpiFacts, program_facts
+from lodestar.services.impact.source_tables import dated_span, holds_dates
+from lodestar.services.impact.source_views import KpiSourceView, open_kpi_source, source_of_kpi
 
 #: Designs named after the outcome (time to an event), which say nothing about assignment.
 OUTCOME_DESIGNS = ("retention", "time_to_productivity")
@@ -57,6 +62,8 @@ class PilotPlan:
     mean_team_size: float
     mde: float  # in the KPI's unit, alpha 0.05 two-sided, power 0.8
     explanation: str
+    engine: str = ""  # the engine that read the KPI's external source ("" for imported values)
+    source: str = ""  # that source in words
 
 
 def _require_ld(actor: Actor) -> None:
@@ -103,35 +110,29 @@ def plan_pilot(
     program, kpi = program_facts(session, program_id)
     on = on or date.today()
     people = _population(session, team_ids, on)
-    last = period_range(session, kpi.id)[1]
-    if last is None:
-        raise InvalidInput(
-            f"'{kpi.name}' has no observations yet, so the pilot cannot be sized from its history. "
-            "Import the KPI first (lodestar import kpis)."
-        )
-    start = last - timedelta(weeks=2 * weeks)
-    found = observations(session, kpi_ids=[kpi.id], first=start + timedelta(days=1))
-    found = found[found["employee_id"].isin(people["employee_id"].tolist())]
-    obs = pd.DataFrame(
-        {
-            "employee_id": found["employee_id"].to_numpy(dtype=np.int64),
-            "period": found["period"].to_numpy(),
-            "value": found["value"].to_numpy(dtype=np.float64),
-        }
+    ids = people["employee_id"].to_numpy(np.int64)
+    source = source_of_kpi(session, kpi.id)
+    history = (
+        _imported_history(session, kpi, ids, weeks)
+        if source is None
+        else _source_history(source, kpi, ids, weeks)
     )
-    if obs.empty or obs["employee_id"].nunique() < 10:
+    means = history.means
+    if len(means) < 10:
+        where = (
+            f"check the person column of the {history.source}"
+            if source
+            else ("import the KPI's recent history")
+        )
         raise InvalidInput(
             f"Fewer than 10 people in these teams have recent observations of '{kpi.name}'. "
-            "Choose more teams, or import the KPI's recent history."
+            f"Choose more teams, or {where}."
         )
-    midpoint = last - timedelta(weeks=weeks)
-    recent = obs[obs["period"] > midpoint].groupby("employee_id")["value"].mean()
-    earlier = obs[obs["period"] <= midpoint].groupby("employee_id")["value"].mean()
-    both = pd.concat([recent.rename("y"), earlier.rename("x")], axis=1).dropna()
+    both = means.dropna()
     r2 = float(np.corrcoef(both["x"], both["y"])[0, 1] ** 2) if len(both) > 2 else 0.0
     r2 = min(max(r2, 0.0), 0.95)
     teams = people.set_index("employee_id")["team_id"]
-    y = recent.to_frame("y").join(teams, how="inner")
+    y = means[["y"]].dropna().join(teams, how="inner")
     sigma = float(y["y"].std(ddof=1))
     icc, m = _icc(y), float(people.groupby("team_id").size().mean())
     n1 = max(1, round(share * len(people)))
@@ -147,10 +148,98 @@ def plan_pilot(
         f"{r2:.2f}). If the program is expected to move it less than that, enlarge the pilot "
         "or run it longer."
     )
+    if source is not None:
+        words += (
+            f" The KPI's history was read from the {history.source} in {history.engine}: each "
+            "person's mean over the two windows came back, no period rows."
+        )
     return PilotPlan(
         program.id, kpi.name, kpi.unit, assign_by, len(people), int(people["team_id"].nunique()),
-        n1, n0, sigma, r2, icc, m, value, words,
+        n1, n0, sigma, r2, icc, m, value, words, history.engine, history.source,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _History:
+    """Per person (index ``employee_id``) of the chosen teams with a value in the last
+    ``2 * weeks`` weeks of the KPI: ``y``, the mean over the last ``weeks`` weeks, and ``x``,
+    the mean over the ``weeks`` before (NaN where the person has none)."""
+
+    means: pd.DataFrame
+    engine: str = ""  # the engine that read an external source ("" for imported values)
+    source: str = ""  # the source in words
+
+
+def _windows(last: date, weeks: int) -> tuple[date, date]:
+    """The day before the earlier window opens, and the last day of the earlier window."""
+    return last - timedelta(weeks=2 * weeks), last - timedelta(weeks=weeks)
+
+
+def _no_history(kpi_name: str, where: str) -> InvalidInput:
+    return InvalidInput(
+        f"'{kpi_name}' has no observations yet{where}, so the pilot cannot be sized from its "
+        "history. "
+        + (
+            "Check the KPI's source (lodestar source show KPI) and try again."
+            if where
+            else "Import the KPI first (lodestar import kpis)."
+        )
+    )
+
+
+def _imported_history(session: Session, kpi: KpiFacts, ids: np.ndarray, weeks: int) -> _History:
+    """The two windows' means from the observations imported into Lodestar."""
+    last = period_range(session, kpi.id)[1]
+    if last is None:
+        raise _no_history(kpi.name, "")
+    start, midpoint = _windows(last, weeks)
+    found = observations(session, kpi_ids=[kpi.id], first=start + timedelta(days=1))
+    found = found[found["employee_id"].isin(ids.tolist())]
+    obs = pd.DataFrame(
+        {
+            "employee_id": found["employee_id"].to_numpy(dtype=np.int64),
+            "recent": found["period"].to_numpy() > midpoint,
+            "value": found["value"].to_numpy(dtype=np.float64),
+        }
+    )
+    recent = obs[obs["recent"]].groupby("employee_id")["value"].mean()
+    earlier = obs[~obs["recent"]].groupby("employee_id")["value"].mean()
+    return _History(pd.concat([recent.rename("y"), earlier.rename("x")], axis=1))
+
+
+def _source_history(source: KpiSourceView, kpi: KpiFacts, ids: np.ndarray, weeks: int) -> _History:
+    """The two windows' means computed in the engine that holds the KPI's external source:
+    the chosen teams' people go there as a small table, and one row per person comes back
+    (after a one-row aggregate for the last period)."""
+    import ibis
+    import pyarrow as pa
+
+    opened, mapping = open_kpi_source(source)
+    if not holds_dates(opened, mapping):
+        raise InvalidInput(
+            f"The period column '{mapping.period}' of the {opened.label} holds numbers, so the "
+            f"last {weeks} weeks cannot be told apart from the weeks before. Point the KPI at "
+            "a column of dates (the first day of each week) and try again."
+        )
+    last = dated_span(opened, mapping)[1]
+    if last is None:
+        raise _no_history(kpi.name, f" in the {opened.label}")
+    start, midpoint = _windows(last, weeks)
+    seen = opened.table.filter(opened.table[mapping.value].notnull())
+    who = ibis.memtable(pa.table({"pilot_person": pa.array(ids, pa.int64())}))
+    joined = seen.inner_join(who, seen[mapping.subject] == who.pilot_person)
+    rows = joined.select(
+        employee_id=joined.pilot_person,
+        period=joined[mapping.period].cast("date"),
+        value=joined[mapping.value].cast("float64"),
+    )
+    rows = rows.filter(rows.period > start)
+    recent = rows.period > midpoint
+    per_person = rows.group_by("employee_id").aggregate(
+        y=rows.value.mean(where=recent), x=rows.value.mean(where=~recent)
+    )
+    means = per_person.to_pandas().astype({"employee_id": np.int64, "y": float, "x": float})
+    return _History(means.set_index("employee_id"), opened.engine, opened.label)
 
 
 def _icc(frame: pd.DataFrame) -> float:

@@ -16,10 +16,10 @@ from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services.impact.kpi_sources import (
     SourceInput,
     kpi_source,
-    open_kpi_source,
     remove_kpi_source,
     set_kpi_source,
 )
+from lodestar.services.impact.source_views import open_kpi_source
 
 ROWS = pd.DataFrame(
     {

@@ -10,6 +10,10 @@ Small groups are suppressed on every aggregate (``services.privacy.groups``):
 - a program's result is hidden when it describes fewer participants than the minimum;
 - participant counts are counts of people and stay visible.
 
+A KPI whose values live in an external source (docs/external-sources.md) shows no trend: the
+view would otherwise scan a warehouse table on every visit, or show the observations imported
+before the KPI was pointed at its source. Its row says so in a sentence instead.
+
 The period filter keeps KPI trends to the window and lists the programs that were running in
 it (started before its end, and either still running or with participants starting inside it).
 """
@@ -38,6 +42,7 @@ from lodestar.db.models import (
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput, PermissionDenied
 from lodestar.services import audit
+from lodestar.services.impact.source_views import not_read_here
 from lodestar.services.impact.starts import start_dates
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.strategy.trends import kpi_trend
@@ -245,8 +250,12 @@ def _kpi_row(
     rule: GroupRule,
     programs: tuple[ProgramRow, ...],
 ) -> KpiRow:
+    external = not_read_here(session, kpi.id, "its trend")
     note = ""
-    if department_id is None or kpi.grain not in ("employee", "team"):
+    if external:
+        trend: tuple[KpiPoint, ...] = ()
+        note = external
+    elif department_id is None or kpi.grain not in ("employee", "team"):
         trend = kpi_trend(session, kpi.id)
         if department_id is not None:
             note = "Measured for the whole organisation only, so the department filter does "

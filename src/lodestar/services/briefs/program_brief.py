@@ -35,6 +35,7 @@ from lodestar.services.impact.program_impact import (
     latest_program_impact,
     program_impact_at,
 )
+from lodestar.services.impact.source_views import not_read_here
 from lodestar.services.impact.starts import start_dates
 from lodestar.services.impact.stored import latest_result_id
 from lodestar.services.privacy.groups import GroupRule, group_rule
@@ -58,6 +59,8 @@ class Target:
     horizon: date | None
     latest: float | None  # the organisation-wide level in the newest period shown
     latest_period: date | None
+    # Why there is no latest level: the KPI's values live in an external source ("" if not).
+    source_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,9 @@ def _target(session: Session, prog: Program, trend: tuple[KpiPoint, ...]) -> Tar
     target = prog.target if prog.target is not None else (kpi.target if kpi else None)
     horizon = prog.horizon_date or (kpi.horizon_date if kpi else None)
     last = trend[-1] if trend else None
+    note = not_read_here(session, kpi.id, "its latest level") if kpi else ""
     return Target(baseline, target, horizon, last.value if last else None,
-                  last.period if last else None)  # fmt: skip
+                  last.period if last else None, note)  # fmt: skip
 
 
 def _grade(

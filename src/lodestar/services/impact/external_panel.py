@@ -37,8 +37,8 @@ from lodestar.services.impact.analyse import (
 )
 from lodestar.services.impact.design_choice import DataStructure, design_for_structure
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
-from lodestar.services.impact.kpi_sources import KpiSourceView, open_kpi_source
 from lodestar.services.impact.panel import PERSON_COLUMNS, _people, _teams
+from lodestar.services.impact.source_views import KpiSourceView, open_kpi_source
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

@@ -2,12 +2,12 @@
 
 :func:`set_kpi_source` opens the table in its engine, checks the column mapping (person,
 period, value, optional weight) and only then stores the source; :func:`kpi_source` reads
-it back as words and columns, never with an address or credential.
+it back as words and columns, never with an address or credential. The other services read
+a KPI's source through :mod:`.source_views`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
@@ -18,13 +18,8 @@ from lodestar.db.models import KpiSource
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound
 from lodestar.services import audit
-from lodestar.services.impact.source_tables import (
-    Mapping,
-    OpenedSource,
-    check_mapping,
-    describe,
-    open_source,
-)
+from lodestar.services.impact.source_tables import Mapping, check_mapping, open_source
+from lodestar.services.impact.source_views import KpiSourceView, view_of
 from lodestar.services.strategy.kpis import get_kpi
 from lodestar.services.strategy.permissions import _require_editor
 
@@ -37,17 +32,6 @@ class SourceInput(BaseModel):
     period_column: str
     value_column: str
     weight_column: str | None = None
-
-
-@dataclass(frozen=True)
-class KpiSourceView:
-    kpi_id: int
-    kind: str
-    location: str
-    connection: str | None
-    mapping: Mapping
-    described: str
-    checked_at: datetime
 
 
 def set_kpi_source(
@@ -81,7 +65,7 @@ def set_kpi_source(
     session.add(row)
     session.flush()
     audit.record(session, actor, "kpi.source", "kpi", kpi.id, opened.label)
-    return _view(row)
+    return view_of(row)
 
 
 def remove_kpi_source(session: Session, actor: Actor, kpi_id: int) -> None:
@@ -100,31 +84,4 @@ def kpi_source(session: Session, actor: Actor, kpi_id: int) -> KpiSourceView | N
     """The KPI's external source, or None when its observations are in Lodestar."""
     kpi = get_kpi(session, actor, kpi_id)
     row = session.get(KpiSource, kpi.id)
-    return _view(row) if row else None
-
-
-def source_of_kpi(session: Session, kpi_id: int) -> KpiSourceView | None:
-    """The KPI's external source for a service that already checked the actor."""
-    row = session.get(KpiSource, kpi_id)
-    return _view(row) if row else None
-
-
-def open_kpi_source(
-    view: KpiSourceView, settings: Settings | None = None
-) -> tuple[OpenedSource, Mapping]:
-    """The source's table in its engine, checked again (a table can change under us)."""
-    opened = open_source(view.kind, view.location, view.connection, settings)
-    check_mapping(opened.table, view.mapping, opened.label)
-    return opened, view.mapping
-
-
-def _view(row: KpiSource) -> KpiSourceView:
-    return KpiSourceView(
-        kpi_id=row.kpi_id,
-        kind=row.kind,
-        location=row.location,
-        connection=row.connection,
-        mapping=Mapping(row.subject_column, row.period_column, row.value_column, row.weight_column),
-        described=describe(row.kind, row.location, row.connection),
-        checked_at=row.checked_at,
-    )
+    return view_of(row) if row else None

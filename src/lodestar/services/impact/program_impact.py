@@ -22,9 +22,9 @@ from lodestar.errors import InvalidInput, LodestarError, NotFound, PermissionDen
 from lodestar.services import audit
 from lodestar.services.impact.analyse import analyse_panel
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts, program_facts
-from lodestar.services.impact.kpi_sources import KpiSourceView, source_of_kpi
 from lodestar.services.impact.panel import build_program_panel
 from lodestar.services.impact.serialise import jsonable
+from lodestar.services.impact.source_views import KpiSourceView, source_of_kpi
 from lodestar.services.impact.stored import newest_result
 from lodestar.services.impact.suppression import aggregates_only
 from lodestar.services.impact.threads import numeric_threads_limited

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.kpi_store import read_columns
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
-from lodestar.services.impact.kpi_sources import KpiSourceView, open_kpi_source, source_of_kpi
+from lodestar.services.impact.source_views import KpiSourceView, open_kpi_source, source_of_kpi
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

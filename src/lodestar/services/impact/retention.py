@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,8 @@ from lodestar.errors import InvalidInput
 from lodestar.services.impact.design_choice import stored_assignment
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
 from lodestar.services.impact.population import population
+from lodestar.services.impact.source_tables import dated_span, holds_dates
+from lodestar.services.impact.source_views import open_kpi_source, source_of_kpi
 from lodestar.services.impact.suppression import aggregates_only
 from lodestar.services.privacy.groups import group_rule
 
@@ -92,14 +95,25 @@ def people_followed(session: Session, program: ProgramFacts) -> pd.DataFrame:
     return people
 
 
-def data_window(session: Session, people: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day the organisation's data covers.
+def data_window(
+    session: Session, people: pd.DataFrame, kpi: KpiFacts | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp, dict[str, Any]]:
+    """The first and last day the organisation's data covers, and what the window read from
+    an external source ({} when nothing).
 
-    The window opens at the first KPI observation of any metric (HR exports hold the people
-    employed since then) and closes at the latest of the last observation, exit, hire and
-    enrolment start. Without any KPI history it opens at the first recorded exit.
+    The window opens at the first KPI observation of any metric imported into Lodestar, or of
+    the program's KPI in its external source when it has one (HR exports hold the people
+    employed since then), and closes at the latest of the last observation, exit, hire and
+    enrolment start. The source is read as one one-row aggregate (first and last period) in
+    its engine; a source whose periods are numbers, not dates, cannot place the window and is
+    left out, as the returned record says. Without any KPI history the window opens at the
+    first recorded exit.
     """
     first, last = period_range(session)
+    read = _source_span(session, kpi) if kpi is not None else {}
+    if read.get("first_period"):
+        first = min(d for d in (first, date.fromisoformat(read["first_period"])) if d)
+        last = max(d for d in (last, date.fromisoformat(read["last_period"])) if d)
     dates = [people[c].max() for c in ("exit_date", "hire_date", "start")]
     ends = [pd.Timestamp(d) for d in [last, *dates] if d is not None and not pd.isna(d)]
     opens = first if first is not None else people["exit_date"].min()
@@ -108,7 +122,32 @@ def data_window(session: Session, people: pd.DataFrame) -> tuple[pd.Timestamp, p
             "There is no history to follow people over: no KPI observations and no recorded "
             "exits. Import the HR data with exit dates (lodestar import employees) and try again."
         )
-    return pd.Timestamp(opens), max(ends)
+    return pd.Timestamp(opens), max(ends), read
+
+
+def _source_span(session: Session, kpi: KpiFacts) -> dict[str, Any]:
+    """The first and last period of the KPI's external source, read in its engine."""
+    source = source_of_kpi(session, kpi.id)
+    if source is None:
+        return {}
+    opened, mapping = open_kpi_source(source)
+    read: dict[str, Any] = {"engine": opened.engine, "source": opened.label}
+    if not holds_dates(opened, mapping):
+        return read | {
+            "note": (
+                f"The period column '{mapping.period}' of the {opened.label} holds numbers, "
+                "not dates, so it cannot place the data window; the window comes from the "
+                "observations imported into Lodestar and the HR dates."
+            )
+        }
+    first, last = dated_span(opened, mapping)
+    if first is None or last is None:
+        return read | {"note": f"The {opened.label} holds no values, so it adds no history."}
+    return read | {
+        "first_period": first.isoformat(),
+        "last_period": last.isoformat(),
+        "travelled": "one row: the source's first and last period",
+    }
 
 
 def spells(people: pd.DataFrame, opens: pd.Timestamp, ends: pd.Timestamp) -> pd.DataFrame:
@@ -135,7 +174,7 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
             "nobody whose retention could have changed. Record the enrolments with their "
             "start dates (lodestar import enrolments) and run the analysis again."
         )
-    opens, ends = data_window(session, people)
+    opens, ends, window_read = data_window(session, people, kpi)
     frame = spells(people, opens, ends)
     leavers = int((frame["voluntary"] & frame["exit_date"].le(ends)).sum())
     if leavers == 0:
@@ -211,6 +250,8 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
         "landmark_rule": f"the date by which {LANDMARK_SHARE:.0%} of participants had started",
         "assignment": details["assignment"],
     }
+    if window_read:  # the window's history came (or could not come) from the KPI's source
+        settings["window_source"] = window_read
     return SurvivalAnalysis("retention", headline, naive, snapshot, settings)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -185,3 +186,25 @@ def check_mapping(table: ir.Table, mapping: Mapping, label: str) -> None:
                 f"The {role} column '{column}' holds {schema[column]} values; it must hold "
                 "numbers. Convert it in the source (or point at a view that does) and try again."
             )
+
+
+def holds_dates(opened: OpenedSource, mapping: Mapping) -> bool:
+    """Whether the source's period column holds dates (else period numbers)."""
+    period = opened.table.schema()[mapping.period]
+    return bool(period.is_date() or period.is_timestamp())
+
+
+def dated_span(opened: OpenedSource, mapping: Mapping) -> tuple[date | None, date | None]:
+    """The first and last period with a value, as dates, from one one-row aggregate in the
+    engine (None, None when the source holds no value); the period column must hold dates."""
+    import pandas as pd
+
+    table = opened.table
+    seen = table.filter(table[mapping.value].notnull())
+    period = seen[mapping.period].cast("date")
+    row = seen.aggregate(first=period.min(), last=period.max()).to_pandas().iloc[0]
+    first, last = row["first"], row["last"]
+    return (
+        None if pd.isna(first) else pd.Timestamp(first).date(),
+        None if pd.isna(last) else pd.Timestamp(last).date(),
+    )

@@ -28,7 +28,8 @@ enrolments, moves, skill assessments (every source), quiz attempts, learning pla
 completed steps, badges, planned moves, and the nudges about or to them with their opt-outs
 and work pattern):
 stored impact results stay as they were computed, but a new analysis no longer counts the
-person.
+person, except in a KPI read from an external source (docs/external-sources.md): Lodestar
+never writes to those, so the outcome names each one that still holds the person's values.
 
 What is *kept* after pseudonymisation, and why: team, job role, manager, hire and exit dates,
 exit reason and performance rating (the analyses compare people by tenure, team and rating,
@@ -79,6 +80,7 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput
 from lodestar.services import audit
 from lodestar.services.accounts import forget_credentials
+from lodestar.services.impact.source_views import person_value_sources
 from lodestar.services.privacy.people import find_person, require_admin
 
 PREFIX = "erased-"
@@ -107,14 +109,18 @@ class ErasureOutcome:
     delete_facts: bool
     already: bool = False
     changed: dict[str, int] = field(default_factory=dict)
+    # Sentences naming the external sources that still hold the person's KPI values.
+    elsewhere: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.already:
             return f"Person #{self.person_id} was already pseudonymised as {self.pseudonym}."
         parts = ", ".join(f"{n} {k}" for k, n in self.changed.items() if n)
         how = "pseudonymised and their facts deleted" if self.delete_facts else "pseudonymised"
-        return f"Person #{self.person_id} {how} as {self.pseudonym}" + (
-            f" ({parts})." if parts else "."
+        return (
+            f"Person #{self.person_id} {how} as {self.pseudonym}"
+            + (f" ({parts})." if parts else ".")
+            + "".join(f" {s}" for s in self.elsewhere)
         )
 
 
@@ -175,7 +181,13 @@ def pseudonymise(
         f"pseudonymised as {pseudonym}" + ("; facts deleted" if delete_facts else ""),
         person_id=person.id,
     )
-    return ErasureOutcome(person.id, pseudonym, delete_facts, changed=changed)
+    elsewhere = tuple(
+        f"Their values of '{code}' stay in the {source}, under their internal number: "
+        "Lodestar reads that source and never writes to it, so delete them there, or a new "
+        "analysis will still count them."
+        for code, source in (person_value_sources(session) if delete_facts else ())
+    )
+    return ErasureOutcome(person.id, pseudonym, delete_facts, changed=changed, elsewhere=elsewhere)
 
 
 def _replacements(

@@ -2,7 +2,8 @@
 
 The export gathers, for one employee: the HRIS record and team/role moves, program
 enrolments and satisfaction answers, xAPI statements (the raw JSON as received and the parsed
-fields), KPI observations whose subject is the person, behaviour observations, the nudges
+fields), KPI observations whose subject is the person (and which KPIs' values are read from an
+external source instead, so are not held here), behaviour observations, the nudges
 about them or sent to them with their answers, nudge opt-outs and work pattern, the sign-in
 account linked to them (without its password or token hashes), the training requests that
 account raised with their history and stakeholder answers, their skill assessments (every
@@ -58,6 +59,7 @@ from lodestar.db.models import (
 from lodestar.domain.csv_export import csv_text
 from lodestar.domain.roles import Actor
 from lodestar.services import audit
+from lodestar.services.impact.source_views import person_value_sources
 from lodestar.services.privacy.people import find_person, require_admin
 
 # Never exported: secrets, not data about the person.
@@ -152,6 +154,23 @@ def _observations(session: Session, pid: int, kpis: dict[int, str]) -> list[dict
     ]
 
 
+def _held_elsewhere(session: Session) -> list[dict[str, Any]]:
+    """The employee-level KPIs whose values Lodestar reads from an external source: the
+    person's values there are not held in Lodestar's database, so they are not in the export."""
+    return [
+        {
+            "kpi_code": code,
+            "source": source,
+            "note": (
+                f"The values of '{code}' are read from the {source} when an analysis runs and "
+                "are not held in Lodestar, so this person's values there are not in this "
+                "export; ask whoever keeps that source for them."
+            ),
+        }
+        for code, source in person_value_sources(session)
+    ]
+
+
 def person_export(
     session: Session, actor: Actor, ref: str | int, *, purpose: str = "export"
 ) -> PersonExport:
@@ -190,6 +209,7 @@ def person_export(
         ),
         "learning_statements": statements,
         "kpi_observations": observations,
+        "kpi_values_held_elsewhere": _held_elsewhere(session),
         "behaviour_observations": _rows(
             session,
             BehaviourObservation,

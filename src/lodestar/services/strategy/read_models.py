@@ -22,6 +22,8 @@ class KpiCard:
     suppression_note: str = ""
     # When the programs aimed at the KPI started: marked on its trend.
     starts: tuple[date, ...] = ()
+    # Why there is no trend: the KPI's values live in an external source ("" when imported).
+    source_note: str = ""
 
     @property
     def reference(self) -> float | None:

@@ -9,6 +9,11 @@ For a KPI measured per person, a period's mean is shown only when at least the m
 size of people have a value in it (``services.privacy.groups``); otherwise the period is left
 out of the trend and the card says why. Team and organisation KPIs are not values of a person
 and are shown whole.
+
+A KPI whose values live in an external source (docs/external-sources.md) has no trend here:
+reading a warehouse or lakehouse table on a page view would scan it, and the observations
+imported before it was pointed at the source are no longer its values. Its trend is empty and
+the card says so in a sentence (``KpiCard.source_note``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.kpi_store import period_totals
 from lodestar.db.models import Kpi
 from lodestar.domain.roles import Actor
+from lodestar.services.impact.source_views import not_read_here, source_of_kpi
 from lodestar.services.impact.starts import kpi_start_dates
 from lodestar.services.privacy.groups import GroupRule, group_rule
 from lodestar.services.strategy.kpis import get_kpi
@@ -50,7 +56,9 @@ def kpi_periods(session: Session, kpi_id: int, *, max_points: int = 104) -> tupl
     number of people behind each mean (before any suppression: not for display as it is).
 
     A KPI holds one value per subject and period, so the subjects counted are the people of
-    an employee-grain KPI."""
+    an employee-grain KPI. None for a KPI read from an external source (see the module)."""
+    if source_of_kpi(session, kpi_id) is not None:
+        return ()
     return tuple(
         TrendPeriod(period, total / count, count)
         for period, count, total in period_totals(session, kpi_id, last=max_points)
@@ -78,7 +86,8 @@ def _card(session: Session, kpi: Kpi, max_points: int) -> KpiCard:
     rule = group_rule(session)
     trend, hidden = _shown(periods, kpi.grain, rule)
     return KpiCard(kpi, trend, trend[-1].value if trend else None, hidden, _note(hidden, rule),
-                   kpi_start_dates(session, kpi.id))  # fmt: skip
+                   kpi_start_dates(session, kpi.id),
+                   not_read_here(session, kpi.id, "the trend"))  # fmt: skip
 
 
 def _note(hidden: int, rule: GroupRule) -> str:

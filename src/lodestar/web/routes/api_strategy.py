@@ -121,6 +121,11 @@ class KpiTrendRead(BaseModel):
         0, description="Periods left out because fewer than the minimum group size had values."
     )
     suppression_note: str = Field("", description="Why periods were left out, if any were.")
+    source_note: str = Field(
+        "",
+        description="Why there are no points: the KPI's values live in an external source "
+        "and are read when a program's analysis runs, not on a page view.",
+    )
 
 
 class KpiCardRead(BaseModel):
@@ -169,6 +174,7 @@ def _trend(card: strategy.KpiCard) -> KpiTrendRead:
         points=[KpiPointRead.model_validate(p) for p in card.trend],
         hidden_periods=card.hidden_periods,
         suppression_note=card.suppression_note,
+        source_note=card.source_note,
     )
 
 
