@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from peak_memory import peak_mib  # noqa: E402
 
 
 def one_run(
@@ -73,7 +75,7 @@ def one_run(
         est = _staggered(table, engine, folder)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # GiB (Linux: KiB)
+    peak = peak_mib() / 1024  # GiB: this run's own (see peak_memory.py)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
     return {
         "seconds": seconds,

@@ -25,8 +25,8 @@ observed weekly for ``weeks`` weeks, and a program rolled out by team in four co
     are not timed; the JIT is warmed up on a small slice first).
 
 Each figure is the median over ``--runs`` runs; peak memory is the process's peak resident
-set (``resource.getrusage``), so (b)'s peak includes holding the fetched panel. The
-databases are dropped at the end. Figures, not a test.
+set (``VmHWM``: its own, not its parent's; see ``peak_memory.py``), so (b)'s peak includes
+holding the fetched panel. The databases are dropped at the end. Figures, not a test.
 
     uv run python benchmarks/program_analysis.py             # 10k, 100k, 200k x 104, 3 runs
     uv run python benchmarks/program_analysis.py --employees 20000 --runs 5 --backends sqlite
@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -62,7 +61,10 @@ LD_EMAIL = "bench-ld@example.com"
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.path.insert(0, str(Path(__file__).parent))
+    from peak_memory import peak_mib as own_peak  # this process's own peak (not its parent's)
+
+    return own_peak()
 
 
 # --- building the database (one process per backend) ----------------------------------

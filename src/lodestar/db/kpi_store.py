@@ -177,9 +177,7 @@ def read_columns(
             np.int64, copy=False
         ),
         day=np.repeat(days, sizes),
-        value=np.frombuffer(b"".join(r[3] for r in result), _VALUE).astype(
-            np.float64, copy=False
-        ),
+        value=np.frombuffer(b"".join(r[3] for r in result), _VALUE).astype(np.float64, copy=False),
         weight=np.frombuffer(b"".join(r[4] for r in result), _WEIGHT).astype(np.int64),
     )
 

@@ -37,6 +37,7 @@ from lodestar.analytics.estimators.staggered import (
     estimate_staggered,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS
+from lodestar.analytics.in_engine.freed_memory import return_freed_batches
 from lodestar.analytics.in_engine.group_time_moments import group_time_from_moments
 from lodestar.analytics.in_engine.moments import NotBalanced, reduce_batches
 from lodestar.analytics.in_engine.queries import (
@@ -270,6 +271,7 @@ def _batches(table: ir.Table, cols: Columns, rows: int, size: int) -> Iterator[p
     """Whole people at a time, about ``size`` rows per batch: ranges of the person identifier
     when it is a number (a table sorted by person then reads only its own row groups), else
     one batch."""
+    return_freed_batches()
     if not table.schema()[cols.unit].is_integer() or rows <= size:
         yield batch_rows(table, cols, None, None).to_pyarrow()
         return
