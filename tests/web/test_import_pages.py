@@ -129,7 +129,10 @@ def test_the_server_keeps_answering_while_a_large_import_runs(client_as, web_dat
     # without JavaScript the page refreshes itself; with it, htmx polls the status
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in still_running.text
     assert 'hx-trigger="every 1s"' in still_running.text
-    assert answered_upload < 2 and answered_other < 2
+    # The import still running after both answers is the property; the bound only catches a
+    # page that waited for most of it (typically 40-70 ms; one CI run, its two workers and a
+    # Spark session sharing two cores, measured 2.1 s).
+    assert answered_upload < 5 and answered_other < 5, (answered_upload, answered_other)
     done = finished(client, resp.headers["location"], timeout=120)
     report = client.get(re.search(r'href="(/imports/\d+)"', done.text).group(1))  # type: ignore[union-attr]
     assert f"{len(frame):,} rows read from big.csv: {len(frame):,} added" in report.text
