@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from lodestar.db.kpi_store import read_columns
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.facts import KpiFacts, ProgramFacts
+from lodestar.services.impact.source_tables import holds_dates
 from lodestar.services.impact.source_views import KpiSourceView, open_kpi_source, source_of_kpi
 
 if TYPE_CHECKING:
@@ -97,8 +98,7 @@ def _from_source(
 
     opened, mapping = open_kpi_source(source)
     table = opened.table
-    period_type = table.schema()[mapping.period]
-    if not (period_type.is_date() or period_type.is_timestamp()):
+    if not holds_dates(opened, mapping):
         raise InvalidInput(
             f"The period column '{mapping.period}' of the {opened.label} holds numbers, so new "
             "hires' weeks cannot be counted from their hire dates. Point the KPI at a column of "

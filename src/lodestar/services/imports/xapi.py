@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lodestar.db.statistics import refresh_statistics
 from lodestar.domain.roles import Actor
 from lodestar.services.imports.common import require_importer, writing
 from lodestar.services.imports.guards import check_row_count, utf8_text
@@ -86,8 +85,6 @@ def import_statements(
     report.added = len(fresh)
     if not dry_run and fresh:
         outcome = write_statements(session, fresh, sorted_out=SortedBatch(new=fresh))
-        if len(fresh) >= REFRESH_STATISTICS_FROM:
-            refresh_statistics(session)
         if outcome.voided:
             report.notes.append(
                 f"{outcome.voided:,} statement{' was' if outcome.voided == 1 else 's were'} "
@@ -157,5 +154,3 @@ def _void_chain(lines: list[int], rows: list[ValidStatement], report: ImportRepo
 
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-# An import at least this large refreshes the planner's statistics of the statement tables.
-REFRESH_STATISTICS_FROM = 10_000
