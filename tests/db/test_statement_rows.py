@@ -4,6 +4,7 @@ statistics refreshed on request."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy import select, text
@@ -62,3 +63,17 @@ def test_statistics_are_refreshed_on_request(db) -> None:
             )
         ).scalar()
     assert found
+
+
+def test_the_json_as_received_comes_back_byte_for_byte(db) -> None:
+    """Tabs, new lines, backslashes, quotes and characters beyond ASCII survive the bulk
+    write (COPY on PostgreSQL, executemany on SQLite) exactly."""
+    statement = _statement(1)
+    statement["object"]["definition"] = {"name": {"en-US": 'Tab\\t "quoted" \\\\ back — é 😀'}}
+    raw = "{\n\t" + json.dumps(statement, ensure_ascii=False)[1:-1] + "\n}\r\n"
+    write_statements(db, [checked_statement(statement, raw=raw)])
+    db.flush()
+    stored = db.scalar(
+        select(LearningStatement.raw).where(LearningStatement.statement_id == statement["id"])
+    )
+    assert stored == raw

@@ -65,10 +65,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int) -> None:
     # ANALYZE (run after large imports, or by ``PRAGMA optimize``) reads a sample of each
     # index instead of all of it: milliseconds at any size.
     cur.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
 
 
 ANALYSIS_LIMIT = 1000
+# Each connection's page cache, at most (filled only as pages are read, emptied when another
+# connection has written). SQLite's default of 2 MiB is smaller than what one batch of
+# statements touches in the statement table's ten indexes, so pages were evicted and read
+# again within the transaction: an insert cost 30 µs a statement with it and 18 µs with
+# 16 MiB or more (50,000 statements in one transaction, benchmarks/xapi_growth.py).
+CACHE_KIB = 32 * 1024
 
 
 # What SQLite and PostgreSQL say when a statement gave up waiting for a lock.

@@ -59,3 +59,20 @@ def test_text_that_is_not_json_raises_json_s_own_error(text: str) -> None:
 def test_bytes_that_are_not_utf8_are_refused() -> None:
     with pytest.raises(ValueError):
         parse(b'{"name": "\xff"}')
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["9" * 18, "1" * 19, "-" + "9" * 19, "18446744073709551616", "0." + "3" * 19, "1" * 25 + "e-5"],
+)
+def test_numbers_near_the_64_bit_edge_read_as_json_reads_them(number: str) -> None:
+    text = f'{{"id": "6b2f63a2-1d83-4b41-9d2c-2d1f4c0e2a57", "n": {number}, "m": [{number}]}}'
+    for document in (text, text.encode()):
+        value = parse(document)
+        assert value == json.loads(text)
+        assert type(value["n"]) is type(json.loads(text)["n"])
+
+
+def test_a_lone_surrogate_in_the_text_itself_is_read_as_json_reads_it() -> None:
+    text = '{"name": "a\ud800b", "n": 12}'
+    assert parse(text) == json.loads(text)

@@ -13,25 +13,24 @@ document means the same whichever parser read it.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-LONG_NUMBER = re.compile(r"\d{19}")
-LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+# Every ASCII digit read as 0, every other byte kept: a run of 19 digits is then a run of 19
+# zeros, which a plain substring search finds (a regular expression for it backtracks at each
+# digit of every shorter run: 5-8 µs a statement, against under 1 µs for this).
+DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b for b in range(256))
+NINETEEN_DIGITS = b"0" * 19
 
 
 def parse(text: str | bytes) -> Any:
     """The JSON value in ``text``; raises ``json.JSONDecodeError`` (a ``ValueError``) or
     ``UnicodeDecodeError`` when it is not JSON."""
-    if isinstance(text, str):
-        long_number = LONG_NUMBER.search(text) is not None
-    else:
-        long_number = LONG_NUMBER_BYTES.search(text) is not None
-    if not long_number:
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if NINETEEN_DIGITS not in data.translate(DIGITS_AS_ZERO):
         try:
-            return orjson.loads(text)
+            return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)

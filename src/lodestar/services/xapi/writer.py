@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from lodestar.db.base import utcnow
@@ -39,25 +40,42 @@ from lodestar.services.xapi.people import match_employees
 from lodestar.services.xapi.validation import check_statement_time
 
 LOOKUP_CHUNK = 5000
-# The lookups of every batch, built once: an ``IN`` of literal values is coerced value by
-# value each time it is built; an expanding parameter is bound as it is.
+# The lookups of every batch, built once. SQLite: an expanding ``IN`` (bound as it is; an
+# ``IN`` of literal values is coerced value by value each time it is built). PostgreSQL:
+# ``= ANY`` of one array parameter, which is parsed and planned once whatever the number of
+# ids (an ``IN`` of 5,000 parameters cost 0.3 ms a statement id to plan and bind).
 _T = LearningStatement
-STORED_RAW = select(_T.statement_id, _T.raw).where(
-    _T.statement_id.in_(bindparam("ids", expanding=True))
-)
-VOIDING_THESE = select(_T.voids_statement_id).where(
-    _T.voids_statement_id.in_(bindparam("ids", expanding=True))
-)
-VOID = (
-    update(_T)
-    .where(
-        _T.statement_id.in_(bindparam("ids", expanding=True)),
-        _T.voids_statement_id.is_(None),
-        _T.voided.is_(False),
-    )
+
+
+def _by_id(column: Any) -> dict[str, Any]:
+    return {
+        "sqlite": column.in_(bindparam("ids", expanding=True)),
+        "postgresql": column == any_(bindparam("ids", type_=ARRAY(String))),
+    }
+
+
+STORED_RAW = {
+    name: select(_T.statement_id, _T.raw).where(where)
+    for name, where in _by_id(_T.statement_id).items()
+}
+VOIDING_THESE = {
+    name: select(_T.voids_statement_id).where(where)
+    for name, where in _by_id(_T.voids_statement_id).items()
+}
+VOID = {
+    name: update(_T)
+    .where(where, _T.voids_statement_id.is_(None), _T.voided.is_(False))
     .values(voided=True)
     .execution_options(synchronize_session=False)
-)
+    for name, where in _by_id(_T.statement_id).items()
+}
+
+
+def _for(session: Session, statements: dict[str, Any]) -> Any:
+    """The form of a lookup for the session's database."""
+    return statements[session.get_bind().dialect.name]
+
+
 # What differs between two copies of one statement without changing it: the LRS sets these.
 LRS_SET = frozenset({"id", "stored", "authority", "version"})
 
@@ -243,7 +261,11 @@ def stored_statements(session: Session, ids: Sequence[str]) -> dict[str, str]:
     """The raw JSON of the stored statements among ``ids`` (lower-case UUIDs)."""
     out: dict[str, str] = {}
     for i in range(0, len(ids), LOOKUP_CHUNK):
-        out.update(session.execute(STORED_RAW, {"ids": list(ids[i : i + LOOKUP_CHUNK])}).all())
+        out.update(
+            session.execute(
+                _for(session, STORED_RAW), {"ids": list(ids[i : i + LOOKUP_CHUNK])}
+            ).all()
+        )
     return out
 
 
@@ -283,13 +305,15 @@ def _apply_voiding(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     targets = {r["voids_statement_id"] for r in rows if r["voids_statement_id"]}
     plain = [r["statement_id"] for r in rows if not r["voids_statement_id"]]
     for i in range(0, len(plain), LOOKUP_CHUNK):
-        targets.update(session.scalars(VOIDING_THESE, {"ids": plain[i : i + LOOKUP_CHUNK]}))
+        targets.update(
+            session.scalars(_for(session, VOIDING_THESE), {"ids": plain[i : i + LOOKUP_CHUNK]})
+        )
     if not targets:
         return 0
     done = 0
     ordered = sorted(str(x) for x in targets)
     for i in range(0, len(ordered), LOOKUP_CHUNK):
-        result = session.execute(VOID, {"ids": ordered[i : i + LOOKUP_CHUNK]})
+        result = session.execute(_for(session, VOID), {"ids": ordered[i : i + LOOKUP_CHUNK]})
         done += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return done
 
