@@ -31,6 +31,18 @@ DURATION = re.compile(
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$|^P\d+(?:\.\d+)?W$"
 )
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
+# IRIs and language tags already found well formed: a batch repeats its verbs, activities,
+# homePages and tags, and a set lookup is a tenth of a regular expression match. Bounded:
+# past the limit the set is cleared and refills.
+KNOWN_LIMIT = 50_000
+_known_iris: set[str] = set()
+_known_tags: set[str] = set()
+
+
+def _remember(known: set[str], value: str) -> None:
+    if len(known) >= KNOWN_LIMIT:
+        known.clear()
+    known.add(value)
 
 
 class StatementInvalid(Exception):
@@ -91,6 +103,8 @@ def check_number(value: Any, path: str) -> float:
 
 
 def check_iri(value: Any, path: str, what: str = "value") -> str:
+    if value.__class__ is str and value in _known_iris:
+        return value  # type: ignore[no-any-return]
     if not isinstance(value, str) or not IRI.match(value):
         raise StatementInvalid(
             path,
@@ -98,6 +112,7 @@ def check_iri(value: Any, path: str, what: str = "value") -> str:
             "http://adlnet.gov/expapi/verbs/completed.",
             short(value),
         )
+    _remember(_known_iris, value)
     return value
 
 
@@ -119,7 +134,7 @@ def check_language_map(value: Any, path: str) -> None:
             short(value),
         )
     for tag, text in value.items():
-        if not LANGUAGE_TAG.match(tag):
+        if tag not in _known_tags and not LANGUAGE_TAG.match(tag):
             raise StatementInvalid(
                 f"{path}.{tag}", f"“{tag}” is not a language tag (RFC 5646, e.g. en-US).", tag
             )
@@ -127,13 +142,17 @@ def check_language_map(value: Any, path: str) -> None:
             raise StatementInvalid(
                 f"{path}.{tag}", "Language map values must be strings.", short(text)
             )
+        _remember(_known_tags, tag)
 
 
 def check_language_tag(value: Any, path: str) -> None:
+    if value.__class__ is str and value in _known_tags:
+        return
     if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
         raise StatementInvalid(
             path, f"{path} must be a language tag (RFC 5646, e.g. en-US).", short(value)
         )
+    _remember(_known_tags, value)
 
 
 def check_extensions(value: Any, path: str) -> None:
