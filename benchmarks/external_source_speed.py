@@ -128,6 +128,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=["duckdb", "spark", "postgres"], default="duckdb")
     parser.add_argument("--moments", choices=["auto", "engine", "lodestar"], default="auto")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--table", help="PostgreSQL: an existing table of the panel (default bench_panel_<people>)"
+    )
     parser.add_argument("--design", choices=["staggered", "randomised"], default="staggered")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
@@ -215,7 +218,9 @@ def _data(args: argparse.Namespace) -> tuple[Path, bool, float]:
     if args.engine == "postgres":
         import psycopg
 
-        name = f"bench_panel_{args.people}" + ("" if args.weeks == 104 else f"x{args.weeks}")
+        name = args.table or (
+            f"bench_panel_{args.people}" + ("" if args.weeks == 104 else f"x{args.weeks}")
+        )
         with psycopg.connect(args.postgres) as con:
             found = con.execute("SELECT to_regclass(%s)", [name]).fetchone()
             if found is None or found[0] is None:
