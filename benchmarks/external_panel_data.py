@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import psycopg
 
 PER_FILE = 500_000  # people per file
 
@@ -52,13 +53,51 @@ def write_panel(folder: Path, people: int, weeks: int = 104, threads: int = 2) -
     return time.perf_counter() - started
 
 
+def write_postgres_panel(url: str, table: str, people: int, weeks: int = 104) -> float:
+    """The same design as :func:`write_panel` (the noise from PostgreSQL's own hash, so the
+    values differ from the Parquet files'), generated inside PostgreSQL into ``table``
+    (replaced), sorted by person and week, with its primary key (person, week) and fresh
+    statistics; returns the seconds taken. ``url`` is a libpq URL."""
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(
+            f"""
+            CREATE TABLE {table} AS
+            SELECT u AS employee_id, w AS week,
+              CAST(50 + (abs(hashint8(u)) % 1000) / 100.0 + 0.05 * w
+                + CASE WHEN c > 0 AND w >= c THEN 1.5 ELSE 0 END
+                + ((abs(hashint8(u * 131 + w)) % 10000) / 10000.0 - 0.5) * 4
+                AS double precision) AS value,
+              c AS cohort
+            FROM (SELECT u, CASE u % 5 WHEN 0 THEN 0 WHEN 1 THEN 30 WHEN 2 THEN 50
+                                       WHEN 3 THEN 70 ELSE 90 END AS c
+                  FROM generate_series(0::bigint, {people - 1}) u) p,
+                 generate_series(1, {weeks}) w
+            ORDER BY u, w
+            """
+        )
+        con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (employee_id, week)")
+        con.execute(f"VACUUM ANALYZE {table}")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("people", type=int)
     parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="Write into this PostgreSQL database instead: the "
+        "table is named after the folder argument.",
+    )
     args = parser.parse_args()
-    seconds = write_panel(args.folder, args.people, args.weeks)
+    if args.postgres:
+        seconds = write_postgres_panel(args.postgres, str(args.folder), args.people, args.weeks)
+    else:
+        seconds = write_panel(args.folder, args.people, args.weeks)
     print(f"{args.people:,} people x {args.weeks} weeks written in {seconds:.1f} s")
 
 

@@ -205,6 +205,40 @@ def test_time_to_productivity_from_a_postgresql_table(db, actors, empty_database
     assert "://" not in str(external.business.details["engine"])  # no address stored
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+def test_a_staggered_program_from_a_postgresql_table(db, actors, empty_database_url, monkeypatch):
+    """The program's people go to PostgreSQL and, on a balanced panel (the KPI's gaps filled
+    with each person's mean), the moments come back from one query there (``reduced_in:
+    engine``), with the numbers of the rows reduced in Lodestar's process."""
+    import lodestar.analytics.in_engine.engine_moments as engine_moments
+
+    ACTOR[:] = [actors["ld"]]
+    program, _ = staggered_program(db)
+    observed = kpi_frame(db, program.kpi_id).groupby(["employee", "week_start"])["value"].mean()
+    grid = pd.MultiIndex.from_product(observed.index.levels, names=observed.index.names)
+    frame = observed.reindex(grid).reset_index()
+    frame["value"] = frame["value"].fillna(frame.groupby("employee")["value"].transform("mean"))
+    frame["week_start"] = frame["week_start"].dt.date
+    warehouse = create_engine(empty_database_url)
+    with warehouse.begin() as conn:
+        frame.to_sql("weekly_kpi", conn, index=False)
+    warehouse.dispose()
+    monkeypatch.setenv("LODESTAR_SOURCES__CONNECTIONS__WAREHOUSE__URL", empty_database_url)
+    get_settings.cache_clear()
+    point_at(
+        db, actors["ld"], program.kpi_id, "weekly_kpi", kind="postgres", connection="warehouse"
+    )
+    in_engine = estimate_program_impact(db, actors["ld"], program.id, design="staggered")
+    monkeypatch.setattr(engine_moments, "IN_ENGINE_BY_DEFAULT", frozenset())
+    in_batches = estimate_program_impact(db, actors["ld"], program.id, design="staggered")
+    assert_same_result(in_engine, in_batches)
+    record = in_engine.business.details["engine"]
+    assert record["engine"] == "postgres" and record["path"] == "moments", record.get("why")
+    assert record["reduced_in"] == "engine" and "in the engine" in record["travelled"]
+    assert in_batches.business.details["engine"]["reduced_in"] == "lodestar"
+
+
 def test_time_to_productivity_refuses_a_source_with_period_numbers(db, actors, tmp_path):
     program = db.scalars(select(Program).where(Program.code == "onboarding_buddy")).one()
     rows = read_columns(db, program.kpi_id)

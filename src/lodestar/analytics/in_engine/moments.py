@@ -10,7 +10,7 @@ stops the reduction: the moments are only exact for a balanced panel.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -19,10 +19,35 @@ from lodestar.analytics.in_engine.group_time_moments import CohortMoments
 
 
 @dataclass
-class _Totals:
-    n: dict[int, int]
-    sums: dict[int, np.ndarray]
-    cross: dict[int, np.ndarray]
+class CohortTotals:
+    """Running totals of each cohort's count, per-period sums and sum of outer products
+    (cohorts as period indexes), added to part by part (batches, partitions, cohorts)."""
+
+    n_periods: int
+    n: dict[int, float] = field(default_factory=dict)
+    sums: dict[int, np.ndarray] = field(default_factory=dict)
+    cross: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def add(self, cohort: int, n: float, sums: np.ndarray, cross: np.ndarray) -> None:
+        """Add one part's moments of ``cohort``."""
+        if cohort not in self.n:
+            self.n[cohort] = 0.0
+            self.sums[cohort] = np.zeros(self.n_periods)
+            self.cross[cohort] = np.zeros((self.n_periods, self.n_periods))
+        self.n[cohort] += n
+        self.sums[cohort] += sums
+        self.cross[cohort] += cross
+
+    def moments(self) -> CohortMoments:
+        """The totals, cohorts in order."""
+        keys = sorted(self.n)
+        t = self.n_periods
+        return CohortMoments(
+            cohort=np.asarray(keys, dtype=np.int64),
+            n=np.asarray([self.n[k] for k in keys], dtype=np.float64),
+            sums=np.asarray([self.sums[k] for k in keys]).reshape(len(keys), t),
+            cross=np.asarray([self.cross[k] for k in keys]).reshape(len(keys), t, t),
+        )
 
 
 class NotBalanced(Exception):
@@ -45,7 +70,7 @@ def reduce_batches(
     n_periods = len(periods)
     never = n_periods + 1
     last = float(periods[-1])
-    totals = _Totals({}, {}, {})
+    totals = CohortTotals(n_periods)
     rows_read = 0
     for batch in batches:
         if batch.num_rows == 0:
@@ -81,22 +106,8 @@ def reduce_batches(
         sorted_key = key[order]
         for c in np.unique(sorted_key[sorted_key <= never]):
             mine = block[np.searchsorted(sorted_key, c) : np.searchsorted(sorted_key, c, "right")]
-            k = int(c)
-            if k not in totals.n:
-                totals.n[k] = 0
-                totals.sums[k] = np.zeros(n_periods)
-                totals.cross[k] = np.zeros((n_periods, n_periods))
-            totals.n[k] += len(mine)
-            totals.sums[k] += mine.sum(axis=0)
-            totals.cross[k] += mine.T @ mine
-    keys = sorted(totals.n)
-    moments = CohortMoments(
-        cohort=np.asarray(keys, dtype=np.int64),
-        n=np.asarray([totals.n[k] for k in keys], dtype=np.float64),
-        sums=np.asarray([totals.sums[k] for k in keys]).reshape(len(keys), n_periods),
-        cross=np.asarray([totals.cross[k] for k in keys]).reshape(len(keys), n_periods, n_periods),
-    )
-    return moments, rows_read
+            totals.add(int(c), float(len(mine)), mine.sum(axis=0), mine.T @ mine)
+    return totals.moments(), rows_read
 
 
 def _positions(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from lodestar.analytics.in_engine.group_time_moments import CohortMoments
-from lodestar.analytics.in_engine.moments import NotBalanced, reduce_batches
+from lodestar.analytics.in_engine.moments import CohortTotals, NotBalanced, reduce_batches
 from lodestar.analytics.in_engine.queries import Columns, batch_rows
 
 #: What each partition returns: its cohorts' moments, flattened, and how it went.
@@ -49,9 +49,7 @@ def reduce_on_executors(
     reducer = _PartitionReducer(np.asarray(periods, dtype=np.float64), float(shift))
     parts = frame.mapInArrow(reducer, MOMENTS_SCHEMA).collect()
     n_periods = len(periods)
-    n: dict[int, float] = {}
-    sums: dict[int, np.ndarray] = {}
-    cross: dict[int, np.ndarray] = {}
+    totals = CohortTotals(n_periods)
     rows_read = 0
     for part in parts:
         if part["status"]:
@@ -63,17 +61,8 @@ def reduce_on_executors(
             len(cohorts), n_periods, n_periods
         )
         for i, c in enumerate(cohorts):
-            n[c] = n.get(c, 0.0) + float(part["counts"][i])
-            sums[c] = sums.get(c, np.zeros(n_periods)) + part_sums[i]
-            cross[c] = cross.get(c, np.zeros((n_periods, n_periods))) + part_cross[i]
-    keys = sorted(n)
-    moments = CohortMoments(
-        cohort=np.asarray(keys, dtype=np.int64),
-        n=np.asarray([n[k] for k in keys], dtype=np.float64),
-        sums=np.asarray([sums[k] for k in keys]).reshape(len(keys), n_periods),
-        cross=np.asarray([cross[k] for k in keys]).reshape(len(keys), n_periods, n_periods),
-    )
-    return moments, rows_read
+            totals.add(c, float(part["counts"][i]), part_sums[i], part_cross[i])
+    return totals.moments(), rows_read
 
 
 class _PartitionReducer:

@@ -9,7 +9,8 @@ same messages and the same numbers (to rounding):
    in-memory engine's own checks (``check_timing``) and wording.
 2. On a balanced panel without clusters or covariates, the rows of whole people are reduced
    to each cohort's moments: on Spark by the executors, partition by partition
-   (:mod:`.spark_moments`), so that only the moments travel; elsewhere read in batches of
+   (:mod:`.spark_moments`), so that only the moments travel; on PostgreSQL by the engine,
+   in one aggregate query (:mod:`.engine_moments`); elsewhere read in batches of
    ``batch_rows`` and reduced in Lodestar's process (:mod:`.moments`); the
    group-time effects, every aggregation, the standard errors, the event-study covariance
    and the pre-trend test come from those moments (:mod:`.group_time_moments`).
@@ -37,6 +38,12 @@ from lodestar.analytics.estimators.staggered import (
     estimate_staggered,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS
+from lodestar.analytics.in_engine.engine_moments import (
+    MomentsIn,
+    check_moments_in,
+    engine_moments,
+    reduces_in_engine,
+)
 from lodestar.analytics.in_engine.freed_memory import return_freed_batches
 from lodestar.analytics.in_engine.group_time_moments import group_time_from_moments
 from lodestar.analytics.in_engine.moments import NotBalanced, reduce_batches
@@ -84,10 +91,14 @@ def estimate_staggered_table(
     engine: str = "",
     source: str = "",
     batch_rows_: int = BATCH_ROWS,
+    moments_in: MomentsIn = "auto",
 ) -> EffectEstimate:
     """Callaway & Sant'Anna effects of a program on the KPI in ``table``, computed where the
-    table lives. ``engine`` and ``source`` name the engine and the table for the record."""
+    table lives. ``engine`` and ``source`` name the engine and the table for the record;
+    ``moments_in`` where a balanced panel's moments are reduced (not on Spark, see
+    :data:`.engine_moments.MomentsIn`)."""
     control_group = check_control_group(control_group)
+    moments_in = check_moments_in(moments_in)
     info = info or OutcomeInfo(name=outcome)
     cols = Columns(unit=unit, time=time, outcome=outcome, cohort=cohort)
     _check_types(table, cols, covariates, cluster)
@@ -153,6 +164,7 @@ def estimate_staggered_table(
     shift = float(observed["total"].sum()) / float((observed["rows"] - observed["missing"]).sum())
     n_rows = int(people["observed"].mul(people["people"]).sum())
     on_executors = is_spark(table)
+    in_engine = not on_executors and reduces_in_engine(table, moments_in)
     not_on_executors = ""
     try:
         if on_executors:
@@ -171,7 +183,9 @@ def estimate_staggered_table(
                     + "), so they were read in batches; install Lodestar in the executors' "
                     "Python environment to keep the rows on the cluster."
                 )
-        if not on_executors:
+        if in_engine:
+            moments, rows_read = engine_moments(table, cols, periods, shift=shift)
+        elif not on_executors:
             moments, rows_read = reduce_batches(
                 _batches(table, cols, n_rows, batch_rows_), periods, shift=shift
             )
@@ -205,7 +219,7 @@ def estimate_staggered_table(
     record.update(
         path="moments",
         rows_read=rows_read,
-        reduced_in="executors" if on_executors else "lodestar",
+        reduced_in="executors" if on_executors else "engine" if in_engine else "lodestar",
         **({"why": not_on_executors} if not_on_executors else {}),
         travelled=(
             f"Per-period and per-cohort counts, then each cohort's per-period sums and sums of "
@@ -214,6 +228,9 @@ def estimate_staggered_table(
                 f"reduced from {rows_read:,} rows on Spark's executors (one row of moments per "
                 "partition came back)."
                 if on_executors
+                else f"reduced from {rows_read:,} rows in the engine (one row of moments per "
+                "cohort came back)."
+                if in_engine
                 else f"reduced from {rows_read:,} rows read in batches."
             )
         ),
