@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lodestar.domain.roles import Actor
+from lodestar.services.imports.collector import collection_paused
 from lodestar.services.imports.common import require_importer, writing
 from lodestar.services.imports.guards import check_row_count, utf8_text
 from lodestar.services.imports.report import ImportRejected, ImportReport, Progress, no_progress
@@ -46,6 +47,13 @@ def import_statements(
 ) -> ImportReport:
     """Import xAPI statements from JSON lines; all or nothing."""
     require_importer(actor)
+    with collection_paused():
+        return _import(session, data, filename, dry_run=dry_run, progress=progress)
+
+
+def _import(
+    session: Session, data: bytes, filename: str, *, dry_run: bool, progress: Progress
+) -> ImportReport:
     report = ImportReport("xapi", filename, dry_run=dry_run, progress=progress)
     text_ = utf8_text(data, report).decode("utf-8")
     check_row_count(text_.count("\n"), report)
