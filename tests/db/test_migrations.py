@@ -36,11 +36,13 @@ def test_upgrade_from_zero_matches_models_and_downgrades_cleanly(database_url, t
             gen.close()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_synced_commits_and_a_larger_cache(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -32 * 1024
     engine.dispose()
 
 

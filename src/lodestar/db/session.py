@@ -60,7 +60,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    # FULL: every commit's log is synced before the commit returns, so a statement batch
+    # answered 200 (or any saved page) survives a power cut, not only a crash of the app.
+    # Measured against NORMAL with batches of 100 statements: within the runs' spread
+    # (14,400-15,000 against 14,600-16,000 statements/s in-process).
+    cur.execute("PRAGMA synchronous=FULL")
     cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     # ANALYZE (run after large imports, or by ``PRAGMA optimize``) reads a sample of each
     # index instead of all of it: milliseconds at any size.
