@@ -256,3 +256,18 @@ def test_ld_changes_a_nudge_and_a_refused_change_reopens_its_form(client_as, web
         row = s.get(Nudge, nid)
         assert row is not None and (row.channel, row.subject) == ("teams", "Day {day}")
     engine.dispose()
+
+
+def test_the_counts_are_whole_numbers_and_match_the_api(client_as, web_database):
+    pid = _program_id(web_database)
+    ld = client_as("ld")
+    page = ld.get(f"/programs/{pid}/nudges").text
+    shown = re.findall(r'data-count="([a-z_-]+)">([^<]*)<', page)
+    assert shown, "the page shows its counts"
+    for name, text in shown:
+        if name != "rate":
+            assert re.fullmatch(r"\d{1,3}(,\d{3})*", text), f"{name}: {text!r}"
+    sent = {int(text.replace(",", "")) for name, text in shown if name == "sent"}
+    demo = [n for n in ld.get(f"/api/programs/{pid}/nudges").json() if n["counts"]["sent"]]
+    assert demo and {n["counts"]["sent"] for n in demo} <= sent
+    assert ".0 people" not in page and ".0 person" not in page
