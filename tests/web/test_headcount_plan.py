@@ -85,3 +85,21 @@ def test_executives_read_the_plan_and_only_l_and_d_change_it(client_as):
     assert refused.status_code == 403
     assert client_as("employee").get("/api/skills/headcount").status_code == 403
     assert "Save the plan" not in executive.get("/skills/forecast").text
+
+
+def test_who_may_not_change_the_forecast_inputs_is_refused_before_their_input_is_read(client_as):
+    """403 for the role, not 422 for the body: a slip in a request one may not send is not
+    theirs to fix, and the answer does not reveal what would have been accepted."""
+    executive = client_as("executive")
+    bad = {"job_title": "", "horizon_months": 0, "change": "forty"}
+    for method, url, body in [
+        ("put", "/api/skills/headcount", bad),
+        ("put", "/api/skills/profiles", {"job_title": ""}),
+        ("put", "/api/skills/priorities", {}),
+        ("post", "/api/skills/moves", {"employee_id": "x"}),
+        ("put", "/api/skills/moves/1", {"effective_on": "not a date"}),
+    ]:
+        answer = getattr(executive, method)(url, json=body)
+        assert answer.status_code == 403, (method, url, answer.status_code, answer.text[:200])
+    ld = client_as("ld")
+    assert ld.put("/api/skills/headcount", json=bad).status_code == 422

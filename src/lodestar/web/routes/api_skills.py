@@ -29,7 +29,7 @@ from lodestar.services.skills import (
 )
 from lodestar.services.skills.moodle_export import export_moodle
 from lodestar.web.badge_awards import award_shown_proficiency
-from lodestar.web.deps import CurrentActor, SessionDep, WritingActor
+from lodestar.web.deps import CatalogueEditor, CurrentActor, SessionDep, WritingActor
 from lodestar.web.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/skills", tags=["skills"], responses=PROBLEM_RESPONSES)
@@ -154,7 +154,7 @@ class ProfileLineWrite(BaseModel):
 
 
 @router.put("/profiles", summary="Add or change one skill of a job title's profile")
-def set_profile(body: ProfileLineWrite, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+def set_profile(body: ProfileLineWrite, db: SessionDep, actor: CatalogueEditor) -> dict[str, Any]:
     line = profiles.set_job_skill(
         db,
         actor,
@@ -181,7 +181,9 @@ class PrioritySkillWrite(BaseModel):
 
 
 @router.put("/priorities", summary="Say a priority depends on a skill (weight 0 to 1)")
-def set_priority(body: PrioritySkillWrite, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+def set_priority(
+    body: PrioritySkillWrite, db: SessionDep, actor: CatalogueEditor
+) -> dict[str, Any]:
     line = profiles.set_priority_skill(
         db,
         actor,
@@ -217,7 +219,7 @@ def get_headcount(db: SessionDep, actor: CurrentActor) -> list[dict[str, Any]]:
 
 
 @router.put("/headcount", summary="Set one job title's planned change for a horizon")
-def put_headcount(body: HeadcountSet, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+def put_headcount(body: HeadcountSet, db: SessionDep, actor: CatalogueEditor) -> dict[str, Any]:
     line = headcount.set_headcount(
         db, actor, body.job_title, body.horizon_months, body.change, body.note
     )
@@ -228,7 +230,7 @@ def put_headcount(body: HeadcountSet, db: SessionDep, actor: WritingActor) -> di
 @router.delete("/headcount", status_code=204, summary="Remove a job title's plan for a horizon")
 def delete_headcount(
     db: SessionDep,
-    actor: WritingActor,
+    actor: CatalogueEditor,
     job_title: Annotated[str, Query(max_length=200)] = "",
     horizon_months: Annotated[int, Query(ge=0, le=120)] = 0,
 ) -> Response:
@@ -240,7 +242,7 @@ def delete_headcount(
 @router.delete("/priorities", status_code=204, summary="Say a priority no longer needs a skill")
 def delete_priority_skill(
     db: SessionDep,
-    actor: WritingActor,
+    actor: CatalogueEditor,
     priority_id: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     skill_code: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
@@ -266,21 +268,21 @@ def get_moves(db: SessionDep, actor: CurrentActor) -> list[dict[str, Any]]:
 
 
 @router.post("/moves", status_code=201, summary="Plan a person's move into a job title")
-def post_move(body: MoveAdd, db: SessionDep, actor: WritingActor) -> dict[str, Any]:
+def post_move(body: MoveAdd, db: SessionDep, actor: CatalogueEditor) -> dict[str, Any]:
     line = moves.add_move(db, actor, body.employee_id, body.to_job_title, body.effective_on)
     db.commit()
     return plain(line)  # type: ignore[no-any-return]
 
 
 @router.put("/moves/{move_id}", summary="Change a planned move's job title or date")
-def put_move(move_id: RecordId, body: MoveChange, db: SessionDep, actor: WritingActor) -> Any:
+def put_move(move_id: RecordId, body: MoveChange, db: SessionDep, actor: CatalogueEditor) -> Any:
     line = moves.change_move(db, actor, move_id, body.to_job_title, body.effective_on)
     db.commit()
     return plain(line)
 
 
 @router.delete("/moves/{move_id}", status_code=204, summary="Delete a planned move")
-def delete_move(move_id: RecordId, db: SessionDep, actor: WritingActor) -> Response:
+def delete_move(move_id: RecordId, db: SessionDep, actor: CatalogueEditor) -> Response:
     moves.delete_move(db, actor, move_id)
     db.commit()
     return Response(status_code=204)
