@@ -36,7 +36,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from lodestar.analytics.in_engine.group_time_moments import CohortMoments
-from lodestar.analytics.in_engine.moments import CohortTotals, NotBalanced
+from lodestar.analytics.in_engine.moments import CohortTotals, NotBalanced, cohort_codes
 from lodestar.analytics.in_engine.queries import Columns, batch_rows
 from lodestar.domain.options import check_option
 
@@ -129,39 +129,22 @@ def engine_moments(
     if any(found["duplicated"]):
         raise NotBalanced(duplicated=True)
     upper = np.triu_indices(n_periods)
+    codes = cohort_codes(
+        np.asarray([np.nan if g is None else float(g) for g in found["cohort"]]), periods
+    )
     totals = CohortTotals(n_periods)
-    rows_read = 0
-    for g, people, rows, unbalanced, g_sums, g_products in zip(
-        found["cohort"],
-        found["people"],
-        found["rows"],
-        found["unbalanced"],
-        found["sums"],
-        found["products"],
-        strict=True,
+    for code, people, unbalanced, g_sums, g_products in zip(
+        codes, found["people"], found["unbalanced"], found["sums"], found["products"], strict=True
     ):
-        g = float("nan") if g is None else float(g)
-        rows_read += int(rows)
-        code = _cohort_code(g, periods)
-        if code is None:  # treated in or before the first period: left out (check_timing)
+        if code > n_periods + 1:  # treated in or before the first period: left out
             continue
         if unbalanced:
             raise NotBalanced(duplicated=False)
         half = np.zeros((n_periods, n_periods))
         half[upper] = np.asarray(g_products, dtype=np.float64)
         full = half + np.triu(half, 1).T
-        totals.add(code, float(people), np.asarray(g_sums, dtype=np.float64), full)
-    return totals.moments(), rows_read
-
-
-def _cohort_code(g: float, periods: np.ndarray) -> int | None:
-    """The cohort as :func:`.moments.reduce_batches` numbers it: the index of its first
-    period, ``len(periods) + 1`` for never treated, None for people left out."""
-    if g == 0.0 or not np.isfinite(g) or g > float(periods[-1]):
-        return len(periods) + 1
-    if g <= float(periods[0]):
-        return None
-    return int(np.searchsorted(periods, g))
+        totals.add(int(code), float(people), np.asarray(g_sums, dtype=np.float64), full)
+    return totals.moments(), sum(int(rows) for rows in found["rows"])
 
 
 @contextmanager

@@ -69,7 +69,6 @@ def reduce_batches(
     first observed before their start and the never treated, and the rows read."""
     n_periods = len(periods)
     never = n_periods + 1
-    last = float(periods[-1])
     totals = CohortTotals(n_periods)
     rows_read = 0
     for batch in batches:
@@ -87,17 +86,11 @@ def reduce_batches(
             raise NotBalanced(duplicated=True)
         g = np.empty(len(ids))
         g[person] = cohort
-        code = np.where(
-            (g == 0.0) | (g > last) | ~np.isfinite(g),
-            never,
-            np.searchsorted(periods, np.where(np.isfinite(g), g, 0.0)),
-        )
-        # Participants with no period before their start are left out (check_timing).
-        keep = (code == never) | (g > periods[0])
+        key = cohort_codes(g, periods)
+        keep = key <= never
         if (counts.reshape(len(ids), n_periods)[keep] == 0).any():
             raise NotBalanced(duplicated=False)
         # People laid out by cohort (those left out last), so each cohort is one slice.
-        key = np.where(keep, code, never + 1)
         order = np.argsort(key, kind="stable")
         rank = np.empty(len(ids), dtype=np.int64)
         rank[order] = np.arange(len(ids))
@@ -108,6 +101,21 @@ def reduce_batches(
             mine = block[np.searchsorted(sorted_key, c) : np.searchsorted(sorted_key, c, "right")]
             totals.add(int(c), float(len(mine)), mine.sum(axis=0), mine.T @ mine)
     return totals.moments(), rows_read
+
+
+def cohort_codes(g: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Cohorts (first treated periods) as the reductions number them: the index of the first
+    period, ``len(periods) + 1`` for never treated (0, missing or after the last period), and
+    ``len(periods) + 2`` for participants with no period before their start, who are left
+    out (``check_timing``)."""
+    never = len(periods) + 1
+    finite = np.isfinite(g)
+    code = np.where(
+        (g == 0.0) | (g > float(periods[-1])) | ~finite,
+        never,
+        np.searchsorted(periods, np.where(finite, g, 0.0)),
+    )
+    return np.where((code == never) | (g > periods[0]), code, never + 1)
 
 
 def _positions(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
