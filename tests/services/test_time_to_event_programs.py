@@ -25,6 +25,7 @@ from lodestar.services.impact.program_impact import (
     estimate_program_impact,
     latest_program_impact,
 )
+from lodestar.services.impact.tiers import PROGRAM_VIEWS
 
 pytestmark = pytest.mark.xdist_group("demo2000")
 
@@ -52,6 +53,24 @@ def demo(demo_url):
     with Session(engine) as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _a_transaction_per_test(demo):
+    """Each test starts on a transaction of its own and leaves none open.
+
+    The module's session outlives its tests; a savepoint rolled back leaves the outer SQLite
+    transaction open, with its write lock or its snapshot, into the next test. Program views
+    computed by one test are stored by a writer thread of their own (``services.derived``), on
+    another connection: a write of the session from an old snapshot, or one waiting behind that
+    thread, is refused ("database is locked"). So the views computed so far are stored first,
+    and the session's transaction ends with the test.
+    """
+    PROGRAM_VIEWS.wait_stored()
+    demo.rollback()
+    yield
+    demo.rollback()
+    PROGRAM_VIEWS.wait_stored()
 
 
 @pytest.fixture(scope="module")
