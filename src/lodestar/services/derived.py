@@ -18,13 +18,14 @@ A store made with ``stored=`` also keeps each view in the database (``derived_vi
 the data versions, the value pickled), in front of which the memory stays: a view computed by
 one server process, by the demo's seeding or by a warm-up is read by every other process and
 after a restart, instead of each computing it again (a program's skills tier reads hundreds of
-thousands of assessments). The stored key carries a fingerprint of the code that computes and
-shapes the view (``code=``: module names), so a new release never reads an old release's
-values. A view is stored after it is computed, in a transaction of its own, by a writer
-thread (``wait_stored`` waits for it); if that write fails (the database busy), the view is
-only kept in memory. Sessions bound to a connection
-rather than an engine (tests joined to an outer transaction) neither read nor write the
-store: their versions may be ones no committed state has.
+thousands of assessments). It is read back by an unpickler that builds only Lodestar's value
+classes and dates (``services.stored_views_format``): a row someone else wrote runs nothing.
+The stored key carries a fingerprint of the code that computes and shapes the view (``code=``:
+module names), so a new release never reads an old release's values. A view is stored after it
+is computed, in a transaction of its own, by a writer thread (``wait_stored`` waits for it); if
+that write fails (the database busy), the view is only kept in memory. Sessions bound to a
+connection rather than an engine (tests joined to an outer transaction) neither read nor write
+the store: their versions may be ones no committed state has.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from sqlalchemy.orm import Session
 from lodestar.db import versions
 from lodestar.db.base import utcnow
 from lodestar.db.models import StoredView
+from lodestar.services.stored_views_format import UnreadableView, dump_view, load_view
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +120,10 @@ class DerivedViews:
         ).scalar_one_or_none()
         if row is not None:
             try:
-                value = pickle.loads(row)  # noqa: S301 - written by this code, in our database
-            except Exception:  # noqa: BLE001 - an unreadable stored view is computed again
-                log.warning("The stored view %s could not be read; computing it again.", name)
+                value = load_view(row)
+            except UnreadableView as exc:  # computed again (and stored over it)
+                log.warning("The stored view %s could not be read (%s); computing it again.",
+                            name, exc)  # fmt: skip
             else:
                 self.loaded += 1
                 return value  # type: ignore[no-any-return]
@@ -143,7 +146,7 @@ class DerivedViews:
         """Store the view from a writer thread of its own: the request that computed it does
         not wait for the write, nor hold a second pooled connection while it waits."""
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = dump_view(value)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("The view %s cannot be stored (%s); it is kept in memory.", name, exc)
             return
