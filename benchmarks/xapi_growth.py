@@ -40,6 +40,7 @@ from xapi_lrs import (  # noqa: E402
     VERBS,
     Client,
     database,
+    drop_database,
     filtered_gets,
     ingest,
     prepare,
@@ -256,14 +257,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    if args.total < 1000:
+        parser.error("--total must be at least 1000: the largest batch holds 1,000 statements")
     url = database(args.postgres)
     key, secret = prepare(url, 0)
     print(f"database: {url}")
     engine = make_engine(url)
-    for stored in (int(c) for c in args.checkpoints.split(",")):
-        prefill(engine, stored, key)
-        checkpoint(url, engine, stored, key, secret, args)
-    engine.dispose()
+    try:
+        for stored in (int(c) for c in args.checkpoints.split(",")):
+            prefill(engine, stored, key)
+            checkpoint(url, engine, stored, key, secret, args)
+    finally:
+        engine.dispose()
+        drop_database(url)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import base64
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from lodestar.db.migrate import upgrade
@@ -65,7 +67,21 @@ def database(postgres: bool) -> str:
     )
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(url: str) -> None:
+    """Remove what ``database`` made: the PostgreSQL database, or the SQLite file's folder."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        shutil.rmtree(Path(str(parsed.database)).parent, ignore_errors=True)
+        return
+    admin = create_engine(parsed.set(database="test"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+    print(f"dropped {parsed.database}")
 
 
 def prepare(url: str, stored: int) -> tuple[str, str]:
@@ -241,6 +257,7 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=20_000, help="statements per run of 100s")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the database for --database")
     args = parser.parse_args()
     url = args.database or database(args.postgres)
     key, secret = prepare(url, 0 if args.database else args.stored)
@@ -270,6 +287,8 @@ def main() -> None:
         )
     finally:
         stop(server)
+        if not (args.keep or args.database):
+            drop_database(url)
 
 
 if __name__ == "__main__":
