@@ -114,3 +114,33 @@ def test_a_manager_opens_a_reports_area_and_not_a_strangers(client_as, web_datab
     assert "People who report to me" not in own.text
     stranger = client.get(f"/me/people/{jonas}")  # in Service, not in the Sales line
     assert stranger.status_code == 403 and "reporting line" in stranger.text
+
+
+def test_my_skills_are_listed_by_their_names_not_their_codes(client_as, web_database) -> None:  # type: ignore[no-untyped-def]
+    """The levels on /me read as the catalogue's names (the gaps below them already did)."""
+    import html
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from lodestar.db.models import Skill, User
+    from lodestar.db.session import make_engine
+    from lodestar.services.accounts import actor_of
+    from lodestar.services.learning import my_area
+
+    client = client_as("employee")
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        user = s.scalars(select(User).where(User.role == "employee").order_by(User.id)).first()
+        area = my_area(s, actor_of(user))
+        names = {str(c): str(n) for c, n in s.execute(select(Skill.code, Skill.name))}
+    engine.dispose()
+    assert area.levels, "the demo employee has skills a manager assessed"
+    page = client.get("/me")
+    listed = page.text[page.text.index('id="skills"') : page.text.index('id="quizzes"')]
+    for code, level in area.levels.items():
+        assert f"<li>{html.escape(names[code])}: level {level}</li>" in listed
+        if names[code] != code:
+            assert f"<li>{html.escape(code)}:" not in listed
+    shown = re.findall(r"<li>([^<:]+): level \d", listed[: listed.find("Largest gaps")])
+    assert shown == sorted(shown, key=str.casefold)

@@ -3,13 +3,13 @@ people who report to me. One call, so the page and the API say the same thing.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Program, ProgramEnrolment
+from lodestar.db.models import Program, ProgramEnrolment, Skill
 from lodestar.domain.roles import Actor
 from lodestar.services.badges.holdings import HeldBadge, badges_of
 from lodestar.services.learning.plans import LearningPlan, plan_of, whose
@@ -40,6 +40,12 @@ class MyArea:
     badges: list[HeldBadge]
     programs: list[MyProgram]
     reports: list[Person]
+    skill_names: dict[str, str] = field(default_factory=dict)  # code -> the catalogue's name
+
+    def named_levels(self) -> list[tuple[str, int]]:
+        """The levels as (skill name, level), by name: what a person reads, not the codes."""
+        named = [(self.skill_names.get(code, code), level) for code, level in self.levels.items()]
+        return sorted(named, key=lambda pair: pair[0].casefold())
 
 
 def my_area(session: Session, actor: Actor, employee_id: int | None = None) -> MyArea:
@@ -60,10 +66,13 @@ def my_area(session: Session, actor: Actor, employee_id: int | None = None) -> M
             .order_by(ProgramEnrolment.start_date.desc())
         )
     ]
+    levels = source.levels(session, person.employee_id)
+    names = session.execute(select(Skill.code, Skill.name).where(Skill.code.in_(list(levels))))
     return MyArea(
         linked=True,
         person=person,
-        levels=source.levels(session, person.employee_id),
+        levels=levels,
+        skill_names={str(code): str(name) for code, name in names},
         gaps=source.gaps(session, person.employee_id),
         plan=plan_of(session, actor, person.employee_id),
         attempts=attempts_of(session, actor, None if employee_id is None else person.employee_id),
