@@ -111,3 +111,49 @@ def test_a_duckdb_table_through_a_named_connection(db, actors, tmp_path, kpi_id)
 def test_only_editors_point_kpis_at_sources(db, actors, parquet, kpi_id):
     with pytest.raises(PermissionDenied):
         set_kpi_source(db, actors["employee"], kpi_id, source(parquet))
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("nowhere/calls.parquet", "There is no Parquet file or folder at {p}. Check the path"),
+        ("nowhere/*.parquet", "No Parquet file matches {p}. Check the path and the pattern"),
+        ("empty", "No Parquet file in the folder {p}. Check the path and the pattern"),
+    ],
+)
+def test_a_location_with_no_parquet_file_says_so_in_words(
+    db, actors, kpi_id, tmp_path, where, said
+):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not a parquet file")
+    location = str(tmp_path / where)
+    with pytest.raises(InvalidInput) as err:
+        set_kpi_source(db, actors["ld"], kpi_id, source(location))
+    message = str(err.value)
+    assert message.startswith(said.format(p=location)), message
+    assert "SELECT" not in message.upper() and "LINE 1" not in message
+    assert db.get(KpiSource, kpi_id) is None
+
+
+def test_a_folder_and_a_pattern_of_parquet_files_are_read_whole(db, actors, kpi_id, tmp_path):
+    folder = tmp_path / "weeks"
+    (folder / "2026").mkdir(parents=True)
+    ROWS.iloc[:2].to_parquet(folder / "a.parquet")
+    ROWS.iloc[2:].to_parquet(folder / "2026" / "b.parquet")
+    for location in (str(folder), str(folder / "*.parquet")):
+        view = set_kpi_source(db, actors["ld"], kpi_id, source(location))
+        opened, _ = open_kpi_source(view)
+        assert opened.table.count().execute() == (4 if location == str(folder) else 2)
+
+
+def test_a_file_that_is_not_parquet_is_refused_without_the_engine_sql(db, actors, kpi_id, tmp_path):
+    fake = tmp_path / "calls.parquet"
+    fake.write_text("person,week,calls\n1,2026-01-05,10\n")
+    with pytest.raises(InvalidInput) as err:
+        set_kpi_source(db, actors["ld"], kpi_id, source(str(fake)))
+    message = str(err.value)
+    assert message.startswith(f"Lodestar could not read the Parquet at {fake}: "), message
+    assert message.endswith(
+        "Check that it exists and that the connection's settings are right, then try again."
+    )
+    assert "LINE 1" not in message and "READ_PARQUET" not in message.upper()

@@ -9,6 +9,7 @@ by its address.
 
 from __future__ import annotations
 
+import glob
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -91,11 +92,7 @@ def open_source(
     label = describe(kind, location, connection)
     try:
         if kind == "parquet":
-            path = Path(location)
-            if path.is_dir():
-                location = str(path / "**" / "*.parquet")
-            elif not path.exists() and not any(c in location for c in "*?["):
-                raise InvalidInput(f"There is no Parquet file or folder at {location}.")
+            location = _parquet_files(location)
             return OpenedSource(ibis.duckdb.connect().read_parquet(location), "duckdb", label)
         url = _connection_url(connection, settings or get_settings())
         return OpenedSource(_table(kind, url, location), kind, label)
@@ -106,6 +103,27 @@ def open_source(
             f"Lodestar could not read the {label}: {_without_address(str(exc))} Check that "
             "it exists and that the connection's settings are right, then try again."
         ) from None
+
+
+def _parquet_files(location: str) -> str:
+    """What DuckDB reads for ``location`` (a folder: every Parquet file under it), once it is
+    known to match a file: DuckDB's own refusal quotes the SQL it wrote, not the path."""
+    path = Path(location)
+    pattern = str(path / "**" / "*.parquet") if path.is_dir() else location
+    if not any(c in pattern for c in "*?["):
+        if not path.exists():
+            raise InvalidInput(
+                f"There is no Parquet file or folder at {location}. Check the path (it is read "
+                "on the server, not on your computer) and try again."
+            )
+        return pattern
+    if next(iter(glob.iglob(pattern, recursive=True)), None) is None:
+        where = f"in the folder {location}" if path.is_dir() else f"matches {location}"
+        raise InvalidInput(
+            f"No Parquet file {where}. Check the path and the pattern (it is read on the "
+            "server, not on your computer) and try again."
+        )
+    return pattern
 
 
 def _connection_url(name: str | None, settings: Settings) -> str:
@@ -147,7 +165,9 @@ def _table(kind: str, url: str, table: str) -> ir.Table:
 
 
 def _without_address(message: str) -> str:
-    """An engine's error with any address (which may carry a password) taken out."""
+    """An engine's error with any address (which may carry a password) taken out, and
+    without the excerpt of SQL some engines quote after it (the query Lodestar wrote)."""
+    message = message.split("LINE 1:")[0]
     words = [("<address>" if "://" in w or "@" in w else w) for w in message.split()]
     text = " ".join(words)[:300].strip()
     return text if text.endswith(".") else text + "."
