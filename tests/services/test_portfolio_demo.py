@@ -133,3 +133,33 @@ def test_the_portfolio_brief_file_says_each_symptom_and_the_cut(demo):
         assert escape(name) in html
     for line in extras.symptoms:
         assert f"<strong>{escape(line.name)}</strong>: {escape(symptom_words(line))}" in html
+
+
+def test_a_retention_or_ramp_up_result_is_never_read_as_a_change_in_the_kpi(demo):
+    """Their estimates are ratios (hazard ratio 0.5, time ratio 2): scored as a change of 0.5
+    or 2 units of the KPI, they gave Stay conversations an expected value of 0 and the buddy
+    program a made-up one. The share of the gap is assumed, and the portfolio says why."""
+    from lodestar.db.models import Program
+    from lodestar.domain.portfolio import DEFAULT_EFFECT_SHARE
+    from lodestar.services.impact.program_impact import estimate_program_impact
+
+    s, ld, _ = demo
+    codes = ("stay_conversations", "onboarding_buddy")
+    ids = {c: s.scalar(select(Program.id).where(Program.code == c)) for c in codes}
+    try:
+        for pid in ids.values():
+            estimate_program_impact(s, ld, pid)
+        items = {i.id: i for i in portfolio.score_portfolio(s, ld).items if i.kind == "program"}
+        assert items[ids["stay_conversations"]].expected.basis == "kpi"
+        for code, pid in ids.items():
+            item = items[pid]
+            said = " ".join(item.expected.assumptions)
+            assert "measured (" not in said and "no effect has been measured" not in said, said
+            # The result's evidence grade still counts for the confidence.
+            assert "evidence" in item.confidence_source.lower(), item.confidence_source
+            if item.expected.basis == "kpi":  # the buddy's KPI has no money value per unit
+                assert item.expected.share == DEFAULT_EFFECT_SHARE, (code, said)
+                assert item.expected.value is not None and item.expected.value > 0, code
+                assert "its result is a ratio" in said, said
+    finally:
+        s.rollback()

@@ -99,6 +99,9 @@ class ImpactInputs:
     effect: float | None = None  # in KPI units, signed as the KPI moves
     effect_source: EffectSource = "assumed"
     cost_of_inaction: float | None = None  # money a year, as the requester put it
+    # Why the share is assumed, when it is (a sentence's end, after "Assumed to close 30% of
+    # the gap: ").
+    assumed_because: str = "no effect has been measured or registered yet"
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,8 @@ def expected_impact(data: ImpactInputs) -> ExpectedImpact:
         else:
             share = DEFAULT_EFFECT_SHARE
             notes.append(
-                f"Assumed to close {format_number(100 * share, 0)}% of the gap: no effect has "
-                "been measured or registered yet."
+                f"Assumed to close {format_number(100 * share, 0)}% of the gap: "
+                f"{data.assumed_because}."
             )
         return ExpectedImpact(at_stake * share, at_stake, share, "kpi", tuple(notes))
     if data.cost_of_inaction is not None and data.cost_of_inaction > 0:

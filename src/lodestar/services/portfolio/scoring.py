@@ -28,6 +28,7 @@ from lodestar.db.models import (
     StrategicPriority,
     TrainingRequest,
 )
+from lodestar.domain.evaluation import TIME_TO_EVENT_DESIGNS
 from lodestar.domain.portfolio import (
     DEFAULT_EFFORT_DAYS,
     DEFAULT_WEIGHT,
@@ -316,19 +317,28 @@ def _request_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
     return out
 
 
-def _latest_results(session: Session) -> dict[int, tuple[float, str]]:
-    """Each program's latest stored result on its own KPI: (estimate, evidence grade)."""
+# Why a retention or ramp-up program's share of the gap is assumed (``_program_effect``).
+RATIO_NOTE = (
+    "its result is a ratio (of the rates of leaving, or of the times to reach the standard), "
+    "not a change in the KPI's unit, so it is not turned into a share of the gap; its evidence "
+    "counts for the confidence"
+)
+
+
+def _latest_results(session: Session) -> dict[int, tuple[float, str, str]]:
+    """Each program's latest stored result on its own KPI: (estimate, evidence grade, design)."""
     newest = (
         select(ImpactResult.program_id, func.max(ImpactResult.id).label("last"))
         .group_by(ImpactResult.program_id)
         .subquery()
     )
     rows = session.execute(
-        select(ImpactResult.program_id, ImpactResult.estimate, ImpactResult.evidence).join(
-            newest, ImpactResult.id == newest.c.last
-        )
-    )
-    return {pid: (est, ev) for pid, est, ev in rows}
+        select(
+            ImpactResult.program_id, ImpactResult.estimate, ImpactResult.evidence,
+            ImpactResult.design,
+        ).join(newest, ImpactResult.id == newest.c.last)
+    )  # fmt: skip
+    return {pid: (est, ev, design) for pid, est, ev, design in rows}
 
 
 def _program_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
@@ -358,9 +368,10 @@ def _program_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
         kpi = look.kpis.get(p.kpi_id) if p.kpi_id else None
         people = participants.get(p.id, 0)
         effect, source, evidence = _program_effect(session, p, results, rule.hides(people))
+        because = {"assumed_because": RATIO_NOTE} if _ratio(p, results) else {}
         impact = expected_impact(
             ImpactInputs(
-                **_kpi_inputs(kpi, p.baseline, p.target),  # type: ignore[arg-type]
+                **_kpi_inputs(kpi, p.baseline, p.target), **because,  # type: ignore[arg-type]
                 people=people or None, effect=effect, effect_source=source,
             )
         )  # fmt: skip
@@ -368,6 +379,7 @@ def _program_items(session: Session, look: _Lookups) -> list[PortfolioItem]:
             impact = replace(
                 impact, assumptions=(*impact.assumptions, rule.note("The measured effect", people))
             )
+
         conf, conf_source = confidence(evidence=evidence, design=p.evaluation_design or None)
         weight, weight_set, prio_title = _weight(look, p.priority_id)
         effort = p.effort_days if p.effort_days is not None else DEFAULT_EFFORT_DAYS
@@ -397,14 +409,27 @@ def _origin_of(session: Session, request_id: int) -> str:
     )
 
 
+def _ratio(p: Program, results: dict[int, tuple[float, str, str]]) -> bool:
+    """Whether the program's result (or, with none yet, its design) is a ratio."""
+    design = results[p.id][2] if p.id in results else p.evaluation_design
+    return design in TIME_TO_EVENT_DESIGNS
+
+
 def _program_effect(
-    session: Session, p: Program, results: dict[int, tuple[float, str]], too_few: bool
+    session: Session, p: Program, results: dict[int, tuple[float, str, str]], too_few: bool
 ) -> tuple[float | None, EffectSource, str | None]:
     """The effect to score with, where it came from, and the evidence grade if measured.
-    A measured effect over too few participants is not used (small-group rule)."""
+    A measured effect over too few participants is not used (small-group rule). A retention
+    or ramp-up result is a ratio (of hazards, of times), not a change in the KPI's unit: its
+    evidence grade counts for the confidence, and the share of the gap is assumed, as is the
+    effect registered for such a program (``RATIO_NOTE`` says so)."""
     if p.id in results and not too_few:
-        estimate, evidence = results[p.id]
+        estimate, evidence, design = results[p.id]
+        if design in TIME_TO_EVENT_DESIGNS:
+            return None, "assumed", evidence
         return estimate, "measured", evidence
+    if p.evaluation_design in TIME_TO_EVENT_DESIGNS:
+        return None, "assumed", None
     reg = current_registration(session, p.id)
     if reg is not None:
         return reg.expected_effect, "registered", None
