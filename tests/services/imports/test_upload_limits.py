@@ -258,3 +258,44 @@ def test_cells_that_would_run_as_formulas_are_written_as_text(start):
 
 def test_numbers_and_plain_text_are_written_as_they_are():
     assert csv_text(["a", "b", "c"], [[-1.5, 3, "plain"]]) == "a,b,c\n-1.5,3,plain\n"
+
+
+PLACEHOLDER_DATES = ["0001-01-01", "9999-12-31", "1000-06-15", "1677-09-21", "2262-04-12",
+                     "1899-12-31", "2200-01-01"]  # fmt: skip
+
+
+def test_dates_in_implausible_years_are_refused_per_row_not_stored_as_others(db, actors, load):
+    """0001-01-01 was stored as 1754-08-30 and 9999-12-31 as 1816-03-29 (nanosecond dates
+    overflowed silently), and the analysis then read them."""
+    kpi = _employee_kpi(db)
+    who = someone(db)
+    lines = [f"{who},{kpi},{day},1.5" for day in PLACEHOLDER_DATES]
+    data = csv_bytes("subject,kpi,period,value", *lines)
+    for dry_run in (True, False):
+        savepoint = db.begin_nested()
+        with pytest.raises(ImportRejected) as caught:
+            import_file(db, actors["ld"], "kpis", data, "years.csv", dry_run=dry_run)
+        savepoint.rollback()
+        by_line = {p.line: p.reason for p in caught.value.report.problems}
+        assert sorted(by_line) == list(range(2, 2 + len(PLACEHOLDER_DATES)))
+        for line, day in enumerate(PLACEHOLDER_DATES, start=2):
+            assert by_line[line].startswith(f"The period “{day}” is not between 1900 and 2199."), (
+                by_line[line]
+            )
+    # The years at the edges are dates like any other.
+    edges = csv_bytes("subject,kpi,period,value", f"{who},{kpi},1900-01-01,1",
+                      f"{who},{kpi},2199-12-30,2")  # fmt: skip
+    report = load("kpis", edges, "edges.csv", dry_run=True)
+    assert not report.problems, report.problems
+
+
+def test_two_unreadable_dates_are_not_taken_for_the_same_period(db, actors):
+    kpi, who = _employee_kpi(db), someone(db)
+    data = csv_bytes("subject,kpi,period,value", f"{who},{kpi},2025-02-30,1",
+                     f"{who},{kpi},0001-01-01,2", f"{who},{kpi},someday,3")  # fmt: skip
+    savepoint = db.begin_nested()
+    with pytest.raises(ImportRejected) as caught:
+        import_file(db, actors["ld"], "kpis", data, "dates.csv", dry_run=True)
+    savepoint.rollback()
+    reasons = [p.reason for p in caught.value.report.problems]
+    assert len(reasons) == 3 and not any("repeats line" in r for r in reasons), reasons

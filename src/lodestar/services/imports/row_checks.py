@@ -75,17 +75,24 @@ class Problems:
             raise ImportRejected(self.report)
 
     def duplicates(self, keys: pd.DataFrame, column: str, values: Any, what: str) -> None:
-        """Reject rows whose ``keys`` repeat an earlier row of the file."""
-        repeated = keys.duplicated(keep="first").to_numpy()
+        """Reject rows whose ``keys`` repeat an earlier row of the file. Rows already refused
+        (an unreadable date among them) are not compared: two dates that could not be read are
+        not the same period. An empty optional key (a KPI for the whole organisation has no
+        subject) is a value like any other."""
+        keys = keys.reset_index(drop=True)
+        eligible = ~np.asarray(self.bad, dtype=bool)
+        compared = keys[eligible]
+        repeated = np.zeros(len(keys), dtype=bool)
+        repeated[eligible] = compared.duplicated(keep="first").to_numpy()
         if not repeated.any():
             return
         first = (
-            pd.Series(self.rows.lines)
-            .groupby([keys[c] for c in keys.columns], dropna=False)
+            pd.Series(np.asarray(self.rows.lines)[eligible], index=compared.index)
+            .groupby([compared[c] for c in compared.columns], dropna=False)
             .transform("first")
             .to_numpy()
         )
-        lines = iter(first[repeated].tolist())
+        lines = iter(first[repeated[eligible]].tolist())
 
         def repeats(value: str) -> str:
             return f"This row repeats line {next(lines)} ({what}). Keep one of them."
@@ -138,10 +145,28 @@ def parse_dates(problems: Problems, name: str, label: str, *, required: bool) ->
     problems.flag(
         bad, name, values, lambda v: f"The {label} “{v}” is not a date. Write dates as YYYY-MM-DD."
     )
+    # A year like 0001 or 9999 (a placeholder, a typo) is a date, but not one of these records,
+    # and beyond 1677-2262 it would not fit the nanosecond dates the data is kept in.
+    year = np.asarray(pc.fill_null(pc.year(parsed), FIRST_YEAR).to_numpy(zero_copy_only=False))
+    unlikely = (year < FIRST_YEAR) | (year > LAST_YEAR)
+    problems.flag(
+        unlikely[where] & ok[where] & ~empty,
+        name,
+        values,
+        lambda v: (
+            f"The {label} “{v}” is not between {FIRST_YEAR} and {LAST_YEAR}. Check the "
+            "year: a placeholder such as 0001-01-01 or 9999-12-31 is not a date to import."
+        ),
+    )
     if required:
         problems.flag(empty, name, values, f"The {label} is empty. Every row needs one.")
-    days = pd.Series(parsed.to_pandas().to_numpy(dtype="datetime64[ns]")).dt.normalize()
+    kept = pc.if_else(pa.array(unlikely), pa.scalar(None, parsed.type), parsed)
+    days = pd.Series(kept.to_pandas().to_numpy(dtype="datetime64[ns]")).dt.normalize()
     return pd.Series(days.to_numpy()[where])
+
+
+# The years a date in an imported file may fall in (checked by ``parse_dates``).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def parse_numbers(
