@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from tests.conftest import FIXTURE_SEED
 
 from lodestar.db.models import Department, Kpi, Program, ProgramEnrolment, Team, WorkspaceMeta
 from lodestar.errors import Conflict, InvalidInput, PermissionDenied
 from lodestar.services.pilots import plan_pilot, randomise_pilot
+from lodestar.services.programs import stored_plan
 
 START = date(2026, 11, 2)
 
@@ -75,3 +77,58 @@ def test_same_seed_same_groups(db, actors, program_and_teams):
             )
         )
     assert groups[0] == groups[1]
+
+
+LOTTERY_KEYS = ("seed", "assign_by", "participants", "comparison", "start_date")
+
+
+def _groups(db, program_id):
+    return dict(
+        db.execute(
+            select(ProgramEnrolment.group, func.count())
+            .where(ProgramEnrolment.program_id == program_id)
+            .group_by(ProgramEnrolment.group)
+        ).all()
+    )
+
+
+@pytest.mark.parametrize("code", ["fcr_pilot", "stay_conversations", "onboarding_buddy"])
+def test_the_demos_lotteries_are_stored_like_one_drawn_in_the_app(db, code):
+    """The demo stored only how people were drawn, so the pilot page printed "seed , … in the
+    pilot, … starting ." with every figure blank."""
+    prog = db.scalar(select(Program).where(Program.code == code))
+    record = db.get(WorkspaceMeta, f"pilot_assignment:{prog.id}").value
+    assert all(record.get(k) is not None for k in LOTTERY_KEYS if k != "comparison"), record
+    assert record["seed"] == FIXTURE_SEED
+    groups = _groups(db, prog.id)
+    assert record["participants"] == groups["participant"]
+    if "comparison" in groups:
+        assert record["comparison"] == groups["comparison"]
+    else:  # whole teams drawn, the teams not drawn are compared without being enrolled
+        assert record["assign_by"] == "team" and record["comparison"] is None
+        assert record["comparison_teams"] >= 1
+    first = db.scalar(
+        select(func.min(ProgramEnrolment.start_date)).where(ProgramEnrolment.program_id == prog.id)
+    )
+    assert record["start_date"] == first.isoformat()
+    team_ids = set(db.scalars(select(Team.id)))
+    assert record["teams"] and set(record["teams"]) <= team_ids
+
+
+def test_every_stored_lottery_reads_back_with_seed_sizes_and_start(db, actors, program_and_teams):
+    prog, teams = program_and_teams
+    drawn = randomise_pilot(db, actors["ld"], prog.id, team_ids=teams, start_date=START, seed=9)
+    lot = stored_plan(db, actors["ld"], prog.id).lottery
+    assert {k: lot[k] for k in LOTTERY_KEYS} == {k: drawn[k] for k in LOTTERY_KEYS}
+    assert lot["start_date"] == START.isoformat()
+    # A record from a database seeded before the demo stored its lotteries in full: the sizes
+    # and the start are read from the enrolments the lottery made.
+    fcr = db.scalar(select(Program).where(Program.code == "fcr_pilot"))
+    legacy = {"assign_by": "person", "drawn_by": "the demo generator"}
+    db.merge(WorkspaceMeta(key=f"pilot_assignment:{fcr.id}", value=legacy))
+    db.flush()
+    old = stored_plan(db, actors["ld"], fcr.id).lottery
+    groups = _groups(db, fcr.id)
+    assert (old["participants"], old["comparison"]) == (groups["participant"], groups["comparison"])
+    assert old["start_date"] == fcr.start_date.isoformat()
+    assert old["assign_by"] == "person" and "seed" not in old

@@ -7,10 +7,18 @@ import html
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tests.conftest import FIXTURE_SEED
 
-from lodestar.db.models import Department, Program, Team, TrainingRequest
+from lodestar.db.models import (
+    Department,
+    Program,
+    ProgramCost,
+    ProgramEnrolment,
+    Team,
+    TrainingRequest,
+)
 from lodestar.db.session import make_engine
 
 pytestmark = pytest.mark.xdist_group("test_program_design_pages")
@@ -27,6 +35,13 @@ def facts(web_database: str) -> dict[str, object]:
         teams = [str(t) for t in s.scalars(select(Team.id).where(Team.department_id == sales))]
     engine.dispose()
     return {"request_id": req, "teams": teams}
+
+
+def _text(page: str, element_id: str) -> str:
+    """The text of the element with that id, tags dropped and spaces collapsed."""
+    m = re.search(rf'id="{element_id}"[^>]*>(.*?)</(p|section)>', page, re.S)
+    assert m, f"no #{element_id} on the page"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split())
 
 
 def _program_id(location: str) -> int:
@@ -69,6 +84,12 @@ def test_from_request_to_locked_pilot_in_pages(client_as, facts):
     lottery = {"team_id": facts["teams"], "start_date": "2026-01-05", "seed": "7"}
     drawn = ld.post(f"/programs/{pid}/pilot/lottery", data=lottery)
     assert drawn.status_code == 303, drawn.text
+    pilot = ld.get(f"/programs/{pid}/pilot").text
+    result = _text(pilot, "lottery-result")
+    assert "(seed 7, " in result and "starting 2026-01-05." in result
+    assert re.search(r"\d+ in the pilot, \d+ in the comparison group", result), result
+    assert 'id="plan-drawn"' in pilot  # step 1 says what was drawn, and no longer offers sizing
+    assert f'action="/programs/{pid}/pilot/plan"' not in pilot
     launched = ld.post(f"/programs/{pid}/pilot/launch",
                        data={"expected_effect": "0.05", "horizon_date": "2026-04-05"})  # fmt: skip
     assert launched.status_code == 303, launched.text
@@ -182,3 +203,83 @@ def test_an_imported_program_opens_and_is_linked_instead_of_a_dead_end(client_as
     opened = ld.get(f"/programs/{pid}")
     assert opened.status_code == 200 and 'id="unaligned"' not in opened.text
     assert "How this program is evaluated" in opened.text
+
+
+def _demo_program(web_database: str, code: str) -> Program:
+    engine = make_engine(web_database)
+    with Session(engine, expire_on_commit=False) as s:
+        prog = s.scalar(select(Program).where(Program.code == code))
+        groups = dict(
+            s.execute(
+                select(ProgramEnrolment.group, func.count())
+                .where(ProgramEnrolment.program_id == prog.id)
+                .group_by(ProgramEnrolment.group)
+            ).all()
+        )
+        s.expunge(prog)
+    engine.dispose()
+    prog.groups = groups  # type: ignore[attr-defined]
+    return prog
+
+
+def test_the_demos_pilot_page_shows_the_lottery_it_drew(client_as, web_database):
+    """It printed "(seed , …): in the pilot, in the comparison group, starting ." and invited
+    sizing a pilot that was drawn and launched long ago."""
+    prog = _demo_program(web_database, "fcr_pilot")
+    page = client_as("ld").get(f"/programs/{prog.id}/pilot").text
+    result = _text(page, "lottery-result")
+    assert f"(seed {FIXTURE_SEED}, people drawn within each team" in result
+    assert (
+        f"{prog.groups['participant']} in the pilot, {prog.groups['comparison']} in the "
+        f"comparison group, starting {prog.start_date.isoformat()}." in result
+    ), result
+    assert "No plan yet" not in page
+    drawn = _text(page, "plan-drawn")
+    assert f"{prog.groups['participant']} people in the pilot" in drawn
+
+
+def test_the_team_lottery_names_the_teams_not_drawn_as_its_comparison(client_as, web_database):
+    prog = _demo_program(web_database, "stay_conversations")
+    result = _text(client_as("ld").get(f"/programs/{prog.id}/pilot").text, "lottery-result")
+    assert f"{prog.groups['participant']} in the pilot, the " in result
+    assert "teams not drawn as the comparison group" in result
+    assert f"starting {prog.start_date.isoformat()}." in result
+
+
+def test_the_costs_form_says_what_the_roi_uses_and_an_untouched_save_keeps_it(
+    client_as, web_database
+):
+    """The form showed 0 in every category while the ROI used 450 EUR per participant, and
+    saving it untouched recorded zeros over that."""
+    prog = _demo_program(web_database, "consultative_discovery")
+    ld = client_as("ld")
+    page = ld.get(f"/programs/{prog.id}/design").text
+    per = f"{prog.cost_per_participant:,.2f}".removesuffix(".00")
+    assert f"the cost per participant ({per} EUR × participants)" in _text(page, "costs-in-use")
+    section = page[page.index('id="costs"') : page.index('id="risks"')]
+    amounts = dict(re.findall(r'name="(\w+)" value="([^"]*)"', section))
+    assert amounts.pop("currency") == "EUR" and amounts.pop("csrf_token")
+    assert amounts and set(amounts.values()) == {""}, amounts  # no zeros shown as the costs
+
+    saved = ld.post(f"/programs/{prog.id}/costs", data={"currency": "EUR", **amounts})
+    assert saved.status_code == 303, saved.text
+    engine = make_engine(web_database)
+    with Session(engine) as s:
+        assert s.scalar(select(ProgramCost).where(ProgramCost.program_id == prog.id)) is None
+    engine.dispose()
+    after = ld.get(saved.headers["location"]).text
+    assert "Nothing saved" in html.unescape(after)
+    assert "the cost per participant" in _text(after, "costs-in-use")
+
+
+def test_saved_costs_fill_the_form_and_are_what_the_roi_counts(client_as, web_database):
+    ld = client_as("ld")
+    pid = _program_id(ld.post("/programs/new", data={"name": "Costed pilot"}).headers["location"])
+    page = ld.get(f"/programs/{pid}/design").text
+    assert "No costs are recorded yet" in _text(page, "costs-in-use")
+    typed = {"currency": "EUR", "delivery": "12,000", "participant_hours": "6"}
+    assert ld.post(f"/programs/{pid}/costs", data=typed).status_code == 303
+    page = ld.get(f"/programs/{pid}/design").text
+    assert "The ROI counts these costs, fully loaded." in _text(page, "costs-in-use")
+    assert 'id="delivery" name="delivery" value="12,000.00"' in page
+    assert 'id="evaluation" name="evaluation" value="0"' in page  # left empty beside others: 0

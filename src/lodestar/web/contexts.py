@@ -303,7 +303,7 @@ class ProgramDesignPage:
     view: programs.CanvasView
     typed: Mapping[str, Any]  # the canvas as typed (or stored), with behaviour ``slots``
     formats: Mapping[str, str]  # format code → label
-    costs: programs.CostInput
+    costs: programs.CostsInUse  # what the ROI counts now, and where it comes from
     cost_labels: Mapping[str, str]
     risks: Sequence[Any]
     risk_levels: Sequence[str]

@@ -331,13 +331,14 @@ def _load_programs(
         program_ids[row["code"]] = program.id
     add_target_behaviours(session, program_ids)
     # Programs the generator drew by lottery store it as `lodestar pilot randomise` would, so
-    # the engine reads their assignment from the record, never from the roll-out text.
+    # the engine reads their assignment from the record, never from the roll-out text, and the
+    # pilot page can say who was drawn, with which seed, from when.
+    enrolments = org.enrolments
     for code, program_id in program_ids.items():
         unit = org.truth["programs"].get(code, {}).get("lottery")
         if unit:
-            record = {"assign_by": unit, "drawn_by": "the demo generator"}
+            record = _lottery_record(org, offsets, code, unit)
             session.merge(WorkspaceMeta(key=f"pilot_assignment:{program_id}", value=record))
-    enrolments = org.enrolments
     rows = pd.DataFrame(
         {
             "program_id": enrolments["program_code"].map(program_ids).astype(np.int64),
@@ -355,6 +356,42 @@ def _load_programs(
         last_day=org.last_week,
         seed=org.truth["seed"],
     )
+
+
+def _lottery_record(
+    org: DemoOrganisation, offsets: _IdOffsets, code: str, assign_by: str
+) -> dict[str, object]:
+    """A generator-drawn lottery in the shape ``services.pilots.randomise_pilot`` stores: the
+    seed (the demo's, which seeds the generator's draws), how people were drawn, the teams,
+    the first start date and the group sizes."""
+    mine = org.enrolments[org.enrolments["program_code"] == code]
+    participants = int((mine["group"] == "participant").sum())
+    comparison = int((mine["group"] == "comparison").sum())
+    team_idx = org.employees["team_idx"].to_numpy()[mine["employee_idx"].to_numpy()]
+    starts = pd.to_datetime(mine["start_date"]).dropna()
+    drawn = participants + comparison
+    teams = sorted({int(t) + offsets.team for t in team_idx})
+    record: dict[str, object] = {
+        "seed": int(org.truth["seed"]),
+        "share": round(participants / drawn, 2) if drawn else 0.0,
+        "assign_by": assign_by,
+        "teams": teams,
+        "start_date": starts.min().date().isoformat() if len(starts) else None,
+        "participants": participants,
+        "comparison": comparison,
+        "drawn_by": "the demo generator",
+    }
+    if not comparison:
+        # Whole teams drawn with only the drawn teams enrolled (stay conversations): the
+        # comparison is the eligible teams not drawn, whose people are not enrolled.
+        selection = org.truth["programs"][code].get("selection", {})
+        eligible = int(selection.get("eligible_teams", 0))
+        record |= {
+            "share": round(len(teams) / eligible, 2) if eligible else None,
+            "comparison": None,
+            "comparison_teams": max(eligible - len(teams), 0) or None,
+        }
+    return record
 
 
 def _plain(value: Any) -> Any:

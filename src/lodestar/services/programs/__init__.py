@@ -9,6 +9,8 @@ from lodestar.services.programs.costs import (
     COST_FIELDS,
     COST_LABELS,
     CostInput,
+    CostsInUse,
+    costs_in_use,
     program_costs,
     save_costs,
 )
@@ -78,6 +80,8 @@ __all__ = [
     "plan_and_store",
     "program_canvas",
     "program_costs",
+    "costs_in_use",
+    "CostsInUse",
     "program_history",
     "program_of_request",
     "program_risks",

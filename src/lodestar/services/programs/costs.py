@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lodestar.analytics.money import ProgramCosts
 from lodestar.db.base import utcnow
-from lodestar.db.models import ProgramCost
+from lodestar.db.models import Kpi, ProgramCost
 from lodestar.domain.roles import Actor
 from lodestar.errors import InvalidInput
 from lodestar.services import audit
@@ -66,6 +66,51 @@ def stored_costs(session: Session, program_id: int) -> CostInput | None:
     if row is None:
         return None
     return CostInput(row.currency, *(float(getattr(row, f)) for f in COST_FIELDS))
+
+
+@dataclass(frozen=True)
+class CostsInUse:
+    """The costs the ROI counts (``impact.program_impact._money``, ``portfolio.scoring``): the
+    fully loaded costs where stored, else the program's cost per participant × participants."""
+
+    stored: CostInput | None
+    per_participant: float | None
+    currency: str
+    sentence: str  # where the figure in use comes from, for the costs form
+
+    @property
+    def basis(self) -> str:
+        """What the ROI counts, in a few words ("" when it counts nothing)."""
+        if self.stored is not None:
+            return "the fully loaded costs recorded here"
+        if self.per_participant:
+            per = f"{self.per_participant:,.2f}".removesuffix(".00")
+            return f"the cost per participant ({per} {self.currency} × participants)"
+        return ""
+
+
+def costs_in_use(session: Session, actor: Actor, program_id: int) -> CostsInUse:
+    require_reader(actor)
+    prog = load_program(session, program_id)
+    stored = stored_costs(session, program_id)
+    kpi = session.get(Kpi, prog.kpi_id) if prog.kpi_id is not None else None
+    currency = stored.currency if stored else ((kpi.currency if kpi else None) or "EUR")
+    per = prog.cost_per_participant
+    if stored is not None:
+        sentence = "The ROI counts these costs, fully loaded."
+    elif per:
+        sentence = (
+            "No fully loaded costs are recorded yet, so the ROI uses {basis} from the program's "
+            "details, which leaves out costs such as participants' time. Enter the amounts to "
+            "count the program fully loaded; until you do, the cost per participant stays in use."
+        )
+    else:
+        sentence = (
+            "No costs are recorded yet, so no ROI is shown. Enter the amounts (0 where a "
+            "category does not apply)."
+        )
+    in_use = CostsInUse(stored, per, currency, sentence)
+    return CostsInUse(stored, per, currency, sentence.format(basis=in_use.basis))
 
 
 def fully_loaded(costs: CostInput, participants: int) -> ProgramCosts:

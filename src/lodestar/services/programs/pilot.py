@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lodestar.analytics.power import people_needed
-from lodestar.db.models import Department, Team, WorkspaceMeta
+from lodestar.db.models import Department, ProgramEnrolment, Team, WorkspaceMeta
 from lodestar.domain.numbers import change_unit
 from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict
@@ -119,8 +119,34 @@ def stored_plan(session: Session, actor: Actor, program_id: int) -> StoredPlan:
         hoped_effect=value.get("hoped_effect"),
         people_needed=value.get("people_needed"),
         needed_words=value.get("needed_words", ""),
-        lottery=dict(lottery.value) if lottery else None,
+        lottery=_lottery(session, prog.id, dict(lottery.value)) if lottery else None,
     )
+
+
+def _lottery(session: Session, program_id: int, record: dict[str, Any]) -> dict[str, Any]:
+    """The stored lottery with its group sizes and start date, read from the enrolments the
+    lottery made where the record does not carry them (demo databases seeded before the demo
+    stored its lotteries in full kept only how people were drawn)."""
+    if all(k in record for k in ("participants", "comparison", "start_date")):
+        return record
+    counts = dict(
+        session.execute(
+            select(ProgramEnrolment.group, func.count())
+            .where(ProgramEnrolment.program_id == program_id)
+            .group_by(ProgramEnrolment.group)
+        ).all()
+    )
+    first = session.scalar(
+        select(func.min(ProgramEnrolment.start_date)).where(
+            ProgramEnrolment.program_id == program_id
+        )
+    )
+    filled = {
+        "participants": int(counts.get("participant", 0)),
+        "comparison": int(counts.get("comparison", 0)),
+        "start_date": first.isoformat() if first else None,
+    }
+    return {**filled, **record}
 
 
 def draw_lottery(

@@ -233,7 +233,7 @@ def render_design(
         view=view,
         typed={**canvas_typed, "slots": slots},
         formats=FORMAT_LABELS,
-        costs=programs.program_costs(db, actor, program_id) or programs.CostInput(),
+        costs=programs.costs_in_use(db, actor, program_id),
         cost_labels=programs.COST_LABELS,
         risks=programs.program_risks(db, actor, program_id),
         risk_levels=RISK_LEVELS,
@@ -290,8 +290,15 @@ def save_costs(
     request: Request, db: SessionDep, actor: WritingActor, form: FormDep, program_id: int
 ) -> Response:
     def act(errors: FieldErrors) -> str:
-        amounts = {f: form_number(form, f, errors) or 0.0 for f in programs.COST_FIELDS}
+        typed = {f: form_number(form, f, errors) for f in programs.COST_FIELDS}
         errors.raise_if_any()
+        if all(v is None for v in typed.values()):
+            # The form shows no amounts while none are stored: sending it back untouched must
+            # not record zeros over the cost per participant the ROI uses.
+            basis = programs.costs_in_use(db, actor, program_id).basis
+            kept = f", so the ROI still uses {basis}" if basis else ""
+            return f"Nothing saved: no amounts were entered{kept}."
+        amounts = {f: v or 0.0 for f, v in typed.items()}
         data = programs.CostInput(form_text(form, "currency"), **amounts)
         programs.save_costs(db, actor, program_id, data)
         return "Costs saved: the ROI now counts them fully loaded."
