@@ -18,7 +18,16 @@ WIDTHS = (390, 1280)
 # result tables once analysed (the label "Leavers prevented per 100 participants per year",
 # the ramp-up table).
 PROGRAMS = ("Consultative Discovery", "Stay conversations", "Onboarding buddy")
-LEAD_PAGES = ("/", "/requests", "/programs", "/portfolio", "/triage")
+LEAD_PAGES = (
+    "/",
+    "/requests",
+    "/programs",
+    "/portfolio",
+    "/triage",
+    "/skills/gaps",
+    "/skills/heatmap",
+)
+ADMIN_PAGES = ("/admin/xapi", "/admin/accounts", "/privacy", "/privacy/audit")
 # Words longer than this in a table cell are pasted text (a long title made by another test on
 # the shared server), which may wrap anywhere; shorter ones must stay whole.
 ORDINARY_WORD = 30
@@ -93,7 +102,7 @@ def test_the_lead_s_pages_fit_the_screen_and_keep_table_words_whole(page, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_xapi_sources_table_fits_the_screen(page, width):
+def test_the_admin_s_tables_fit_the_screen(page, width):
     sign_in_as(page, ADMIN)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/admin/xapi")
@@ -101,7 +110,9 @@ def test_the_xapi_sources_table_fits_the_screen(page, width):
         page.fill("#source-name", "Narrow screen LMS")
         page.click("[data-testid=create-credential] button")
         page.wait_for_selector("[data-testid=new-credential]")
-    _check(page, "/admin/xapi", width)
+    for url in ADMIN_PAGES:
+        _check(page, url, width)
+    page.goto("/admin/xapi")
     shot(page, f"narrow-screens-xapi-{width}")
 
 
