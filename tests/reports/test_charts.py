@@ -89,3 +89,15 @@ def test_values_are_shown_with_their_unit():
     assert fmt_value(7.25, "minutes") == "7.25 minutes"
     assert fmt_value(12.345, "days") == "12.3 days"
     assert fmt_value(125000.0, "EUR") == "125,000 EUR"
+
+
+def test_sparkline_value_labels_never_use_exponents():
+    """A deal size of 10,200 EUR was labelled "1e+4" on the executive's home page."""
+    points = [KpiPoint(date(2025, 1, 6) + timedelta(weeks=i), 9_870.0 + 55 * i) for i in range(8)]
+    svg = kpi_trend_svg(points, unit="EUR", direction="up", title="Deal size")
+    texts = [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "9,870" in texts and "10,255" in texts, texts
+    assert not any("e+" in t for t in texts), texts
+    small = kpi_trend_svg(_points(), unit="%", direction="up", title="Win rate")
+    labels = [t.text or "" for t in ET.fromstring(small).iter(f"{SVG}text")]
+    assert "20" in labels and "25.5" in labels, labels

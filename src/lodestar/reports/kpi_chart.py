@@ -172,8 +172,8 @@ def _trend_spec(
         scale=alt.Scale(zero=False, nice=axes),
         axis=alt.Axis(format=",.2~f", labelColor=MUTED, gridColor="#eef0f5", tickCount=5)
         if axes
-        else alt.Axis(format=",.3~g", labelColor=MUTED, values=sorted({low, high}), grid=False,
-                      ticks=False, domain=False, labelFontSize=10),
+        else alt.Axis(format=_end_format(low, high), labelColor=MUTED, values=sorted({low, high}),
+                      grid=False, ticks=False, domain=False, labelFontSize=10),
     )  # fmt: skip
     # The points travel as named datasets added after to_dict(): Altair deep-copies inline
     # data on every step, which would cost more than the render itself.
@@ -222,3 +222,9 @@ def _trend_spec(
     spec: dict[str, Any] = chart.to_dict(validate=validate)
     spec["datasets"] = datasets
     return spec
+
+
+def _end_format(low: float, high: float) -> str:
+    """The sparkline's two value labels: three significant digits, but whole numbers with
+    thousands separators from 1,000 on ("10,200", never "1.02e+4")."""
+    return ",.0f" if max(abs(low), abs(high)) >= 1000 else ",.3~g"
