@@ -39,6 +39,12 @@ def test_the_brief_page_links_its_numbers_to_the_stored_result(client_as, fcr):
     assert f'<a href="/programs/{pid}/results/{newest}">' in page.text
     assert "What this can tell you, and what it cannot" in page.text
     assert f"Result #{newest} of" in page.text and "the newest" in page.text
+    # The page's footer names the organisation and the program, as the PDF's does.
+    footer = re.search(r'<footer class="brief-foot">([^<]*)</footer>', page.text)
+    assert footer, "no footer"
+    organisation, program, made = footer.group(1).split(" · ")
+    assert organisation == "Lodestar"  # the settings' organisation_name (its default here)
+    assert program == "First-Contact Resolution pilot" and made.startswith("made by Lodestar")
 
 
 def test_pdf_and_html_downloads(client_as, fcr):
