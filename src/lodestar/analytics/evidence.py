@@ -220,7 +220,7 @@ def evidence_grade(est: EffectEstimate) -> Evidence:
     degenerate = not (
         _finite(est.se, est.ci_low, est.ci_high) and est.se > 0 and est.ci_high > est.ci_low
     )
-    if est.interval_includes_zero or degenerate or any(d.passed is False for d in est.diagnostics):
+    if degenerate or est.interval_includes_zero or any(d.passed is False for d in est.diagnostics):
         return "weak"
     if est.warnings:
         return "moderate"
