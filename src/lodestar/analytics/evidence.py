@@ -215,10 +215,12 @@ def fragile_result(robust: bool | None, kind: str) -> str | None:
 
 def evidence_grade(est: EffectEstimate) -> Evidence:
     """How strong the evidence for the effect is; the rules are in the module docstring."""
-    if not est.causal or not math.isfinite(est.estimate):
+    if not est.causal or not _finite(est.estimate):
         return "none"
-    degenerate = not (math.isfinite(est.se) and est.se > 0 and est.ci_high > est.ci_low)
-    if est.interval_includes_zero or degenerate or any(d.passed is False for d in est.diagnostics):
+    degenerate = not (
+        _finite(est.se, est.ci_low, est.ci_high) and est.se > 0 and est.ci_high > est.ci_low
+    )
+    if degenerate or est.interval_includes_zero or any(d.passed is False for d in est.diagnostics):
         return "weak"
     if est.warnings:
         return "moderate"
@@ -228,6 +230,14 @@ def evidence_grade(est: EffectEstimate) -> Evidence:
         robust = est.sensitivity is not None and est.sensitivity.robust is True
         return "strong" if robust else "moderate"
     return "moderate"
+
+
+def _finite(*values: object) -> bool:
+    """Whether every value is a finite number: a stored result read back can hold None (a
+    NaN that the database kept as NULL) where a number was, and is then graded, not a 500."""
+    return all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values
+    )
 
 
 def warnings_for(

@@ -210,9 +210,12 @@ def prepare_panel(
     dup = frame.duplicated(["unit", "time"])
     if dup.any():
         first = frame.loc[dup, ["unit", "time"]].iloc[0].tolist()
+        who = first[0]
+        if isinstance(who, float) and who.is_integer():
+            who = int(who)  # a person number read as a float is still "person 30"
         raise InvalidInput(
             f"The panel has {int(dup.sum())} repeated person-period rows (for example person "
-            f"{first[0]!r} in period {first[1]:g}). Keep one row per person and period, "
+            f"{who} in period {first[1]:g}). Keep one row per person and period, "
             "for example by averaging or summing the KPI within the period, and try again."
         )
 

@@ -4,6 +4,8 @@ windows, and the honest-DiD sensitivity; inline SVG, cached on their data like t
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -53,9 +55,9 @@ def effect_interval_svg(
     should say "not causal": the picture never lets the two be read as the same thing.
     ``summary`` replaces the sentence screen readers hear (the brief says it in plain words)."""
     key = tuple(
-        (str(label), float(est), float(lo), float(hi), bool(causal))
+        (str(label), _number(est), _number(lo), _number(hi), bool(causal))
         for label, est, lo, hi, causal in rows
-        if finite(float(est), float(lo), float(hi))
+        if finite(_number(est), _number(lo), _number(hi))
     )
     shown = "" if ratio else unit
     text = summary or (
@@ -70,6 +72,15 @@ def effect_interval_svg(
     if not key:
         return no_data_svg(int(width), 120, f"{title}: no estimate yet.")
     return _render_interval(key, unit, ratio, int(width), text)
+
+
+def _number(value: object) -> float:
+    """A stored number as a float, NaN when a stored result holds none (a NaN kept as NULL):
+    such a row is left out of the chart instead of failing the page."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def axis_unit(unit: str) -> str:

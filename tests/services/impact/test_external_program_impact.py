@@ -250,3 +250,48 @@ def test_time_to_productivity_refuses_a_source_with_period_numbers(db, actors, t
     with pytest.raises(InvalidInput, match=r"holds numbers, so new hires' weeks .* try again"):
         estimate_program_impact(db, actors["ld"], program.id)
     assert db.scalar(select(func.count()).select_from(ImpactResult)) == before
+
+
+def test_nan_infinite_values_and_rows_without_period_are_left_out_and_counted(
+    db, actors, tmp_path
+):
+    ACTOR[:] = [actors["ld"]]
+    program, _ = staggered_program(db)
+    frame = kpi_frame(db, program.kpi_id)
+    every = np.arange(len(frame))
+    frame["value"] = np.where(every % 40 == 0, np.inf, frame["value"])
+    frame["week_start"] = frame["week_start"].where(every % 10 != 3)
+    frame.to_parquet(tmp_path / "bad.parquet")
+    point_at(db, actors["ld"], program.kpi_id, str(tmp_path / "bad.parquet"))
+    got = estimate_program_impact(db, actors["ld"], program.id, design="staggered").business
+    assert np.isfinite([got.estimate, got.se, got.ci_low, got.ci_high]).all()
+    said = " ".join(got.warnings)
+    assert "not a number (NaN) or is infinite" in said and "have no period" in said
+    assert got.evidence != "strong"  # a warning never grades up
+
+
+def test_repeated_person_period_rows_are_refused_with_a_code_and_a_date(db, actors, tmp_path):
+    ACTOR[:] = [actors["ld"]]
+    program, _ = staggered_program(db)
+    frame = kpi_frame(db, program.kpi_id)
+    pd.concat([frame, frame.assign(value=frame["value"] + 1)]).to_parquet(tmp_path / "d.parquet")
+    point_at(db, actors["ld"], program.kpi_id, str(tmp_path / "d.parquet"))
+    for design in ("staggered", "randomised"):
+        with pytest.raises(InvalidInput, match=r"more than one row .* in the period of \d{4}-"):
+            estimate_program_impact(db, actors["ld"], program.id, design=design)
+
+
+def test_text_person_codes_and_zoned_periods_give_the_same_effect(db, actors, tmp_path):
+    from lodestar.db.models import Employee
+
+    ACTOR[:] = [actors["ld"]]
+    program, want = staggered_program(db)
+    frame = kpi_frame(db, program.kpi_id)
+    codes = dict(db.execute(select(Employee.id, Employee.external_id)).all())
+    frame["employee"] = frame["employee"].map(codes)
+    frame["week_start"] = frame["week_start"].dt.tz_localize("UTC")
+    frame.to_parquet(tmp_path / "codes.parquet")
+    point_at(db, actors["ld"], program.kpi_id, str(tmp_path / "codes.parquet"))
+    got = estimate_program_impact(db, actors["ld"], program.id, design="staggered").business
+    assert got.estimate == pytest.approx(want.business.estimate, abs=1e-9)
+    assert got.se == pytest.approx(want.business.se, abs=1e-9)

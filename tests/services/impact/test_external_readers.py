@@ -170,3 +170,22 @@ def test_export_and_erasure_name_the_sources_that_hold_a_persons_values(
     )
     # The source itself is untouched: the person's rows are still there.
     assert (pd.read_parquet(path)["employee"] == person.id).any()
+
+
+def test_a_stored_result_with_missing_numbers_is_graded_and_charted_not_a_500():
+    """PostgreSQL keeps a NaN estimate; read back it may be None: the readers cope."""
+    import dataclasses
+
+    from lodestar.analytics.evidence import evidence_grade
+    from lodestar.analytics.results import EffectEstimate
+    from lodestar.reports.impact_charts import effect_interval_svg
+
+    est = EffectEstimate(
+        estimate=None, se=None, ci_low=None, ci_high=None, estimand="ate", method="ancova",
+        method_label="ANCOVA", citation="", design="randomised", causal=True, n_treated=20,
+        n_comparison=20, outcome="sales",
+    )  # fmt: skip
+    assert evidence_grade(est) == "none"
+    assert evidence_grade(dataclasses.replace(est, estimate=1.0)) == "weak"
+    svg = effect_interval_svg([("Effect", None, None, float("nan"), True)], unit="%")
+    assert "no estimate yet" in svg

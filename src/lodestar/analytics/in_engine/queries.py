@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import ibis.expr.types as ir
 
 
@@ -30,6 +31,24 @@ class Columns:
     time: str
     outcome: str
     cohort: str
+
+
+def finite_rows(rows: ir.Table, outcome: str) -> ir.Table:
+    """``rows`` without the rows whose value is NaN or infinite (a float column of Parquet,
+    PostgreSQL or Spark can hold them): they are no observation, and one of them would turn
+    every sum, mean and moment it enters into NaN. Rows with no value (NULL) stay, as the
+    checks count them."""
+    value = rows[outcome]
+    if not value.type().is_floating():
+        return rows
+    return rows.filter(value.isnull() | ~(value.isnan() | value.isinf()))
+
+
+def nonfinite(value: ir.Value) -> ir.BooleanValue:
+    """Whether a row's value is NaN or infinite (never for a NULL nor a non-float column)."""
+    if not value.type().is_floating():
+        return ibis.literal(False)
+    return (value.isnan() | value.isinf()).fill_null(False)
 
 
 def period_facts(rows: ir.Table, c: Columns) -> ir.Table:

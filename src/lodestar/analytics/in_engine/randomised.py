@@ -46,6 +46,7 @@ from lodestar.analytics.evidence import FEW_CLUSTERS
 from lodestar.analytics.panels import MIN_GROUP_SIZE
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
+from lodestar.analytics.in_engine.queries import finite_rows
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ class PilotColumns:
 
 def person_means(rows: ir.Table, c: PilotColumns, split: object) -> ir.Table:
     """One row per person observed both before ``split`` (periods ``< split``) and from it
-    on: unit, arm, team (when clustered), pre_mean and post_mean."""
+    on: unit, arm, team (when clustered), pre_mean and post_mean. NaN and infinite values
+    are no observation (:func:`.queries.finite_rows`)."""
+    rows = finite_rows(rows, c.outcome)
     seen = rows.filter(rows[c.outcome].notnull())
     before = seen[c.time] < split
     y = seen[c.outcome].cast("float64")

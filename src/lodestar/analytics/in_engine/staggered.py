@@ -50,6 +50,7 @@ from lodestar.analytics.in_engine.moments import NotBalanced, reduce_batches
 from lodestar.analytics.in_engine.queries import (
     Columns,
     batch_rows,
+    finite_rows,
     period_facts,
     unit_bounds,
     unit_facts,
@@ -102,6 +103,7 @@ def estimate_staggered_table(
     info = info or OutcomeInfo(name=outcome)
     cols = Columns(unit=unit, time=time, outcome=outcome, cohort=cohort)
     _check_types(table, cols, covariates, cluster)
+    table = finite_rows(table, outcome)  # a NaN or infinite value is no observation
     record: dict[str, Any] = {"engine": engine, "source": source}
 
     def pulled(reason: str) -> EffectEstimate:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from lodestar.analytics.in_engine.queries import nonfinite
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.analyse import (
@@ -58,29 +59,55 @@ class ExternalRows:
     engine: str
     label: str
     info: OutcomeInfo
+    warnings: tuple[str, ...] = ()  # rows left out (no period, a value that is not a number)
 
 
 def external_rows(
     session: Session, program: ProgramFacts, kpi: KpiFacts, source: KpiSourceView
 ) -> ExternalRows:
-    """Open the source and join its rows with the program's people, in the engine."""
+    """Open the source and join its rows with the program's people, in the engine.
+
+    Rows with no period, or whose value is NaN or infinite, are no observation: they are left
+    out and counted in ``warnings``; a person with two rows in one period is refused, on every
+    design, with the person and the period named."""
     import ibis
 
     opened, mapping = open_kpi_source(source)
     people = _people(session, program)
     if kpi.grain == "team":
         people = _teams(people)
-    table = opened.table
-    units = ibis.memtable(pd.DataFrame({"unit_id": people["unit_id"].to_numpy(np.int64)}))
-    mine = table.filter(table[mapping.value].notnull())
-    mine = mine.inner_join(units, mine[mapping.subject] == units.unit_id)
-    days = mine.select(period=mine[mapping.period]).distinct().to_pandas()["period"]
+    table = _dated(opened.table, mapping.period)
+    by_code = table.schema()[mapping.subject].is_string()
+    if by_code and kpi.grain == "team":
+        raise InvalidInput(_team_codes_message(mapping.subject, opened.label))
+    ids = people["unit_id"].to_numpy(np.int64)
+    codes = _codes(session, ids) if kpi.grain == "employee" else {}
+    key = "unit_code" if by_code else "unit_id"
+    units = ibis.memtable(_keyed(pd.DataFrame({"unit_id": ids}), codes, by_code))
+    value = table[mapping.value]
+    mine = table.inner_join(units, table[mapping.subject] == units[key])
+    counted = mine.aggregate(
+        rows=mine.count(),
+        no_period=mine[mapping.period].isnull().sum(),
+        not_number=ibis.ifelse(nonfinite(mine[mapping.value]), 1, 0).sum(),
+    ).to_pandas().iloc[0]
+    seen = mine.filter(
+        mine[mapping.value].notnull()
+        & mine[mapping.period].notnull()
+        & ~nonfinite(mine[mapping.value])
+    )
+    warnings = _dropped_warnings(counted, kpi.name, opened.label)
+    days = seen.select(period=seen[mapping.period]).distinct().to_pandas()["period"]
     if days.empty:
         raise InvalidInput(
             f"There are no observations of '{kpi.name}' for the people in program "
-            f"'{program.name}' in the {opened.label}. Check the person column and the program's "
-            "departments, then try again."
+            f"'{program.name}' in the {opened.label}"
+            + (f" ({' '.join(warnings)})" if warnings else "")
+            + ". Check the person column"
+            + (" (its text is matched to the employees' external ids)" if by_code else "")
+            + ", the period and value columns and the program's departments, then try again."
         )
+    _refuse_repeats(seen, mapping.period, codes, kpi.grain, opened.label)
     periods = np.sort(days.to_numpy())
     starts = people["start_date"].to_numpy()
     group = people["group"].to_numpy()
@@ -90,18 +117,23 @@ def external_rows(
     first_treat[treated] = at + 1
     participant = (group == "participant").astype(np.int64)
     who = ibis.memtable(
-        pd.DataFrame(
-            {
-                "unit_id": people["unit_id"].to_numpy(np.int64),
-                "first_treat": first_treat,
-                "participant": participant,
-                "arm": np.where(participant == 1, 1, np.where(group == "comparison", 0, -1)),
-                "team_id": people["team_id"].to_numpy(np.int64),
-            }
+        _keyed(
+            pd.DataFrame(
+                {
+                    "unit_id": ids,
+                    "first_treat": first_treat,
+                    "participant": participant,
+                    "arm": np.where(participant == 1, 1, np.where(group == "comparison", 0, -1)),
+                    "team_id": people["team_id"].to_numpy(np.int64),
+                }
+            ),
+            codes,
+            by_code,
         )
     )
     numbered = ibis.memtable(pd.DataFrame({"period": periods, "t": np.arange(1, len(periods) + 1)}))
-    rows = table.inner_join(who, table[mapping.subject] == who.unit_id)
+    clean = table.filter(~nonfinite(value))
+    rows = clean.inner_join(who, clean[mapping.subject] == who[key])
     rows = rows.inner_join(numbered, rows[mapping.period] == numbered.period)
     rows = rows.select(
         unit=rows.unit_id,
@@ -118,7 +150,103 @@ def external_rows(
         direction=kpi.direction,
         population="teams" if kpi.grain == "team" else "people",
     )
-    return ExternalRows(rows, people, periods, treated, opened.engine, opened.label, info)
+    return ExternalRows(
+        rows, people, periods, treated, opened.engine, opened.label, info, tuple(warnings)
+    )
+
+
+def _dated(table: ir.Table, period: str) -> ir.Table:
+    """A period column of time-zone-aware timestamps as dates, in UTC (the engines' sessions
+    are set to UTC when opened), so that they compare with the program's start dates."""
+    kind = table.schema()[period]
+    if kind.is_timestamp() and getattr(kind, "timezone", None):
+        return table.mutate(**{period: table[period].cast("date")})
+    return table
+
+
+def _codes(session: Session, ids: np.ndarray) -> dict[int, str]:
+    """The employees' external ids (their codes), by employee number."""
+    from sqlalchemy import select
+
+    from lodestar.db.models import Employee
+
+    wanted = [int(i) for i in ids]
+    found: dict[int, str] = {}
+    for at in range(0, len(wanted), 5_000):
+        chunk = wanted[at : at + 5_000]
+        stmt = select(Employee.id, Employee.external_id).where(Employee.id.in_(chunk))
+        found.update({int(i): str(code) for i, code in session.execute(stmt)})
+    return found
+
+
+def _keyed(frame: pd.DataFrame, codes: dict[int, str], by_code: bool) -> pd.DataFrame:
+    """``frame`` with each unit's code when the source names people by code (text)."""
+    if not by_code:
+        return frame
+    return frame.assign(unit_code=[codes.get(int(i), "") for i in frame["unit_id"]])
+
+
+def _team_codes_message(column: str, label: str) -> str:
+    return (
+        f"The person column '{column}' of the {label} holds text, but this KPI is measured "
+        "per team and teams are named by their numbers in Lodestar. Point the subject at a "
+        "column of team numbers and try again."
+    )
+
+
+def _dropped_warnings(counted: pd.Series, name: str, label: str) -> list[str]:
+    """What was left out of the source's rows for the program's people, with counts."""
+    total = int(counted["rows"] or 0)
+    said = []
+    if not_number := int(counted["not_number"] or 0):
+        said.append(
+            f"{not_number:,} of the {total:,} rows of '{name}' for the program's people in the "
+            f"{label} hold a value that is not a number (NaN) or is infinite; they were left "
+            "out as no observation. Correct them in the source to count them."
+        )
+    if no_period := int(counted["no_period"] or 0):
+        said.append(
+            f"{no_period:,} of the {total:,} rows of '{name}' for the program's people in the "
+            f"{label} have no period; they were left out. Give each row its period in the "
+            "source to count them."
+        )
+    return said
+
+
+def _refuse_repeats(
+    seen: ir.Table, period: str, codes: dict[int, str], grain: str, label: str
+) -> None:
+    """Refuse two observed rows of one person in one period, naming the person (their code
+    and number) and the period (a date), on every design alike."""
+    pairs = seen.group_by([seen.unit_id.name("unit"), seen[period].name("period")]).aggregate(
+        n=seen.count()
+    )
+    repeated = pairs.filter(pairs.n > 1)
+    found = repeated.aggregate(pairs=repeated.count(), unit=repeated.unit.min()).to_pandas()
+    count = int(found["pairs"].iloc[0] or 0)
+    if not count:
+        return
+    unit = int(found["unit"].iloc[0])
+    first = repeated.filter(repeated.unit == unit).aggregate(p=repeated.period.min()).to_pandas()
+    when = first["p"].iloc[0]
+    when_said = (
+        f"period {when:g}"
+        if isinstance(when, int | float | np.number)
+        else f"the period of {pd.Timestamp(when).date()}"
+    )
+    who = (
+        f"team {unit}"
+        if grain == "team"
+        else f"employee {codes[unit]} (number {unit})"
+        if unit in codes
+        else f"employee {unit}"
+    )
+    raise InvalidInput(
+        f"The {label} has more than one row for the same person and period {count:,} times "
+        f"(for example {who} in {when_said}). Keep one row per person and period in the "
+        "source, or point the KPI at a view that averages or sums the KPI within the period, "
+        "and try again."
+    )
 
 
 def external_design(
@@ -158,6 +286,9 @@ def analyse_external(
     else:
         analysis = _selection(program, data, choice)
         headline = analysis.headline
+    if data.warnings:
+        headline = dataclasses.replace(headline, warnings=(*headline.warnings, *data.warnings))
+        analysis = dataclasses.replace(analysis, headline=headline)
     snapshot = {
         "unit": kpi.grain,
         "people": int(headline.n_treated + headline.n_comparison),
@@ -294,11 +425,13 @@ def _selection(
 
 
 def _comparable(values: np.ndarray) -> np.ndarray:
-    """Dates as datetime64[ns], so that periods and start dates compare."""
+    """Dates as datetime64[ns], so that periods and start dates compare (time-zone-aware
+    timestamps in UTC)."""
     if np.issubdtype(np.asarray(values).dtype, np.number):
         raise InvalidInput(
             "The source's period column holds numbers, so the program's start dates cannot be "
             "placed among its periods. Point the KPI at a column of dates (the first day of "
             "each week or month) and try again."
         )
-    return np.asarray(pd.to_datetime(values).astype("datetime64[ns]"))
+    dates = pd.to_datetime(pd.Series(values), utc=True).dt.tz_localize(None)
+    return np.asarray(dates.astype("datetime64[ns]"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lodestar.config import Settings
 from lodestar.db.models import KpiSource
 from lodestar.domain.roles import Actor
-from lodestar.errors import NotFound
+from lodestar.errors import InvalidInput, NotFound
 from lodestar.services import audit
 from lodestar.services.impact.source_tables import Mapping, check_mapping, open_source
 from lodestar.services.impact.source_views import KpiSourceView, view_of
@@ -56,6 +56,12 @@ def set_kpi_source(
     )
     opened = open_source(data.kind, location, connection, settings)
     check_mapping(opened.table, mapping, opened.label)
+    if kpi.grain == "team" and opened.table.schema()[mapping.subject].is_string():
+        raise InvalidInput(
+            f"The person column '{mapping.subject}' of the {opened.label} holds text, but "
+            f"'{kpi.name}' is measured per team and teams are named by their numbers in "
+            "Lodestar. Point the subject at a column of team numbers and try again."
+        )
     row = session.get(KpiSource, kpi.id) or KpiSource(kpi_id=kpi.id)
     row.kind, row.location, row.connection = data.kind, location, connection
     row.subject_column, row.period_column = mapping.subject, mapping.period

@@ -93,7 +93,7 @@ def open_source(
     try:
         if kind == "parquet":
             location = _parquet_files(location)
-            return OpenedSource(ibis.duckdb.connect().read_parquet(location), "duckdb", label)
+            return OpenedSource(_utc(ibis.duckdb.connect()).read_parquet(location), "duckdb", label)
         url = _connection_url(connection, settings or get_settings())
         return OpenedSource(_table(kind, url, location), kind, label)
     except InvalidInput:
@@ -142,7 +142,7 @@ def _table(kind: str, url: str, table: str) -> ir.Table:
 
     if kind == "duckdb":
         path = url.removeprefix("duckdb://")  # duckdb:///abs/file.duckdb -> /abs/file.duckdb
-        return ibis.duckdb.connect(path, read_only=True).table(table)
+        return _utc(ibis.duckdb.connect(path, read_only=True)).table(table)
     if kind == "postgres":
         parts = urlsplit(url)
         con: Any = ibis.postgres.connect(
@@ -151,6 +151,7 @@ def _table(kind: str, url: str, table: str) -> ir.Table:
             user=parts.username,
             password=parts.password,
             database=parts.path.lstrip("/") or None,
+            options="-c TimeZone=UTC",  # time-zone-aware periods are read as UTC dates
         )
         return con.table(table)
     from pyspark.sql import SparkSession
@@ -161,7 +162,15 @@ def _table(kind: str, url: str, table: str) -> ir.Table:
         # Spark's Python workers run Lodestar's interpreter, so they can import the code
         # that reduces each partition to moments (on a cluster, install Lodestar there).
         builder = builder.config("spark.pyspark.python", sys.executable)
+    builder = builder.config("spark.sql.session.timeZone", "UTC")
     return ibis.pyspark.connect(builder.getOrCreate()).table(table)
+
+
+def _utc(con: Any) -> Any:
+    """A DuckDB connection whose session is in UTC: a time-zone-aware period column is read
+    as the date in UTC, whatever the server's local zone."""
+    con.raw_sql("SET TimeZone = 'UTC'")
+    return con
 
 
 def _without_address(message: str) -> str:
