@@ -196,10 +196,18 @@ def not_causal(causal: bool) -> str | None:
     )
 
 
-def fragile_result(robust: bool | None, kind: str) -> str | None:
-    """The sensitivity analysis found that a plausible violation would overturn the result."""
+def fragile_result(robust: bool | None, kind: str, *, breakdown: float | None = 0.0) -> str | None:
+    """The sensitivity analysis found that a plausible violation would overturn the result
+    (for honest DiD, ``breakdown`` None: the robust interval includes zero even at M̄ = 0)."""
     if robust is not False:
         return None
+    if kind == "honest_did" and breakdown is None:
+        return (
+            "The trend-robust interval (honest DiD) includes no effect even with no break in "
+            "trends after the start, so the effect is not clear of zero on that check; treat it "
+            "as tentative and look for a better-matched comparison group or a longer, steadier "
+            "history before the start."
+        )
     if kind == "honest_did":
         return (
             "The conclusion does not survive a difference in trends after the start as large as "
