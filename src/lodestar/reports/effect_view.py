@@ -90,6 +90,22 @@ class EffectView:
     evidence_help: str
     warnings: tuple[str, ...]
     unit: str
+    # What a ratio estimate is a number of ("Rate of leaving voluntarily, participants
+    # against the comparison"); empty for an effect on the KPI itself (see estimate_label).
+    ratio_label: str = ""
+
+    def estimate_label(self, kpi_name: str) -> str:
+        """The headline number's label: "Estimated effect on <KPI>", or what the ratio is."""
+        return self.ratio_label or f"Estimated effect on {kpi_name}"
+
+
+def ratio_label(est: EffectEstimate) -> str:
+    """What a hazard ratio measures: the ratio of the rates at which something happens
+    (reaching the productivity standard, leaving), never an effect on the KPI's own values
+    (order lines per hour, the attrition rate). Empty for other estimands."""
+    if est.estimand in RATIO_ESTIMANDS:
+        return f"Rate of {est.outcome}, participants against the comparison"
+    return ""
 
 
 def _percent(pct: float | None) -> str | None:
@@ -165,6 +181,7 @@ def effect_view(est: EffectEstimate) -> EffectView:
         evidence_help=evidence_reasons(est),
         warnings=tuple(est.warnings),
         unit=est.unit,
+        ratio_label=ratio_label(est),
     )
 
 
