@@ -405,3 +405,13 @@ def test_a_hazard_ratio_is_labelled_as_the_rate_ratio_it_is(results, client_as, 
     tier = _tier_business(client_as("ld").get(f"/programs/{pid}").text)
     assert f"Estimated effect on {kpi}" not in tier
     assert label in tier, tier
+
+
+def test_no_p_value_reads_zero(results, client_as):
+    """The ramp-up's proportional-hazards test has p far below 0.001: everywhere it is shown
+    (warning, check, check's value) it reads "p < 0.001", never "p = 0.000"."""
+    pid = results["onboarding_buddy"][0]
+    page = _text(client_as("ld").get(f"/programs/{pid}").text)
+    assert "0.000" not in page
+    assert "proportional-hazards test p < 0.001" in page
+    assert "Test of a constant hazard ratio over tenure: p < 0.001." in page

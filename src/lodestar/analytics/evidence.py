@@ -59,6 +59,7 @@ from numpy.typing import ArrayLike
 from statsmodels.stats.multitest import multipletests
 
 from lodestar.analytics.options import ESTIMAND_LABELS, Evidence
+from lodestar.domain.numbers import p_value_text
 from lodestar.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -125,9 +126,9 @@ def pretrend_failed(pretrend_p: float | None) -> str | None:
         return None
     return (
         f"Participants and the comparison group were already drifting apart before the program "
-        f"(pre-trend joint test p = {pretrend_p:.3f}, below {PRETREND_ALPHA:.2f}); the estimate "
-        "may reflect that drift rather than the program, so look at the event-study chart and "
-        "consider a better-matched comparison group."
+        f"(pre-trend joint test {p_value_text(pretrend_p)}, below {PRETREND_ALPHA:.2f}); the "
+        "estimate may reflect that drift rather than the program, so look at the event-study "
+        "chart and consider a better-matched comparison group."
     )
 
 
