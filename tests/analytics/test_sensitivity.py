@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 from medicaid import medicaid_event_study
 
+from lodestar.analytics.evidence import fragile_result
 from lodestar.analytics.results import EffectEstimate
-from lodestar.analytics.sensitivity import add_sensitivity, honest_did
+from lodestar.analytics.sensitivity import add_sensitivity, honest_did, relative_magnitudes
 from lodestar.analytics.sensitivity.confounding import (
     confounder_bounds,
     covariate_benchmarks,
@@ -29,6 +30,7 @@ from lodestar.analytics.sensitivity.confounding import (
     risk_ratio_from_d,
     robustness_value,
 )
+from lodestar.analytics.sensitivity.words import honest_did_sentence
 from lodestar.errors import InvalidInput
 
 PUBLISHED = json.loads(
@@ -168,3 +170,38 @@ def test_window_keeps_the_periods_nearest_the_start() -> None:
     assert study is not None
     assert study.event_times == (-4, -3, -2, 0, 1, 2)  # three changes before, three periods after
     assert study.n_pre == 3 and study.n_post == 3
+
+
+def _rm(breakdown: float | None) -> relative_magnitudes.RelativeMagnitudes:
+    return relative_magnitudes.RelativeMagnitudes(
+        estimate=1.6,
+        se=1.4,
+        m_bar=(0.0, 0.5, 1.0),
+        ci_low=(-1.2, -15.7, -32.8),
+        ci_high=(4.4, 19.5, 36.6),
+        breakdown=breakdown,
+        largest_pre_change=1.0,
+        post_factor=1.0,
+        confidence=0.95,
+    )
+
+
+def test_honest_did_sentence_names_the_robust_interval_when_the_headline_is_clear() -> None:
+    """A headline interval clear of zero with a robust one at M̄ = 0 that is not: the sentence
+    gives the robust interval and its numbers, never "the interval already includes no
+    effect", which would contradict the headline CI shown beside it."""
+    clear = honest_did_sentence(
+        _rm(None), outcome="conversion", horizon=8, unit="pp", headline_includes_zero=False
+    )
+    assert "already includes no effect" not in clear
+    assert "allowing for differences in trends" in clear
+    assert "−1.2 to 4.4 points" in clear and "(M̄ = 0)" in clear
+    assert "first 8 periods after the start" in clear and "fragile" in clear
+    null = honest_did_sentence(_rm(None), outcome="conversion", headline_includes_zero=True)
+    assert "confidence interval already includes no effect" in null
+
+
+def test_fragile_when_the_robust_interval_at_zero_includes_no_effect() -> None:
+    warning = fragile_result(False, "honest_did", breakdown=None)
+    assert warning is not None and "even with no break in trends" in warning
+    assert fragile_result(None, "honest_did", breakdown=None) is None

@@ -128,7 +128,10 @@ def test_strong_none_and_weak_read_equally_plainly(demo):
     assert none.view.headline.startswith("No clear change: Customer satisfaction")
     assert none.view.how_sure.startswith("We cannot be sure the program made a difference")
     assert weak.view.evidence == "weak"
-    assert weak.view.how_sure.startswith("We cannot be sure the program made a difference")
+    # Weak because the proportional-hazards check failed, with an interval clear of 1: the
+    # brief says the difference is clear and its size is not, never that there may be none.
+    assert weak.view.how_sure.startswith("The difference is clear"), weak.view.how_sure
+    assert "We cannot be sure the program made a difference" not in weak.view.how_sure
     for view in (strong.view, none.view, weak.view):
         # the same parts, at the same place, whatever the answer
         assert view.headline and view.how_sure and view.next_step and view.cannot_tell
@@ -138,9 +141,12 @@ def test_strong_none_and_weak_read_equally_plainly(demo):
     for view in (none.view, weak.view):
         assert view.money == ()
         assert view.money_sentence.startswith("No money is claimed")
-        assert "Whether the program made any difference at all." in view.cannot_tell
         # ... and it does not claim, in the other column, to tell what the program caused.
         assert not any("because of the program" in line for line in view.can_tell)
+    assert "Whether the program made any difference at all." in none.view.cannot_tell
+    assert "Whether the program made any difference at all." not in weak.view.cannot_tell
+    assert any("How large the advantage is" in line for line in weak.view.cannot_tell)
+    assert "does not show that the program made a difference" not in weak.view.money_sentence
     assert any("because of the program" in line for line in strong.view.can_tell)
     assert "Adapt before scaling" in weak.view.next_step
     # The weak brief says which check failed, in words, not "see the analyst's page".
@@ -164,3 +170,15 @@ def test_a_clear_result_with_a_money_value_shows_money_with_its_range(demo):
         labels = [f.label for f in made.view.money]
         assert labels == ["First-year benefit", "Fully loaded cost", "Return on investment"]
         assert made.view.money[0].note.startswith("likely ")
+
+
+def test_the_weak_ramp_up_brief_pdf_does_not_deny_its_clear_difference(demo):
+    """The onboarding buddy result has p < 0.001 and a likely range of 1.31× to 2.77×; its
+    evidence is weak only because the advantage was not steady over time. The PDF says that,
+    and never "we cannot be sure the program made a difference"."""
+    made, _ = _made(demo, "onboarding_buddy", "pdf")
+    _, text, _ = _pdf_text(made.content)
+    assert "Weak evidence" in text
+    assert "We cannot be sure the program made a difference" not in text
+    assert "Whether the program made any difference at all" not in text
+    assert "The difference is clear" in text and "not steady over time" in text

@@ -259,3 +259,32 @@ def test_the_fcr_pilot_reads_smaller_than_expected_but_real(demo, truth):
         assert graded.grade == truth["fcr_pilot"]["expected_grade"], graded.sentence
     finally:
         demo.rollback()
+
+
+def test_consultative_discovery_sensitivity_names_the_interval_it_speaks_of(demo):
+    """The headline CI excludes zero; the trend-robust interval at M̄ = 0 does not. The
+    sensitivity sentence names that robust interval with its numbers (it never reads as if the
+    headline CI included no effect), and the page's verdict is the computed one, not "not
+    assessed"."""
+    from lodestar.reports.sensitivity_view import sensitivity_view
+    from lodestar.services.impact.program_impact import estimate_program_impact
+
+    discovery = _program(demo, "consultative_discovery")
+    ld = actor_of(demo.scalar(select(User).where(User.role == "ld").order_by(User.id)))
+    try:
+        est = estimate_program_impact(demo, ld, discovery.id).business
+        assert est.design == "staggered" and not est.interval_includes_zero
+        sens = est.sensitivity
+        assert sens is not None and sens.kind == "honest_did" and sens.breakdown is None
+        at_zero = next(r for r in sens.data["grid"] if r["m_bar"] == 0)
+        assert at_zero["ci_low"] < 0 < at_zero["ci_high"]
+        summary = est.summary()
+        assert "the interval already includes no effect" not in summary
+        assert "allowing for differences in trends" in summary
+        robust = f"{at_zero['ci_low']:.1f} to {at_zero['ci_high']:.1f}".replace("-", "−")
+        assert robust in summary and "(M̄ = 0)" in summary, summary
+        assert sens.robust is False, "a computed sensitivity that overturns the result is fragile"
+        view = sensitivity_view(est, charts=False)
+        assert view is not None and view.status == "fragile" and view.status_words == "Fragile"
+    finally:
+        demo.rollback()

@@ -367,3 +367,51 @@ def test_the_curve_cut_follows_the_minimum_group_size_setting(demo, ld, results)
     assert shown["curves_min_at_risk"] == 60
     assert min(r["at_risk"] for r in shown["kaplan_meier"]) >= 60
     assert len(shown["kaplan_meier"]) < len(impact.business.details["kaplan_meier"])
+
+
+def _text(fragment: str) -> str:
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def _tier_business(page: str) -> str:
+    start = page.index('id="tier-business"')
+    return _text(page[start : page.index("</section>", start)])
+
+
+@pytest.mark.parametrize(
+    ("code", "label", "kpi"),
+    [
+        (
+            "onboarding_buddy",
+            "Rate of reaching the Order lines per hour standard, participants against the "
+            "comparison 1.",
+            "Order lines per hour",
+        ),
+        (
+            "stay_conversations",
+            "Rate of leaving voluntarily, participants against the comparison 0.",
+            "Voluntary attrition",
+        ),
+    ],
+)
+def test_a_hazard_ratio_is_labelled_as_the_rate_ratio_it_is(results, client_as, code, label, kpi):
+    """The 1.91× of the ramp-up is the ratio of the rates of reaching the standard, and the
+    0.62× of the retention program the ratio of the rates of leaving: neither is an effect on
+    the KPI's own values (order lines per hour, the attrition rate)."""
+    pid = results[code][0]
+    tier = _tier_business(client_as("ld").get(f"/programs/{pid}").text)
+    assert f"Estimated effect on {kpi}" not in tier
+    assert label in tier, tier
+
+
+def test_no_p_value_reads_zero(results, client_as):
+    """The ramp-up's proportional-hazards test has p far below 0.001: everywhere it is shown
+    (warning, check, check's value) it reads "p < 0.001", never "p = 0.000"."""
+    pid = results["onboarding_buddy"][0]
+    page = _text(client_as("ld").get(f"/programs/{pid}").text)
+    assert "0.000" not in page
+    assert "proportional-hazards test p < 0.001" in page
+    assert "Test of a constant hazard ratio over tenure: p < 0.001." in page

@@ -176,12 +176,16 @@ def test_sensitivity_is_shown_beside_the_estimate(client_as, program_ids, code, 
     page = client_as("ld").get(f"/programs/{program_ids[code]}").text
     tier = text_of(section(page, "tier-business"))
     assert "How robust is it?" in tier
+    assert "Not assessed" not in tier, "the verdict is the computed one"
     details = section(page, "estimate-title")
     robust = details[details.index('id="sensitivity"') :]
     words = text_of(robust)
     assert kind in words
     assert "<svg" in robust and 'role="img"' in robust
-    assert re.search(r"(Holds under a plausible violation|Fragile|Not assessed)", words)
+    assert re.search(
+        r"(Holds under a plausible violation|Fragile|No clear effect to overturn|Not judged: no measured factor to compare with)",
+        words,
+    )
     assert "<details" in robust and "<table>" in robust  # the chart's numbers, as a table
     if kind == "honest DiD":
         assert "Breakdown value M̄*" in words

@@ -59,6 +59,7 @@ from numpy.typing import ArrayLike
 from statsmodels.stats.multitest import multipletests
 
 from lodestar.analytics.options import ESTIMAND_LABELS, Evidence
+from lodestar.domain.numbers import p_value_text
 from lodestar.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -125,9 +126,9 @@ def pretrend_failed(pretrend_p: float | None) -> str | None:
         return None
     return (
         f"Participants and the comparison group were already drifting apart before the program "
-        f"(pre-trend joint test p = {pretrend_p:.3f}, below {PRETREND_ALPHA:.2f}); the estimate "
-        "may reflect that drift rather than the program, so look at the event-study chart and "
-        "consider a better-matched comparison group."
+        f"(pre-trend joint test {p_value_text(pretrend_p)}, below {PRETREND_ALPHA:.2f}); the "
+        "estimate may reflect that drift rather than the program, so look at the event-study "
+        "chart and consider a better-matched comparison group."
     )
 
 
@@ -196,10 +197,18 @@ def not_causal(causal: bool) -> str | None:
     )
 
 
-def fragile_result(robust: bool | None, kind: str) -> str | None:
-    """The sensitivity analysis found that a plausible violation would overturn the result."""
+def fragile_result(robust: bool | None, kind: str, *, breakdown: float | None = 0.0) -> str | None:
+    """The sensitivity analysis found that a plausible violation would overturn the result
+    (for honest DiD, ``breakdown`` None: the robust interval includes zero even at M̄ = 0)."""
     if robust is not False:
         return None
+    if kind == "honest_did" and breakdown is None:
+        return (
+            "The trend-robust interval (honest DiD) includes no effect even with no break in "
+            "trends after the start, so the effect is not clear of zero on that check; treat it "
+            "as tentative and look for a better-matched comparison group or a longer, steadier "
+            "history before the start."
+        )
     if kind == "honest_did":
         return (
             "The conclusion does not survive a difference in trends after the start as large as "

@@ -50,4 +50,13 @@ def change_unit(unit: str) -> str:
     return u
 
 
-__all__ = ["MINUS", "change_unit", "decimals_for", "format_number"]
+__all__ = ["MINUS", "change_unit", "decimals_for", "format_number", "p_value_text"]
+
+
+def p_value_text(p: float, decimals: int = 3) -> str:
+    """A p-value as a sentence writes it: "p = 0.079", or "p < 0.001" for one that would round
+    to zero at ``decimals`` (never "p = 0.000", which reads as impossible)."""
+    floor = 10.0**-decimals
+    if math.isfinite(p) and p < floor:
+        return f"p < {floor:.{decimals}f}"
+    return f"p = {p:.{decimals}f}"

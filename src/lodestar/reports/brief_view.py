@@ -194,6 +194,12 @@ def _money_sentence(brief: ProgramBrief, est: EffectEstimate | None, claimed: bo
         )
     if est is None:
         return "No money is claimed: no impact result is stored yet."
+    if est.causal and est.evidence == "weak" and not est.interval_includes_zero:
+        # The interval shows a difference: say why no money is claimed without denying it.
+        return (
+            "No money is claimed: the evidence is weak (see how sure we are above), and the "
+            "brief claims money only on moderate or strong evidence."
+        )
     if not est.causal or est.evidence in ("weak", "none") or est.interval_includes_zero:
         return (
             "No money is claimed: the evidence does not show that the program made a "

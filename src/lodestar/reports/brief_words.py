@@ -102,6 +102,33 @@ FAILED_CHECK_WORDS = {
 }
 
 
+# Failed checks that question the size (or the one-number summary) of a difference the
+# interval shows clearly, not whether there is one: a sponsor can be told the difference is
+# clear. Every other failed check questions whether the program made the difference at all.
+SIZE_ONLY_CHECKS = {
+    "proportional_hazards": (
+        "How large the advantage is at any one time: it was not steady, and the ratio is an "
+        "average over time."
+    ),
+}
+
+
+def _failed(est: EffectEstimate) -> list[str]:
+    return [d.name for d in est.diagnostics if d.passed is False]
+
+
+def clear_but_uncertain_size(est: EffectEstimate) -> bool:
+    """A causal result whose interval leaves out no effect and whose evidence is weak only
+    because of checks on the size of the difference (see ``SIZE_ONLY_CHECKS``)."""
+    failed = _failed(est)
+    return (
+        est.causal
+        and not est.interval_includes_zero
+        and bool(failed)
+        and all(n in SIZE_ONLY_CHECKS for n in failed)
+    )
+
+
 def failed_checks(est: EffectEstimate) -> str:
     """The failed checks named in plain words: "a check on the data failed: …"."""
     failed = [d.name for d in est.diagnostics if d.passed is False]
@@ -152,6 +179,16 @@ def how_sure(est: EffectEstimate) -> str:
             "This cannot show what the program caused: the comparison does not account for "
             "who took part."
         )
+    if clear_but_uncertain_size(est):
+        return (
+            "The difference is clear (the likely range leaves out no difference), but its size "
+            f"is not settled: {failed_checks(est)}."
+        )
+    if failed and not est.interval_includes_zero:
+        return (
+            "The difference looks clear (the likely range leaves out no difference), but we "
+            f"cannot be sure the program made it: {failed_checks(est)}."
+        )
     reasons = []
     if est.interval_includes_zero:
         reasons.append("the likely range includes no change at all")
@@ -166,7 +203,13 @@ def can_tell(est: EffectEstimate | None, *, money: bool, behaviours: bool) -> tu
     if est is None:
         return ("How many people took part and how they rated it (activity only).",)
     out = []
-    if est.causal and est.evidence in ("weak", "none"):
+    if est.causal and est.evidence == "weak" and clear_but_uncertain_size(est):
+        out.append(
+            "Whether participants' results differed from those of colleagues who did not take "
+            "part over the same weeks (they did), and the range the average difference "
+            "probably lies in."
+        )
+    elif est.causal and est.evidence in ("weak", "none"):
         # It cannot say whether the program made a difference (see cannot_tell), so it does not
         # claim here that it can.
         out.append(
@@ -197,6 +240,15 @@ def cannot_tell(est: EffectEstimate | None, *, money: bool, last_period: str) ->
         return (*out, "What the program changed: no impact result is stored yet.")
     if not est.causal:
         out.append("What the program caused: the comparison ignores who chose to take part.")
+    elif est.evidence in ("weak", "none") and clear_but_uncertain_size(est):
+        # The difference is clear; what it cannot tell is its size (never "whether there was
+        # any difference", which the interval shown settles).
+        out.extend(dict.fromkeys(SIZE_ONLY_CHECKS[n] for n in _failed(est)))
+    elif est.evidence in ("weak", "none") and _failed(est) and not est.interval_includes_zero:
+        out.append(
+            "Whether the program made the difference: a check on the data failed, so something "
+            "else may explain it."
+        )
     elif est.evidence in ("weak", "none"):
         out.append("Whether the program made any difference at all.")
     if est.design == "selection_on_observables":
@@ -229,6 +281,12 @@ def next_step(est: EffectEstimate | None) -> str:
         )
     if _good(est) is False and not est.interval_includes_zero:
         return "Stop or redesign: the metric moved the wrong way among participants."
+    if est.evidence == "weak" and clear_but_uncertain_size(est):
+        return (
+            "Adapt before scaling: the difference is clear but its size is not; look at when "
+            "the advantage holds (the analyst's page shows it over time) and decide with more "
+            "data."
+        )
     if est.evidence == "weak":
         return (
             "Adapt before scaling: keep the pilot running for more data, or change the design "
@@ -250,6 +308,7 @@ __all__ = [
     "amount",
     "can_tell",
     "cannot_tell",
+    "clear_but_uncertain_size",
     "change_text",
     "decimals",
     "headline",

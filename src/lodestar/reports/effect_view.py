@@ -9,6 +9,7 @@ Shared by the program page, the PDF brief and the command line (through
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,22 @@ class EffectView:
     evidence_help: str
     warnings: tuple[str, ...]
     unit: str
+    # What a ratio estimate is a number of ("Rate of leaving voluntarily, participants
+    # against the comparison"); empty for an effect on the KPI itself (see estimate_label).
+    ratio_label: str = ""
+
+    def estimate_label(self, kpi_name: str) -> str:
+        """The headline number's label: "Estimated effect on <KPI>", or what the ratio is."""
+        return self.ratio_label or f"Estimated effect on {kpi_name}"
+
+
+def ratio_label(est: EffectEstimate) -> str:
+    """What a hazard ratio measures: the ratio of the rates at which something happens
+    (reaching the productivity standard, leaving), never an effect on the KPI's own values
+    (order lines per hour, the attrition rate). Empty for other estimands."""
+    if est.estimand in RATIO_ESTIMANDS:
+        return f"Rate of {est.outcome}, participants against the comparison"
+    return ""
 
 
 def _percent(pct: float | None) -> str | None:
@@ -163,8 +180,9 @@ def effect_view(est: EffectEstimate) -> EffectView:
         evidence=est.evidence,
         evidence_words=EVIDENCE_WORDS.get(est.evidence, est.evidence),
         evidence_help=evidence_reasons(est),
-        warnings=tuple(est.warnings),
+        warnings=tuple(_stored_p_values(w) for w in est.warnings),
         unit=est.unit,
+        ratio_label=ratio_label(est),
     )
 
 
@@ -178,6 +196,15 @@ class DiagnosticView:
     tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
 
 
+_ZERO_P = re.compile(r"\bp = 0\.0+(?![0-9])")
+
+
+def _stored_p_values(text: str) -> str:
+    """Results stored before p-values were written with ``p_value_text`` say "p = 0.000";
+    they are shown as "p < 0.001" (what the engine now writes)."""
+    return _ZERO_P.sub(lambda m: f"p < 0.{'0' * (len(m.group()) - 7)}1", text)
+
+
 def _cell(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
@@ -186,8 +213,20 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         if v.is_integer() and abs(v) >= 1:
             return number(v, 0)
+        if 0 < v < 0.0005:  # a p-value (or share) that would read "0.000"
+            return "< 0.001"
         return number(v, 3 if abs(v) < 10 else 1)
     return "—" if v is None else str(v)
+
+
+def _check_value(v: Any, detail: str) -> str | None:
+    """A check's headline number; a p-value of (exactly) zero, as its sentence gives it, reads
+    "< 0.001" too."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v == 0 and re.search(r"\bp < 0\.0*1\b", detail):
+        return "< 0.001"
+    return _cell(v)
 
 
 def _tables(
@@ -215,6 +254,7 @@ def diagnostic_views(est: EffectEstimate) -> tuple[DiagnosticView, ...]:
     views = []
     for d in est.diagnostics:
         status = "info" if d.passed is None else "passed" if d.passed else "failed"
+        detail = _stored_p_values(d.detail)
         views.append(
             DiagnosticView(
                 label=d.label,
@@ -222,8 +262,8 @@ def diagnostic_views(est: EffectEstimate) -> tuple[DiagnosticView, ...]:
                 status_words={"info": "For information", "passed": "Passed", "failed": "Failed"}[
                     status
                 ],
-                value=_cell(d.value) if d.value is not None else None,
-                detail=d.detail,
+                value=_check_value(d.value, detail),
+                detail=detail,
                 tables=_tables(d.data or {}),
             )
         )

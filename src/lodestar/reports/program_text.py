@@ -146,7 +146,7 @@ def _estimate(impact: ProgramImpact, b: EffectView) -> list[str]:
     lines = [
         f"{INDENT}{evidence}: {b.evidence_help}",
         f"{INDENT}{b.summary}",
-        f"{INDENT}Estimated effect on {impact.kpi.name}: {b.estimate}",
+        f"{INDENT}{b.estimate_label(impact.kpi.name)}: {b.estimate}",
         f"{INDENT}{b.confidence} confidence interval: {b.interval}",
         f"{INDENT}Of baseline: {b.percent_of_baseline or '—'}{baseline}",
         f"{INDENT}People compared: {b.n_treated} participants, {b.n_comparison} in the comparison",

@@ -19,8 +19,26 @@ from lodestar.reports.effect_view import with_unit
 STATUS_WORDS = {
     True: "Holds under a plausible violation",
     False: "Fragile",
-    None: "Not assessed",
+    None: "Not judged",
 }
+NOTHING_TO_OVERTURN = "No clear effect to overturn"
+NO_YARDSTICK = "Not judged: no measured factor to compare with"
+
+
+def verdict(sens: Sensitivity, est: EffectEstimate) -> tuple[str, str]:
+    """The status ("robust" | "fragile" | "info") of a computed sensitivity analysis and its
+    words. It is never "not assessed": without a verdict, the words say why (no clear effect
+    to overturn, or no yardstick to judge by). An honest-DiD result stored without a verdict
+    and without a breakdown value, beside a headline interval clear of zero, is fragile: its
+    robust interval includes zero even at M̄ = 0."""
+    robust = sens.robust
+    if robust is None and sens.kind == "honest_did" and not est.interval_includes_zero:
+        robust = False if sens.breakdown is None else None
+    if robust is not None:
+        return ("robust" if robust else "fragile"), STATUS_WORDS[robust]
+    if est.interval_includes_zero:
+        return "info", NOTHING_TO_OVERTURN
+    return "info", NO_YARDSTICK
 
 
 @dataclass(frozen=True)
@@ -114,7 +132,12 @@ def _honest_did(sens: Sensitivity, est: EffectEstimate, charts: bool) -> tuple[F
     grid = [(r["m_bar"], r["ci_low"], r["ci_high"]) for r in data.get("grid", ())]
     breakdown = sens.breakdown
     figures = (
-        ("Breakdown value M̄*", _num(breakdown) if breakdown is not None else "no clear effect"),
+        (
+            "Breakdown value M̄*",
+            _num(breakdown)
+            if breakdown is not None
+            else "none: the interval includes no effect at M̄ = 0",
+        ),
         ("Plausible violation", "M̄ = 1 (as large as the largest change before the start)"),
         ("Periods before / after the start", f"{data.get('n_pre', 0) + 1} / {data.get('n_post')}"),
     )
@@ -194,11 +217,11 @@ def sensitivity_view(est: EffectEstimate, *, charts: bool = True) -> Sensitivity
     else:
         figures, svg = _confounding(sens, est, charts)
         table_title, rows = _confounding_rows(sens, est)
-    status = "info" if sens.robust is None else "robust" if sens.robust else "fragile"
+    status, words = verdict(sens, est)
     return SensitivityView(
         label=sens.label,
         status=status,
-        status_words=STATUS_WORDS[sens.robust],
+        status_words=words,
         sentence=_capitalised(sens.sentence.removeprefix("Sensitivity: ")),
         figures=figures,
         table_title=table_title,

@@ -44,7 +44,7 @@ from lodestar.analytics.nouns import count
 from lodestar.analytics.panels import MIN_GROUP_SIZE, prepare_panel
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.analytics.small_groups import FEW_TREATED
-from lodestar.domain.numbers import decimals_for, format_number
+from lodestar.domain.numbers import decimals_for, format_number, p_value_text
 from lodestar.errors import InvalidInput
 
 OnStaggered = Literal["delegate", "refuse"]
@@ -100,7 +100,7 @@ def _small_sample_inference(
                 f"{'it' if n_treated == 1 else 'them'} at the start looks like the program's "
                 f"effect. A placebo test giving the start to the comparison {what} in turn "
                 f"({n_placebos:,} placebos) finds a before/after contrast at least this large "
-                f"with p = {test.p_value:.2f}. "
+                f"with {p_value_text(test.p_value, 2)}. "
                 + _placebo_interval_words(test, interval, confidence)
             ),
             label=", placebo (randomisation) test",
@@ -295,7 +295,7 @@ def estimate_did(
             detail=(
                 f"Joint Wald test that the {len(pre_names)} pre-start event-study coefficients "
                 f"are zero (reference period -1): chi-squared {stat:.2f} on {df} df, "
-                f"p = {p_pre:.3f}. "
+                f"{p_value_text(p_pre)}. "
                 + (
                     "No evidence that participants were already drifting away before the start."
                     if passed
@@ -308,8 +308,9 @@ def estimate_did(
         if not passed:
             warnings.append(
                 f"Before the program started, participants' {info.name} already moved "
-                f"differently from the comparison group (pre-trend test p = {p_pre:.3f} < "
-                f"{PRE_TREND_ALPHA}); treat the estimate as weak evidence."
+                "differently from the comparison group (pre-trend test "
+                f"{p_value_text(p_pre)}, below {PRE_TREND_ALPHA}); treat the estimate as weak "
+                "evidence."
             )
     else:
         pre = Diagnostic(

@@ -62,6 +62,7 @@ from lodestar.analytics.estimators.survival_hazard import (
     proportional_hazards_check,
 )
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
+from lodestar.domain.numbers import p_value_text
 from lodestar.errors import InvalidInput
 
 Direction = Literal["up", "down"]
@@ -258,7 +259,7 @@ def estimate_time_to_productivity(
     if ph_p is not None and ph_p < 0.05:
         warn.append(
             f"The cohorts' ramp curves cross or diverge over time (proportional-hazards test "
-            f"p = {ph_p:.3f}), so the single hazard ratio averages over tenure; compare the "
+            f"{p_value_text(ph_p)}), so the single hazard ratio averages over tenure; compare the "
             "medians and the curves as well."
         )
     censored_share = 1 - float(times["reached"].mean())

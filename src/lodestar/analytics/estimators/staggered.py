@@ -57,6 +57,7 @@ from lodestar.analytics.panels import (
     prepare_panel,
 )
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
+from lodestar.domain.numbers import p_value_text
 from lodestar.errors import InvalidInput
 
 EstMethod = Literal["reg", "dr", "ipw"]
@@ -280,8 +281,8 @@ def effect_from_group_time(
             value=effects.pre_trend_p,
             detail=(
                 f"Joint Wald test that all {effects.pre_trend_df} pre-start event-time effects "
-                f"are zero: chi-squared {effects.pre_trend_stat:.2f}, p = "
-                f"{effects.pre_trend_p:.3f}. "
+                f"are zero: chi-squared {effects.pre_trend_stat:.2f}, "
+                f"{p_value_text(effects.pre_trend_p)}. "
                 + (
                     "No evidence that participants were already drifting away before the start."
                     if passed
@@ -294,9 +295,9 @@ def effect_from_group_time(
         if not passed:
             warnings.append(
                 f"Before the program started, participants' {info.name} already moved "
-                f"differently from the comparison group (pre-trend test p = "
-                f"{effects.pre_trend_p:.3f} < {PRE_TREND_ALPHA}); treat the estimate as weak "
-                "evidence."
+                "differently from the comparison group (pre-trend test "
+                f"{p_value_text(effects.pre_trend_p)}, below {PRE_TREND_ALPHA}); treat the "
+                "estimate as weak evidence."
             )
     diagnostics = [pre]
     n_clusters = None

@@ -19,6 +19,7 @@ from scipy import stats
 from lodestar.analytics.estimators.observational import design_matrix
 from lodestar.analytics.estimators.survival_curves import require_columns, z_value
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
+from lodestar.domain.numbers import p_value_text
 from lodestar.errors import InvalidInput
 
 CITE_COX = (
@@ -46,7 +47,7 @@ def proportional_hazards_check(
         label="Proportional-hazards test (Grambsch & Therneau)",
         passed=p >= 0.05,
         value=p,
-        detail=f"Test of a constant hazard ratio over {over}: p = {p:.3f}.",
+        detail=f"Test of a constant hazard ratio over {over}: {p_value_text(p)}.",
         data=data or {},
     )
 
@@ -130,7 +131,7 @@ def estimate_hazard_ratio(
     if ph_p < 0.05:
         warn.append(
             f"The programme's effect on the hazard seems to change over time (proportional-"
-            f"hazards test p = {ph_p:.3f}), so the single hazard ratio is an average over "
+            f"hazards test {p_value_text(ph_p)}), so the single hazard ratio is an average over "
             "follow-up. Look at the survival curves before quoting it."
         )
     return EffectEstimate(

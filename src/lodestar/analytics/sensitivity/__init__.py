@@ -55,7 +55,12 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
     rm = relative_magnitudes.relative_magnitudes(study, m_bar=M_BAR_GRID, confidence=est.confidence)
     full = honest_did.event_study_from_details(est.details)
     truncated = full is not None and full.n_post > study.n_post
-    robust = None if rm.breakdown is None else rm.breakdown >= PLAUSIBLE_M_BAR
+    # No breakdown value: the robust interval includes zero even at M̄ = 0. That overturns a
+    # headline interval clear of zero (fragile); one that includes zero has nothing to overturn.
+    if rm.breakdown is None:
+        robust = None if est.interval_includes_zero else False
+    else:
+        robust = rm.breakdown >= PLAUSIBLE_M_BAR
     return Sensitivity(
         kind="honest_did",
         label="Sensitivity to trends that differ after the start (honest DiD)",
@@ -71,7 +76,11 @@ def trend_sensitivity(est: EffectEstimate) -> Sensitivity | None:
         benchmark=PLAUSIBLE_M_BAR,
         benchmark_label="the largest change in the trend difference seen before the start",
         sentence=honest_did_sentence(
-            rm, outcome=est.outcome, horizon=study.n_post if truncated else None
+            rm,
+            outcome=est.outcome,
+            horizon=study.n_post if truncated else None,
+            unit=est.unit,
+            headline_includes_zero=est.interval_includes_zero,
         ),
         data={
             "grid": rm.as_table(),
@@ -260,6 +269,6 @@ def add_sensitivity(
         sens = hazard_sensitivity(est, data, covariates=covariates, labels=labels)
     if sens is None:
         return est
-    warning = fragile_result(sens.robust, sens.kind)
+    warning = fragile_result(sens.robust, sens.kind, breakdown=sens.breakdown)
     warnings = est.warnings if warning is None else (*est.warnings, warning)
     return dataclasses.replace(est, sensitivity=sens, warnings=warnings)

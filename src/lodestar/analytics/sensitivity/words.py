@@ -8,6 +8,7 @@ from lodestar.analytics.results import EffectEstimate
 from lodestar.analytics.sensitivity.confounding import CovariateBenchmark
 from lodestar.analytics.sensitivity.hazard import HazardEValue
 from lodestar.analytics.sensitivity.relative_magnitudes import RelativeMagnitudes
+from lodestar.domain.numbers import decimals_for, format_number
 
 __all__ = [
     "confounding_sentence",
@@ -25,9 +26,31 @@ def times(x: float) -> str:
     return f"{x:.1f} times"
 
 
-def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str, horizon: int | None = None) -> str:
+def _span(low: float, high: float, unit: str) -> str:
+    """An interval in the estimate's unit, as the result's own numbers are written:
+    "−1.2 to 4.4 points", "−3 to 12 EUR"."""
+    decimals = decimals_for(low, high, most=6)
+    u = unit.strip()
+    text = f"{format_number(low, decimals)} to {format_number(high, decimals)}"
+    if u in {"%", "pp", "percentage points", "points"}:
+        return f"{text} points"
+    return f"{text} {u}" if u else text
+
+
+def honest_did_sentence(
+    rm: RelativeMagnitudes,
+    *,
+    outcome: str,
+    horizon: int | None = None,
+    unit: str = "",
+    headline_includes_zero: bool = True,
+) -> str:
     """How large a break in parallel trends after the start would overturn the result
-    (``horizon``: the bounds cover only the first that many periods after the start)."""
+    (``horizon``: the bounds cover only the first that many periods after the start).
+
+    When the trend-robust interval includes zero even at M̄ = 0 but the headline interval
+    (``headline_includes_zero`` False) does not, the sentence names the robust interval and its
+    numbers, so it never reads as if it spoke of the headline one."""
     m = rm.breakdown
     what = (
         f"the effect over the first {horizon} periods after the start"
@@ -35,9 +58,28 @@ def honest_did_sentence(rm: RelativeMagnitudes, *, outcome: str, horizon: int | 
         else "the conclusion"
     )
     if m is None:
+        if headline_includes_zero:
+            return (
+                "Sensitivity: the estimate's confidence interval already includes no effect, so "
+                "there is no conclusion for a difference in trends after the start to overturn."
+            )
+        level = f"{rm.confidence:.0%}"
+        over = (
+            f"the first {horizon} periods after the start"
+            if horizon is not None
+            else "the periods after the start"
+        )
+        smallest, low, high = min(zip(rm.m_bar, rm.ci_low, rm.ci_high, strict=True))
+        at = (
+            "even with no break in trends after the start (M̄ = 0)"
+            if smallest == 0
+            else f"already at M̄ = {smallest:g}"
+        )
         return (
-            "Sensitivity: the interval already includes no effect, so there is no conclusion "
-            "for a difference in trends after the start to overturn."
+            "Sensitivity: allowing for differences in trends (honest DiD), the robust "
+            f"{level} interval for the average effect over {over} is "
+            f"{_span(low, high, unit)} {at}; it includes no effect, so on this check the "
+            "effect is not clear of zero and the result is fragile."
         )
     if math.isinf(m):
         return (
