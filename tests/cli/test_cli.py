@@ -208,7 +208,8 @@ def test_impact_prints_the_whole_sensitivity_view(cli):
     out = run.output
     section = out[out.index("How robust is it?") :]
     assert re.match(
-        r"How robust is it\? (Holds under a plausible violation|Fragile|No clear effect to overturn|Not judged: no measured factor to compare with)",
+        r"How robust is it\? (Holds under a plausible violation|Fragile|No clear effect to "
+        r"overturn|Not judged: no measured factor to compare with)",
         section,
     )
     assert "Breakdown value M̄*: " in section

@@ -183,7 +183,8 @@ def test_sensitivity_is_shown_beside_the_estimate(client_as, program_ids, code, 
     assert kind in words
     assert "<svg" in robust and 'role="img"' in robust
     assert re.search(
-        r"(Holds under a plausible violation|Fragile|No clear effect to overturn|Not judged: no measured factor to compare with)",
+        r"(Holds under a plausible violation|Fragile|No clear effect to overturn"
+        r"|Not judged: no measured factor to compare with)",
         words,
     )
     assert "<details" in robust and "<table>" in robust  # the chart's numbers, as a table

@@ -5,7 +5,6 @@ windows, and the honest-DiD sensitivity; inline SVG, cached on their data like t
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any

@@ -252,9 +252,7 @@ def test_time_to_productivity_refuses_a_source_with_period_numbers(db, actors, t
     assert db.scalar(select(func.count()).select_from(ImpactResult)) == before
 
 
-def test_nan_infinite_values_and_rows_without_period_are_left_out_and_counted(
-    db, actors, tmp_path
-):
+def test_nan_infinite_values_and_rows_without_period_are_left_out_and_counted(db, actors, tmp_path):
     ACTOR[:] = [actors["ld"]]
     program, _ = staggered_program(db)
     frame = kpi_frame(db, program.kpi_id)

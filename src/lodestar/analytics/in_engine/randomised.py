@@ -43,10 +43,10 @@ from lodestar.analytics.estimators.randomised import (
     randomised_result,
 )
 from lodestar.analytics.evidence import FEW_CLUSTERS
+from lodestar.analytics.in_engine.queries import finite_rows
 from lodestar.analytics.panels import MIN_GROUP_SIZE
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
-from lodestar.analytics.in_engine.queries import finite_rows
 
 
 @dataclass(frozen=True)

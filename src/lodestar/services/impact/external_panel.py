@@ -86,11 +86,15 @@ def external_rows(
     units = ibis.memtable(_keyed(pd.DataFrame({"unit_id": ids}), codes, by_code))
     value = table[mapping.value]
     mine = table.inner_join(units, table[mapping.subject] == units[key])
-    counted = mine.aggregate(
-        rows=mine.count(),
-        no_period=mine[mapping.period].isnull().sum(),
-        not_number=ibis.ifelse(nonfinite(mine[mapping.value]), 1, 0).sum(),
-    ).to_pandas().iloc[0]
+    counted = (
+        mine.aggregate(
+            rows=mine.count(),
+            no_period=mine[mapping.period].isnull().sum(),
+            not_number=ibis.ifelse(nonfinite(mine[mapping.value]), 1, 0).sum(),
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     seen = mine.filter(
         mine[mapping.value].notnull()
         & mine[mapping.period].notnull()
