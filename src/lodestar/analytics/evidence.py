@@ -51,6 +51,7 @@ set of weights (Kish 1965), for the overlap rule.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -245,7 +246,7 @@ def _finite(*values: object) -> bool:
     """Whether every value is a finite number: a stored result read back can hold None (a
     NaN that the database kept as NULL) where a number was, and is then graded, not a 500."""
     return all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values
+        isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) for v in values
     )
 
 
