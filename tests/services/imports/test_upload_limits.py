@@ -299,3 +299,25 @@ def test_two_unreadable_dates_are_not_taken_for_the_same_period(db, actors):
     savepoint.rollback()
     reasons = [p.reason for p in caught.value.report.problems]
     assert len(reasons) == 3 and not any("repeats line" in r for r in reasons), reasons
+
+
+def test_a_file_with_carriage_return_line_endings_is_read(db, actors, load):
+    """Lines ended by a lone CR (old Mac exports) read 'new-line character seen in unquoted
+    field - do you need to open the file in universal-newline mode?'."""
+    kpi, who = _employee_kpi(db), someone(db)
+    data = f"subject,kpi,period,value\r{who},{kpi},2025-01-06,1.5\r{who},{kpi},2025-01-13,2\r"
+    report = load("kpis", data.encode(), "cr.csv", dry_run=True)
+    assert report.ok and report.rows == 2, report.problems
+
+
+def test_a_cell_beyond_the_readers_limit_is_refused_with_what_to_check(db, actors):
+    kpi = _employee_kpi(db)
+    data = csv_bytes("subject,kpi,period,value", f"{'A' * 10_000_000},{kpi},2025-01-06,1")
+    savepoint = db.begin_nested()
+    with pytest.raises(ImportRejected) as caught:
+        import_file(db, actors["ld"], "kpis", data, "open-quote.csv", dry_run=True)
+    savepoint.rollback()
+    message = caught.value.message
+    assert "characters, far more than any column of an import holds" in message, message
+    assert "check the quotes, then import the file again" in message
+    assert "Nothing was imported." in message and "Error" not in message

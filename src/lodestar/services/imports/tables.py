@@ -130,6 +130,8 @@ def _read_csv(
     body = guards.utf8_text(data, report) if data.startswith(guards.UTF16_BOMS) else data
     if body.startswith(guards.UTF8_BOM):
         body = body[3:]
+    if b"\r" in body and b"\n" not in body:  # lines ended by a lone carriage return (old Macs)
+        body = body.replace(b"\r", b"\n")
     first = guards.header_line(body, report, layout.header)
     guards.not_utf8(first, report)
     names = next(csv.reader([first.decode("utf-8")]), [])
@@ -179,30 +181,47 @@ def _read_csv_slowly(data: bytes, header: list[str], report: ImportReport) -> Ro
     """The exact path: the csv module, which knows the line each row starts on."""
     text = data.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader, None)
     cells: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
     width = len(header)
-    start = reader.line_num + 1
-    for row in reader:
-        line = start
+    try:
+        next(reader, None)
         start = reader.line_num + 1
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != width:
-            report.add(
-                line,
-                "(row)",
-                ",".join(row)[:200],
-                f"This row has {len(row):,} cells but the header has {width}. Check for a "
-                "missing or extra comma, or quote values that contain commas.",
-            )
-            continue
-        lines.append(line)
-        for i, value in enumerate(row):
-            cells[i].append(value.strip())
+        for row in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != width:
+                report.add(
+                    line,
+                    "(row)",
+                    ",".join(row)[:200],
+                    f"This row has {len(row):,} cells but the header has {width}. Check for a "
+                    "missing or extra comma, or quote values that contain commas.",
+                )
+                continue
+            lines.append(line)
+            for i, value in enumerate(row):
+                cells[i].append(value.strip())
+    except csv.Error as exc:
+        raise reject(report, reader.line_num, "(file)", "", _unreadable(exc)) from None
     columns = {name: pa.array(cells[i], pa.string()) for i, name in enumerate(header)}
     return Rows(columns, np.asarray(lines, dtype=np.int64))
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """What to do about a line Python's CSV reader gives up on."""
+    if "field larger than field limit" in str(exc):
+        return (
+            f"A cell here is longer than {csv.field_size_limit():,} characters, far more than "
+            "any column of an import holds. Often a quote is not closed, so one cell runs on "
+            "to the end of the file: check the quotes, then import the file again."
+        )
+    return (
+        f"This line could not be read as CSV ({exc}). Check its quotes and line endings, save "
+        "the file again as CSV (UTF-8), then import it again."
+    )
 
 
 # --- XLSX -------------------------------------------------------------------------------
