@@ -48,6 +48,7 @@ from lodestar.analytics.estimators.weighting import (
     _overlap_summary,
     balance_table,
 )
+from lodestar.analytics.data_checks import check_varies
 from lodestar.analytics.evidence import MIN_ESS_SHARE, poor_overlap
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
@@ -172,6 +173,8 @@ def estimate_selection_on_observables(
             f"The trimming band {trim!r} is not valid. Give two chances between 0 and 1 with "
             "the lower one first, e.g. (0.01, 0.99), or None for no trimming."
         )
+    # A flat outcome gives an "effect" of rounding noise with a standard error to match.
+    check_varies(data[outcome], outcome)
     frame = data[[outcome, treatment, *covariates]].dropna()
     n_dropped_missing = len(data) - len(frame)
     d_all = frame[treatment].astype(float).to_numpy()
