@@ -182,7 +182,10 @@ def estimate_time_varying_hazard_ratio(
         [ever[["stop", "event", "treated"]], numeric_covariates(first_rows, covariates)], axis=1
     )
     cph, _ = fit_quietly(lambda: CoxPHFitter().fit(static, duration_col="stop", event_col="event"))
-    naive = cox_numbers(cph.params_, cph.standard_errors_, "treated", confidence)
+    try:
+        ever_hr = f"{cox_numbers(cph.params_, cph.standard_errors_, 'treated', confidence)[2]:.2f}"
+    except InvalidInput:  # for the diagnostic's wording only: the estimate stands without it
+        ever_hr = "no usable value"
     switched = rows.groupby("unit", sort=False)["treated"].agg(["min", "max"])
     n_later = int(((switched["min"] == 0) & (switched["max"] == 1)).sum())
     ever_treated = switched.index[switched["max"] == 1]
@@ -197,7 +200,7 @@ def estimate_time_varying_hazard_ratio(
         detail=(
             f"{n_later} of {n_treated} treated {noun} began treatment after their follow-up "
             f"started ({immortal:,.0f} units of time before it). Treatment enters here at the "
-            f"time it began; an 'ever treated' model would give a hazard ratio of {naive[2]:.2f}."
+            f"time it began; an 'ever treated' model would give a hazard ratio of {ever_hr}."
         ),
         data={"treated_later": n_later, "immortal_time": immortal},
     )
