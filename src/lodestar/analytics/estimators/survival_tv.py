@@ -183,9 +183,12 @@ def estimate_time_varying_hazard_ratio(
     )
     cph, _ = fit_quietly(lambda: CoxPHFitter().fit(static, duration_col="stop", event_col="event"))
     try:
-        ever_hr = f"{cox_numbers(cph.params_, cph.standard_errors_, 'treated', confidence)[2]:.2f}"
-    except InvalidInput:  # for the diagnostic's wording only: the estimate stands without it
-        ever_hr = "no usable value"
+        naive: tuple[float, ...] | None = cox_numbers(
+            cph.params_, cph.standard_errors_, "treated", confidence
+        )
+    except InvalidInput:  # for the diagnostic only: the estimate stands without it
+        naive = None
+    ever_hr = f"{naive[2]:.2f}" if naive else "no usable value"
     switched = rows.groupby("unit", sort=False)["treated"].agg(["min", "max"])
     n_later = int(((switched["min"] == 0) & (switched["max"] == 1)).sum())
     ever_treated = switched.index[switched["max"] == 1]
@@ -235,8 +238,8 @@ def estimate_time_varying_hazard_ratio(
             "n_intervals": len(rows),
             "n_units": len(per_unit),
             "n_events": n_events,
-            "ever_treated_hazard_ratio": naive[2],
-            "ever_treated_ci": [naive[3], naive[4]],
+            "ever_treated_hazard_ratio": naive[2] if naive else None,
+            "ever_treated_ci": [naive[3], naive[4]] if naive else None,
             "ever_treated_note": f"{IMMORTAL_TIME}; not causal.",
         },
     )
