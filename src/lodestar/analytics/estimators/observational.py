@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lodestar.analytics.data_checks import check_varies
 from lodestar.analytics.estimators.weighting import (
     SMD_THRESHOLD,
     _aipw_ate,
@@ -48,7 +49,6 @@ from lodestar.analytics.estimators.weighting import (
     _overlap_summary,
     balance_table,
 )
-from lodestar.analytics.data_checks import check_varies
 from lodestar.analytics.evidence import MIN_ESS_SHARE, poor_overlap
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput

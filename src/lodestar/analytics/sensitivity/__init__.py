@@ -238,14 +238,14 @@ def add_sensitivity(
     if not est.causal or not (math.isfinite(est.estimate) and math.isfinite(est.se)):
         return est
     try:
-        sens = _sensitivity(est, data, outcome, treatment, covariates, categorical, labels, randomised)
+        sens = _sensitivity(
+            est, data, outcome, treatment, covariates, categorical, labels, randomised
+        )
     except (ArithmeticError, ValueError) as exc:
         # An extreme or degenerate outcome (a value of 1e15, an exactly fitted covariate) can
         # overflow a figure of the sensitivity analysis; the estimate itself stands, so it is
         # returned without that figure and says why instead of failing the whole run.
-        return dataclasses.replace(
-            est, warnings=(*est.warnings, sensitivity_dropped(exc))
-        )
+        return dataclasses.replace(est, warnings=(*est.warnings, sensitivity_dropped(exc)))
     if sens is None:
         return est
     warning = fragile_result(sens.robust, sens.kind)
