@@ -205,3 +205,25 @@ def test_fragile_when_the_robust_interval_at_zero_includes_no_effect() -> None:
     warning = fragile_result(False, "honest_did", breakdown=None)
     assert warning is not None and "even with no break in trends" in warning
     assert fragile_result(None, "honest_did", breakdown=None) is None
+
+
+def test_an_overflowing_sensitivity_figure_is_dropped_with_a_warning() -> None:
+    """An estimate of 1e15 KPI units (an outlier in every participant's values) overflows the
+    E-value's risk ratio: the result stands without the figure, says why, and is not strong."""
+    est, data = _observational(3, confounder=0.0)
+    huge = dataclass_replace(
+        est, estimate=1e15, se=0.5, ci_low=1e15 - 1, ci_high=1e15 + 1, sensitivity=None
+    )
+    out = add_sensitivity(
+        huge, data, outcome="kpi", treatment="took_part", covariates=["tenure", "rating"]
+    )
+    assert out.sensitivity is None and out.estimate == 1e15
+    assert any("sensitivity analysis could not be computed" in w for w in out.warnings)
+    assert out.evidence != "strong"
+
+
+def test_a_covariate_explaining_all_of_the_outcome_caps_the_bound() -> None:
+    """A partial R² of 1 with the outcome (a flat or exactly fitted outcome) used to divide by
+    zero; the confounder's partial R² cannot exceed 1."""
+    r2dz, r2yz = confounder_bounds(0.1, 1.0)
+    assert r2yz == 1.0 and 0 < r2dz < 1

@@ -184,3 +184,15 @@ def test_a_warning_from_the_proportional_hazards_check_is_reported_not_hidden(
     )
     notes = [w for w in result.warnings if "numerical problem" in w]
     assert len(notes) == 1 and "overflow encountered in exp" in notes[0]
+
+
+def test_one_participant_who_never_leaves_is_refused_not_overflowed() -> None:
+    """A hazard ratio driven to zero by one trained person with no event used to overflow
+    exp() in the interval (a 500); it is refused with what to do."""
+    data = simulate_immortal_time(300, seed=2)
+    trained = data.index[data["trained_on"].notna()]
+    data.loc[trained[1:], "trained_on"] = pd.NaT
+    data.loc[trained[0], "exit_date"] = pd.NaT
+    for model in ("time_varying", "ever_trained"):
+        with pytest.raises(InvalidInput, match="no usable hazard ratio"):
+            estimate_retention(data, end_of_follow_up=END, model=model)  # type: ignore[arg-type]

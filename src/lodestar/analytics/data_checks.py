@@ -31,6 +31,7 @@ __all__ = [
     "check_periods",
     "check_varies",
     "drop_incomplete",
+    "is_flat",
 ]
 
 #: An outcome whose spread is below this share of its typical size carries no information.
@@ -117,13 +118,24 @@ def check_finite(data: pd.DataFrame, columns: Sequence[str], role: str) -> None:
             )
 
 
+def is_flat(values: np.ndarray) -> bool:
+    """True when the finite ``values`` (at least one) are all the same or differ only by
+    rounding: their spread is at most ``RELATIVE_SPREAD_FLOOR`` of their size (of 1 for values
+    smaller than 1), so 0.25 plus noise of 1e-13 is flat, but 0.25 against 0.2500001 is not."""
+    y = np.asarray(values, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return False
+    scale = max(float(np.abs(y).max()), 1.0)
+    return y.size < 2 or float(np.ptp(y)) <= RELATIVE_SPREAD_FLOOR * scale
+
+
 def check_varies(values: pd.Series, column: str, role: str = "outcome") -> None:
     """Refuse a column whose observed values are all the same (or differ only by rounding)."""
     y = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=np.float64)
     if y.size == 0:
         return
-    scale = max(float(np.abs(y).max()), 1.0)
-    if y.size < 2 or float(np.ptp(y)) <= RELATIVE_SPREAD_FLOOR * scale:
+    if is_flat(y):
         raise InvalidInput(
             f"The {role} column {column!r} has the same value ({y[0]:g}) on every row, so it "
             "carries no information about what the program changed. Check that the right "

@@ -246,6 +246,13 @@ def _group_time_numpy(
                 matrix[sl, col] += w * v
 
     valid = ~np.isnan(att)
+    if not (post & valid).any():
+        raise InvalidInput(
+            "No participant has an outcome value after their start (with a value before it "
+            "and someone to compare with in both periods), so there is no after to compare: "
+            "the effect cannot be estimated. Load the outcome for the periods after the "
+            "participants' start dates and try again."
+        )
     if not valid.all():
         notes.append(
             f"{int((~valid).sum())} cohort-period cells had nobody to compare with and were "

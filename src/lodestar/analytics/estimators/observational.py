@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lodestar.analytics.data_checks import check_varies
 from lodestar.analytics.estimators.weighting import (
     SMD_THRESHOLD,
     _aipw_ate,
@@ -172,6 +173,8 @@ def estimate_selection_on_observables(
             f"The trimming band {trim!r} is not valid. Give two chances between 0 and 1 with "
             "the lower one first, e.g. (0.01, 0.99), or None for no trimming."
         )
+    # A flat outcome gives an "effect" of rounding noise with a standard error to match.
+    check_varies(data[outcome], outcome)
     frame = data[[outcome, treatment, *covariates]].dropna()
     n_dropped_missing = len(data) - len(frame)
     d_all = frame[treatment].astype(float).to_numpy()

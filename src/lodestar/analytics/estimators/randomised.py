@@ -37,6 +37,7 @@ from lodestar.analytics.checks import (
     covariate_matrix,
     require_columns,
 )
+from lodestar.analytics.data_checks import check_varies
 from lodestar.analytics.evidence import FEW_CLUSTERS, warnings_for
 from lodestar.analytics.randomisation import RandomisationInference, randomisation_inference
 from lodestar.analytics.results import Diagnostic, EffectEstimate, OutcomeInfo
@@ -170,6 +171,8 @@ def estimate_randomised(
     require_columns(data, [outcome, treatment, pre_outcome, cluster, *covariates, *strata])
     if not 0.5 < confidence < 1:
         raise InvalidInput(f"The confidence level must lie between 0.5 and 1; got {confidence}.")
+    # A flat outcome gives an "effect" of rounding noise with a standard error to match.
+    check_varies(data[outcome], outcome)
     t_all = binary_treatment(data, treatment)
     attrition = _attrition(data, outcome, t_all)
 

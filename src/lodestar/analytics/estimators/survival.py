@@ -151,7 +151,7 @@ def estimate_retention(
     cph, notes_static = fit_quietly(
         lambda: CoxPHFitter().fit(static, duration_col="stop", event_col="left")
     )
-    naive = cox_numbers(cph.params_, cph.standard_errors_, "trained", confidence)
+    naive = _other_model(cph, model == "ever_trained", confidence)
 
     tv_frame = pd.concat([episodes[["person", "start", "stop", "left", "trained"]], cov], axis=1)
     ctv, notes_tv = fit_quietly(
@@ -159,11 +159,18 @@ def estimate_retention(
             tv_frame, id_col="person", event_col="left", start_col="start", stop_col="stop"
         )
     )
-    tv = cox_numbers(ctv.params_, ctv.standard_errors_, "trained", confidence)
+    tv = _other_model(ctv, model == "time_varying", confidence)
 
     warn: list[str] = []
+    for numbers, name in ((naive, "'ever trained'"), (tv, "time-varying")):
+        if numbers is None:
+            warn.append(
+                f"The {name} model, shown only for comparison, gave no usable hazard ratio "
+                "(a group with too few people or leavers), so it is left out."
+            )
     n_after = int(immortal.value or 0)
     if model == "ever_trained":
+        assert naive is not None  # the headline model refuses rather than return None
         b, s, hr, lo, hi, p = naive
         causal = n_after == 0
         method, label, citation = (
@@ -172,7 +179,7 @@ def estimate_retention(
             CITE_COX,
         )
         warn += notes_static
-        if n_after:
+        if n_after and tv is not None:
             warn.append(
                 f"This 'ever trained' model counts {n_after} people as trained from the day "
                 "they were hired although they were trained later, so the time they had to stay "
@@ -192,6 +199,7 @@ def estimate_retention(
             data=immortal.data,
         )
     else:
+        assert tv is not None  # the headline model refuses rather than return None
         b, s, hr, lo, hi, p = tv
         causal = True
         method, label, citation = (
@@ -241,10 +249,10 @@ def estimate_retention(
         details={
             "log_hazard_ratio": b,
             "se_note": "se is the standard error of the log hazard ratio",
-            "time_varying_hazard_ratio": tv[2],
-            "time_varying_ci": [tv[3], tv[4]],
-            "ever_trained_hazard_ratio": naive[2],
-            "ever_trained_ci": [naive[3], naive[4]],
+            "time_varying_hazard_ratio": tv[2] if tv else None,
+            "time_varying_ci": [tv[3], tv[4]] if tv else None,
+            "ever_trained_hazard_ratio": naive[2] if naive else None,
+            "ever_trained_ci": [naive[3], naive[4]] if naive else None,
             "ever_trained_note": (
                 "The 'ever trained' comparison suffers from immortal-time bias and is not causal."
             ),
@@ -264,6 +272,20 @@ def estimate_retention(
             **_prevented(person_time(episodes), hr, lo, hi),
         },
     )
+
+
+def _other_model(
+    fitted: Any, headline: bool, confidence: float
+) -> tuple[float, float, float, float, float, float] | None:
+    """The "trained" coefficient's numbers of one of the two models: the headline model's
+    refusal stands, the other model (shown for comparison only) is None when it has no usable
+    hazard ratio."""
+    try:
+        return cox_numbers(fitted.params_, fitted.standard_errors_, "trained", confidence)
+    except InvalidInput:
+        if headline:
+            raise
+        return None
 
 
 def _prevented(time: dict[str, float], hr: float, lo: float, hi: float) -> dict[str, Any]:

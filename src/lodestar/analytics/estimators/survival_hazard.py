@@ -33,8 +33,22 @@ def cox_numbers(
 ) -> tuple[float, float, float, float, float, float]:
     b, s = float(params[name]), float(se[name])
     z = z_value(confidence)
+    try:
+        if not (math.isfinite(b) and math.isfinite(s) and s > 0):
+            raise OverflowError
+        hr, low, high = math.exp(b), math.exp(b - z * s), math.exp(b + z * s)
+    except OverflowError:
+        # A group with (almost) no events or too few people drives the coefficient or its
+        # standard error towards infinity: the hazard ratio has no usable bound.
+        raise InvalidInput(
+            "The hazard model gives no usable hazard ratio for the program (log hazard ratio "
+            f"{b:.3g} with standard error {s:.3g}): this happens when a group is very small or "
+            "has (almost) no events in the follow-up. Add participants or follow-up time so "
+            "each group has several events, then estimate again.",
+            details={"log_hazard_ratio": b if math.isfinite(b) else None},
+        ) from None
     p = float(2 * stats.norm.sf(abs(b / s)))
-    return b, s, math.exp(b), math.exp(b - z * s), math.exp(b + z * s), p
+    return b, s, hr, low, high, p
 
 
 def proportional_hazards_check(

@@ -182,7 +182,13 @@ def estimate_time_varying_hazard_ratio(
         [ever[["stop", "event", "treated"]], numeric_covariates(first_rows, covariates)], axis=1
     )
     cph, _ = fit_quietly(lambda: CoxPHFitter().fit(static, duration_col="stop", event_col="event"))
-    naive = cox_numbers(cph.params_, cph.standard_errors_, "treated", confidence)
+    try:
+        naive: tuple[float, ...] | None = cox_numbers(
+            cph.params_, cph.standard_errors_, "treated", confidence
+        )
+    except InvalidInput:  # for the diagnostic only: the estimate stands without it
+        naive = None
+    ever_hr = f"{naive[2]:.2f}" if naive else "no usable value"
     switched = rows.groupby("unit", sort=False)["treated"].agg(["min", "max"])
     n_later = int(((switched["min"] == 0) & (switched["max"] == 1)).sum())
     ever_treated = switched.index[switched["max"] == 1]
@@ -197,7 +203,7 @@ def estimate_time_varying_hazard_ratio(
         detail=(
             f"{n_later} of {n_treated} treated {noun} began treatment after their follow-up "
             f"started ({immortal:,.0f} units of time before it). Treatment enters here at the "
-            f"time it began; an 'ever treated' model would give a hazard ratio of {naive[2]:.2f}."
+            f"time it began; an 'ever treated' model would give a hazard ratio of {ever_hr}."
         ),
         data={"treated_later": n_later, "immortal_time": immortal},
     )
@@ -232,8 +238,8 @@ def estimate_time_varying_hazard_ratio(
             "n_intervals": len(rows),
             "n_units": len(per_unit),
             "n_events": n_events,
-            "ever_treated_hazard_ratio": naive[2],
-            "ever_treated_ci": [naive[3], naive[4]],
+            "ever_treated_hazard_ratio": naive[2] if naive else None,
+            "ever_treated_ci": [naive[3], naive[4]] if naive else None,
             "ever_treated_note": f"{IMMORTAL_TIME}; not causal.",
         },
     )

@@ -246,6 +246,46 @@ def add_sensitivity(
     """
     if not est.causal or not (math.isfinite(est.estimate) and math.isfinite(est.se)):
         return est
+    try:
+        sens = _sensitivity(
+            est, data, outcome, treatment, covariates, categorical, labels, randomised
+        )
+    except (ArithmeticError, ValueError) as exc:
+        # An extreme or degenerate outcome (a value of 1e15, an exactly fitted covariate) can
+        # overflow a figure of the sensitivity analysis; the estimate itself stands, so it is
+        # returned without that figure and says why instead of failing the whole run.
+        return dataclasses.replace(est, warnings=(*est.warnings, sensitivity_dropped(exc)))
+    if sens is None:
+        return est
+    warning = fragile_result(sens.robust, sens.kind, breakdown=sens.breakdown)
+    warnings = est.warnings if warning is None else (*est.warnings, warning)
+    return dataclasses.replace(est, sensitivity=sens, warnings=warnings)
+
+
+def sensitivity_dropped(exc: BaseException) -> str:
+    """The warning for a sensitivity analysis that could not be computed."""
+    why = (
+        "a figure overflowed (the outcome has values too extreme for it)"
+        if isinstance(exc, OverflowError)
+        else "the outcome is too extreme or too exactly explained by a covariate for it"
+    )
+    return (
+        f"The sensitivity analysis could not be computed because {why}, so it is not shown: "
+        "how robust this result is to an unmeasured factor is unknown. Check the outcome for "
+        "extreme values (for example a unit error) and estimate again."
+    )
+
+
+def _sensitivity(
+    est: EffectEstimate,
+    data: pd.DataFrame | None,
+    outcome: str | None,
+    treatment: str | None,
+    covariates: Sequence[str],
+    categorical: Sequence[str],
+    labels: Mapping[str, str] | None,
+    randomised: bool,
+) -> Sensitivity | None:
     sens: Sensitivity | None = None
     if est.design in ("did", "staggered"):
         sens = trend_sensitivity(est)
@@ -267,8 +307,4 @@ def add_sensitivity(
         )
     elif est.design == "survival" and not randomised:
         sens = hazard_sensitivity(est, data, covariates=covariates, labels=labels)
-    if sens is None:
-        return est
-    warning = fragile_result(sens.robust, sens.kind, breakdown=sens.breakdown)
-    warnings = est.warnings if warning is None else (*est.warnings, warning)
-    return dataclasses.replace(est, sensitivity=sens, warnings=warnings)
+    return sens

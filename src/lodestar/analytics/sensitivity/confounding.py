@@ -143,6 +143,10 @@ def confounder_bounds(r2dxj_x: float, r2yxj_dx: float, k: float = 1.0) -> tuple[
     eta = k * r2dxj_x**2 / ((1 - k * r2dxj_x) * (1 - r2dxj_x))
     if r2dz >= 1 or eta >= 1:
         raise InvalidInput("A confounder that strong is impossible; use a smaller multiple k.")
+    if r2yxj_dx >= 1:
+        # The covariate explains all of the outcome left over (a flat or exactly fitted
+        # outcome): the formula's limit is infinite, and a partial R² cannot exceed 1.
+        return float(r2dz), 1.0
     r2yz = ((math.sqrt(k) + math.sqrt(eta)) / math.sqrt(1 - eta)) ** 2 * (r2yxj_dx / (1 - r2yxj_dx))
     return float(r2dz), float(min(r2yz, 1.0))
 

@@ -66,8 +66,7 @@ def panel_choice(choice: DesignChoice, program_name: str) -> PanelDesignChoice:
 def person_level(panel: ProgramPanel) -> pd.DataFrame:
     """One row per person observed both before and after the program's first start: the
     means of their KPI values before and after it."""
-    first_treat = panel.people["first_treat"].to_numpy()
-    start_t = int(first_treat[first_treat > 0].min())
+    start_t = _first_start(panel)
     seen = ~np.isnan(panel.values)
     filled = np.where(seen, panel.values, 0.0)
     split = start_t - 1  # columns before the start (t is 1-based)
@@ -77,6 +76,42 @@ def person_level(panel: ProgramPanel) -> pd.DataFrame:
     people["pre_mean"] = filled[keep, :split].sum(axis=1) / n_pre[keep]
     people["post_mean"] = filled[keep, split:].sum(axis=1) / n_post[keep]
     return person_columns(people, panel.periods[0])
+
+
+def _first_start(panel: ProgramPanel) -> int:
+    """The period number (from 1) of the program's first start, or a refusal naming why there
+    is no before and after to compare: no participant with values, or a first start at or
+    before the first period loaded, or after the last."""
+    first_treat = panel.people["first_treat"].to_numpy()
+    started = first_treat[first_treat > 0]
+    kpi, program = panel.kpi.name, panel.program.name
+    if started.size == 0:
+        raise InvalidInput(
+            f"None of the participants of program '{program}' has observations of '{kpi}' "
+            "(or a start date), so there is nobody whose KPI can be compared before and after "
+            "the program. Import the participants' KPI history (lodestar import kpis) and "
+            "check their start dates, then try again."
+        )
+    start_t = int(started.min())
+    first_day = pd.Timestamp(panel.periods[0]).date()
+    last_day = pd.Timestamp(panel.periods[-1]).date()
+    starts = panel.people["start_date"].to_numpy()[first_treat == start_t]
+    first_start = pd.Timestamp(starts.min()).date()
+    if start_t == 1:
+        raise InvalidInput(
+            f"'{kpi}' has no observations before program '{program}' started: the first "
+            f"participants started on {first_start} and the loaded values begin on "
+            f"{first_day}, so there is no before to compare with. Import at least two periods "
+            "of the KPI from before the start and try again."
+        )
+    if start_t > len(panel.periods):
+        raise InvalidInput(
+            f"'{kpi}' has no observations after program '{program}' started: the first "
+            f"participants started on {first_start} and the loaded values end on {last_day}, "
+            "so there is no after to compare with. Import the KPI's values for the periods "
+            "after the start (or check the enrolments' start dates) and try again."
+        )
+    return start_t
 
 
 def person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFrame:
@@ -101,6 +136,7 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
 
     choice = choose_for_panel(panel, design)
     chosen = choice.design
+    refuse_flat(panel)
     info = OutcomeInfo(
         name=panel.kpi.name,
         unit=panel.kpi.unit,
@@ -119,12 +155,35 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
             info=info,
         )
         headline = add_sensitivity(headline)  # honest-DiD bounds on the event study
-        people = person_level(panel)
-        naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
+        try:
+            people = person_level(panel)
+            naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
+        except (InvalidInput, ArithmeticError) as exc:
+            # The naive contrast is only shown beside the headline: without it the result
+            # still stands, so it is left out with the reason rather than failing the run.
+            reason = exc.message if isinstance(exc, InvalidInput) else "a figure overflowed"
+            return program_analysis(
+                choice, without_naive(headline, reason), None, headline.n_treated
+            )
         return program_analysis(choice, headline, naive, headline.n_treated)
     people = person_level(panel)
     if chosen == "randomised":
         pilot = people[people["group"].isin(["participant", "comparison"])]
+        if not pilot["group"].eq("participant").any():
+            raise InvalidInput(
+                f"None of the participants of program '{panel.program.name}' has observations "
+                f"of '{panel.kpi.name}' both before and after the program's first start, so "
+                "there is no pilot group to compare. Import the participants' KPI values from "
+                "before and after the start (or check their start dates) and try again."
+            )
+        if not pilot["group"].eq("comparison").any():
+            raise InvalidInput(
+                f"Program '{panel.program.name}' is analysed as a randomised pilot, but nobody "
+                "in its comparison group has observations of "
+                f"'{panel.kpi.name}' both before and after the start, so there is no "
+                "comparison group. Enrol the people the lottery left out as the comparison "
+                "group (and import their KPI history), or choose another design, and try again."
+            )
         by_team = panel.program.assigned_by == "team" and panel.kpi.grain == "employee"
         headline = estimate_randomised(
             pilot,
@@ -139,6 +198,33 @@ def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -
         )
         return program_analysis(choice, headline, None, headline.n_treated)
     return analyse_selection(choice, people, info, panel.program.name)
+
+
+def refuse_flat(panel: ProgramPanel) -> None:
+    """Refuse a KPI with one value on every row (or differing only by rounding): every
+    estimator would return an effect of zero, or of rounding noise, with a standard error to
+    match, which reads as a precise result when the data say nothing."""
+    from lodestar.analytics.data_checks import is_flat
+
+    values = panel.values[~np.isnan(panel.values)]
+    if values.size and is_flat(values):
+        raise InvalidInput(
+            f"'{panel.kpi.name}' has the same value ({float(values[0]):g}) for everyone in "
+            f"every period loaded for program '{panel.program.name}' (or differs only by "
+            "rounding), so it carries no information about what the program changed. Check "
+            "that the program is linked to the right KPI and that its values were imported "
+            "correctly (lodestar import kpis), then try again."
+        )
+
+
+def without_naive(headline: EffectEstimate, reason: str) -> EffectEstimate:
+    """``headline`` with a warning that the naive comparison was left out, and why."""
+    warning = (
+        "The naive comparison (participants against everyone else, unadjusted) could not be "
+        f"computed, so it is not shown: {reason.rstrip('.')}. The estimate above does not "
+        "depend on it."
+    )
+    return replace(headline, warnings=(*headline.warnings, warning))
 
 
 def analyse_selection(
@@ -172,7 +258,10 @@ def analyse_selection(
             "tenure_years": "tenure",
         },
     )
-    naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
+    try:
+        naive = estimate_naive(people, outcome="post_mean", treatment="participant", info=info)
+    except ArithmeticError:
+        naive, headline = None, without_naive(headline, "a figure overflowed")
     return program_analysis(choice, headline, naive, int(np.sum(people["participant"])))
 
 

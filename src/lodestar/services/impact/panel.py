@@ -125,7 +125,7 @@ def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
     at = _positions(people["unit_id"].to_numpy(), rows.subject)
     mine = at >= 0
     everyone = bool(mine.all())  # the usual case: no copies needed
-    if not everyone and not mine.any():
+    if not mine.any():  # also a KPI with no observations at all
         raise InvalidInput(
             f"There are no observations of '{kpi.name}' for the people in program "
             f"'{program.name}'. Import the KPI's history (lodestar import kpis) and try again."

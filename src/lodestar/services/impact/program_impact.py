@@ -6,6 +6,7 @@ the stored results; employees see none (results are about groups of colleagues).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -257,6 +258,7 @@ def _store(
     snapshot: dict[str, Any],
 ) -> ProgramImpact:
     """Keep one result with the settings and data snapshot that produced it, audited."""
+    refuse_non_finite(est, kpi)
     row = ImpactResult(
         program_id=program.id,
         kpi_id=kpi.id,
@@ -283,6 +285,26 @@ def _store(
     session.flush()
     audit.record(session, actor, "impact.run", "program", program.id, row.summary)
     return _impact(session, row, program, kpi)
+
+
+def refuse_non_finite(est: EffectEstimate, kpi: KpiFacts) -> None:
+    """No stored result holds an infinite or undefined headline figure: one would read as a
+    result (or break every page that shows it) when the data could not support an estimate."""
+    figures = {
+        "estimate": est.estimate,
+        "standard error": est.se,
+        "lower limit of the interval": est.ci_low,
+        "upper limit of the interval": est.ci_high,
+    }
+    bad = [name for name, v in figures.items() if not math.isfinite(float(v))]
+    if bad:
+        raise InvalidInput(
+            f"The analysis of '{kpi.name}' produced no usable {' or '.join(bad)} (the data "
+            "are too few, too extreme or too uniform for this design), so no result was "
+            "stored. Check the KPI's values for extreme or repeated entries and the "
+            "enrolments for very small groups, then estimate again.",
+            details={"undefined": bad},
+        )
 
 
 def latest_program_impact(session: Session, actor: Actor, program_id: int) -> ProgramImpact:

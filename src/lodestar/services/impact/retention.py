@@ -196,7 +196,10 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
         "info": info,
     }
     headline = estimate_retention(frame, model="time_varying", **common)
-    naive = estimate_retention(frame, model="ever_trained", **common)
+    try:
+        naive: EffectEstimate | None = estimate_retention(frame, model="ever_trained", **common)
+    except InvalidInput:
+        naive = None  # the labelled naive contrast only: the headline stands without it
     landmark = _landmark(frame, ends)
     details = dict(headline.details)
     details.pop("kaplan_meier_ever_trained", None)
@@ -227,7 +230,8 @@ def analyse_retention(session: Session, program: ProgramFacts, kpi: KpiFacts) ->
                 "performance_rating": "performance rating",
             },
         )
-    naive = _replace(naive, {k: v for k, v in naive.details.items() if "kaplan" not in k}, None)
+    if naive is not None:
+        naive = _replace(naive, {k: v for k, v in naive.details.items() if "kaplan" not in k}, None)
     events = int(frame["voluntary"].sum())
     snapshot = {
         "rows": int(details.get("n_episodes", len(frame))),
