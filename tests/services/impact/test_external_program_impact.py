@@ -293,3 +293,18 @@ def test_text_person_codes_and_zoned_periods_give_the_same_effect(db, actors, tm
     got = estimate_program_impact(db, actors["ld"], program.id, design="staggered").business
     assert got.estimate == pytest.approx(want.business.estimate, abs=1e-9)
     assert got.se == pytest.approx(want.business.se, abs=1e-9)
+
+
+@pytest.mark.parametrize("noise", [0.0, 1e-13])
+def test_a_flat_kpi_in_a_source_is_refused_on_every_design(db, actors, tmp_path, noise):
+    """The imported KPI's refusal, on the source path too: a randomised pilot on a source of
+    0.25 everywhere read 'fell by 0.000000 points ... Evidence: strong'."""
+    program = db.scalars(select(Program).where(Program.code == "fcr_pilot")).one()
+    frame = kpi_frame(db, program.kpi_id)
+    frame["value"] = 0.25 + noise * (np.arange(len(frame)) % 3)
+    frame.to_parquet(tmp_path / "flat.parquet")
+    point_at(db, actors["ld"], program.kpi_id, str(tmp_path / "flat.parquet"))
+    for design in ("randomised", "staggered", "selection_on_observables", None):
+        with pytest.raises(InvalidInput, match=r"has the same value \(0\.25\) for everyone") as e:
+            estimate_program_impact(db, actors["ld"], program.id, design=design)
+        assert "maps the column that holds its values ('value')" in str(e.value)

@@ -208,13 +208,21 @@ def refuse_flat(panel: ProgramPanel) -> None:
 
     values = panel.values[~np.isnan(panel.values)]
     if values.size and is_flat(values):
-        raise InvalidInput(
-            f"'{panel.kpi.name}' has the same value ({float(values[0]):g}) for everyone in "
-            f"every period loaded for program '{panel.program.name}' (or differs only by "
-            "rounding), so it carries no information about what the program changed. Check "
-            "that the program is linked to the right KPI and that its values were imported "
-            "correctly (lodestar import kpis), then try again."
-        )
+        raise flat_kpi(
+            panel.kpi.name, panel.program.name, float(values[0]),
+            "its values were imported correctly (lodestar import kpis)",
+        )  # fmt: skip
+
+
+def flat_kpi(kpi: str, program: str, value: float, check: str) -> InvalidInput:
+    """The refusal of a KPI with one value for everyone (``check``: what to check besides the
+    program's KPI)."""
+    return InvalidInput(
+        f"'{kpi}' has the same value ({value:g}) for everyone in every period loaded for "
+        f"program '{program}' (or differs only by rounding), so it carries no information "
+        f"about what the program changed. Check that the program is linked to the right KPI "
+        f"and that {check}, then try again."
+    )
 
 
 def without_naive(headline: EffectEstimate, reason: str) -> EffectEstimate:

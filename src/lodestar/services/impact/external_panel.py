@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from lodestar.analytics.data_checks import is_flat
 from lodestar.analytics.in_engine.queries import nonfinite
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
 from lodestar.errors import InvalidInput
@@ -32,6 +33,7 @@ from lodestar.services.impact.analyse import (
     PanelDesignChoice,
     ProgramAnalysis,
     analyse_selection,
+    flat_kpi,
     panel_choice,
     person_columns,
     program_analysis,
@@ -112,6 +114,13 @@ def external_rows(
             + ", the period and value columns and the program's departments, then try again."
         )
     _refuse_repeats(seen, mapping.period, codes, kpi.grain, opened.label)
+    spread = seen.aggregate(low=seen[mapping.value].min(), high=seen[mapping.value].max())
+    low, high = (float(v) for v in spread.to_pandas().iloc[0])
+    if is_flat(np.array([low, high])):
+        raise flat_kpi(
+            kpi.name, program.name, low,
+            f"the {opened.label} maps the column that holds its values ('{mapping.value}')",
+        )  # fmt: skip
     periods = np.sort(days.to_numpy())
     starts = people["start_date"].to_numpy()
     group = people["group"].to_numpy()
