@@ -35,6 +35,7 @@ from lodestar.services.impact.tiers import (
     observed_behaviours,
     target_behaviours,
 )
+from lodestar.services.programs.access import group_sizes
 from lodestar.services.programs.registration import check_edit_allowed
 
 #: Longest behaviour name, as the program_behaviours table stores it.
@@ -134,13 +135,7 @@ def _setup(session: Session, actor: Actor, prog: Program) -> ProgramSetup:
 
 def rollout_facts(session: Session, program_id: int) -> RolloutFacts:
     """How people took part, as stored: group sizes, participants' start dates, the lottery."""
-    counts = dict(
-        session.execute(
-            select(ProgramEnrolment.group, func.count())
-            .where(ProgramEnrolment.program_id == program_id)
-            .group_by(ProgramEnrolment.group)
-        ).all()
-    )
+    counts = group_sizes(session, program_id)
     participant = (ProgramEnrolment.program_id == program_id) & (
         ProgramEnrolment.group == "participant"
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lodestar.db.models import Program
+from lodestar.db.models import Program, ProgramEnrolment
 from lodestar.domain.roles import Actor
 from lodestar.errors import NotFound, PermissionDenied
 
@@ -31,3 +32,13 @@ def load_program(session: Session, program_id: int, *, for_update: bool = False)
     if prog is None:
         raise NotFound(f"There is no program #{program_id}. Open the programs list to find it.")
     return prog
+
+
+def group_sizes(session: Session, program_id: int) -> dict[str, int]:
+    """How many enrolments the program has in each group (participant, comparison)."""
+    rows = session.execute(
+        select(ProgramEnrolment.group, func.count())
+        .where(ProgramEnrolment.program_id == program_id)
+        .group_by(ProgramEnrolment.group)
+    )
+    return {str(group): int(n) for group, n in rows}

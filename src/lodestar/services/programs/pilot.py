@@ -23,7 +23,12 @@ from lodestar.domain.roles import Actor
 from lodestar.errors import Conflict
 from lodestar.services import audit
 from lodestar.services.pilots import PilotPlan, plan_pilot, randomise_pilot
-from lodestar.services.programs.access import load_program, require_designer, require_reader
+from lodestar.services.programs.access import (
+    group_sizes,
+    load_program,
+    require_designer,
+    require_reader,
+)
 from lodestar.services.programs.registration import LOCKED_STATES
 
 
@@ -129,13 +134,7 @@ def _lottery(session: Session, program_id: int, record: dict[str, Any]) -> dict[
     stored its lotteries in full kept only how people were drawn)."""
     if all(k in record for k in ("participants", "comparison", "start_date")):
         return record
-    counts = dict(
-        session.execute(
-            select(ProgramEnrolment.group, func.count())
-            .where(ProgramEnrolment.program_id == program_id)
-            .group_by(ProgramEnrolment.group)
-        ).all()
-    )
+    counts = group_sizes(session, program_id)
     first = session.scalar(
         select(func.min(ProgramEnrolment.start_date)).where(
             ProgramEnrolment.program_id == program_id
