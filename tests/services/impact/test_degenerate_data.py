@@ -159,6 +159,23 @@ def test_randomised_refusals_name_the_real_cause(
     assert cause in message and "Everyone in the data took part" not in message
 
 
+@pytest.mark.parametrize("design", sorted(PROGRAMS))
+def test_a_program_with_no_participants_says_so_not_that_the_kpi_is_missing(
+    db: Session, actors: dict[str, Actor], design: str
+) -> None:
+    """It read 'There are no observations of the KPI ... Import the KPI's history' while the
+    KPI was there and the enrolments were what was missing."""
+    prog = _program(db, PROGRAMS[design])
+    db.execute(
+        text("delete from program_enrolments where program_id = :p and \"group\" = 'participant'"),
+        {"p": prog.id},
+    )
+    db.flush()
+    message = _refused(db, actors["ld"], prog.id)
+    assert message.startswith(f"Program '{prog.name}' has no participants enrolled"), message
+    assert "lodestar import enrolments" in message and "Import the KPI" not in message
+
+
 def test_a_non_finite_result_is_never_stored(db: Session) -> None:
     """The last guard before a result is stored: an undefined figure is refused by name."""
     import dataclasses

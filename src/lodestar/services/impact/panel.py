@@ -119,6 +119,12 @@ def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
             "employee- or team-level KPI (the same measure broken down by team will do)."
         )
     people = _people(session, program)
+    if not people["group"].eq("participant").any():
+        raise InvalidInput(
+            f"Program '{program.name}' has no participants enrolled, so there is nobody whose "
+            f"'{kpi.name}' the program could have changed. Record who took part (lodestar import "
+            "enrolments, or draw the pilot's lottery on its page), then try again."
+        )
     if kpi.grain == "team":
         people = _teams(people)
     rows = read_columns(session, kpi.id)
