@@ -16,6 +16,7 @@ Every refusal is an :class:`~lodestar.errors.InvalidInput` with a full sentence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ __all__ = [
     "check_periods",
     "check_varies",
     "drop_incomplete",
+    "extreme_values",
     "is_flat",
 ]
 
@@ -116,6 +118,43 @@ def check_finite(data: pd.DataFrame, columns: Sequence[str], role: str) -> None:
                 "(for example a division by zero upstream) and try again.",
                 details={"column": c},
             )
+
+
+#: How many interquartile ranges beyond the quartiles a value must lie to be called extreme:
+#: so far out that no ordinary spread of a business measure puts it there (a log-normal
+#: measure with sigma 1 has one such value in about 10^12), while a typo, a unit error of a
+#: few orders of magnitude or a placeholder such as 999999 usually is.
+EXTREME_IQRS = 1000.0
+
+
+@dataclass(frozen=True)
+class ExtremeValues:
+    count: int  # values beyond the fences
+    total: int  # finite values looked at
+    largest: float  # the one farthest from the median
+    low_fence: float
+    high_fence: float
+
+
+def extreme_values(values: np.ndarray) -> ExtremeValues | None:
+    """The values more than ``EXTREME_IQRS`` interquartile ranges beyond the quartiles, or
+    None when there are none (or the middle half is one value, so no range to measure by)."""
+    y = np.asarray(values, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if y.size < 4:
+        return None
+    q1, median, q3 = np.percentile(y, [25, 50, 75])
+    iqr = float(q3 - q1)
+    if not iqr > 0:
+        return None
+    low, high = float(q1) - EXTREME_IQRS * iqr, float(q3) + EXTREME_IQRS * iqr
+    out = (y < low) | (y > high)
+    count = int(out.sum())
+    if not count:
+        return None
+    far = y[out]
+    largest = float(far[np.argmax(np.abs(far - median))])
+    return ExtremeValues(count, int(y.size), largest, low, high)
 
 
 def is_flat(values: np.ndarray) -> bool:

@@ -211,3 +211,28 @@ def test_a_non_finite_result_is_never_stored(db: Session) -> None:
     with pytest.raises(InvalidInput, match="standard error or upper limit") as caught:
         refuse_non_finite(est, kpi)
     assert caught.value.message.endswith("estimate again.")
+
+
+@pytest.mark.parametrize("design", sorted(PROGRAMS))
+def test_one_absurd_value_is_named_and_keeps_the_result_from_strong(
+    db: Session, actors: dict[str, Actor], design: str
+) -> None:
+    """One value of 1e12 among weekly rates moved estimates to about 1e9 with nothing said
+    (adversarial probe); the untouched demo gets no such warning."""
+    prog = _program(db, PROGRAMS[design])
+    clean = estimate_program_impact(db, actors["ld"], prog.id).business
+    assert not any("times the spread of its middle half" in w for w in clean.warnings)
+    ids = sorted(_participants(db, prog.id))
+
+    def one_typo(d: pd.DataFrame) -> pd.DataFrame:
+        d = d.reset_index(drop=True)
+        last = d.index[d["employee_id"] == ids[0]].max()
+        return d.assign(value=d["value"].where(d.index != last, 1e12))
+
+    _rewrite(db, prog.kpi_id, one_typo)
+    got = estimate_program_impact(db, actors["ld"], prog.id).business
+    said = [w for w in got.warnings if "times the spread of its middle half" in w]
+    assert len(said) == 1, got.warnings
+    assert said[0].startswith("1 of the ") and "(the farthest: 1e+12)" in said[0]
+    assert "check that value in the KPI's import" in said[0]
+    assert got.evidence != "strong"

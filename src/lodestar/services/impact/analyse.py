@@ -126,6 +126,38 @@ def person_columns(people: pd.DataFrame, first_period_value: Any) -> pd.DataFram
 
 
 def analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -> ProgramAnalysis:
+    """Run the design's estimator and, for non-randomised designs, the naive comparison; a
+    KPI holding values far beyond its ordinary range gets a warning on the headline (which
+    keeps its grade from "strong": one such value can make a result by itself)."""
+    analysis = _analyse_panel(panel, design=design)
+    warning = extreme_values_warning(panel)
+    if warning is None:
+        return analysis
+    headline = analysis.headline
+    return replace(analysis, headline=replace(headline, warnings=(*headline.warnings, warning)))
+
+
+def extreme_values_warning(panel: ProgramPanel) -> str | None:
+    """The sentence for values of the KPI far beyond its ordinary range, if any."""
+    from lodestar.analytics.data_checks import EXTREME_IQRS, extreme_values
+    from lodestar.domain.numbers import format_number
+
+    found = extreme_values(panel.values)
+    if found is None:
+        return None
+    many = found.count != 1
+    return (
+        f"{format_number(found.count, 0)} of the {format_number(found.total, 0)} values of "
+        f"'{panel.kpi.name}' {'lie' if many else 'lies'} more than {EXTREME_IQRS:g} times the "
+        f"spread of its middle half beyond it (the farthest: {found.largest:.6g}). A typo, a "
+        "unit error or a placeholder value can make a result by itself: check "
+        f"{'those values' if many else 'that value'} in the KPI's import, correct or remove "
+        f"{'them' if many else 'it'}, and run the analysis again. The estimate above includes "
+        f"{'them' if many else 'it'}."
+    )
+
+
+def _analyse_panel(panel: ProgramPanel, *, design: ProgramDesign | None = None) -> ProgramAnalysis:
     """Run the design's estimator and, for non-randomised designs, the naive comparison."""
     # Imported here: the estimators pull in statsmodels and scipy, which the web app and the
     # CLI should not load at start-up for pages that never estimate anything.
