@@ -197,3 +197,15 @@ def csrf_from(html: str) -> str:
     m = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert m, "no CSRF token on the page"
     return m.group(1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """A failure on "database is locked" carries what held the database (tests/lock_report)."""
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed and call.excinfo is not None:
+        from tests import lock_report
+
+        if lock_report.locked(str(call.excinfo.value)):
+            rep.sections.append(("what held the database", lock_report.report()))
