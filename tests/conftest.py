@@ -116,8 +116,17 @@ def seeded_engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def db(seeded_engine: Engine) -> Iterator[Session]:
     """A session whose every change, commits included, is rolled back after the test."""
+    from lodestar.services.impact.tiers import PROGRAM_VIEWS
+
+    PROGRAM_VIEWS.wait_stored()  # program views other tests computed, stored before this one
     with seeded_engine.connect() as conn:
         outer = conn.begin()
+        if conn.dialect.name == "sqlite":
+            # The test's transaction holds the write lock from its start. SQLite refuses a
+            # write at once ("database is locked") from a transaction that read before another
+            # connection committed (a view stored by the writer thread of services.derived),
+            # which made tests fail now and then; now the others wait for the test instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         session = Session(
             bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
