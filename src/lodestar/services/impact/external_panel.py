@@ -62,6 +62,7 @@ class ExternalRows:
     label: str
     info: OutcomeInfo
     warnings: tuple[str, ...] = ()  # rows left out (no period, a value that is not a number)
+    codes: dict[int, str] = dataclasses.field(default_factory=dict)  # employee number -> code
 
 
 def external_rows(
@@ -88,20 +89,23 @@ def external_rows(
     units = ibis.memtable(_keyed(pd.DataFrame({"unit_id": ids}), codes, by_code))
     value = table[mapping.value]
     mine = table.inner_join(units, table[mapping.subject] == units[key])
-    counted = (
-        mine.aggregate(
-            rows=mine.count(),
-            no_period=mine[mapping.period].isnull().sum(),
-            not_number=ibis.ifelse(nonfinite(mine[mapping.value]), 1, 0).sum(),
-        )
-        .to_pandas()
-        .iloc[0]
-    )
-    seen = mine.filter(
+    kept = (
         mine[mapping.value].notnull()
         & mine[mapping.period].notnull()
         & ~nonfinite(mine[mapping.value])
     )
+    counted = (  # one scan: what is left out, and the spread of what is kept (a flat KPI)
+        mine.aggregate(
+            rows=mine.count(),
+            no_period=mine[mapping.period].isnull().sum(),
+            not_number=ibis.ifelse(nonfinite(mine[mapping.value]), 1, 0).sum(),
+            low=mine[mapping.value].min(where=kept),
+            high=mine[mapping.value].max(where=kept),
+        )
+        .to_pandas()
+        .iloc[0]
+    )
+    seen = mine.filter(kept)
     warnings = _dropped_warnings(counted, kpi.name, opened.label)
     days = seen.select(period=seen[mapping.period]).distinct().to_pandas()["period"]
     if days.empty:
@@ -113,9 +117,7 @@ def external_rows(
             + (" (its text is matched to the employees' external ids)" if by_code else "")
             + ", the period and value columns and the program's departments, then try again."
         )
-    _refuse_repeats(seen, mapping.period, codes, kpi.grain, opened.label)
-    spread = seen.aggregate(low=seen[mapping.value].min(), high=seen[mapping.value].max())
-    low, high = (float(v) for v in spread.to_pandas().iloc[0])
+    low, high = float(counted["low"]), float(counted["high"])
     if is_flat(np.array([low, high])):
         raise flat_kpi(
             kpi.name, program.name, low,
@@ -164,7 +166,7 @@ def external_rows(
         population="teams" if kpi.grain == "team" else "people",
     )
     return ExternalRows(
-        rows, people, periods, treated, opened.engine, opened.label, info, tuple(warnings)
+        rows, people, periods, treated, opened.engine, opened.label, info, tuple(warnings), codes
     )
 
 
@@ -226,30 +228,31 @@ def _dropped_warnings(counted: pd.Series, name: str, label: str) -> list[str]:
     return said
 
 
-def _refuse_repeats(
-    seen: ir.Table, period: str, codes: dict[int, str], grain: str, label: str
-) -> None:
+def _refuse_repeats(data: ExternalRows) -> None:
     """Refuse two observed rows of one person in one period, naming the person (their code
-    and number) and the period (a date), on every design alike."""
-    pairs = seen.group_by([seen.unit_id.name("unit"), seen[period].name("period")]).aggregate(
-        n=seen.count()
-    )
+    and number) and the period (a date), on every design alike. One aggregate over every
+    (person, period) pair: the randomised and selection designs run it first (they reduce
+    each person's rows and would average repeats); the staggered design only once its own
+    balance check found repeats, so a table of a billion rows is not grouped twice."""
+    rows = data.rows
+    pairs = rows.group_by(["unit", "t"]).aggregate(n=rows.count())
     repeated = pairs.filter(pairs.n > 1)
     found = repeated.aggregate(pairs=repeated.count(), unit=repeated.unit.min()).to_pandas()
     count = int(found["pairs"].iloc[0] or 0)
     if not count:
         return
     unit = int(found["unit"].iloc[0])
-    first = repeated.filter(repeated.unit == unit).aggregate(p=repeated.period.min()).to_pandas()
-    when = first["p"].iloc[0]
+    first = repeated.filter(repeated.unit == unit).aggregate(t=repeated.t.min()).to_pandas()
+    when = data.periods[int(first["t"].iloc[0]) - 1]
     when_said = (
         f"period {when:g}"
         if isinstance(when, int | float | np.number)
         else f"the period of {pd.Timestamp(when).date()}"
     )
+    label, codes = data.label, data.codes
     who = (
         f"team {unit}"
-        if grain == "team"
+        if data.info.population == "teams"
         else f"employee {codes[unit]} (number {unit})"
         if unit in codes
         else f"employee {unit}"
@@ -289,8 +292,15 @@ def analyse_external(
     KPI's rows live, and the data snapshot to store with it."""
     data = external_rows(session, program, kpi, source)
     choice = external_design(program, data, requested)
+    if choice.design != "staggered":
+        _refuse_repeats(data)
     if choice.design == "staggered":
-        headline = _staggered(data)
+        try:
+            headline = _staggered(data)
+        except InvalidInput as refused:
+            if "repeated person-period rows" in refused.message:
+                _refuse_repeats(data)  # the same refusal, with an employee code and a date
+            raise
         naive = _naive(program, data)
         analysis = program_analysis(choice, headline, naive, headline.n_treated)
     elif choice.design == "randomised":
