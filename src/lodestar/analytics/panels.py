@@ -216,7 +216,8 @@ def prepare_panel(
         raise InvalidInput(
             f"The panel has {int(dup.sum())} repeated person-period rows (for example person "
             f"{who} in period {first[1]:g}). Keep one row per person and period, "
-            "for example by averaging or summing the KPI within the period, and try again."
+            "for example by averaging or summing the KPI within the period, and try again.",
+            details={"repeated_rows": int(dup.sum())},
         )
 
     # Treatment timing, one cohort per unit.

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from lodestar.analytics.data_checks import is_flat
 from lodestar.analytics.in_engine.queries import nonfinite
 from lodestar.analytics.results import EffectEstimate, OutcomeInfo
+from lodestar.db.models import Employee
 from lodestar.errors import InvalidInput
 from lodestar.services.impact.analyse import (
     PanelDesignChoice,
@@ -76,7 +77,14 @@ def external_rows(
     import ibis
 
     opened, mapping = open_kpi_source(source)
-    people = _people(session, program)
+    people = _people(session, program, external_id=Employee.external_id)
+    # The employees' codes (external ids), by number: to match a text person column, and to
+    # name a person in a refusal.
+    codes = (
+        dict(zip(people["unit_id"].tolist(), people["external_id"].astype(str), strict=True))
+        if kpi.grain == "employee"
+        else {}
+    )
     if kpi.grain == "team":
         people = _teams(people)
     table = _dated(opened.table, mapping.period)
@@ -84,7 +92,6 @@ def external_rows(
     if by_code and kpi.grain == "team":
         raise InvalidInput(_team_codes_message(mapping.subject, opened.label))
     ids = people["unit_id"].to_numpy(np.int64)
-    codes = _codes(session, ids) if kpi.grain == "employee" else {}
     key = "unit_code" if by_code else "unit_id"
     units = ibis.memtable(_keyed(pd.DataFrame({"unit_id": ids}), codes, by_code))
     value = table[mapping.value]
@@ -177,21 +184,6 @@ def _dated(table: ir.Table, period: str) -> ir.Table:
     if kind.is_timestamp() and getattr(kind, "timezone", None):
         return table.mutate(**{period: table[period].cast("date")})
     return table
-
-
-def _codes(session: Session, ids: np.ndarray) -> dict[int, str]:
-    """The employees' external ids (their codes), by employee number."""
-    from sqlalchemy import select
-
-    from lodestar.db.models import Employee
-
-    wanted = [int(i) for i in ids]
-    found: dict[int, str] = {}
-    for at in range(0, len(wanted), 5_000):
-        chunk = wanted[at : at + 5_000]
-        stmt = select(Employee.id, Employee.external_id).where(Employee.id.in_(chunk))
-        found.update({int(i): str(code) for i, code in session.execute(stmt)})
-    return found
 
 
 def _keyed(frame: pd.DataFrame, codes: dict[int, str], by_code: bool) -> pd.DataFrame:
@@ -298,7 +290,7 @@ def analyse_external(
         try:
             headline = _staggered(data)
         except InvalidInput as refused:
-            if "repeated person-period rows" in refused.message:
+            if refused.details.get("repeated_rows"):
                 _refuse_repeats(data)  # the same refusal, with an employee code and a date
             raise
         naive = _naive(program, data)

@@ -184,14 +184,16 @@ def build_program_panel(session: Session, program_id: int) -> ProgramPanel:
     return ProgramPanel(program, kpi, people, periods, values, weights, snapshot)
 
 
-def _people(session: Session, program: ProgramFacts) -> pd.DataFrame:
-    """One row per person in the enrolled departments, sorted by employee id."""
+def _people(session: Session, program: ProgramFacts, **extra: Any) -> pd.DataFrame:
+    """One row per person in the enrolled departments, sorted by employee id (with the
+    ``extra`` employee columns, name → column, as ``population`` takes them)."""
     people = population(
         session,
         program,
         team_id=Employee.team_id,
         performance_rating=Employee.performance_rating,
         hire_date=Employee.hire_date,
+        **extra,
     )
     return people.astype(
         {"employee_id": np.int64, "team_id": np.int64, "performance_rating": np.float64}
